@@ -1,0 +1,97 @@
+# Cardinality — build, run, test, bench.  `make run` and `make test` do all the set-up.
+CC      ?= cc
+PKGS    := fcgi libpq jansson libcurl libsodium gumbo libcmark-gfm sqlite3
+OPT     ?= -O2 -g
+CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -Ifcgi
+LDLIBS  += -pthread -lpg_query -lcrypt -lcmark-gfm-extensions -lm
+BUILD   ?= build
+VAR_DIR ?= var
+PORT    ?= 8080
+export VAR_DIR PORT
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+LIB_SRC  := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+LIB_OBJ  := $(LIB_SRC:fcgi/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
+
+.PHONY: all deps deps-build deps-test run start stop test unit integration browser asan fuzz fuzz-smoke sqltest bench clean node-deps
+all: deps-build $(BUILD)/cardinality $(BUILD)/mustache-spec
+
+deps-build:
+	@scripts/deps.sh build
+deps:
+	@scripts/deps.sh run
+deps-test:
+	@scripts/deps.sh test
+
+$(BUILD)/obj/%.o: fcgi/%.c fcgi/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/libcard.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cardinality: fcgi/main.c $(BUILD)/libcard.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/mustache-spec: tests/mustache_spec.c $(BUILD)/libcard.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libcard.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(CHECK_LIBS) $(LDLIBS)
+
+unit: deps-test $(UNIT_BIN) $(BUILD)/mustache-spec
+	@scripts/run-unit.sh $(BUILD) $(UNIT_BIN)
+
+# ---- running --------------------------------------------------------------------------
+run: deps all
+	@scripts/stack.sh run
+start: deps all
+	@scripts/stack.sh start
+stop:
+	@scripts/stack.sh stop
+
+# ---- tests ----------------------------------------------------------------------------
+# The whole suite: unit tests (plain build), the sanitizer build running unit + integration
+# tests, SQL-level tests, browser tests and a short fuzzing pass.
+test: deps-test all node-deps
+	@scripts/run-tests.sh
+
+node-deps: tests/node_modules/.ok
+tests/node_modules/.ok: tests/package.json
+	cd tests && npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+asan:
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_FLAGS)" build-asan/cardinality build-asan/mustache-spec \
+	  $(UNIT_SRC:tests/unit/%.c=build-asan/%)
+
+integration: all node-deps
+	node --test --test-concurrency=1 tests/integration/
+browser: all node-deps
+	node --test --test-concurrency=1 tests/browser/
+sqltest:
+	@scripts/run-sql-tests.sh
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) fcgi/*.h
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ifcgi $(PKG_CFLAGS) \
+	  $< $(LIB_SRC) -o $@ $(PKG_LIBS) $(LDLIBS)
+fuzz-smoke: $(FUZZ_BIN)
+	@scripts/run-fuzz.sh $${FUZZ_SECONDS:-5} $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	@scripts/run-fuzz.sh $${FUZZ_SECONDS:-600} $(FUZZ_BIN)
+
+bench: deps-test all
+	@scripts/bench.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,51 @@
+/* app.h — process-wide state: configuration from the environment, the compiled templates,
+ * the secret key.  Read-only while requests run (templates swap only on SIGHUP between
+ * requests, under app_lock). */
+#ifndef CARD_APP_H
+#define CARD_APP_H
+#include <pthread.h>
+#include <stddef.h>
+
+#define APP_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+                "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "      \
+                "frame-ancestors 'none'; form-action 'self'"
+
+struct tmpl_set;
+
+struct config {
+    const char *database_url;     /* CARD_DATABASE_URL: runtime role (card_app) */
+    const char *migrate_url;      /* CARD_MIGRATE_DATABASE_URL: owner role, for migrations */
+    const char *socket_path;      /* CARD_SOCKET */
+    const char *socket_group;     /* CARD_SOCKET_GROUP: group that may connect (nginx's) */
+    const char *run_as_user;      /* CARD_USER: drop root to this user after binding */
+    int workers, threads;         /* CARD_WORKERS, CARD_THREADS */
+    const char *secret_key_file;  /* CARD_SECRET_KEY_FILE */
+    const char *templates_dir;    /* CARD_TEMPLATES */
+    const char *sql_dir;          /* CARD_SQL_DIR */
+    const char *base_url;         /* CARD_BASE_URL: canonical origin for links we print */
+    int https;                    /* base_url starts with https:// */
+    long session_idle;            /* CARD_SESSION_IDLE seconds */
+    long session_absolute;        /* CARD_SESSION_ABSOLUTE seconds */
+    size_t max_body;              /* CARD_MAX_BODY bytes */
+    int dev;                      /* CARD_DEV=1: reload templates on every request */
+    const char *asset_version;    /* CARD_ASSET_VERSION (default: start time) */
+};
+
+struct app {
+    struct config cfg;
+    struct tmpl_set *templates;
+    pthread_rwlock_t lock;        /* guards templates */
+    unsigned char secret[32];     /* from secret_key_file */
+};
+
+extern struct app g_app;
+
+/* config_load: fill cfg from the environment with defaults.  0, or -1 with a message on stderr. */
+int config_load(struct config *cfg);
+/* config_usage: print every variable with its default (for --help). */
+void config_usage(void);
+/* app_load_secret: read (or, when absent and create is set, create with mode 0400) the 32-byte key. */
+int app_load_secret(struct app *app, int create);
+/* app_load_templates: (re)compile the templates directory; keeps the old set on error. */
+int app_load_templates(struct app *app);
+#endif

@@ -1,0 +1,163 @@
+/* config.c — configuration from environment variables, each with a documented default. */
+#include "app.h"
+#include "buf.h"
+#include "tmpl.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+
+struct app g_app;
+
+enum var_kind { V_STR, V_INT, V_LONG, V_SIZE, V_BOOL };
+
+static const struct config_var {
+    const char *name;
+    enum var_kind kind;
+    size_t offset;
+    const char *def;
+    const char *help;
+} config_vars[] = {
+    {"CARD_DATABASE_URL", V_STR, offsetof(struct config, database_url),
+     "host=var/pg/sock dbname=cardinality user=card_app", "libpq conninfo of the runtime role"},
+    {"CARD_MIGRATE_DATABASE_URL", V_STR, offsetof(struct config, migrate_url),
+     "host=var/pg/sock dbname=cardinality user=card_owner", "conninfo of the owner role (migrations)"},
+    {"CARD_SOCKET", V_STR, offsetof(struct config, socket_path), "var/run/cardinality.sock",
+     "FastCGI unix socket (mode 0660)"},
+    {"CARD_SOCKET_GROUP", V_STR, offsetof(struct config, socket_group), "",
+     "group owning the socket (nginx's group); empty = unchanged"},
+    {"CARD_USER", V_STR, offsetof(struct config, run_as_user), "",
+     "when started as root, switch to this user after binding"},
+    {"CARD_WORKERS", V_INT, offsetof(struct config, workers), "2", "worker processes"},
+    {"CARD_THREADS", V_INT, offsetof(struct config, threads), "8", "threads per worker"},
+    {"CARD_SECRET_KEY_FILE", V_STR, offsetof(struct config, secret_key_file), "var/secret.key",
+     "32-byte key for CSRF tokens and secrets at rest (created 0400 if missing)"},
+    {"CARD_TEMPLATES", V_STR, offsetof(struct config, templates_dir), "templates", "templates directory"},
+    {"CARD_SQL_DIR", V_STR, offsetof(struct config, sql_dir), "sql", "migrations directory"},
+    {"CARD_BASE_URL", V_STR, offsetof(struct config, base_url), "http://127.0.0.1:8080",
+     "canonical origin used for every link we print"},
+    {"CARD_SESSION_IDLE", V_LONG, offsetof(struct config, session_idle), "86400",
+     "seconds a session may stay unused (default 24 h)"},
+    {"CARD_SESSION_ABSOLUTE", V_LONG, offsetof(struct config, session_absolute), "1209600",
+     "seconds a session lives at most (default 14 days)"},
+    {"CARD_MAX_BODY", V_SIZE, offsetof(struct config, max_body), "11534336",
+     "largest request body in bytes (11 MiB)"},
+    {"CARD_DEV", V_BOOL, offsetof(struct config, dev), "0", "1 = reload templates on every request"},
+    {"CARD_ASSET_VERSION", V_STR, offsetof(struct config, asset_version), "",
+     "cache-busting suffix for /static URLs (default: start time)"},
+};
+
+void config_usage(void)
+{
+    fputs("Usage: cardinality [serve|migrate|--help]\n"
+          "  serve    (default) bind the FastCGI socket and run the worker pool\n"
+          "  migrate  apply sql/*.sql with CARD_MIGRATE_DATABASE_URL, then exit\n\n"
+          "Environment:\n", stdout);
+    for (size_t i = 0; i < sizeof config_vars / sizeof config_vars[0]; i++)
+        printf("  %-26s %s\n  %-26s default: %s\n", config_vars[i].name, config_vars[i].help, "",
+               config_vars[i].def[0] ? config_vars[i].def : "(empty)");
+}
+
+static int parse_number(const char *name, const char *s, long long min, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v < min || v > max) {
+        fprintf(stderr, "config: %s=%s is not a number in %lld..%lld\n", name, s, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int config_load(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < sizeof config_vars / sizeof config_vars[0]; i++) {
+        const struct config_var *v = &config_vars[i];
+        const char *s = getenv(v->name);
+        if (!s)
+            s = v->def;
+        char *field = (char *)cfg + v->offset;
+        long long n = 0;
+        switch (v->kind) {
+        case V_STR: *(const char **)field = s; break;
+        case V_INT:
+            if (parse_number(v->name, s, 1, 1024, &n)) return -1;
+            *(int *)field = (int)n;
+            break;
+        case V_LONG:
+            if (parse_number(v->name, s, 1, 100LL * 365 * 86400, &n)) return -1;
+            *(long *)field = (long)n;
+            break;
+        case V_SIZE:
+            if (parse_number(v->name, s, 1024, 1LL << 32, &n)) return -1;
+            *(size_t *)field = (size_t)n;
+            break;
+        case V_BOOL: *(int *)field = strcmp(s, "1") == 0 || strcmp(s, "true") == 0; break;
+        }
+    }
+    cfg->https = strncmp(cfg->base_url, "https://", 8) == 0;
+    if (!cfg->asset_version[0]) {
+        static char ver[32];
+        snprintf(ver, sizeof ver, "%lld", (long long)time(NULL));
+        cfg->asset_version = ver;
+    }
+    return 0;
+}
+
+int app_load_secret(struct app *app, int create)
+{
+    const char *path = app->cfg.secret_key_file;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+        unsigned char key[32];
+        randombytes_buf(key, sizeof key);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+        if (fd < 0 || write(fd, key, sizeof key) != (ssize_t)sizeof key) {
+            fprintf(stderr, "config: cannot create %s: %s\n", path, strerror(errno));
+            if (fd >= 0) close(fd);
+            return -1;
+        }
+        close(fd);
+        sodium_memzero(key, sizeof key);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        fprintf(stderr, "config: cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    ssize_t n = read(fd, app->secret, sizeof app->secret);
+    close(fd);
+    if (n != (ssize_t)sizeof app->secret) {
+        fprintf(stderr, "config: %s must hold 32 bytes\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+int app_load_templates(struct app *app)
+{
+    struct tmpl_set *set = tmpl_set_new();
+    struct buf err = BUF_INIT;
+    if (tmpl_set_load_dir(set, app->cfg.templates_dir, &err) != 0) {
+        fprintf(stderr, "templates: %s\n", buf_cstr(&err));
+        buf_free(&err);
+        tmpl_set_free(set);
+        return -1;
+    }
+    buf_free(&err);
+    pthread_rwlock_wrlock(&app->lock);
+    struct tmpl_set *old = app->templates;
+    app->templates = set;
+    pthread_rwlock_unlock(&app->lock);
+    if (old)
+        tmpl_set_free(old);
+    return 0;
+}

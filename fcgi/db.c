@@ -1,0 +1,141 @@
+/* db.c — connections, per-request transactions and parameterized queries (see db.h). */
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include <stdlib.h>
+#include <string.h>
+
+void db_init(struct db *db, const char *conninfo)
+{
+    memset(db, 0, sizeof *db);
+    db->conninfo = conninfo;
+}
+
+void db_close(struct db *db)
+{
+    if (db->conn)
+        PQfinish(db->conn);
+    db->conn = NULL;
+}
+
+static int db_connect(struct db *db)
+{
+    long long now = log_now_us();
+    if (now < db->next_try_us)
+        return -1;
+    if (db->conn)
+        PQfinish(db->conn);
+    db->conn = PQconnectdb(db->conninfo);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        log_msg("db: connect failed: %s", PQerrorMessage(db->conn));
+        PQfinish(db->conn);
+        db->conn = NULL;
+        db->backoff_ms = db->backoff_ms ? db->backoff_ms * 2 : 100;
+        if (db->backoff_ms > 1000)
+            db->backoff_ms = 1000;
+        db->next_try_us = now + db->backoff_ms * 1000LL;
+        return -1;
+    }
+    db->backoff_ms = 0;
+    PGresult *res = PQexec(db->conn, "SET TIME ZONE 'UTC'");
+    PQclear(res);
+    return 0;
+}
+
+int db_ready(struct db *db)
+{
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+        return 0;
+    return db_connect(db);
+}
+
+int db_unavailable(const struct db *db)
+{
+    return !db->conn || PQstatus(db->conn) != CONNECTION_OK;
+}
+
+int db_sqlstate_is(const struct db *db, const char *state)
+{
+    return strcmp(db->sqlstate, state) == 0;
+}
+
+static void clear_result(void *p)
+{
+    PQclear(p);
+}
+
+PGresult *db_query(struct req *r, const char *sql, const char *const *params, int nparams)
+{
+    struct db *db = r->db;
+    if (!db->conn) {
+        db->failed = 1;
+        return NULL;
+    }
+    PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        arena_defer(r->arena, clear_result, res);
+        return res;
+    }
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
+    db->failed = 1;
+    if (!state || (strcmp(state, "23505") != 0))
+        log_msg("db: %s [%s] in: %.120s", PQresultErrorMessage(res), db->sqlstate, sql);
+    PQclear(res);
+    return NULL;
+}
+
+int db_begin(struct req *r, const char *user_id, const char *share_token)
+{
+    struct db *db = r->db;
+    db->failed = 0;
+    db->sqlstate[0] = '\0';
+    if (!db_query(r, "BEGIN", DB_NOARGS))
+        return -1;
+    db->in_tx = 1;
+    if (!db_query(r, "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true)",
+                  DB_ARGS(user_id ? user_id : "", share_token ? share_token : "")))
+        return -1;
+    return 0;
+}
+
+int db_set_user(struct req *r, const char *user_id)
+{
+    return db_query(r, "SELECT set_config('app.user_id', $1, true)", DB_ARGS(user_id)) ? 0 : -1;
+}
+
+int db_finish(struct req *r, int ok)
+{
+    struct db *db = r->db;
+    if (!db->in_tx)
+        return ok ? 0 : -1;
+    db->in_tx = 0;
+    if (!db->conn)
+        return -1;
+    int commit = ok && !db->failed;
+    PGresult *res = PQexec(db->conn, commit ? "COMMIT" : "ROLLBACK");
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+    PQclear(res);
+    return commit && rc == 0 ? 0 : -1;
+}
+
+const char *db_val(const PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col);
+}
+
+int db_isnull(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col);
+}
+
+int db_bool(const PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col)[0] == 't';
+}
+
+long long db_int(const PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}

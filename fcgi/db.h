@@ -1,0 +1,51 @@
+/* db.h — one PostgreSQL connection per worker thread, the per-request transaction that
+ * carries the signed-in user into row-level security, and the one way to query
+ * (PQexecParams with $n placeholders; results are freed when the request's arena resets). */
+#ifndef CARD_DB_H
+#define CARD_DB_H
+#include <libpq-fe.h>
+
+struct req;
+
+struct db {
+    PGconn *conn;
+    const char *conninfo;
+    long long next_try_us;  /* back-off after a failed (re)connect */
+    int backoff_ms;
+    int in_tx;
+    int failed;             /* a query in this request failed */
+    char sqlstate[6];       /* of the last failure */
+};
+
+/* db_init: remember conninfo; connects lazily. */
+void db_init(struct db *db, const char *conninfo);
+void db_close(struct db *db);
+/* db_ready: a usable connection, reconnecting (with back-off) when it is gone.  0 or -1. */
+int db_ready(struct db *db);
+
+/* db_begin: BEGIN, then set_config('app.user_id', user_id, true) and, when share_token
+ * is given, app.share_token — both transaction-local.  0 or -1. */
+int db_begin(struct req *r, const char *user_id, const char *share_token);
+/* db_set_user: switch app.user_id inside the open transaction (after login/signup). */
+int db_set_user(struct req *r, const char *user_id);
+/* db_finish: COMMIT when ok and nothing failed, else ROLLBACK.  0 when committed. */
+int db_finish(struct req *r, int ok);
+
+/* db_query: run sql with params (NULL entries are SQL NULL).  Returns the result (owned by
+ * the request arena) when it is COMMAND_OK or TUPLES_OK; NULL on error, after logging the
+ * error and setting db->failed and db->sqlstate. */
+PGresult *db_query(struct req *r, const char *sql, const char *const *params, int nparams);
+#define DB_ARGS(...) (const char *const[]){__VA_ARGS__}, \
+    (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+#define DB_NOARGS NULL, 0
+
+/* db_val: row/col as a string ("" for NULL); db_isnull; db_bool ('t'); db_int. */
+const char *db_val(const PGresult *res, int row, int col);
+int db_isnull(const PGresult *res, int row, int col);
+int db_bool(const PGresult *res, int row, int col);
+long long db_int(const PGresult *res, int row, int col);
+/* db_unavailable: the connection is gone (answer 503). */
+int db_unavailable(const struct db *db);
+/* db_sqlstate_is: last failure had this SQLSTATE ("23505" …). */
+int db_sqlstate_is(const struct db *db, const char *state);
+#endif

@@ -1,0 +1,33 @@
+/* ddl_import.h — SQL DDL (PostgreSQL, MySQL/MariaDB, SQLite) into an ERD model.
+ *
+ * PostgreSQL goes through libpg_query (the real parser), SQLite through SQLite itself
+ * (in-memory database, authorizer allowing schema statements only, then pragmas), MySQL
+ * through our own reader.  Statements that do not model (functions, views, triggers,
+ * inserts, grants, comments that don't attach) are skipped and counted. */
+#ifndef CARD_DDL_IMPORT_H
+#define CARD_DDL_IMPORT_H
+#include <jansson.h>
+#include <stddef.h>
+
+enum ddl_dialect { DDL_POSTGRES, DDL_MYSQL, DDL_SQLITE };
+
+struct ddl_error {
+    int line, column;       /* 1-based position of a syntax error, 0 when unknown */
+    char message[512];
+};
+
+/* ddl_dialect_from_name: "postgres"/"postgresql"/"pg", "mysql"/"mariadb", "sqlite";
+ * returns 0 and sets *out, or -1 for an unknown name. */
+int ddl_dialect_from_name(const char *name, enum ddl_dialect *out);
+
+/* ddl_import: parse sql[0..len) (need not be NUL-terminated; NUL bytes or invalid UTF-8
+ * are an error) and return a new model (entities, relationships, fresh ids, a readable
+ * automatic layout) in *model, with *skipped = statements not modelled.
+ * Returns 0, or -1 with err filled (nothing allocated). */
+int ddl_import(const char *sql, size_t len, enum ddl_dialect dialect, json_t **model,
+               int *skipped, struct ddl_error *err);
+
+/* erd_layout: place every entity of model on a readable grid/layered layout (x, y set),
+ * related tables near each other.  Deterministic for the same model. */
+void erd_layout(json_t *model);
+#endif

@@ -1,0 +1,216 @@
+/* dispatch.c — the request pipeline shared by every route (see dispatch.h). */
+#include "dispatch.h"
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "log.h"
+#include "route.h"
+#include "view.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *param_or(const struct raw_request *raw, const char *name, const char *def)
+{
+    const char *v = raw->param(raw->ctx, name);
+    return v ? v : def;
+}
+
+static void read_headers(struct req *r, const struct raw_request *raw)
+{
+    r->method = param_or(raw, "REQUEST_METHOD", "GET");
+    r->path = param_or(raw, "DOCUMENT_URI", param_or(raw, "SCRIPT_NAME", "/"));
+    r->query = param_or(raw, "QUERY_STRING", "");
+    r->content_type = param_or(raw, "CONTENT_TYPE", "");
+    r->cookie_header = param_or(raw, "HTTP_COOKIE", "");
+    r->origin = raw->param(raw->ctx, "HTTP_ORIGIN");
+    r->sec_fetch_site = raw->param(raw->ctx, "HTTP_SEC_FETCH_SITE");
+    r->csrf_header = raw->param(raw->ctx, "HTTP_X_CSRF_TOKEN");
+    r->accept = param_or(raw, "HTTP_ACCEPT", "");
+    r->remote_addr = param_or(raw, "REMOTE_ADDR", "");
+    r->host = param_or(raw, "HTTP_HOST", "");
+    r->if_none_match = raw->param(raw->ctx, "HTTP_IF_NONE_MATCH");
+    r->is_head = strcmp(r->method, "HEAD") == 0;
+}
+
+/* media_type_is: Content-Type's media type (before ';') equals want, case-insensitively. */
+static int media_type_is(const char *ct, const char *want)
+{
+    size_t n = strlen(want);
+    return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static int read_body(struct req *r, const struct raw_request *raw)
+{
+    const char *cl = raw->param(raw->ctx, "CONTENT_LENGTH");
+    char *end;
+    long long len = cl && *cl ? strtoll(cl, &end, 10) : 0;
+    if (cl && *cl && (*end || len < 0)) {
+        page_error(r, 400, "Bad request", "The request length is not a number.");
+        return -1;
+    }
+    if ((unsigned long long)len > g_app.cfg.max_body) {
+        page_error(r, 413, "Too large", "The request body is larger than %zu bytes.", g_app.cfg.max_body);
+        return -1;
+    }
+    r->body = arena_alloc(r->arena, (size_t)len + 1);
+    long got = 0;
+    while (got < len) {
+        long n = raw->read_body(raw->ctx, r->body + got, (long)(len - got));
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    r->body_len = (size_t)got;
+    r->body[got] = '\0';
+    if (got != len) {
+        page_error(r, 400, "Bad request", "The request body ended early.");
+        return -1;
+    }
+    return 0;
+}
+
+/* parse_body: by the route's flags; 0, or -1 with the error response filled. */
+static int parse_body(struct req *r)
+{
+    unsigned f = r->route->flags;
+    if (!(f & (R_JSON | R_FORM | R_RAW)))
+        return 0;
+    if (!http_utf8_valid(r->body, r->body_len) || memchr(r->body, '\0', r->body_len)) {
+        page_error(r, 400, "Bad request", "The request body is not valid UTF-8 text.");
+        return -1;
+    }
+    if (f & R_JSON) {
+        if (!media_type_is(r->content_type, "application/json")) {
+            page_error(r, 415, "Unsupported media type", "Send the body as application/json.");
+            return -1;
+        }
+        json_error_t jerr;
+        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!r->json) {
+            page_error(r, 400, "Bad request", "Invalid JSON at line %d column %d: %s", jerr.line,
+                       jerr.column, jerr.text);
+            return -1;
+        }
+        arena_defer(r->arena, (void (*)(void *))json_decref, r->json);
+    } else if (f & R_FORM) {
+        if (r->body_len && !media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
+            page_error(r, 415, "Unsupported media type", "Send the form as application/x-www-form-urlencoded.");
+            return -1;
+        }
+        int rc = http_parse_urlencoded(r->arena, r->body, r->body_len, &r->form);
+        if (rc != HTTP_OK) {
+            page_error(r, rc == HTTP_ERR_TOO_LARGE ? 413 : 400, "Bad request", "The form data is malformed.");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* origin_ok: unsafe requests must come from our own pages. */
+static int origin_ok(struct req *r)
+{
+    if (r->sec_fetch_site && strcmp(r->sec_fetch_site, "cross-site") == 0)
+        return 0;
+    if (!r->origin || strcmp(r->origin, "null") == 0)
+        return r->origin == NULL;
+    const char *base = g_app.cfg.base_url;
+    size_t n = strlen(base);
+    while (n && base[n - 1] == '/')
+        n--;
+    if (strlen(r->origin) == n && strncasecmp(r->origin, base, n) == 0)
+        return 1;
+    /* Same host as the request (development on another port/host name). */
+    const char *o = strstr(r->origin, "://");
+    return o && r->host[0] && strcasecmp(o + 3, r->host) == 0;
+}
+
+static int csrf_ok(struct req *r)
+{
+    const char *sent = r->csrf_header ? r->csrf_header : req_form(r, "csrf_token");
+    return sent && r->csrf && auth_token_equal(sent, r->csrf);
+}
+
+static void require_login(struct req *r)
+{
+    if (req_wants_json(r) || route_is_unsafe(r->method)) {
+        page_error(r, 401, "Sign in required", "Sign in to continue.");
+        return;
+    }
+    struct buf *to = buf_arena(r->arena);
+    buf_puts(to, "/login?next=");
+    html_url_arg(to, r->path);
+    resp_redirect(r, buf_cstr(to));
+}
+
+/* run_route: everything after routing, inside the transaction when the route needs one. */
+static void run_route(struct req *r)
+{
+    const struct route *rt = r->route;
+    if (!(rt->flags & R_NODB)) {
+        if (db_ready(r->db) != 0 || db_begin(r, NULL, NULL) != 0 || auth_load_session(r) != 0) {
+            db_finish(r, 0);
+            page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
+            return;
+        }
+    }
+    if (route_is_unsafe(r->method) && !csrf_ok(r)) {
+        page_error(r, 403, "Forbidden", "The form expired or came from another site. Reload the page and try again.");
+    } else if ((rt->flags & R_LOGIN) && !r->user) {
+        require_login(r);
+    } else {
+        rt->handler(r);
+    }
+    if (r->user)
+        r->no_store = 1;
+    if (rt->flags & R_NODB)
+        return;
+    int ok = r->status < 400 || r->commit_on_error;
+    if (db_finish(r, ok) != 0 && ok) {
+        int down = db_unavailable(r->db);
+        page_error(r, down ? 503 : 500, down ? "Service unavailable" : "Internal error",
+                   down ? "The database is unavailable; try again in a moment."
+                        : "Something went wrong; nothing was saved.");
+    }
+}
+
+void dispatch_request(struct req *r, const struct raw_request *raw)
+{
+    r->status = 200;
+    r->start_us = log_now_us();
+    read_headers(r, raw);
+    if (r->path[0] != '/' || !http_utf8_valid(r->path, strlen(r->path)) ||
+        http_parse_urlencoded(r->arena, r->query, strlen(r->query), &r->query_params) != HTTP_OK) {
+        page_error(r, 400, "Bad request", "The address is malformed.");
+        return;
+    }
+    http_parse_cookies(r->arena, r->cookie_header, &r->cookies);
+    switch (route_find(route_table, route_count, r->method, r->path, r, &r->route)) {
+    case ROUTE_NOT_FOUND:
+        page_error(r, 404, "Page not found", "There is nothing at this address.");
+        return;
+    case ROUTE_BAD_METHOD:
+        page_error(r, 405, "Method not allowed", "This address does not accept %s.", r->method);
+        return;
+    case ROUTE_FOUND:
+        break;
+    }
+    if (route_is_unsafe(r->method) && !origin_ok(r)) {
+        page_error(r, 403, "Forbidden", "Cross-site requests are refused.");
+        return;
+    }
+    if (read_body(r, raw) != 0 || parse_body(r) != 0)
+        return;
+    run_route(r);
+}
+
+void dispatch_log(const struct req *r)
+{
+    const char *path = r->path ? r->path : "-";
+    if (strncmp(path, "/s/", 3) == 0)
+        path = "/s/[token]";
+    log_msg("%s %s %d %.1fms user=%s", r->method ? r->method : "-", path, r->status,
+            (double)(log_now_us() - r->start_us) / 1000.0, r->user ? r->user->id : "-");
+}

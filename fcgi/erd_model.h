@@ -1,0 +1,60 @@
+/* erd_model.h — the ERD model: one JSON shape shared by the API, importers, exporters,
+ * the SVG renderer, the diff and the editor.
+ *
+ * A model is a jansson object:
+ * {
+ *   "uid": "…", "name": "…", "_version": 3,                    (absent in pure documents)
+ *   "viewport": {"x": 0, "y": 0, "zoom": 1},
+ *   "entities": [
+ *     {"id": "e_…", "name": "users", "x": 40, "y": 40, "color": "#6366f1",
+ *      "comment": null | "text",
+ *      "columns": [
+ *        {"id": "c_…", "name": "id", "type": "bigserial",   (full SQL type as written:
+ *                                                             varchar(160), numeric(10,2))
+ *         "is_pk": true, "is_nullable": false, "is_unique": false,
+ *         "default": null | "now()",                         (SQL expression text)
+ *         "comment": null | "text",
+ *         "enum_values": [] | ["a", "b"]}                    (stored comma-separated in DB)
+ *      ]}
+ *   ],
+ *   "relationships": [
+ *     {"id": "r_…", "source_entity_id": "e_parent", "target_entity_id": "e_child",
+ *      "source_column_id": "c_…" | null, "target_column_id": "c_…" | null,
+ *      "source_handle": null | "…", "target_handle": null | "…",
+ *      "type": "one-to-one" | "one-to-many" | "many-to-many",
+ *      "label": null | "text",
+ *      "on_delete": null | "CASCADE" | "SET NULL" | "RESTRICT" | "NO ACTION" | "SET DEFAULT",
+ *      "on_update": null | …}
+ *   ]
+ * }
+ * A foreign key child.col → parent.col is a relationship with source = parent (the "one"
+ * side, source_column_id = the referenced column) and target = child (target_column_id =
+ * the referencing column); one-to-one when the child column is unique or its sole primary key.
+ * Entity names are unqualified for the default schema ("public" in PostgreSQL, "main" in
+ * SQLite) and "schema.table" otherwise.  Ids are text, unique across the whole database
+ * (they are primary keys of shared tables), made by erd_new_id().
+ */
+#ifndef CARD_ERD_MODEL_H
+#define CARD_ERD_MODEL_H
+#include <jansson.h>
+#include <stddef.h>
+struct buf;
+
+#define ERD_ID_MAX 64
+
+/* Limits enforced by erd_validate (and respected by importers). */
+#define ERD_MAX_ENTITIES 10000
+#define ERD_MAX_COLUMNS 1000        /* per entity */
+#define ERD_MAX_RELATIONSHIPS 50000
+#define ERD_MAX_NAME 255            /* bytes, entity/column names */
+#define ERD_MAX_TYPE 255
+#define ERD_MAX_TEXT 10000          /* comments, defaults, labels */
+
+/* erd_new_id: write prefix + 22 random base64url characters (libsodium RNG) into out. */
+void erd_new_id(char out[ERD_ID_MAX], const char *prefix);
+
+/* erd_validate: 0 when model is a well-formed model within the limits above; otherwise
+ * -1 and a message naming the offending item in err ("entities[3].columns[2]: name is
+ * empty", "relationships[0]: target_entity_id 'x' does not exist"). */
+int erd_validate(const json_t *model, struct buf *err);
+#endif

@@ -1,0 +1,96 @@
+/* files.c — the file kinds table: one row of constant SQL per kind (see files.h). */
+#include "files.h"
+#include <string.h>
+#include <strings.h>
+
+#define FILE_KIND(KIND, LABEL, PLURAL, TABLE, TITLE, PREFIX) {                                     \
+    KIND, LABEL, PLURAL, PREFIX,                                                                   \
+    "INSERT INTO " TABLE " (uid, " TITLE ", user_id, project_id) "                                 \
+    "VALUES (gen_random_uuid()::text, $1, $2, $3) RETURNING uid",                                   \
+    "SELECT f.uid, f." TITLE ", extract(epoch from f.updated_at), p.uid, p.name, f._version "       \
+    "FROM " TABLE " f LEFT JOIN projects p ON p.id = f.project_id "                                 \
+    "WHERE f.uid = $1 AND f.user_id = $2 AND f.is_deleted IS NOT TRUE "                             \
+    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)",                                               \
+    "UPDATE " TABLE " SET is_deleted = true, deleted_at = now() "                                   \
+    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE RETURNING uid",                     \
+    "UPDATE " TABLE " SET is_deleted = false, deleted_at = NULL "                                   \
+    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE RETURNING uid",                         \
+    "DELETE FROM " TABLE " WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE RETURNING uid",   \
+    "UPDATE " TABLE " SET " TITLE " = $3 "                                                          \
+    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE RETURNING uid",                     \
+}
+
+const struct file_kind file_kinds[4] = {
+    FILE_KIND("diagram", "Diagram", "Diagrams", "diagrams", "name", "/diagrams/"),
+    FILE_KIND("note", "Note", "Notes", "notes", "title", "/notes/"),
+    FILE_KIND("drawing", "Drawing", "Drawings", "drawings", "title", "/drawings/"),
+    FILE_KIND("flowchart", "Flowchart", "Flowcharts", "flowcharts", "title", "/flowcharts/"),
+};
+
+const struct file_kind *file_kind_by_name(const char *name)
+{
+    for (int i = 0; name && i < 4; i++)
+        if (strcmp(file_kinds[i].kind, name) == 0)
+            return &file_kinds[i];
+    return NULL;
+}
+
+const struct file_kind *file_kind_by_path(const char *path)
+{
+    for (int i = 0; path && i < 4; i++)
+        if (strncmp(path, file_kinds[i].url_prefix, strlen(file_kinds[i].url_prefix)) == 0)
+            return &file_kinds[i];
+    return NULL;
+}
+
+int uid_valid(const char *uid)
+{
+    size_t n = uid ? strlen(uid) : 0;
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = uid[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+              c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+#include <jansson.h>
+
+static const struct { const char *value, *name, *cls; } palette[] = {
+    {"#6366f1", "Indigo", "swatch-indigo"}, {"#8b5cf6", "Violet", "swatch-violet"},
+    {"#ec4899", "Pink", "swatch-pink"},     {"#f43f5e", "Rose", "swatch-rose"},
+    {"#f59e0b", "Amber", "swatch-amber"},   {"#10b981", "Emerald", "swatch-emerald"},
+    {"#06b6d4", "Cyan", "swatch-cyan"},     {"#64748b", "Slate", "swatch-slate"},
+};
+#define PALETTE_N (sizeof palette / sizeof palette[0])
+
+const char *palette_class(const char *color)
+{
+    for (size_t i = 0; color && i < PALETTE_N; i++)
+        if (strcasecmp(palette[i].value, color) == 0)
+            return palette[i].cls;
+    return palette[0].cls;
+}
+
+int palette_valid(const char *color)
+{
+    for (size_t i = 0; color && i < PALETTE_N; i++)
+        if (strcasecmp(palette[i].value, color) == 0)
+            return 1;
+    return 0;
+}
+
+json_t *palette_json(const char *current)
+{
+    json_t *a = json_array();
+    int any = palette_valid(current);
+    for (size_t i = 0; i < PALETTE_N; i++) {
+        int sel = any ? strcasecmp(palette[i].value, current) == 0 : i == 0;
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b}", "value", palette[i].value, "name",
+                                           palette[i].name, "class", palette[i].cls, "selected", sel));
+    }
+    return a;
+}

@@ -1,0 +1,37 @@
+/* handlers.h — every route handler, one file per resource (page_*.c, api_*.c). */
+#ifndef CARD_HANDLERS_H
+#define CARD_HANDLERS_H
+struct req;
+
+/* page_auth.c */
+void page_home(struct req *r);
+void page_healthz(struct req *r);
+void page_login_form(struct req *r);
+void page_login(struct req *r);
+void page_signup_form(struct req *r);
+void page_signup(struct req *r);
+void page_logout(struct req *r);
+/* page_dashboard.c */
+void page_dashboard(struct req *r);
+/* page_project.c */
+void page_project_create(struct req *r);
+void page_project_show(struct req *r);
+void page_project_update(struct req *r);
+void page_project_delete(struct req *r);
+void page_project_file_create(struct req *r);
+/* page_file.c — notes, drawings, flowcharts (plain pages for now) and file delete/rename */
+void page_file_show(struct req *r);
+void page_file_delete(struct req *r);
+void page_file_rename(struct req *r);
+/* page_trash.c */
+void page_trash(struct req *r);
+void page_trash_restore(struct req *r);
+void page_trash_purge(struct req *r);
+/* page_diagram.c — the ERD editor page */
+void page_diagram_show(struct req *r);
+/* api_diagram.c — the diagram JSON API */
+void api_diagram_get(struct req *r);
+void api_diagram_put(struct req *r);
+void api_diagram_import(struct req *r);
+void api_diagram_export(struct req *r);
+#endif

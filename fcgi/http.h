@@ -1,0 +1,108 @@
+/* http.h — one request and its response: parsing (query, form, cookies, JSON body),
+ * buffered response with headers, status pages.  Handlers never print directly; they fill
+ * r->status, headers and body, and worker.c sends it whole with Content-Length. */
+#ifndef CARD_HTTP_H
+#define CARD_HTTP_H
+#include <jansson.h>
+#include <stddef.h>
+#include "arena.h"
+#include "buf.h"
+
+struct app;
+struct db;
+struct route;
+
+struct kv {
+    const char *key, *val;
+    size_t val_len;
+};
+
+struct kvlist {
+    struct kv *items;
+    int n, cap;
+};
+
+struct user {
+    const char *id, *email, *name;
+    int is_super_admin;
+};
+
+#define HTTP_MAX_PATH_PARAMS 4
+
+struct req {
+    struct arena *arena;
+    struct app *app;
+    struct db *db;
+    void *fcgx;                       /* FCGX_Request * (NULL in unit tests) */
+    /* request */
+    const char *method, *path, *query, *content_type, *cookie_header;
+    const char *origin, *sec_fetch_site, *csrf_header, *accept, *remote_addr, *host;
+    const char *if_none_match;
+    char *body;
+    size_t body_len;
+    struct kvlist query_params, form, cookies;
+    json_t *json;                     /* parsed JSON body, when the route asks for it */
+    const char *params[HTTP_MAX_PATH_PARAMS];
+    int nparams;
+    int is_head;
+    const struct route *route;
+    /* session */
+    struct user *user;
+    const char *session_token_hash;   /* hex SHA-256 of the sid cookie, when signed in */
+    const char *csrf;                 /* the token forms and scripts must send back */
+    /* response */
+    int status;
+    struct buf *resp_headers;         /* "Name: value\r\n" lines */
+    struct buf *resp_body;
+    const char *resp_type;
+    int no_store;                     /* Cache-Control: no-store */
+    int streaming;                    /* headers already sent by a streaming handler */
+    int commit_on_error;              /* keep the transaction although status >= 400 */
+    long long start_us;
+};
+
+enum {
+    HTTP_OK = 0,
+    HTTP_ERR_TOO_LARGE = -2,
+    HTTP_ERR_BAD_UTF8 = -3,
+    HTTP_ERR_MALFORMED = -4,
+};
+
+/* http_url_decode: decode %XX and '+' (when plus_is_space) of s[0..n) into the arena.
+ * Returns NULL on a malformed escape or an embedded NUL; *out_len gets the length. */
+char *http_url_decode(struct arena *a, const char *s, size_t n, int plus_is_space, size_t *out_len);
+/* http_parse_urlencoded: "a=1&b=2" into list (keys and values decoded).  0 or HTTP_ERR_*.
+ * Invalid UTF-8 in a key or value → HTTP_ERR_BAD_UTF8; more than 256 pairs → TOO_LARGE. */
+int http_parse_urlencoded(struct arena *a, const char *s, size_t n, struct kvlist *list);
+/* http_parse_cookies: "a=1; b=2" into list (values not decoded; quotes stripped). */
+int http_parse_cookies(struct arena *a, const char *s, struct kvlist *list);
+/* http_utf8_valid: s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+int http_utf8_valid(const char *s, size_t n);
+/* kv_get: the value of the first pair named key, or NULL. */
+const char *kv_get(const struct kvlist *list, const char *key);
+
+/* Request accessors. */
+const char *req_query(struct req *r, const char *key);
+const char *req_form(struct req *r, const char *key);
+const char *req_cookie(struct req *r, const char *key);
+/* req_wants_json: the client asked for JSON (Accept) or the path starts with /api/. */
+int req_wants_json(const struct req *r);
+
+/* Response. */
+void resp_header(struct req *r, const char *name, const char *value);
+void resp_headerf(struct req *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* resp_redirect: 303 See Other to a local path (must start with '/', never "//"). */
+void resp_redirect(struct req *r, const char *path);
+/* resp_json: status + JSON body (steals ref of j). */
+void resp_json(struct req *r, int status, json_t *j);
+/* resp_json_error: {"error": code, "message": msg}. */
+void resp_json_error(struct req *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* resp_text: status with a plain-text body. */
+void resp_text(struct req *r, int status, const char *type, const char *body, size_t len);
+/* http_status_text: "Not Found" for 404 … */
+const char *http_status_text(int status);
+/* http_serialize: the whole response (Status, headers, security headers, body) into out. */
+void http_serialize(struct req *r, struct buf *out);
+#endif

@@ -1,0 +1,222 @@
+/* page_project.c — create, show, rename/recolor and delete a project; create its files. */
+#include "db.h"
+#include "erd_store.h"
+#include "files.h"
+#include "handlers.h"
+#include "http.h"
+#include "svg_erd.h"
+#include "view.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_BYTES 200
+
+void dashboard_render(struct req *r, int status, const char *name, const char *color, json_t *errors);
+
+/* name_error: NULL when name is acceptable for a project or file title. */
+static const char *name_error(const char *name)
+{
+    if (!name || !*name)
+        return "Enter a name.";
+    if (strlen(name) > NAME_MAX_BYTES)
+        return "Use at most 200 characters.";
+    return NULL;
+}
+
+static char *trim(struct req *r, const char *s)
+{
+    if (!s)
+        return arena_strdup(r->arena, "");
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    char *out = arena_strdup(r->arena, s);
+    for (size_t n = strlen(out); n && strchr(" \t\r\n", out[n - 1]); n--)
+        out[n - 1] = '\0';
+    return out;
+}
+
+void page_project_create(struct req *r)
+{
+    char *name = trim(r, req_form(r, "name"));
+    const char *color = req_form(r, "color");
+    const char *err = name_error(name);
+    if (!palette_valid(color))
+        color = "#6366f1";
+    if (err) {
+        dashboard_render(r, 422, name, color, json_pack("{s:s}", "name", err));
+        return;
+    }
+    PGresult *res = db_query(r,
+        "INSERT INTO projects (uid, name, user_id, color, created_at, updated_at) "
+        "VALUES (gen_random_uuid()::text, $1, $2, $3, now(), now()) RETURNING uid",
+        DB_ARGS(name, r->user->id, color));
+    if (!res) {
+        page_db_error(r);
+        return;
+    }
+    resp_redirect(r, arena_printf(r->arena, "/projects/%s", db_val(res, 0, 0)));
+}
+
+/* project_lookup: id, uid, name, color, epoch(updated_at) of the user's live project, or NULL
+ * after answering 404 (or the database error). */
+static PGresult *project_lookup(struct req *r, const char *uid)
+{
+    if (!uid_valid(uid)) {
+        page_error(r, 404, "Page not found", "There is no such project.");
+        return NULL;
+    }
+    PGresult *res = db_query(r,
+        "SELECT id, uid, name, coalesce(color, '#6366f1'), extract(epoch from updated_at) "
+        "FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE",
+        DB_ARGS(uid, r->user->id));
+    if (!res) {
+        page_db_error(r);
+        return NULL;
+    }
+    if (PQntuples(res) != 1) {
+        page_error(r, 404, "Page not found", "There is no such project.");
+        return NULL;
+    }
+    return res;
+}
+
+static const char sql_project_files[] =
+    "SELECT kind, uid, title, extract(epoch from updated_at) FROM ("
+    " SELECT 'diagram' AS kind, uid, name AS title, updated_at FROM diagrams"
+    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
+    " UNION ALL SELECT 'note', uid, title, updated_at FROM notes"
+    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
+    " UNION ALL SELECT 'drawing', uid, title, updated_at FROM drawings"
+    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
+    " UNION ALL SELECT 'flowchart', uid, title, updated_at FROM flowcharts"
+    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE) f"
+    " ORDER BY updated_at DESC NULLS LAST";
+
+/* thumb_for: a small SVG of a diagram ("" when it cannot be drawn). */
+static const char *thumb_for(struct req *r, const char *uid)
+{
+    json_t *model = NULL;
+    if (erd_store_load(r, uid, &model) != 0 || !model)
+        return "";
+    struct buf *svg = buf_arena(r->arena);
+    struct svg_erd_opts opts = {.thumbnail = 1, .max_width = 240,
+                                .id_prefix = arena_printf(r->arena, "t%.8s", uid)};
+    int rc = json_array_size(json_object_get(model, "entities")) ? svg_erd_render(model, &opts, svg) : -1;
+    json_decref(model);
+    return rc == 0 ? buf_cstr(svg) : "";
+}
+
+static json_t *kinds_json(struct req *r, PGresult *files)
+{
+    json_t *kinds = json_array();
+    for (int k = 0; k < 4; k++) {
+        const struct file_kind *fk = &file_kinds[k];
+        json_t *list = json_array();
+        for (int i = 0; i < PQntuples(files); i++) {
+            if (strcmp(db_val(files, i, 0), fk->kind) != 0)
+                continue;
+            double t = strtod(db_val(files, i, 3), NULL);
+            const char *uid = db_val(files, i, 1);
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+                "uid", uid, "title", db_val(files, i, 2),
+                "url", arena_printf(r->arena, "%s%s", fk->url_prefix, uid),
+                "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t),
+                "thumb_svg", k == 0 ? thumb_for(r, uid) : ""));
+        }
+        json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o, s:b}", "kind", fk->kind,
+            "label", fk->plural, "singular_label", fk->label, "files", list,
+            "has_files", json_array_size(list) > 0));
+    }
+    return kinds;
+}
+
+static void project_render(struct req *r, int status, PGresult *p, const char *name, const char *color,
+                           json_t *errors, const char *kind, const char *title)
+{
+    PGresult *files = db_query(r, sql_project_files, DB_ARGS(db_val(p, 0, 0), r->user->id));
+    if (!files) {
+        json_decref(errors);
+        page_db_error(r);
+        return;
+    }
+    json_t *ctx = view_ctx(r);
+    double t = strtod(db_val(p, 0, 4), NULL);
+    json_object_set_new(ctx, "project", json_pack("{s:s, s:s, s:s, s:s, s:s}",
+        "uid", db_val(p, 0, 1), "name", name, "color", color, "color_class", palette_class(color),
+        "updated_human", view_ago(r->arena, t)));
+    json_object_set_new(ctx, "kinds", kinds_json(r, files));
+    json_object_set_new(ctx, "colors", palette_json(color));
+    json_object_set_new(ctx, "errors", errors ? errors : json_object());
+    json_object_set_new(ctx, "new_file", json_pack("{s:s}", "title", title ? title : ""));
+    json_t *fk = json_array();
+    for (int k = 0; k < 4; k++)
+        json_array_append_new(fk, json_pack("{s:s, s:s, s:b}", "kind", file_kinds[k].kind, "label",
+            file_kinds[k].label, "selected", kind ? strcmp(kind, file_kinds[k].kind) == 0 : k == 0));
+    json_object_set_new(ctx, "file_kinds", fk);
+    view_flash(r, ctx);
+    view_render(r, status, "project", ctx);
+}
+
+void page_project_show(struct req *r)
+{
+    PGresult *p = project_lookup(r, r->params[0]);
+    if (p)
+        project_render(r, 200, p, db_val(p, 0, 2), db_val(p, 0, 3), NULL, NULL, NULL);
+}
+
+void page_project_update(struct req *r)
+{
+    PGresult *p = project_lookup(r, r->params[0]);
+    if (!p)
+        return;
+    char *name = trim(r, req_form(r, "name"));
+    const char *color = req_form(r, "color");
+    if (!palette_valid(color))
+        color = db_val(p, 0, 3);
+    const char *err = name_error(name);
+    if (err) {
+        project_render(r, 422, p, db_val(p, 0, 2), color, json_pack("{s:s}", "name", err), NULL, NULL);
+        return;
+    }
+    if (!db_query(r, "UPDATE projects SET name = $1, color = $2 WHERE id = $3 AND user_id = $4",
+                  DB_ARGS(name, color, db_val(p, 0, 0), r->user->id))) {
+        page_db_error(r);
+        return;
+    }
+    resp_redirect(r, arena_printf(r->arena, "/projects/%s?done=saved", db_val(p, 0, 1)));
+}
+
+void page_project_delete(struct req *r)
+{
+    PGresult *p = project_lookup(r, r->params[0]);
+    if (!p)
+        return;
+    if (!db_query(r, "UPDATE projects SET is_deleted = true, deleted_at = now() WHERE id = $1 AND user_id = $2",
+                  DB_ARGS(db_val(p, 0, 0), r->user->id))) {
+        page_db_error(r);
+        return;
+    }
+    resp_redirect(r, "/dashboard?done=project-deleted");
+}
+
+void page_project_file_create(struct req *r)
+{
+    PGresult *p = project_lookup(r, r->params[0]);
+    if (!p)
+        return;
+    const char *kind = req_form(r, "kind");
+    const struct file_kind *fk = file_kind_by_name(kind);
+    char *title = trim(r, req_form(r, "title"));
+    const char *err = fk ? name_error(title) : "Choose what kind of file to create.";
+    if (err) {
+        project_render(r, 422, p, db_val(p, 0, 2), db_val(p, 0, 3), json_pack("{s:s}", "title", err),
+                       kind, title);
+        return;
+    }
+    PGresult *res = db_query(r, fk->sql_insert, DB_ARGS(title, r->user->id, db_val(p, 0, 0)));
+    if (!res) {
+        page_db_error(r);
+        return;
+    }
+    resp_redirect(r, arena_printf(r->arena, "%s%s", fk->url_prefix, db_val(res, 0, 0)));
+}

@@ -1,0 +1,36 @@
+/* route.h — the one route table: {method, pattern, handler, flags}.  Flags are enforced in
+ * one place (worker.c) before any handler runs. */
+#ifndef CARD_ROUTE_H
+#define CARD_ROUTE_H
+struct req;
+
+typedef void (*route_handler)(struct req *r);
+
+enum route_flags {
+    R_LOGIN = 1 << 0,   /* needs a signed-in user (pages redirect to /login, APIs 401) */
+    R_JSON = 1 << 1,    /* body must be application/json; parsed into r->json */
+    R_FORM = 1 << 2,    /* body is application/x-www-form-urlencoded; parsed into r->form */
+    R_RAW = 1 << 3,     /* body kept raw (r->body) e.g. application/sql */
+    R_NODB = 1 << 4,    /* runs without a database transaction (/healthz) */
+};
+
+struct route {
+    const char *method;   /* "GET", "POST", "PUT", "DELETE" (GET also answers HEAD) */
+    const char *pattern;  /* "/projects/:uid/files" */
+    route_handler handler;
+    unsigned flags;
+};
+
+enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
+
+/* route_table / route_count: the application's routes (routes.c). */
+extern const struct route route_table[];
+extern const int route_count;
+
+/* route_find: match method+path against table[0..n); on FOUND fill params (pointers into
+ * the arena-copied segments) and *nparams.  BAD_METHOD when the path matches another method. */
+enum route_match route_find(const struct route *table, int n, const char *method, const char *path,
+                            struct req *r, const struct route **found);
+/* route_is_unsafe: methods that change state (everything but GET/HEAD/OPTIONS). */
+int route_is_unsafe(const char *method);
+#endif

@@ -1,0 +1,40 @@
+/* routes.c — the application's route table.  Every POST/PUT/DELETE is CSRF-checked by
+ * dispatch.c; R_LOGIN routes need a signed-in user. */
+#include "handlers.h"
+#include "route.h"
+
+const struct route route_table[] = {
+    {"GET", "/healthz", page_healthz, R_NODB},
+    {"GET", "/", page_home, 0},
+    {"GET", "/login", page_login_form, 0},
+    {"POST", "/login", page_login, R_FORM},
+    {"GET", "/signup", page_signup_form, 0},
+    {"POST", "/signup", page_signup, R_FORM},
+    {"POST", "/logout", page_logout, R_FORM},
+    {"GET", "/dashboard", page_dashboard, R_LOGIN},
+    {"POST", "/projects", page_project_create, R_LOGIN | R_FORM},
+    {"GET", "/projects/:uid", page_project_show, R_LOGIN},
+    {"POST", "/projects/:uid", page_project_update, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/delete", page_project_delete, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/files", page_project_file_create, R_LOGIN | R_FORM},
+    {"GET", "/diagrams/:uid", page_diagram_show, R_LOGIN},
+    {"GET", "/notes/:uid", page_file_show, R_LOGIN},
+    {"GET", "/drawings/:uid", page_file_show, R_LOGIN},
+    {"GET", "/flowcharts/:uid", page_file_show, R_LOGIN},
+    {"POST", "/diagrams/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
+    {"POST", "/notes/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
+    {"POST", "/drawings/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
+    {"POST", "/flowcharts/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
+    {"POST", "/diagrams/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
+    {"POST", "/notes/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
+    {"POST", "/drawings/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
+    {"POST", "/flowcharts/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
+    {"GET", "/trash", page_trash, R_LOGIN},
+    {"POST", "/trash/restore", page_trash_restore, R_LOGIN | R_FORM},
+    {"POST", "/trash/purge", page_trash_purge, R_LOGIN | R_FORM},
+    {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
+    {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON},
+    {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},
+    {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN},
+};
+const int route_count = sizeof route_table / sizeof route_table[0];

@@ -1,0 +1,7 @@
+/* worker.h — a worker process: T threads accepting FastCGI requests on the shared socket. */
+#ifndef CARD_WORKER_H
+#define CARD_WORKER_H
+/* worker_run: serve on listen_fd until SIGTERM (drains in-flight requests), reload
+ * templates on SIGHUP.  Returns the process exit status. */
+int worker_run(int listen_fd);
+#endif

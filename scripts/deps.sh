@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# scripts/deps.sh — install the Debian 12 packages Cardinality needs, when any is missing.
+# Usage: scripts/deps.sh [build|run|test]   (test includes run, run includes build)
+set -euo pipefail
+what=${1:-run}
+build="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libcurl4-openssl-dev
+ libsodium-dev libcrypt-dev libpg-query-dev libsqlite3-dev libgumbo-dev libcmark-gfm-dev
+ libcmark-gfm-extensions-dev"
+run="postgresql nginx-light"
+test="check libsubunit-dev clang libclang-rt-14-dev valgrind wrk chromium chromium-driver nodejs npm curl procps iproute2 python3"
+pkgs="$build"
+case "$what" in
+  run) pkgs="$build $run" ;;
+  test) pkgs="$build $run $test" ;;
+esac
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "Missing packages:$missing"
+  echo "Run: sudo apt-get install --no-install-recommends$missing"
+  exit 1
+fi
+echo "Installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# scripts/run-sql-tests.sh — a throwaway PostgreSQL cluster, then tests/sql/run.sh on a fresh
+# database and on one that starts as an ERD Builder Pro database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d /tmp/card-sqltest.XXXXXX); chmod 755 "$tmp"
+cleanup() { VAR_DIR=$tmp scripts/stack.sh stop >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+VAR_DIR=$tmp PG_FAST=1 scripts/stack.sh pg
+sock=$tmp/pg/sock
+su() { psql -X -q -h "$sock" -U postgres -v ON_ERROR_STOP=1 -c "$1"; }
+su "CREATE DATABASE sqltest OWNER card_owner"
+su "CREATE DATABASE sqltest_ebp OWNER card_owner"
+tests/sql/run.sh "host=$sock dbname=sqltest user=card_owner" "host=$sock dbname=sqltest user=card_app"
+tests/sql/run.sh "host=$sock dbname=sqltest_ebp user=card_owner" "host=$sock dbname=sqltest_ebp user=card_app" --on-ebp

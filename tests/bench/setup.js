@@ -1,0 +1,66 @@
+// tests/bench/setup.js — data for `make bench`: a user with 100 projects, a 500-table /
+// 5,000-column diagram, and a 3,000-table DDL file; prints shell variables for bench.sh.
+'use strict';
+const fs = require('fs');
+const { Client } = require('../lib/client.js');
+
+function bigModel(tables, colsPer) {
+  const entities = [];
+  const relationships = [];
+  for (let t = 0; t < tables; t++) {
+    const columns = [];
+    for (let c = 0; c < colsPer; c++) {
+      columns.push({ id: `c_b${t}_${c}`, name: c === 0 ? 'id' : `col_${c}`, type: c === 0 ? 'bigserial' : 'varchar(160)',
+        is_pk: c === 0, is_nullable: c !== 0, is_unique: false, default: null, comment: null, enum_values: [] });
+    }
+    entities.push({ id: `e_b${t}`, name: `table_${t}`, x: (t % 25) * 300, y: Math.floor(t / 25) * 360, color: '#6366f1', comment: null, columns });
+    if (t > 0) {
+      relationships.push({ id: `r_b${t}`, source_entity_id: `e_b${Math.floor(t / 2)}`, target_entity_id: `e_b${t}`,
+        source_column_id: `c_b${Math.floor(t / 2)}_0`, target_column_id: `c_b${t}_1`, source_handle: null, target_handle: null,
+        type: 'one-to-many', label: null, on_delete: null, on_update: null });
+    }
+  }
+  return { entities, relationships };
+}
+
+async function main() {
+  const [baseUrl, outDir] = process.argv.slice(2);
+  const c = new Client(baseUrl);
+  await c.signup();
+  let first;
+  for (let i = 0; i < 100; i++) {
+    const uid = await c.createProject(`Project ${i}`);
+    if (!first) first = uid;
+  }
+  const diagram = await c.createFile(first, 'diagram', 'Big diagram');
+  const cur = (await c.get(`/api/diagrams/${diagram}`)).json();
+  const model = bigModel(500, 10);
+  const t0 = Date.now();
+  const put = await c.request('PUT', `/api/diagrams/${diagram}`, { json: { _version: cur._version, name: 'Big diagram', viewport: { x: 0, y: 0, zoom: 1 }, ...model } });
+  const firstSave = Date.now() - t0;
+  let version = put.status === 200 ? put.json()._version : cur._version;
+  const saves = [];
+  for (let i = 0; i < 10 && put.status === 200; i++) {
+    const s0 = process.hrtime.bigint();
+    const r = await c.request('PUT', `/api/diagrams/${diagram}`, { json: { _version: version, name: 'Big diagram', viewport: { x: 0, y: 0, zoom: 1 }, ...model } });
+    saves.push(Number(process.hrtime.bigint() - s0) / 1e6);
+    version = r.json()._version;
+  }
+  saves.sort((a, b) => a - b);
+  let ddl = '';
+  for (let t = 0; t < 3000; t++) {
+    ddl += `CREATE TABLE t_${t} (\n  id bigserial PRIMARY KEY,\n  name varchar(120) NOT NULL,\n  created_at timestamptz DEFAULT now()` +
+      (t > 0 ? `,\n  parent_id bigint REFERENCES t_${Math.floor(t / 3)}(id)` : '') + '\n);\n';
+  }
+  fs.writeFileSync(`${outDir}/ddl3000.sql`, ddl);
+  const imp = await c.createFile(first, 'diagram', 'Import target');
+  console.log(`COOKIE='sid=${c.cookies.get('sid')}'`);
+  console.log(`CSRF='${c.csrf}'`);
+  console.log(`DIAGRAM='${diagram}'`);
+  console.log(`IMPORT_DIAGRAM='${imp}'`);
+  console.log(`PUT_STATUS='${put.status}'`);
+  console.log(`SAVE_FIRST_MS='${firstSave}'`);
+  console.log(`SAVE_MEDIAN_MS='${saves.length ? saves[Math.floor(saves.length / 2)].toFixed(1) : 'n/a'}'`);
+  console.log(`SAVE_MAX_MS='${saves.length ? saves[saves.length - 1].toFixed(1) : 'n/a'}'`);
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,120 @@
+// tests/lib/stack.js — starts the real stack for a test file: a throwaway PostgreSQL cluster,
+// the cardinality master and workers, and nginx, on a free port under a temporary directory
+// (scripts/stack.sh does the work, the same script `make run` uses).
+'use strict';
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..', '..');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const SANITIZER = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer/;
+
+async function startStack(opts = {}) {
+  const varDir = fs.mkdtempSync('/tmp/card-test-');
+  fs.chmodSync(varDir, 0o755);
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    VAR_DIR: varDir,
+    PORT: String(port),
+    PG_FAST: '1',
+    BIN: process.env.BIN || path.join(root, 'build', 'cardinality'),
+    LOGIN_RATE: opts.loginRate || '6000r/m',
+    LOGIN_BURST: String(opts.loginBurst || 1000),
+    CARD_WORKERS: String(opts.workers || 2),
+    CARD_THREADS: String(opts.threads || 4),
+    ...(opts.env || {}),
+  };
+  const stack = path.join(root, 'scripts', 'stack.sh');
+  try {
+    execFileSync(stack, ['start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch (e) {
+    try { execFileSync(stack, ['stop'], { env, stdio: 'ignore' }); } catch (_) { /* already down */ }
+    throw new Error(`stack did not start (logs in ${varDir}/log)`);
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sock = path.join(varDir, 'pg', 'sock');
+  const pgBin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1']).toString().trim();
+  const pgAs = (args) => (process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)]);
+
+  const s = {
+    baseUrl, port, varDir, env,
+    /** sql: run SQL as the database superuser; rows as text (psql -At). */
+    sql(text, db = 'cardinality') {
+      return execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', 'postgres', '-d', db,
+        '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
+    },
+    /** psqlAs: run SQL as another role (e.g. card_app). */
+    psqlAs(role, text) {
+      return execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', role, '-d', 'cardinality',
+        '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
+    },
+    pgStop() {
+      const [cmd, args] = pgAs([path.join(pgBin, 'pg_ctl'), '-D', path.join(varDir, 'pg', 'data'), '-m', 'fast', '-w', 'stop']);
+      execFileSync(cmd, args, { stdio: 'ignore' });
+    },
+    pgStart() {
+      execFileSync(stack, ['pg'], { env, stdio: 'ignore' });
+    },
+    masterPid() { return Number(fs.readFileSync(path.join(varDir, 'run', 'cardinality.pid'), 'utf8')); },
+    workerPids() {
+      const out = execFileSync('pgrep', ['-P', String(s.masterPid())]).toString().trim();
+      return out ? out.split('\n').map(Number) : [];
+    },
+    socketPath() { return fs.readFileSync(path.join(varDir, 'run', 'socket.path'), 'utf8').trim(); },
+    appLog() { return fs.readFileSync(path.join(varDir, 'log', 'app.log'), 'utf8'); },
+    nginxAccessLog() {
+      const f = path.join(varDir, 'log', 'nginx-access.log');
+      return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+    },
+    /** stop: stop everything; fail when a sanitizer reported anything in the app log. */
+    stop() {
+      try { execFileSync(stack, ['stop'], { env, stdio: 'ignore' }); } catch (_) { /* best effort */ }
+      const log = fs.existsSync(path.join(varDir, 'log', 'app.log')) ? s.appLog() : '';
+      const bad = log.split('\n').filter((l) => SANITIZER.test(l));
+      if (bad.length) {
+        throw new Error(`sanitizer reports in ${varDir}/log/app.log:\n${bad.slice(0, 10).join('\n')}`);
+      }
+      if (!process.env.KEEP_TEST_DIRS) fs.rmSync(varDir, { recursive: true, force: true });
+    },
+  };
+  return s;
+}
+
+/** newBrowser: headless Debian chromium driven by playwright-core. */
+async function newBrowser() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+let userCounter = 0;
+/** signUp: create a fresh user through the real form; the page ends signed in on /dashboard. */
+async function signUp(page, baseUrl, opts = {}) {
+  userCounter += 1;
+  const email = opts.email || `user${Date.now()}-${process.pid}-${userCounter}@example.com`;
+  await page.goto(`${baseUrl}/signup`);
+  await page.fill('input[name="name"]', opts.name || `Test User ${userCounter}`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', opts.password || 'correct horse battery');
+  await Promise.all([page.waitForURL(/\/dashboard/), page.click('form[action="/signup"] button[type="submit"]')]);
+  return { email };
+}
+
+module.exports = { startStack, newBrowser, signUp, freePort, root };

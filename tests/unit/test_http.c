@@ -1,0 +1,211 @@
+/* test_http.c — request parsing: percent-decoding, forms, cookies, UTF-8, hostile input;
+ * the arena and buffer underneath; route matching. */
+#include "arena.h"
+#include "buf.h"
+#include "html.h"
+#include "http.h"
+#include "route.h"
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct arena A;
+static void setup(void) { arena_init(&A); }
+static void teardown(void) { arena_free(&A); }
+
+START_TEST(decode_basic)
+{
+    size_t n;
+    ck_assert_str_eq(http_url_decode(&A, "a%20b+c", 7, 1, &n), "a b c");
+    ck_assert_uint_eq(n, 5);
+    ck_assert_str_eq(http_url_decode(&A, "a+b", 3, 0, &n), "a+b");
+    ck_assert_str_eq(http_url_decode(&A, "%e2%9c%93", 9, 1, &n), "\xe2\x9c\x93");
+}
+END_TEST
+
+START_TEST(decode_malformed)
+{
+    size_t n;
+    ck_assert_ptr_null(http_url_decode(&A, "%", 1, 1, &n));
+    ck_assert_ptr_null(http_url_decode(&A, "%4", 2, 1, &n));
+    ck_assert_ptr_null(http_url_decode(&A, "ab%zz", 5, 1, &n));
+    ck_assert_ptr_null(http_url_decode(&A, "a%00b", 5, 1, &n));   /* embedded NUL */
+}
+END_TEST
+
+START_TEST(form_pairs)
+{
+    struct kvlist l = {0};
+    const char *s = "name=My+Project&color=%236366f1&empty=&flag&name=second";
+    ck_assert_int_eq(http_parse_urlencoded(&A, s, strlen(s), &l), HTTP_OK);
+    ck_assert_int_eq(l.n, 5);
+    ck_assert_str_eq(kv_get(&l, "name"), "My Project");   /* first wins */
+    ck_assert_str_eq(kv_get(&l, "color"), "#6366f1");
+    ck_assert_str_eq(kv_get(&l, "empty"), "");
+    ck_assert_str_eq(kv_get(&l, "flag"), "");
+    ck_assert_ptr_null(kv_get(&l, "missing"));
+}
+END_TEST
+
+START_TEST(form_hostile)
+{
+    struct kvlist l = {0};
+    ck_assert_int_eq(http_parse_urlencoded(&A, "a=%ff%fe", 8, &l), HTTP_ERR_BAD_UTF8);
+    struct kvlist l2 = {0};
+    ck_assert_int_eq(http_parse_urlencoded(&A, "a=%", 3, &l2), HTTP_ERR_MALFORMED);
+    struct kvlist l3 = {0};
+    ck_assert_int_eq(http_parse_urlencoded(&A, "&&&;;", 5, &l3), HTTP_OK);
+    ck_assert_int_eq(l3.n, 0);
+    /* 10,000 pairs are refused, not stored */
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < 10000; i++)
+        buf_printf(&b, "k%d=v&", i);
+    struct kvlist l4 = {0};
+    ck_assert_int_eq(http_parse_urlencoded(&A, b.data, b.len, &l4), HTTP_ERR_TOO_LARGE);
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(cookies)
+{
+    struct kvlist l = {0};
+    http_parse_cookies(&A, "sid=abc123; theme=\"dark\";  empty=; =novalue; noeq; x=1=2", &l);
+    ck_assert_str_eq(kv_get(&l, "sid"), "abc123");
+    ck_assert_str_eq(kv_get(&l, "theme"), "dark");
+    ck_assert_str_eq(kv_get(&l, "empty"), "");
+    ck_assert_str_eq(kv_get(&l, "x"), "1=2");
+    ck_assert_ptr_null(kv_get(&l, "noeq"));
+    struct kvlist l2 = {0};
+    http_parse_cookies(&A, "", &l2);
+    ck_assert_int_eq(l2.n, 0);
+}
+END_TEST
+
+START_TEST(utf8)
+{
+    ck_assert(http_utf8_valid("plain", 5));
+    ck_assert(http_utf8_valid("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9));
+    ck_assert(!http_utf8_valid("\xc0\xaf", 2));              /* overlong */
+    ck_assert(!http_utf8_valid("\xed\xa0\x80", 3));          /* surrogate */
+    ck_assert(!http_utf8_valid("\xf4\x90\x80\x80", 4));      /* > U+10FFFF */
+    ck_assert(!http_utf8_valid("\xe2\x82", 2));              /* truncated */
+    ck_assert(!http_utf8_valid("\xff", 1));
+}
+END_TEST
+
+START_TEST(escaping)
+{
+    struct buf b = BUF_INIT;
+    html_txt(&b, "<script>alert('x')</script> & \"q\"");
+    ck_assert_str_eq(buf_cstr(&b), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+    buf_reset(&b);
+    html_url_arg(&b, "/a b?c=d&e");
+    ck_assert_str_eq(buf_cstr(&b), "%2Fa%20b%3Fc%3Dd%26e");
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(arena_many)
+{
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 10000; i++) {
+            char *p = arena_printf(&A, "item-%d", i);
+            ck_assert_str_eq(p, arena_printf(&A, "item-%d", i));
+        }
+        void *big = arena_alloc(&A, 1 << 20);   /* larger than a chunk */
+        memset(big, 1, 1 << 20);
+        arena_reset(&A);
+        ck_assert_uint_eq(A.used_total, 0);
+    }
+}
+END_TEST
+
+static int cleaned;
+static void count_cleanup(void *p) { cleaned += *(int *)p; }
+
+START_TEST(arena_cleanups)
+{
+    int one = 1, ten = 10;
+    cleaned = 0;
+    arena_defer(&A, count_cleanup, &one);
+    arena_defer(&A, count_cleanup, &ten);
+    arena_reset(&A);
+    ck_assert_int_eq(cleaned, 11);
+    arena_reset(&A);
+    ck_assert_int_eq(cleaned, 11);   /* ran once */
+}
+END_TEST
+
+static void h_a(struct req *r) { (void)r; }
+static void h_b(struct req *r) { (void)r; }
+static const struct route table[] = {
+    {"GET", "/", h_a, 0},
+    {"GET", "/projects/:uid", h_a, 0},
+    {"POST", "/projects/:uid", h_b, 0},
+    {"POST", "/projects/:uid/files", h_b, 0},
+    {"GET", "/a/:x/b/:y", h_a, 0},
+};
+
+START_TEST(routing)
+{
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.arena = &A;
+    const struct route *found = NULL;
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/abc", &r, &found), ROUTE_FOUND);
+    ck_assert_ptr_eq(found, &table[1]);
+    ck_assert_str_eq(r.params[0], "abc");
+    ck_assert_int_eq(route_find(table, 5, "HEAD", "/projects/abc", &r, &found), ROUTE_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "POST", "/projects/abc", &r, &found), ROUTE_FOUND);
+    ck_assert_ptr_eq(found, &table[2]);
+    ck_assert_int_eq(route_find(table, 5, "DELETE", "/projects/abc", &r, &found), ROUTE_BAD_METHOD);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/a/b", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/a/1/b/2", &r, &found), ROUTE_FOUND);
+    ck_assert_str_eq(r.params[0], "1");
+    ck_assert_str_eq(r.params[1], "2");
+    ck_assert_int_eq(route_find(table, 5, "GET", "/", &r, &found), ROUTE_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "//", &r, &found), ROUTE_NOT_FOUND);
+}
+END_TEST
+
+/* No GET route of the application may change state: GET handlers are the read-only pages. */
+START_TEST(app_routes_safe)
+{
+    for (int i = 0; i < route_count; i++) {
+        const struct route *rt = &route_table[i];
+        if (strcmp(rt->method, "GET") == 0)
+            ck_assert_msg(!(rt->flags & (R_FORM | R_JSON | R_RAW)), "GET %s takes a body", rt->pattern);
+        else
+            ck_assert_msg(route_is_unsafe(rt->method), "%s", rt->pattern);
+        for (int k = 0; k < i; k++)
+            ck_assert_msg(strcmp(route_table[k].method, rt->method) || strcmp(route_table[k].pattern, rt->pattern),
+                          "duplicate route %s %s", rt->method, rt->pattern);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("http");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, decode_basic);
+    tcase_add_test(tc, decode_malformed);
+    tcase_add_test(tc, form_pairs);
+    tcase_add_test(tc, form_hostile);
+    tcase_add_test(tc, cookies);
+    tcase_add_test(tc, utf8);
+    tcase_add_test(tc, escaping);
+    tcase_add_test(tc, arena_many);
+    tcase_add_test(tc, arena_cleanups);
+    tcase_add_test(tc, routing);
+    tcase_add_test(tc, app_routes_safe);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
