@@ -91,8 +91,14 @@ int db_begin(struct req *r, const char *user_id, const char *share_token)
     struct db *db = r->db;
     db->failed = 0;
     db->sqlstate[0] = '\0';
-    if (!db_query(r, "BEGIN", DB_NOARGS))
-        return -1;
+    if (!db_query(r, "BEGIN", DB_NOARGS)) {
+        /* The server went away since this connection's last use: reconnect once. */
+        if (PQstatus(db->conn) == CONNECTION_OK || db_connect(db) != 0)
+            return -1;
+        db->failed = 0;
+        if (!db_query(r, "BEGIN", DB_NOARGS))
+            return -1;
+    }
     db->in_tx = 1;
     if (!db_query(r, "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true)",
                   DB_ARGS(user_id ? user_id : "", share_token ? share_token : "")))

@@ -123,7 +123,10 @@ test('signup → login → project lifecycle → trash → restore', async () =>
 });
 
 test('first user is super admin; a bcrypt hash from ERD Builder Pro logs in and is upgraded', async () => {
+  await new Client(stack.baseUrl).signup();
+  await new Client(stack.baseUrl).signup();
   assert.equal(stack.sql('SELECT count(*) FROM users WHERE is_super_admin'), '1');
+  assert.equal(stack.sql('SELECT is_super_admin FROM users ORDER BY created_at, id LIMIT 1'), 't');
   const email = `legacy${Date.now()}@example.com`;
   const hash = execFileSync('python3', ['-c',
     'import crypt,sys; print(crypt.crypt("legacy secret 1", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))']).toString().trim();

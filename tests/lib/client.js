@@ -41,7 +41,7 @@ class Client {
     this.keepCookies(res);
     const text = await res.text();
     const m = /<meta name="csrf-token" content="([^"]*)"/.exec(text);
-    if (m) this.csrf = m[1];
+    if (m && m[1]) this.csrf = m[1];
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
   }
 
