@@ -23,6 +23,11 @@ void page_project_file_create(struct req *r);
 void page_file_show(struct req *r);
 void page_file_delete(struct req *r);
 void page_file_rename(struct req *r);
+/* page_account.c */
+void page_account(struct req *r);
+void page_account_password(struct req *r);
+void page_account_revoke(struct req *r);
+void page_account_delete(struct req *r);
 /* page_trash.c */
 void page_trash(struct req *r);
 void page_trash_restore(struct req *r);

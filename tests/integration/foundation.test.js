@@ -355,3 +355,30 @@ test('session expiry: idle and absolute timeouts', async () => {
   stack.sql(`UPDATE sessions SET created_at = now() - interval '15 days' WHERE user_id = (SELECT id FROM users WHERE email='${u.email}')`);
   assert.equal((await d.get('/dashboard')).status, 303, 'absolute lifetime enforced even when active');
 });
+
+test('password change signs out other sessions; deleting the account ends every session', async () => {
+  const a = new Client(stack.baseUrl);
+  const { email, password } = await a.signup();
+  const other = new Client(stack.baseUrl);
+  assert.equal((await other.login(email, password)).status, 303);
+  assert.equal((await other.get('/dashboard')).status, 200);
+  await a.get('/account');
+  let r = await a.postForm('/account/password', { current_password: 'wrong one!', password: 'a new passphrase' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /not your current password/);
+  r = await a.postForm('/account/password', { current_password: password, password: 'a new passphrase', logout_others: '1' });
+  assert.equal(r.status, 303);
+  assert.equal((await a.get('/dashboard')).status, 200, 'this session stays');
+  assert.equal((await other.get('/dashboard')).status, 303, 'the other session is gone');
+  assert.equal((await new Client(stack.baseUrl).login(email, password)).status, 401);
+  const third = new Client(stack.baseUrl);
+  assert.equal((await third.login(email, 'a new passphrase')).status, 303);
+  const uid = await a.createProject('Doomed');
+  await a.get('/account');
+  r = await a.postForm('/account/delete', { current_password: 'a new passphrase' });
+  assert.equal(r.status, 303);
+  assert.equal((await third.get('/dashboard')).status, 303);
+  assert.equal(stack.sql(`SELECT count(*) FROM users WHERE email = '${email}'`), '0');
+  assert.equal(stack.sql(`SELECT count(*) FROM projects WHERE uid = '${uid}'`), '0');
+  assert.equal(stack.sql(`SELECT count(*) FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE u.id IS NULL`), '0');
+});
