@@ -1,0 +1,465 @@
+// tests/integration/diagram.test.js — the ERD diagram JSON API and editor page over the real
+// stack: load/save with optimistic locking, validation (422 naming the item, nothing written),
+// isolation between users, ids shared across the database, SQL import (corpus files), export
+// in every format with a round trip, a 500-table model, and hostile bodies.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { startStack } = require('../lib/stack.js');
+const { Client } = require('../lib/client.js');
+
+const CORPUS = process.env.DDL_CORPUS_DIR || path.resolve(__dirname, '..', '..', '..', 'shared', 'ddl-corpus');
+
+let stack;
+let alice;        // owns `diagram`
+let project;
+let diagram;
+test.before(async () => {
+  stack = await startStack();
+  alice = new Client(stack.baseUrl);
+  await alice.signup();
+  project = await alice.createProject('ERD tests');
+  diagram = await alice.createFile(project, 'diagram', 'Shop');
+});
+test.after(() => stack && stack.stop());
+
+let seq = 0;
+/** tag: a fresh prefix, so element ids never collide across tests (they are global). */
+const tag = () => `t${process.pid}x${Date.now().toString(36)}x${++seq}`;
+
+const api = (uid) => `/api/diagrams/${uid}`;
+
+/** newDiagram: a fresh diagram of `client` in its own project. */
+async function newDiagram(client, title = 'Diagram') {
+  const p = await client.createProject(`P ${title}`);
+  return client.createFile(p, 'diagram', title);
+}
+
+function col(id, name, type, extra = {}) {
+  return {
+    id, name, type, is_pk: false, is_nullable: true, is_unique: false,
+    default: null, comment: null, enum_values: [], ...extra,
+  };
+}
+
+function rel(id, src, tgt, srcCol, tgtCol, extra = {}) {
+  return {
+    id, source_entity_id: src, target_entity_id: tgt, source_column_id: srcCol,
+    target_column_id: tgtCol, source_handle: null, target_handle: null, type: 'one-to-many',
+    label: null, on_delete: null, on_update: null, ...extra,
+  };
+}
+
+/** shopModel: three tables with typed columns, enum values, defaults, unique, comments. */
+function shopModel(t) {
+  return {
+    name: 'Shop v2',
+    viewport: { x: -120.5, y: 33, zoom: 0.75 },
+    entities: [
+      {
+        id: `${t}_users`, name: 'users', x: 40, y: 40, color: '#6366f1', comment: 'People who buy',
+        columns: [
+          col(`${t}_users_id`, 'id', 'bigserial', { is_pk: true, is_nullable: false }),
+          col(`${t}_users_email`, 'email', 'varchar(160)', { is_nullable: false, is_unique: true, comment: 'login' }),
+          col(`${t}_users_status`, 'status', 'user_status', { enum_values: ['active', 'banned', 'on hold'], default: "'active'" }),
+          col(`${t}_users_created`, 'created_at', 'timestamptz', { is_nullable: false, default: 'now()' }),
+        ],
+      },
+      {
+        id: `${t}_orders`, name: 'orders', x: 400.25, y: 40, color: '#10b981', comment: null,
+        columns: [
+          col(`${t}_orders_id`, 'id', 'bigserial', { is_pk: true, is_nullable: false }),
+          col(`${t}_orders_user`, 'user_id', 'bigint', { is_nullable: false }),
+          col(`${t}_orders_total`, 'total', 'numeric(10,2)', { default: '0.00' }),
+        ],
+      },
+      {
+        id: `${t}_items`, name: 'sales.order_items', x: 760, y: 300, color: '#f59e0b', comment: 'Ünïcödé ✓ <b>',
+        columns: [
+          col(`${t}_items_order`, 'order_id', 'bigint', { is_pk: true, is_nullable: false }),
+          col(`${t}_items_line`, 'line', 'int', { is_pk: true, is_nullable: false }),
+          col(`${t}_items_qty`, 'qty', 'integer', { default: '1', comment: 'how many' }),
+        ],
+      },
+    ],
+    relationships: [
+      rel(`${t}_r1`, `${t}_users`, `${t}_orders`, `${t}_users_id`, `${t}_orders_user`,
+        { on_delete: 'CASCADE', label: 'places' }),
+      rel(`${t}_r2`, `${t}_orders`, `${t}_items`, `${t}_orders_id`, `${t}_items_order`,
+        { on_delete: 'CASCADE', on_update: 'NO ACTION', source_handle: 'right', target_handle: 'left' }),
+      rel(`${t}_r3`, `${t}_users`, `${t}_items`, null, null, { type: 'many-to-many' }),
+    ],
+  };
+}
+
+async function getModel(client, uid) {
+  const res = await client.get(api(uid));
+  assert.equal(res.status, 200, res.text);
+  assert.match(res.headers.get('content-type'), /^application\/json/);
+  return res.json();
+}
+
+async function put(client, uid, body) {
+  return client.request('PUT', api(uid), { json: body });
+}
+
+const counts = (m) => ({
+  tables: m.entities.length,
+  columns: m.entities.reduce((n, e) => n + e.columns.length, 0),
+  relationships: m.relationships.length,
+});
+
+/** names: the comparable shape of a model (table, column and relationship names). */
+function names(m) {
+  const byId = new Map(m.entities.map((e) => [e.id, e]));
+  const colName = (eid, cid) => (byId.get(eid)?.columns.find((c) => c.id === cid) || {}).name || null;
+  return {
+    tables: m.entities.map((e) => `${e.name}(${e.columns.map((c) => c.name).join(',')})`).sort(),
+    relationships: m.relationships.map((r) => [
+      byId.get(r.source_entity_id).name, colName(r.source_entity_id, r.source_column_id),
+      byId.get(r.target_entity_id).name, colName(r.target_entity_id, r.target_column_id),
+    ].join(' ')).sort(),
+  };
+}
+
+test('GET a new diagram: an empty model', async () => {
+  const m = await getModel(alice, diagram);
+  assert.equal(m.uid, diagram);
+  assert.equal(m.name, 'Shop');
+  assert.ok(Number.isInteger(m._version));
+  assert.deepEqual(m.viewport, { x: 0, y: 0, zoom: 1 });
+  assert.deepEqual(m.entities, []);
+  assert.deepEqual(m.relationships, []);
+});
+
+test('PUT a model with 3 tables and relationships; GET returns it unchanged', async () => {
+  const uid = await newDiagram(alice, 'Roundtrip');
+  const before = await getModel(alice, uid);
+  const model = shopModel(tag());
+  const res = await put(alice, uid, { _version: before._version, ...model });
+  assert.equal(res.status, 200, res.text);
+  const saved = res.json();
+  assert.equal(saved._version, before._version + 1);
+  const got = await getModel(alice, uid);
+  assert.deepEqual(got, saved);
+  assert.equal(got.name, 'Shop v2');
+  assert.deepEqual(got.viewport, model.viewport);
+  assert.deepEqual(got.entities, model.entities);
+  assert.deepEqual(got.relationships, model.relationships);
+  // a second save with the new version works, and reordering is kept
+  const reordered = { ...model, entities: [...model.entities].reverse() };
+  const again = await put(alice, uid, { _version: got._version, ...reordered });
+  assert.equal(again.status, 200, again.text);
+  assert.deepEqual((await getModel(alice, uid)).entities.map((e) => e.name), ['sales.order_items', 'orders', 'users']);
+  // the rows are ERD Builder Pro's: comma-separated enum values, columns in sort_order
+  const t = model.entities[0].id;
+  assert.equal(stack.sql(`SELECT enum_values FROM columns WHERE entity_id = '${t}' AND name = 'status'`), 'active,banned,on hold');
+  assert.equal(stack.sql(`SELECT string_agg(name, ',' ORDER BY sort_order) FROM columns WHERE entity_id = '${t}'`), 'id,email,status,created_at');
+});
+
+test('a stale PUT is refused with 409 and the current model; nothing is lost', async () => {
+  const uid = await newDiagram(alice, 'Conflict');
+  const v0 = (await getModel(alice, uid))._version;
+  const first = shopModel(tag());
+  assert.equal((await put(alice, uid, { _version: v0, ...first })).status, 200);
+  const current = await getModel(alice, uid);
+  const stale = await put(alice, uid, { _version: v0, ...shopModel(tag()), name: 'Overwritten' });
+  assert.equal(stale.status, 409, stale.text);
+  const body = stale.json();
+  assert.equal(body.error, 'conflict');
+  assert.ok(body.message);
+  assert.deepEqual(body.current, current);
+  assert.deepEqual(await getModel(alice, uid), current);
+});
+
+test('422 for invalid models, naming the item, writing nothing', async () => {
+  const uid = await newDiagram(alice, 'Invalid');
+  const v0 = (await getModel(alice, uid))._version;
+  const t = tag();
+  const good = shopModel(t);
+  assert.equal((await put(alice, uid, { _version: v0, ...good })).status, 200);
+  const current = await getModel(alice, uid);
+  const cases = [
+    ['empty table name', (m) => { m.entities[1].name = ''; }, /entities\[1\].*name/],
+    ['duplicate ids', (m) => { m.entities[2].columns[1].id = m.entities[2].columns[0].id; }, new RegExp(`entities\\[2\\]\\.columns\\[1\\].*${t}_items_order`)],
+    ['relationship to a missing entity', (m) => { m.relationships[1].target_entity_id = 'nope'; }, /relationships\[1\].*nope/],
+    ['missing _version', (m) => { delete m._version; }, /_version/],
+    ['non-integer _version', (m) => { m._version = '3'; }, /_version/],
+    ['enum value with a comma', (m) => { m.entities[0].columns[2].enum_values = ['a,b']; }, /entities\[0\]\.columns\[2\].*comma/],
+    ['bad relationship type', (m) => { m.relationships[0].type = 'some'; }, /relationships\[0\].*type/],
+  ];
+  for (const [what, spoil, re] of cases) {
+    const m = { _version: current._version, ...structuredClone(good), name: 'Changed' };
+    spoil(m);
+    const res = await put(alice, uid, m);
+    assert.equal(res.status, 422, `${what}: ${res.text}`);
+    const body = res.json();
+    assert.equal(body.error, 'invalid', what);
+    assert.match(body.message, re, what);
+  }
+  assert.deepEqual(await getModel(alice, uid), current);
+});
+
+test('PUT needs application/json and the CSRF header', async () => {
+  const uid = await newDiagram(alice, 'Headers');
+  const m = await getModel(alice, uid);
+  const body = JSON.stringify({ _version: m._version, ...shopModel(tag()) });
+  const plain = await alice.request('PUT', api(uid), { body, headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(plain.status, 415, plain.text);
+  const noCsrf = await alice.request('PUT', api(uid), { body, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': null } });
+  assert.equal(noCsrf.status, 403, noCsrf.text);
+  const wrongCsrf = await alice.request('PUT', api(uid), { body, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': 'x'.repeat(43) } });
+  assert.equal(wrongCsrf.status, 403);
+  const anon = new Client(stack.baseUrl);
+  assert.equal((await anon.get(api(uid))).status, 401);
+  assert.deepEqual(await getModel(alice, uid), m);
+});
+
+test("another user gets 404 for every operation on someone's diagram", async () => {
+  const uid = await newDiagram(alice, 'Private');
+  assert.equal((await put(alice, uid, { _version: (await getModel(alice, uid))._version, ...shopModel(tag()) })).status, 200);
+  const before = await getModel(alice, uid);
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  const g = await bob.get(api(uid));
+  assert.equal(g.status, 404);
+  assert.equal(g.json().error, 'not_found');
+  assert.doesNotMatch(g.text, /Shop|users/);
+  const p = await put(bob, uid, { _version: before._version, ...shopModel(tag()) });
+  assert.equal(p.status, 404, p.text);
+  const i = await bob.request('POST', `${api(uid)}/import?dialect=postgres`, {
+    body: 'CREATE TABLE x (id int primary key);', headers: { 'Content-Type': 'application/sql' },
+  });
+  assert.equal(i.status, 404, i.text);
+  const e = await bob.get(`${api(uid)}/export?format=postgres`);
+  assert.equal(e.status, 404);
+  assert.equal((await bob.get(`/diagrams/${uid}`)).status, 404);
+  assert.equal((await bob.get(api('no-such-uid'))).status, 404);
+  assert.equal((await bob.get(api('bad%20uid'))).status, 404);
+  assert.deepEqual(await getModel(alice, uid), before);
+});
+
+test("an id already used by another user's diagram is a 422 naming it, not a 500", async () => {
+  const uid = await newDiagram(alice, 'Ids');
+  const t = tag();
+  const model = shopModel(t);
+  assert.equal((await put(alice, uid, { _version: (await getModel(alice, uid))._version, ...model })).status, 200);
+  const mallory = new Client(stack.baseUrl);
+  await mallory.signup();
+  const theirs = await newDiagram(mallory, 'Thief');
+  const v = (await getModel(mallory, theirs))._version;
+  const u = tag();
+  for (const [what, spoil, id] of [
+    ['entity', (m) => { m.entities[0].id = `${t}_users`; m.relationships = []; }, `${t}_users`],
+    ['column', (m) => { m.entities[1].columns[2].id = `${t}_orders_total`; }, `${t}_orders_total`],
+    ['relationship', (m) => { m.relationships[0].id = `${t}_r1`; }, `${t}_r1`],
+  ]) {
+    const m = { _version: v, ...shopModel(u) };
+    spoil(m);
+    const res = await put(mallory, theirs, m);
+    assert.equal(res.status, 422, `${what}: ${res.text}`);
+    assert.equal(res.json().error, 'invalid');
+    assert.ok(res.json().message.includes(id), `${what}: ${res.json().message}`);
+  }
+  const still = await getModel(mallory, theirs);
+  assert.equal(still._version, v);
+  assert.deepEqual(still.entities, []);
+  assert.deepEqual((await getModel(alice, uid)).entities, model.entities);
+  // the same ids in the same user's own diagram save again fine (replace, not insert twice)
+  const mine = await getModel(alice, uid);
+  assert.equal((await put(alice, uid, { _version: mine._version, ...model })).status, 200);
+});
+
+const corpus = [
+  ['chinook.postgresql.sql', 'postgres', { tables: 11, columns: 64, relationships: 11 }],
+  ['chinook.mysql.sql', 'mysql', { tables: 11, columns: 64, relationships: 11 }],
+  ['chinook.sqlite.sql', 'sqlite', { tables: 11, columns: 64, relationships: 11 }],
+  ['northwind.postgres.sql', 'postgres', { tables: 14, columns: 92, relationships: 13 }],
+  ['pagila-schema.postgres.sql', 'postgres', null],
+];
+
+for (const [file, dialect, want] of corpus) {
+  test(`import ${file} (${dialect}) with preview, then for real`, async (t) => {
+    const f = path.join(CORPUS, file);
+    if (!fs.existsSync(f)) return t.skip(`no ${f}`);
+    const sql = fs.readFileSync(f);
+    const uid = await newDiagram(alice, file);
+    const before = await getModel(alice, uid);
+    const url = `${api(uid)}/import?dialect=${dialect}`;
+    let t0 = Date.now();
+    const pre = await alice.request('POST', `${url}&preview=1`, { body: sql, headers: { 'Content-Type': 'application/sql' } });
+    const previewMs = Date.now() - t0;
+    assert.equal(pre.status, 200, pre.text.slice(0, 500));
+    const p = pre.json();
+    if (want) assert.deepEqual(counts(p.model), want);
+    else assert.ok(p.model.entities.length > 10);
+    assert.ok(Number.isInteger(p.skipped));
+    assert.equal(typeof p.diff, 'object');
+    assert.deepEqual(await getModel(alice, uid), before, 'preview writes nothing');
+    t0 = Date.now();
+    const res = await alice.request('POST', url, { body: sql, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    const importMs = Date.now() - t0;
+    assert.equal(res.status, 200, res.text.slice(0, 500));
+    const saved = res.json();
+    assert.equal(saved._version, before._version + 1);
+    assert.equal(saved.name, file, 'the name is kept');
+    assert.ok(Number.isInteger(saved.skipped));
+    assert.equal(typeof saved.diff, 'object');
+    const got = await getModel(alice, uid);
+    assert.deepEqual(counts(got), counts(p.model));
+    assert.deepEqual(names(got), names(p.model));
+    console.log(`# import ${file}: preview ${previewMs} ms, save ${importMs} ms, ${JSON.stringify(counts(got))}`);
+  });
+}
+
+test('import errors: syntax 422 with line and column, unknown dialect, media type, no tables', async () => {
+  const uid = await newDiagram(alice, 'Syntax');
+  const before = await getModel(alice, uid);
+  const sqlHeaders = { 'Content-Type': 'application/sql' };
+  for (const dialect of ['postgres', 'mysql', 'sqlite']) {
+    const res = await alice.request('POST', `${api(uid)}/import?dialect=${dialect}`, {
+      body: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int,, name text);\n', headers: sqlHeaders,
+    });
+    assert.equal(res.status, 422, `${dialect}: ${res.text}`);
+    const body = res.json();
+    assert.equal(body.error, 'syntax', dialect);
+    assert.ok(body.message, dialect);
+    assert.equal(body.line, 2, `${dialect}: ${res.text}`);
+    assert.ok(body.column > 0, `${dialect}: ${res.text}`);
+  }
+  const unknown = await alice.request('POST', `${api(uid)}/import?dialect=oracle`, { body: 'CREATE TABLE a (id int);', headers: sqlHeaders });
+  assert.equal(unknown.status, 422);
+  assert.match(unknown.json().message, /dialect/);
+  const json = await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: 'CREATE TABLE a (id int);', headers: { 'Content-Type': 'application/json' } });
+  assert.equal(json.status, 415);
+  const none = await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: '-- nothing\n', headers: sqlHeaders });
+  assert.equal(none.status, 422);
+  const noCsrf = await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: 'CREATE TABLE a (id int);', headers: { ...sqlHeaders, 'X-CSRF-Token': null } });
+  assert.equal(noCsrf.status, 403);
+  assert.deepEqual(await getModel(alice, uid), before);
+});
+
+const formats = [
+  ['postgres', /^application\/sql/, '.sql'],
+  ['mysql', /^application\/sql/, '.sql'],
+  ['sqlite', /^application\/sql/, '.sql'],
+  ['dbml', /^(text\/|application\/)/, '.dbml'],
+  ['mermaid', /^(text\/|application\/)/, '.mmd'],
+  ['json', /^application\/json/, '.json'],
+  ['svg', /^image\/svg\+xml/, '.svg'],
+];
+
+test('export in every format; postgres export re-imports to the same names', async () => {
+  const uid = await newDiagram(alice, 'Sales DB / v2 "quoted"');
+  const v = (await getModel(alice, uid))._version;
+  const model = shopModel(tag());
+  delete model.name;
+  assert.equal((await put(alice, uid, { _version: v, ...model })).status, 200);
+  const saved = await getModel(alice, uid);
+  for (const [format, type, ext] of formats) {
+    const res = await alice.get(`${api(uid)}/export?format=${format}`);
+    assert.equal(res.status, 200, `${format}: ${res.text.slice(0, 300)}`);
+    assert.match(res.headers.get('content-type'), type, format);
+    assert.match(res.headers.get('content-type'), /charset=utf-8/i, format);
+    const cd = res.headers.get('content-disposition');
+    assert.match(cd, /^attachment; filename="Sales_DB_v2_quoted\.[a-z]+"$/, `${format}: ${cd}`);
+    if (format !== 'mermaid' && format !== 'dbml') assert.ok(cd.endsWith(`${ext}"`), `${format}: ${cd}`);
+    assert.ok(res.text.length > 50, format);
+    if (format === 'svg') assert.match(res.text, /^<svg[\s>]/);
+    if (format === 'json') assert.equal(JSON.parse(res.text).entities.length, 3);
+    if (format !== 'json' && format !== 'svg') assert.match(res.text, /order_items/);
+  }
+  const bad = await alice.get(`${api(uid)}/export?format=xlsx`);
+  assert.equal(bad.status, 422);
+  assert.equal((await alice.get(`${api(uid)}/export`)).status, 422);
+  // round trip through PostgreSQL DDL
+  const sql = (await alice.get(`${api(uid)}/export?format=postgres`)).text;
+  const back = await alice.request('POST', `${api(uid)}/import?dialect=postgres&preview=1`, {
+    body: sql, headers: { 'Content-Type': 'application/sql' },
+  });
+  assert.equal(back.status, 200, back.text.slice(0, 500));
+  assert.deepEqual(names(back.json().model), names(saved));
+});
+
+test('the editor page renders the diagram for its owner', async (t) => {
+  const tdir = process.env.CARD_TEMPLATES || path.resolve(__dirname, '..', '..', 'templates');
+  if (!fs.existsSync(path.join(tdir, 'diagram.mustache'))) return t.skip('no template yet');
+  const uid = await newDiagram(alice, 'Page <script>');
+  const v = (await getModel(alice, uid))._version;
+  const model = shopModel(tag());
+  delete model.name;
+  assert.equal((await put(alice, uid, { _version: v, ...model })).status, 200);
+  const res = await alice.get(`/diagrams/${uid}`);
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  assert.match(res.headers.get('content-type'), /^text\/html/);
+  assert.match(res.text, /<svg/);
+  assert.ok(!res.text.includes('Page <script>'), 'the name is escaped');
+  assert.ok(!res.text.includes('✓ <b>'), 'comments are escaped in the script JSON and the SVG');
+  assert.equal((await alice.get('/diagrams/nope')).status, 404);
+});
+
+test('a 500-table model saves and loads', async () => {
+  const uid = await newDiagram(alice, 'Big');
+  const t = tag();
+  const entities = [];
+  const relationships = [];
+  for (let i = 0; i < 500; i++) {
+    const columns = [col(`${t}_e${i}_id`, 'id', 'bigserial', { is_pk: true, is_nullable: false })];
+    for (let j = 1; j < 10; j++) columns.push(col(`${t}_e${i}_c${j}`, `col_${j}`, j % 2 ? 'varchar(160)' : 'numeric(10,2)', { comment: `column ${j}` }));
+    entities.push({ id: `${t}_e${i}`, name: `table_${i}`, x: (i % 25) * 300, y: Math.floor(i / 25) * 400, color: '#6366f1', comment: null, columns });
+    if (i > 0) relationships.push(rel(`${t}_r${i}`, `${t}_e${i - 1}`, `${t}_e${i}`, `${t}_e${i - 1}_id`, `${t}_e${i}_c1`));
+  }
+  const v = (await getModel(alice, uid))._version;
+  const body = { _version: v, entities, relationships };
+  let t0 = Date.now();
+  const res = await put(alice, uid, body);
+  const putMs = Date.now() - t0;
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  t0 = Date.now();
+  const got = await getModel(alice, uid);
+  const getMs = Date.now() - t0;
+  assert.deepEqual(counts(got), { tables: 500, columns: 5000, relationships: 499 });
+  assert.deepEqual(got.entities, entities);
+  assert.deepEqual(got.relationships, relationships);
+  t0 = Date.now();
+  const again = await put(alice, uid, { ...body, _version: got._version });
+  const rePutMs = Date.now() - t0;
+  assert.equal(again.status, 200);
+  console.log(`# 500 tables / 5000 columns / 499 relationships (${JSON.stringify(body).length} bytes): ` +
+    `PUT ${putMs} ms, GET ${getMs} ms, PUT again (replace) ${rePutMs} ms`);
+});
+
+test('hostile bodies: invalid UTF-8, too large, deeply nested, NUL bytes', async () => {
+  const uid = await newDiagram(alice, 'Hostile');
+  const before = await getModel(alice, uid);
+  const jsonHeaders = { 'Content-Type': 'application/json' };
+  const prefix = Buffer.from(`{"_version":${before._version},"name":"`);
+  const badUtf8 = Buffer.concat([prefix, Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('","entities":[],"relationships":[]}')]);
+  assert.equal((await alice.request('PUT', api(uid), { body: badUtf8, headers: jsonHeaders })).status, 400);
+  const badSql = Buffer.concat([Buffer.from('CREATE TABLE a (id int); -- '), Buffer.from([0xed, 0xa0, 0x80])]);
+  assert.equal((await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: badSql, headers: { 'Content-Type': 'application/sql' } })).status, 400);
+  const nul = Buffer.concat([prefix, Buffer.from([0]), Buffer.from('","entities":[],"relationships":[]}')]);
+  assert.equal((await alice.request('PUT', api(uid), { body: nul, headers: jsonHeaders })).status, 400);
+  const escapedNul = `{"_version":${before._version},"name":"a\\u0000b","entities":[],"relationships":[]}`;
+  assert.equal((await alice.request('PUT', api(uid), { body: escapedNul, headers: jsonHeaders })).status, 400);
+  const nulSql = Buffer.from('CREATE TABLE a (id int);\0');
+  assert.equal((await alice.request('POST', `${api(uid)}/import?dialect=sqlite`, { body: nulSql, headers: { 'Content-Type': 'application/sql' } })).status, 400);
+  const deep = `{"_version":${before._version},"entities":[],"relationships":[],"x":${'['.repeat(10000)}${']'.repeat(10000)}}`;
+  assert.equal((await alice.request('PUT', api(uid), { body: deep, headers: jsonHeaders })).status, 400);
+  const huge = Buffer.alloc(11 * 1024 * 1024 + 10, 0x20);
+  huge.write(`{"_version":${before._version},"entities":[],"relationships":[],"pad":"`);
+  huge.write('"}', huge.length - 2);
+  const big = await alice.request('PUT', api(uid), { body: huge, headers: jsonHeaders });
+  assert.equal(big.status, 413);
+  const hugeSql = Buffer.alloc(11 * 1024 * 1024 + 10, 0x20);
+  assert.equal((await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: hugeSql, headers: { 'Content-Type': 'application/sql' } })).status, 413);
+  const notObject = await alice.request('PUT', api(uid), { body: '[1,2,3]', headers: jsonHeaders });
+  assert.equal(notObject.status, 422);
+  const dupKeys = await alice.request('PUT', api(uid), { body: `{"_version":${before._version},"_version":0,"entities":[],"relationships":[]}`, headers: jsonHeaders });
+  assert.equal(dupKeys.status, 400);
+  assert.deepEqual(await getModel(alice, uid), before);
+  // the service is still answering
+  assert.equal((await alice.get('/healthz')).status, 200);
+});

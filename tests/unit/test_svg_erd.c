@@ -1,0 +1,302 @@
+/* test_svg_erd.c — the server-drawn ERD: well-formed XML (a tag-balance checker), boxes sized
+ * by columns, markers per relationship kind, escaping of hostile names, determinism,
+ * thumbnails without column rows, and the time to draw 500 tables / 5,000 columns. */
+#include "buf.h"
+#include "svg_erd.h"
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *SHOP =
+"{`uid`:`u1`,`_version`:3,`name`:`Shop`,`viewport`:{`x`:0,`y`:0,`zoom`:1},"
+"`entities`:["
+" {`id`:`e_users`,`name`:`users`,`x`:40,`y`:40,`color`:`#6366f1`,`comment`:`People who buy`,`columns`:["
+"  {`id`:`c_u_id`,`name`:`id`,`type`:`bigserial`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_u_email`,`name`:`email`,`type`:`varchar(160)`,`is_pk`:false,`is_nullable`:false,`is_unique`:true,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_u_name`,`name`:`name`,`type`:`text`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:`Full name, it's shown`,`enum_values`:[]},"
+"  {`id`:`c_u_admin`,`name`:`is_admin`,`type`:`boolean`,`is_pk`:false,`is_nullable`:false,`is_unique`:false,`default`:`false`,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_u_created`,`name`:`created_at`,`type`:`timestamptz`,`is_pk`:false,`is_nullable`:false,`is_unique`:false,`default`:`now()`,`comment`:null,`enum_values`:[]}]},"
+" {`id`:`e_items`,`name`:`order_items`,`x`:700,`y`:40,`color`:`#10b981`,`comment`:null,`columns`:["
+"  {`id`:`c_i_order`,`name`:`order_id`,`type`:`integer`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_i_product`,`name`:`product_id`,`type`:`uuid`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_i_qty`,`name`:`qty`,`type`:`int4`,`is_pk`:false,`is_nullable`:false,`is_unique`:false,`default`:`1`,`comment`:null,`enum_values`:[]}]},"
+" {`id`:`e_order`,`name`:`order`,`x`:380,`y`:40,`color`:`#f59e0b`,`comment`:null,`columns`:["
+"  {`id`:`c_o_id`,`name`:`id`,`type`:`serial`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_o_user`,`name`:`user_id`,`type`:`bigint`,`is_pk`:false,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_o_status`,`name`:`status`,`type`:`order_status`,`is_pk`:false,`is_nullable`:false,`is_unique`:false,`default`:`'new'`,`comment`:null,`enum_values`:[`new`,`paid`,`it's`]},"
+"  {`id`:`c_o_total`,`name`:`total`,`type`:`numeric(10,2)`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_o_odd`,`name`:`we\\`ird`,`type`:`text`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]}]},"
+" {`id`:`e_products`,`name`:`products`,`x`:700,`y`:300,`color`:`#ef4444`,`comment`:null,`columns`:["
+"  {`id`:`c_p_id`,`name`:`id`,`type`:`uuid`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:`gen_random_uuid()`,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_p_tags`,`name`:`labels`,`type`:`text[]`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_p_data`,`name`:`data`,`type`:`jsonb`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_p_photo`,`name`:`photo`,`type`:`bytea`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_p_price`,`name`:`price`,`type`:`double precision`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_p_stock`,`name`:`stock`,`type`:`int unsigned`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_p_added`,`name`:`added`,`type`:`datetime`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]}]},"
+" {`id`:`e_tags`,`name`:`tags`,`x`:1000,`y`:300,`color`:`#6366f1`,`comment`:null,`columns`:["
+"  {`id`:`c_t_id`,`name`:`id`,`type`:`serial`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_t_name`,`name`:`name`,`type`:`varchar(40)`,`is_pk`:false,`is_nullable`:false,`is_unique`:true,`default`:null,`comment`:null,`enum_values`:[]}]},"
+" {`id`:`e_a`,`name`:`team`,`x`:40,`y`:400,`color`:`#6366f1`,`comment`:null,`columns`:["
+"  {`id`:`c_a_id`,`name`:`id`,`type`:`integer`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_a_lead`,`name`:`lead_id`,`type`:`integer`,`is_pk`:false,`is_nullable`:true,`is_unique`:true,`default`:null,`comment`:null,`enum_values`:[]}]},"
+" {`id`:`e_b`,`name`:`member`,`x`:380,`y`:400,`color`:`#6366f1`,`comment`:null,`columns`:["
+"  {`id`:`c_b_id`,`name`:`id`,`type`:`integer`,`is_pk`:true,`is_nullable`:false,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]},"
+"  {`id`:`c_b_team`,`name`:`team_id`,`type`:`integer`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]}]}"
+"],"
+"`relationships`:["
+" {`id`:`r1`,`source_entity_id`:`e_users`,`target_entity_id`:`e_order`,`source_column_id`:`c_u_id`,`target_column_id`:`c_o_user`,`type`:`one-to-many`,`label`:`places`,`on_delete`:null,`on_update`:null},"
+" {`id`:`r2`,`source_entity_id`:`e_order`,`target_entity_id`:`e_items`,`source_column_id`:`c_o_id`,`target_column_id`:`c_i_order`,`type`:`one-to-many`,`label`:`has items`,`on_delete`:`CASCADE`,`on_update`:null},"
+" {`id`:`r3`,`source_entity_id`:`e_products`,`target_entity_id`:`e_items`,`source_column_id`:`c_p_id`,`target_column_id`:`c_i_product`,`type`:`one-to-many`,`label`:null,`on_delete`:`restrict`,`on_update`:`cascade`},"
+" {`id`:`r4`,`source_entity_id`:`e_products`,`target_entity_id`:`e_tags`,`source_column_id`:null,`target_column_id`:null,`type`:`many-to-many`,`label`:`tagged`,`on_delete`:null,`on_update`:null},"
+" {`id`:`r5`,`source_entity_id`:`e_team`,`target_entity_id`:`e_nowhere`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:null,`on_delete`:null,`on_update`:null},"
+" {`id`:`r6`,`source_entity_id`:`e_b`,`target_entity_id`:`e_a`,`source_column_id`:`c_b_id`,`target_column_id`:`c_a_lead`,`type`:`one-to-one`,`label`:`led by`,`on_delete`:`SET NULL`,`on_update`:null},"
+" {`id`:`r7`,`source_entity_id`:`e_a`,`target_entity_id`:`e_b`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:`DROP TABLE x;`,`on_delete`:`; DROP`,`on_update`:null},"
+" {`id`:`r8`,`source_entity_id`:`e_tags`,`target_entity_id`:`e_users`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:null,`on_delete`:null,`on_update`:null}"
+"]}";
+
+static json_t *load(const char *text)
+{
+    char *s = strdup(text);
+    for (char *p = s; *p; p++)
+        if (*p == '`')
+            *p = '"';
+    json_error_t e;
+    json_t *m = json_loads(s, 0, &e);
+    ck_assert_msg(m != NULL, "fixture: %s at %d", e.text, e.column);
+    free(s);
+    return m;
+}
+
+/* well_formed: every tag closed in order, attributes quoted, no raw '<' or '&' outside
+ * markup/entities, one root. Returns NULL or what is wrong. */
+static const char *well_formed(const char *s)
+{
+    static char why[200];
+    char stack[64][32];
+    int depth = 0, roots = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '&') {
+            size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789#");
+            if (p[1 + n] != ';' || n == 0)
+                return "bare &";
+            continue;
+        }
+        if (*p == '>')
+            return "bare >";
+        if (*p != '<')
+            continue;
+        int closing = p[1] == '/';
+        const char *name = p + 1 + closing;
+        size_t n = strcspn(name, " \t\n/>");
+        if (n == 0 || n >= 32)
+            return "bad tag name";
+        const char *q = name + n;
+        char quote = 0;
+        for (; *q && (quote || *q != '>'); q++) {
+            if (quote && *q == '<')
+                return "< inside attribute";
+            if (*q == '"' || *q == '\'')
+                quote = quote == *q ? 0 : quote ? quote : *q;
+        }
+        if (!*q)
+            return "unterminated tag";
+        int self = q[-1] == '/';
+        if (closing) {
+            if (depth == 0 || strncmp(stack[depth - 1], name, n) || stack[depth - 1][n]) {
+                snprintf(why, sizeof why, "mismatched </%.*s>", (int)n, name);
+                return why;
+            }
+            depth--;
+        } else if (!self) {
+            if (depth == 0)
+                roots++;
+            if (depth == 64)
+                return "too deep";
+            memcpy(stack[depth], name, n);
+            stack[depth++][n] = '\0';
+        }
+        p = q;
+    }
+    return depth ? "unclosed element" : roots != 1 ? "not one root" : NULL;
+}
+
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void render(const json_t *m, const struct svg_erd_opts *o, struct buf *out)
+{
+    buf_reset(out);
+    ck_assert_int_eq(svg_erd_render(m, o, out), 0);
+    const char *why = well_formed(buf_cstr(out));
+    ck_assert_msg(why == NULL, "%s in:\n%s", why ? why : "", buf_cstr(out));
+}
+
+START_TEST(full_drawing)
+{
+    json_t *m = load(SHOP);
+    struct buf out = BUF_INIT;
+    struct svg_erd_opts o = {0, 0, "d1"};
+    render(m, &o, &out);
+    const char *s = buf_cstr(&out);
+    ck_assert(strncmp(s, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0);
+    /* tables span x 40..1000+w, y 40..400+h; 40px padding */
+    ck_assert_ptr_nonnull(strstr(s, "viewBox=\"0.0 0.0 "));
+    ck_assert_int_eq(count(s, "<g class=\"erd-table\""), 7);
+    ck_assert_ptr_nonnull(strstr(s, "<g class=\"erd-table\" data-id=\"e_users\" transform=\"translate(40.0,40.0)\">"));
+    /* users: 5 columns -> 36 + 5 x 28 = 176 */
+    ck_assert_ptr_nonnull(strstr(s, "width=\"240.0\" height=\"176.0\""));
+    ck_assert_ptr_nonnull(strstr(s, "fill=\"#f59e0b\""));
+    ck_assert_int_eq(count(s, "class=\"erd-col"), 5 + 3 + 5 + 7 + 2 + 2 + 2);
+    ck_assert_int_eq(count(s, "class=\"erd-pk\""), 8);   /* order_items has two */
+    ck_assert_int_eq(count(s, "class=\"erd-fk\""), 5);   /* user_id, order_id, product_id, lead_id, team_id */
+    ck_assert_ptr_nonnull(strstr(s, ">we&quot;ird</text>"));
+    ck_assert_ptr_nonnull(strstr(s, ">numeric(10,2)</text>"));
+    /* relationships: one per resolvable pair of entities; markers by kind, ids prefixed */
+    ck_assert_int_eq(count(s, "<path class=\"erd-rel\""), 7);
+    ck_assert_ptr_nonnull(strstr(s, "<marker id=\"d1-many-end\""));
+    ck_assert_ptr_nonnull(strstr(s, "marker-start=\"url(#d1-many-start)\" marker-end=\"url(#d1-many-end)\""));
+    ck_assert_ptr_nonnull(strstr(s, "marker-start=\"url(#d1-one-start)\" marker-end=\"url(#d1-one-end)\""));
+    ck_assert_ptr_nonnull(strstr(s, "marker-start=\"url(#d1-one-start)\" marker-end=\"url(#d1-many-end)\""));
+    ck_assert_ptr_nonnull(strstr(s, ">has items</text>"));
+    ck_assert_ptr_nonnull(strstr(s, "font-family=\""));
+    ck_assert_ptr_null(strstr(s, "<script"));
+    ck_assert_ptr_null(strstr(s, "href"));
+    buf_free(&out);
+    json_decref(m);
+}
+END_TEST
+
+START_TEST(hostile_names)
+{
+    json_t *m = load("{`name`:`<b>&`,`entities`:[{`id`:`e\\`1`,`name`:`<script>alert(1)</script> & co`,`color`:`red\\`/><script>`,"
+                     "`x`:`nan`,`y`:1e308,`columns`:[{`id`:`c1`,`name`:`a\\u0001b\\u001fc`,`type`:`text\\uFFFE`},"
+                     "{`id`:`c2`,`name`:`xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,`type`:`yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy`}]}],"
+                     "`relationships`:[{`id`:`r`,`source_entity_id`:`e\\`1`,`target_entity_id`:`e\\`1`,`label`:`</text><script>`}]}");
+    struct buf out = BUF_INIT;
+    struct svg_erd_opts o = {0, 0, "x\"><script>"};
+    render(m, &o, &out);
+    const char *s = buf_cstr(&out);
+    ck_assert_ptr_null(strstr(s, "<script"));
+    ck_assert_ptr_nonnull(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+    ck_assert_ptr_nonnull(strstr(s, "data-id=\"e&quot;1\""));
+    ck_assert_ptr_nonnull(strstr(s, "fill=\"#6366f1\""));       /* invalid colour replaced */
+    ck_assert_ptr_nonnull(strstr(s, ">abc</text>"));             /* control characters gone */
+    ck_assert_ptr_null(strstr(s, "\xEF\xBF\xBE"));
+    ck_assert_ptr_nonnull(strstr(s, "url(#xscript-one-start)"));
+    ck_assert_ptr_nonnull(strstr(s, "width=\"480.0\""));         /* long name clamps the width */
+    ck_assert_ptr_nonnull(strstr(s, "\xE2\x80\xA6</text>"));      /* and is cut */
+    ck_assert_ptr_null(strstr(s, "nan"));
+    ck_assert_ptr_null(strstr(s, "inf"));
+    /* malformed models */
+    json_t *bad = load("{`entities`:[{`columns`:[]}]}");
+    ck_assert_int_eq(svg_erd_render(bad, NULL, &out), -1);
+    json_decref(bad);
+    ck_assert_int_eq(svg_erd_render(NULL, NULL, &out), -1);
+    json_t *empty = load("{`entities`:[]}");
+    render(empty, NULL, &out);
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&out), "viewBox=\"0.0 0.0 320.0 160.0\""));
+    json_decref(empty);
+    buf_free(&out);
+    json_decref(m);
+}
+END_TEST
+
+START_TEST(deterministic_and_thumbnail)
+{
+    json_t *m = load(SHOP);
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    render(m, NULL, &a);
+    render(m, NULL, &b);
+    ck_assert_str_eq(buf_cstr(&a), buf_cstr(&b));
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&a), "url(#erd-one-start)"));
+    struct svg_erd_opts t = {1, 200, "t"};
+    render(m, &t, &a);
+    const char *s = buf_cstr(&a);
+    ck_assert_ptr_nonnull(strstr(s, " width=\"200.0\" height=\""));
+    ck_assert_ptr_null(strstr(s, "erd-col"));
+    ck_assert_ptr_null(strstr(s, "<marker"));
+    ck_assert_ptr_null(strstr(s, "erd-rel-label"));
+    ck_assert_int_eq(count(s, "<g class=\"erd-table\""), 7);
+    ck_assert_int_eq(count(s, "<path class=\"erd-rel\""), 7);
+    ck_assert_ptr_nonnull(strstr(s, ">order_items</text>"));
+    ck_assert_uint_lt(a.len, buf_cstr(&b) ? b.len : 0);
+    buf_free(&a);
+    buf_free(&b);
+    json_decref(m);
+}
+END_TEST
+
+/* big_model: n tables of cols columns in a grid, each table referencing the previous. */
+static json_t *big_model(size_t n, size_t cols)
+{
+    json_t *ents = json_array(), *rels = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char id[32], name[32];
+        json_t *cs = json_array();
+        for (size_t j = 0; j < cols; j++) {
+            char cid[48], cname[32];
+            snprintf(cid, sizeof cid, "c_%zu_%zu", i, j);
+            snprintf(cname, sizeof cname, j ? "column_%zu" : "id", j);
+            json_array_append_new(cs, json_pack("{s:s, s:s, s:s, s:b, s:b}", "id", cid, "name", cname, "type",
+                                                j % 3 ? "varchar(120)" : "bigint", "is_pk", j == 0, "is_nullable", j % 2));
+        }
+        snprintf(id, sizeof id, "e_%zu", i);
+        snprintf(name, sizeof name, "table_%zu", i);
+        json_array_append_new(ents, json_pack("{s:s, s:s, s:i, s:i, s:s, s:o}", "id", id, "name", name, "x",
+                                              (int)(i % 25) * 300, "y", (int)(i / 25) * 400, "color", "#6366f1", "columns", cs));
+        if (i) {
+            char src[32], cid[48], pid[48];
+            snprintf(src, sizeof src, "e_%zu", i - 1);
+            snprintf(pid, sizeof pid, "c_%zu_0", i - 1);
+            snprintf(cid, sizeof cid, "c_%zu_1", i);
+            json_array_append_new(rels, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "source_entity_id", src,
+                                                  "target_entity_id", id, "source_column_id", pid, "target_column_id",
+                                                  cid, "type", "one-to-many", "label", "next"));
+        }
+    }
+    return json_pack("{s:s, s:o, s:o}", "name", "big", "entities", ents, "relationships", rels);
+}
+
+START_TEST(five_hundred_tables)
+{
+    json_t *m = big_model(500, 10);
+    struct buf out = BUF_INIT;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(svg_erd_render(m, NULL, &out), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    printf("svg_erd: 500 tables / 5000 columns / 499 relationships rendered in %.2f ms (%zu bytes)\n", ms, out.len);
+    ck_assert_ptr_null(well_formed(buf_cstr(&out)));
+    ck_assert_int_eq(count(buf_cstr(&out), "<g class=\"erd-table\""), 500);
+    ck_assert_int_eq(count(buf_cstr(&out), "class=\"erd-col"), 5000);
+    buf_free(&out);
+    json_decref(m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("svg_erd");
+    TCase *tc = tcase_create("svg");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, full_drawing);
+    tcase_add_test(tc, hostile_names);
+    tcase_add_test(tc, deterministic_and_thumbnail);
+    tcase_add_test(tc, five_hundred_tables);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
