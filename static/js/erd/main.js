@@ -1,0 +1,277 @@
+// main.js — boots the ERD editor on /diagrams/{uid}: reads the model from #erd-model, replaces the
+// server-drawn SVG with the interactive one and wires renderer, interaction, side panel, dialogs,
+// history and autosave together through the Editor object (the one place that changes the model).
+
+import * as M from './model.js';
+import { History } from './history.js';
+import { Renderer } from './render.js';
+import { Interact, clampZoom } from './interact.js';
+import { Panel } from './panel.js';
+import { Saver } from './api.js';
+import { Dialogs } from './dialogs.js';
+import { merge3 } from './merge.js';
+import { autoLayout } from './layout.js';
+
+const CLIP_KEY = 'cardinality.erd.clipboard';
+
+class Editor {
+  constructor(root) {
+    this.root = root;
+    this.uid = root.dataset.uid;
+    let raw = {};
+    try { raw = JSON.parse(document.getElementById('erd-model').textContent || '{}'); } catch { raw = {}; }
+    this.doc = M.normalize(raw);
+    const hadViewport = !!raw.viewport;
+    this.sel = { ents: new Set(), rel: null };
+    this.history = new History();
+    this.pasteCount = 0;
+    this.announcer = root.querySelector('.erd-announce');
+    this.zoomOut = root.querySelector('.erd-zoom');
+    const host = root.querySelector('.erd-canvas');
+    host.classList.add('is-live');
+    root.classList.add('is-live');
+    const dl = root.querySelector('#erd-types');
+    for (const t of M.SQL_TYPES) { const o = document.createElement('option'); o.value = t; dl.append(o); }
+
+    this.render = new Renderer(host, this);
+    this.panel = new Panel(this, root.querySelector('.erd-panel'));
+    this.dialogs = new Dialogs(this, root);
+    this.saver = new Saver(this, this.uid, raw._version ?? +root.dataset.version ?? 0, root.querySelector('.erd-status'));
+    this.interact = new Interact(this);
+    this.render.sync();
+    this.render.setViewport(this.doc.viewport);
+    this.showZoom();
+    if ((!hadViewport || (raw.viewport.x === 0 && raw.viewport.y === 0 && raw.viewport.zoom === 1)) && this.doc.entities.length) this.fit(false);
+    this.panel.sync();
+    this.updateButtons();
+
+    root.querySelector('.erd-toolbar').addEventListener('click', (e) => {
+      const b = e.target.closest('[data-cmd]');
+      if (!b || b.disabled) return;
+      const cmd = b.dataset.cmd;
+      if (cmd === 'add-table') this.addTable();
+      else if (cmd === 'undo') this.undo();
+      else if (cmd === 'redo') this.redo();
+      else if (cmd === 'zoom-in') this.zoomBy(1.2);
+      else if (cmd === 'zoom-out') this.zoomBy(1 / 1.2);
+      else if (cmd === 'fit') this.fit();
+      else if (cmd === 'layout') this.autoLayout();
+      else if (cmd === 'search') this.dialogs.openSearch();
+      else if (cmd === 'import') this.dialogs.openImport();
+      else if (cmd === 'help') this.dialogs.openHelp();
+    });
+    // The export menu is a <details>: close it on outside click and Escape.
+    const exp = root.querySelector('.erd-export');
+    document.addEventListener('click', (e) => { if (exp.open && !exp.contains(e.target)) exp.open = false; });
+    exp.addEventListener('keydown', (e) => { if (e.key === 'Escape' && exp.open) { exp.open = false; exp.querySelector('summary').focus(); } });
+    window.addEventListener('resize', () => this.render.setViewport(this.doc.viewport));
+  }
+
+  // ---- changes -----------------------------------------------------------------------------
+  /** commit: record history (key merges consecutive edits), apply fn to the document, update everything. */
+  commit(key, fn) {
+    this.history.record(this.doc, key);
+    fn(this.doc);
+    this.changed();
+  }
+
+  changed() {
+    this.cleanSelection();
+    this.render.sync();
+    this.panel.sync();
+    this.saver.markDirty();
+    this.updateButtons();
+    const title = this.root.querySelector('.erd-title');
+    if (title.textContent !== this.doc.name) { title.textContent = this.doc.name; document.title = `${this.doc.name} · Cardinality`; }
+  }
+
+  /** replaceDoc: swap in a whole model as one undoable step (take theirs, merge). */
+  replaceDoc(model) {
+    this.history.record(this.doc, null);
+    const vp = this.doc.viewport;
+    this.doc = M.normalize(model);
+    this.doc.viewport = vp;
+    this.changed();
+  }
+
+  adoptServerModel(model) {
+    this.replaceDoc(model);
+    this.saver.adopt(model);
+    this.fit(false);
+  }
+
+  undo() { this.swap(this.history.undo(this.doc), 'Undone'); }
+  redo() { this.swap(this.history.redo(this.doc), 'Redone'); }
+  swap(d, msg) {
+    if (!d) return;
+    d.viewport = this.doc.viewport;
+    this.doc = d;
+    this.changed();
+    this.announce(msg);
+  }
+
+  updateButtons() {
+    const u = this.root.querySelector('[data-cmd="undo"]'), r = this.root.querySelector('[data-cmd="redo"]');
+    u.disabled = !this.history.canUndo; r.disabled = !this.history.canRedo;
+  }
+
+  announce(text) {
+    this.announcer.textContent = '';
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => { this.announcer.textContent = text; }, 30);
+  }
+
+  // ---- selection ---------------------------------------------------------------------------
+  cleanSelection() {
+    const ids = new Set(this.doc.entities.map((e) => e.id));
+    for (const id of [...this.sel.ents]) if (!ids.has(id)) this.sel.ents.delete(id);
+    if (this.sel.rel && !M.relationship(this.doc, this.sel.rel)) this.sel.rel = null;
+  }
+
+  select(ids) {
+    this.sel = { ents: new Set(ids), rel: null };
+    this.history.breakMerge();
+    this.render.updateSelection();
+    this.panel.sync();
+  }
+
+  selectRel(id) {
+    this.sel = { ents: new Set(), rel: id };
+    this.history.breakMerge();
+    this.render.updateSelection();
+    this.panel.sync();
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+  addTable(x, y) {
+    if (x === undefined) {
+      // Centre of the visible canvas, nudged so repeated adds don't stack exactly.
+      const b = this.render.svg.getBoundingClientRect(), v = this.doc.viewport;
+      const n = this.doc.entities.length % 8;
+      x = (b.width / 2 - v.x) / v.zoom - 95 + n * 24;
+      y = (b.height / 2 - v.y) / v.zoom - 60 + n * 24;
+    }
+    let e;
+    this.commit(null, (doc) => { e = M.addEntity(doc, Math.round(x / 10) * 10, Math.round(y / 10) * 10); });
+    this.select([e.id]);
+    this.announce(`Table ${e.name} added`);
+    this.panel.focusName();
+    return e;
+  }
+
+  deleteSelection() {
+    const s = this.sel;
+    if (s.rel) { const id = s.rel; this.commit(null, (doc) => { doc.relationships = doc.relationships.filter((r) => r.id !== id); }); this.announce('Relationship deleted'); }
+    else if (s.ents.size) {
+      const ids = [...s.ents];
+      this.commit(null, (doc) => M.deleteEntities(doc, ids));
+      this.announce(`${ids.length === 1 ? 'Table' : ids.length + ' tables'} deleted`);
+    } else return;
+    this.select([]);
+    this.render.host.focus({ preventScroll: true });
+  }
+
+  copy() {
+    const clip = M.copy(this.doc, [...this.sel.ents]);
+    this.clip = clip;
+    this.pasteCount = 0;
+    try { localStorage.setItem(CLIP_KEY, JSON.stringify(clip)); } catch { /* storage unavailable */ }
+    this.announce(`Copied ${clip.entities.length} table${clip.entities.length === 1 ? '' : 's'}`);
+  }
+
+  paste(clip) {
+    if (!clip) {
+      try { clip = JSON.parse(localStorage.getItem(CLIP_KEY) || 'null'); } catch { clip = null; }
+      clip = clip || this.clip;
+    }
+    if (!clip || !clip.entities || !clip.entities.length) return;
+    const off = 40 * ++this.pasteCount;
+    let ids;
+    this.commit(null, (doc) => { ids = M.paste(doc, clip, off, off); });
+    this.select(ids);
+    this.announce(`Pasted ${ids.length} table${ids.length === 1 ? '' : 's'}`);
+  }
+
+  duplicate() {
+    if (!this.sel.ents.size) return;
+    const clip = M.copy(this.doc, [...this.sel.ents]);
+    let ids;
+    this.commit(null, (doc) => { ids = M.paste(doc, clip, 40, 40); });
+    this.select(ids);
+    this.announce('Duplicated');
+  }
+
+  autoLayout() {
+    const pos = autoLayout(this.doc, (id) => this.render.sizeOf(id));
+    this.commit(null, (doc) => { for (const e of doc.entities) if (pos[e.id]) { e.x = pos[e.id].x; e.y = pos[e.id].y; } });
+    this.fit();
+    this.announce('Tables arranged');
+  }
+
+  // ---- viewport ----------------------------------------------------------------------------
+  setViewport(v, save = true) {
+    this.doc.viewport = { x: Math.round(v.x * 100) / 100, y: Math.round(v.y * 100) / 100, zoom: Math.round(clampZoom(v.zoom) * 1000) / 1000 };
+    this.render.setViewport(this.doc.viewport);
+    this.showZoom();
+    if (save) this.saveViewport();
+  }
+
+  saveViewport() { this.saver.markDirty(); }
+
+  showZoom() { this.zoomOut.textContent = `${Math.round(this.doc.viewport.zoom * 100)}%`; }
+
+  zoomAt(zoom, sx, sy) {
+    const v = this.doc.viewport;
+    zoom = clampZoom(zoom);
+    const wx = (sx - v.x) / v.zoom, wy = (sy - v.y) / v.zoom;
+    this.setViewport({ x: sx - wx * zoom, y: sy - wy * zoom, zoom });
+  }
+
+  zoomBy(f) {
+    const b = this.render.svg.getBoundingClientRect();
+    this.zoomAt(this.doc.viewport.zoom * f, b.width / 2, b.height / 2);
+  }
+
+  fit(save = true, ids) {
+    const bb = this.render.bounds(ids);
+    const b = this.render.svg.getBoundingClientRect();
+    if (!bb || !b.width) return;
+    const zoom = clampZoom(Math.min(1.25, Math.min((b.width - 80) / bb.w, (b.height - 80) / bb.h)));
+    this.setViewport({ x: (b.width - bb.w * zoom) / 2 - bb.x * zoom, y: (b.height - bb.h * zoom) / 2 - bb.y * zoom, zoom }, save);
+  }
+
+  zoomTo(id) {
+    const t = this.render.tables.get(id);
+    const b = this.render.svg.getBoundingClientRect();
+    if (!t) return;
+    const zoom = Math.max(this.doc.viewport.zoom, 1);
+    this.setViewport({ x: b.width / 2 - (t.x + t.w / 2) * zoom, y: b.height / 2 - (t.y + t.h / 2) * zoom, zoom });
+  }
+
+  // ---- conflicts ---------------------------------------------------------------------------
+  async resolveConflict(theirsRaw) {
+    const theirs = M.normalize(theirsRaw);
+    const base = this.saver.base;
+    const mine = JSON.parse(JSON.stringify(this.doc));
+    const choice = await this.dialogs.askConflict(base, mine, theirs);
+    const version = theirsRaw._version;
+    if (choice === 'theirs') {
+      this.replaceDoc(theirs);
+      this.saver.resume(version, theirs, false);
+      this.announce('Loaded the other version; Undo brings yours back');
+    } else if (choice === 'merge') {
+      this.replaceDoc(merge3(base, this.doc, theirs));
+      this.saver.resume(version, theirs, true);
+      this.announce('Merged both versions');
+    } else {
+      this.saver.resume(version, theirs, true);
+      this.announce('Saving your version');
+    }
+  }
+}
+
+const root = document.getElementById('erd');
+if (root) {
+  const ed = new Editor(root);
+  globalThis.cardinalityErd = ed; // debugging and performance measurement hook
+}

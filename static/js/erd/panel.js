@@ -1,0 +1,260 @@
+// panel.js — the side panel: an accessible form for the selected table (name, colour, comment,
+// columns with type, PK/nullable/unique, default, enum values, comment; add/delete/reorder), the
+// selected relationship (kind, label, on delete/update, swap, delete), a multi-selection or the diagram.
+
+import * as M from './model.js';
+
+let uid = 0;
+export function h(tag, attrs, ...kids) {
+  const n = document.createElement(tag);
+  if (attrs) for (const k in attrs) {
+    const v = attrs[k];
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') n.className = v;
+    else if (k === 'text') n.textContent = v;
+    else if (k === 'value') n.value = v;
+    else if (k === 'checked') n.checked = !!v;
+    else n.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) n.append(c);
+  return n;
+}
+
+function field(label, input, hint) {
+  const id = input.id || (input.id = `erd-f${++uid}`);
+  return h('div', { class: 'field' }, h('label', { for: id, text: label }), input, hint ? h('p', { class: 'erd-hint', text: hint }) : null);
+}
+
+const ICON = {
+  up: 'M12 19V5M5 12l7-7 7 7', down: 'M12 5v14M19 12l-7 7-7-7', del: 'M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4.5A1.5 1.5 0 0 1 10.5 3h3A1.5 1.5 0 0 1 15 4.5V7',
+};
+function icon(name) {
+  const s = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('aria-hidden', 'true');
+  const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  p.setAttribute('d', ICON[name]); s.appendChild(p);
+  return s;
+}
+
+export class Panel {
+  constructor(ed, el) {
+    this.ed = ed; this.el = el; this.key = null;
+    el.addEventListener('input', (e) => this.onInput(e));
+    el.addEventListener('change', (e) => this.onInput(e, true));
+    el.addEventListener('click', (e) => this.onClick(e));
+    el.addEventListener('submit', (e) => e.preventDefault());
+  }
+
+  /** structure key: the panel is rebuilt only when this changes; otherwise values are refreshed in place. */
+  structure() {
+    const { ed } = this, s = ed.sel;
+    if (s.rel) { const r = M.relationship(ed.doc, s.rel); return r ? `rel:${r.id}:${r.source_entity_id}:${r.target_entity_id}` : 'none'; }
+    if (s.ents.size === 1) {
+      const e = M.entity(ed.doc, [...s.ents][0]);
+      return e ? `ent:${e.id}:${e.columns.map((c) => c.id + (c.is_pk ? 'k' : '')).join(',')}` : 'none';
+    }
+    if (s.ents.size > 1) return `multi:${s.ents.size}`;
+    return `doc:${ed.doc.entities.length}:${ed.doc.relationships.length}`;
+  }
+
+  sync() {
+    const key = this.structure();
+    if (key !== this.key) { this.key = key; this.build(); return; }
+    this.refresh();
+  }
+
+  build() {
+    const { ed } = this, s = ed.sel;
+    const hadFocus = this.el.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+    this.el.textContent = '';
+    if (s.rel) this.el.append(this.relForm(M.relationship(ed.doc, s.rel)));
+    else if (s.ents.size === 1) this.el.append(this.tableForm(M.entity(ed.doc, [...s.ents][0])));
+    else if (s.ents.size > 1) this.el.append(this.multiForm(s.ents.size));
+    else this.el.append(this.docForm());
+    if (hadFocus) this.el.querySelector(`[data-focus-key="${CSS.escape(hadFocus)}"]`)?.focus();
+  }
+
+  refresh() {
+    const target = this.target();
+    for (const inp of this.el.querySelectorAll('[data-f]')) {
+      if (inp === document.activeElement) continue;
+      const obj = this.objFor(inp, target);
+      if (!obj) continue;
+      const v = this.read(obj, inp.dataset.f);
+      if (inp.type === 'checkbox') inp.checked = !!v;
+      else if (inp.type === 'radio') inp.checked = inp.value === v;
+      else if (inp.value !== v) inp.value = v;
+    }
+  }
+
+  target() {
+    const { ed } = this, s = ed.sel;
+    if (s.rel) return M.relationship(ed.doc, s.rel);
+    if (s.ents.size === 1) return M.entity(ed.doc, [...s.ents][0]);
+    return ed.doc;
+  }
+
+  objFor(inp, target) {
+    const li = inp.closest('[data-col]');
+    return li ? M.column(target, li.dataset.col) : target;
+  }
+
+  read(obj, f) {
+    const v = obj[f];
+    if (f === 'enum_values') return (v || []).join(', ');
+    if (typeof v === 'boolean') return v;
+    return v ?? '';
+  }
+
+  onInput(e, isChange) {
+    const inp = e.target;
+    const f = inp.dataset.f;
+    if (!f) return;
+    if (isChange && inp.type !== 'checkbox' && inp.type !== 'radio' && inp.tagName !== 'SELECT') { this.ed.history.breakMerge(); return; }
+    if (!isChange && (inp.type === 'checkbox' || inp.type === 'radio' || inp.tagName === 'SELECT')) return;
+    const ed = this.ed;
+    const li = inp.closest('[data-col]');
+    const s = ed.sel;
+    const kind = s.rel ? 'rel' : s.ents.size === 1 ? 'ent' : 'doc';
+    const tid = s.rel || [...s.ents][0] || 'doc';
+    let value = inp.type === 'checkbox' ? inp.checked : inp.value;
+    ed.commit(`${tid}:${li ? li.dataset.col : ''}:${f}`, (doc) => {
+      const t = kind === 'rel' ? M.relationship(doc, tid) : kind === 'ent' ? M.entity(doc, tid) : doc;
+      const obj = li ? M.column(t, li.dataset.col) : t;
+      if (!obj) return;
+      if (f === 'enum_values') value = value.split(',').map((x) => x.trim()).filter(Boolean);
+      else if (['default', 'comment', 'label', 'on_delete', 'on_update'].includes(f)) value = value === '' ? null : value;
+      obj[f] = value;
+      if (f === 'is_pk' && value) obj.is_nullable = false;
+      if (f === 'is_nullable' && value) obj.is_pk = false;
+    });
+  }
+
+  onClick(e) {
+    const b = e.target.closest('button[data-act]');
+    if (!b) return;
+    const ed = this.ed, act = b.dataset.act;
+    const li = b.closest('[data-col]');
+    const eid = [...ed.sel.ents][0];
+    const focusAfter = (sel) => requestAnimationFrame(() => this.el.querySelector(sel)?.focus());
+    if (act === 'add-col') {
+      let col;
+      ed.commit(null, (doc) => { const t = M.entity(doc, eid); col = M.makeColumn({ name: M.uniqueName(t.columns.map((c) => c.name), 'column') }); t.columns.push(col); });
+      focusAfter(`[data-col="${col.id}"] [data-f="name"]`);
+      ed.announce('Column added');
+    } else if (act === 'del-col') {
+      const next = li.nextElementSibling || li.previousElementSibling;
+      ed.commit(null, (doc) => { M.deleteColumn(doc, M.entity(doc, eid), li.dataset.col); });
+      focusAfter(next ? `[data-col="${next.dataset.col}"] [data-f="name"]` : '[data-act="add-col"]');
+      ed.announce('Column deleted');
+    } else if (act === 'up' || act === 'down') {
+      const id = li.dataset.col;
+      ed.commit(null, (doc) => { M.moveColumn(M.entity(doc, eid), id, act === 'up' ? -1 : 1); });
+      focusAfter(`[data-col="${id}"] [data-act="${act}"]:not([disabled])`);
+      ed.announce(`Column moved ${act}`);
+    } else if (act === 'del-table' || act === 'del-sel') ed.deleteSelection();
+    else if (act === 'dup') ed.duplicate();
+    else if (act === 'swap') { ed.commit(null, (doc) => M.swapRelationship(M.relationship(doc, ed.sel.rel))); ed.announce('Direction swapped'); }
+    else if (act === 'del-rel') ed.deleteSelection();
+    else if (act === 'zoom-to') ed.zoomTo(eid);
+  }
+
+  tableForm(e) {
+    const form = h('form', { class: 'erd-form', 'data-testid': 'table-form', 'aria-label': `Table ${e.name}` });
+    const name = h('input', { class: 'input', 'data-f': 'name', 'data-focus-key': 'tname', 'data-testid': 'table-name', value: e.name, autocomplete: 'off', spellcheck: 'false', maxlength: '255' });
+    form.append(h('h2', { class: 'erd-panel-title', text: 'Table' }), field('Name', name));
+    const pal = h('fieldset', { class: 'erd-palette' }, h('legend', { text: 'Color' }));
+    const gname = `erd-color-${++uid}`;
+    M.PALETTE.forEach((c, i) => {
+      const id = `${gname}-${i}`;
+      const r = h('input', { type: 'radio', name: gname, id, value: c, 'data-f': 'color', class: 'erd-swatch-input', checked: e.color === c });
+      const l = h('label', { for: id, class: 'erd-swatch', title: M.PALETTE_NAMES[i] }, h('span', { class: 'visually-hidden', text: M.PALETTE_NAMES[i] }));
+      l.style.setProperty('--swatch', c);
+      pal.append(r, l);
+    });
+    const custom = h('input', { type: 'color', class: 'erd-color-input', 'data-f': 'color', value: /^#[0-9a-f]{6}$/i.test(e.color) ? e.color : '#6366f1', 'aria-label': 'Custom color', title: 'Custom color' });
+    pal.append(custom);
+    form.append(pal);
+    form.append(field('Comment', h('textarea', { class: 'input erd-textarea', 'data-f': 'comment', rows: '2', value: e.comment || '' })));
+    const list = h('ol', { class: 'erd-cols', 'aria-label': 'Columns' });
+    e.columns.forEach((c, i) => list.append(this.columnItem(c, i, e.columns.length)));
+    form.append(h('div', { class: 'erd-cols-head' }, h('h3', { text: `Columns (${e.columns.length})` }),
+      h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'add-col', 'data-testid': 'add-column' }, '+ Add column')));
+    form.append(list);
+    form.append(h('div', { class: 'erd-form-actions' },
+      h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'dup', title: 'Duplicate (Ctrl+D)' }, 'Duplicate'),
+      h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-act': 'del-table', 'data-testid': 'delete-table', title: 'Delete (Delete key)' }, 'Delete table')));
+    return form;
+  }
+
+  columnItem(c, i, n) {
+    const li = h('li', { class: 'erd-col-item', 'data-col': c.id, 'data-testid': 'column-item' });
+    const fs = h('fieldset', null, h('legend', { class: 'visually-hidden', text: `Column ${i + 1}: ${c.name}` }));
+    const id = (s) => `erd-c-${c.id}-${s}`;
+    const name = h('input', { id: id('n'), class: 'input input-sm', 'data-f': 'name', 'data-focus-key': `${c.id}:name`, 'data-testid': 'column-name', value: c.name, autocomplete: 'off', spellcheck: 'false' });
+    const type = h('input', { id: id('t'), class: 'input input-sm erd-mono', 'data-f': 'type', 'data-focus-key': `${c.id}:type`, 'data-testid': 'column-type', list: 'erd-types', value: c.type, autocomplete: 'off', spellcheck: 'false' });
+    fs.append(h('div', { class: 'erd-col-main' },
+      h('label', { for: id('n'), class: 'visually-hidden', text: 'Column name' }), name,
+      h('label', { for: id('t'), class: 'visually-hidden', text: 'Type' }), type));
+    const check = (f, label, title) => h('label', { class: 'erd-check', title }, h('input', { type: 'checkbox', 'data-f': f, 'data-focus-key': `${c.id}:${f}`, 'data-testid': `column-${f.replace('is_', '')}`, checked: c[f] }), label);
+    const btn = (act, label, ic, dis) => h('button', { type: 'button', class: 'btn btn-icon', 'data-act': act, 'data-focus-key': `${c.id}:${act}`, 'aria-label': `${label} ${c.name}`, title: label, disabled: dis }, icon(ic));
+    fs.append(h('div', { class: 'erd-col-flags' },
+      check('is_pk', 'PK', 'Primary key'), check('is_nullable', 'Null', 'Nullable'), check('is_unique', 'Unique', 'Unique'),
+      h('span', { class: 'erd-col-btns' }, btn('up', 'Move up', 'up', i === 0), btn('down', 'Move down', 'down', i === n - 1), btn('del-col', 'Delete column', 'del'))));
+    const more = h('details', { class: 'erd-col-more' }, h('summary', { text: 'More' }),
+      field('Default', h('input', { id: id('d'), class: 'input input-sm erd-mono', 'data-f': 'default', 'data-focus-key': `${c.id}:default`, value: c.default || '', placeholder: 'e.g. now()' })),
+      field('Enum values', h('input', { id: id('e'), class: 'input input-sm', 'data-f': 'enum_values', 'data-focus-key': `${c.id}:enum`, value: (c.enum_values || []).join(', '), placeholder: 'a, b, c' }), 'Comma separated'),
+      field('Comment', h('input', { id: id('c'), class: 'input input-sm', 'data-f': 'comment', 'data-focus-key': `${c.id}:comment`, value: c.comment || '' })));
+    if (c.default || (c.enum_values && c.enum_values.length) || c.comment) more.open = true;
+    fs.append(more);
+    li.append(fs);
+    return li;
+  }
+
+  relForm(r) {
+    const doc = this.ed.doc;
+    const s = M.entity(doc, r.source_entity_id), t = M.entity(doc, r.target_entity_id);
+    const sc = M.column(s, r.source_column_id), tc = M.column(t, r.target_column_id);
+    const form = h('form', { class: 'erd-form', 'data-testid': 'relationship-form', 'aria-label': 'Relationship' });
+    form.append(h('h2', { class: 'erd-panel-title', text: 'Relationship' }));
+    form.append(h('p', { class: 'erd-rel-ends' },
+      h('span', { class: 'erd-chip', text: `${s ? s.name : '?'}${sc ? '.' + sc.name : ''}` }), h('span', { 'aria-hidden': 'true', text: ' → ' }),
+      h('span', { class: 'visually-hidden', text: ' to ' }), h('span', { class: 'erd-chip', text: `${t ? t.name : '?'}${tc ? '.' + tc.name : ''}` })));
+    form.append(h('p', { class: 'erd-hint', text: `${s ? s.name : '?'} is the parent (the “one” side); ${t ? t.name : '?'} is the child holding the foreign key.` }));
+    const kind = h('select', { class: 'select', 'data-f': 'type', 'data-testid': 'relationship-kind' }, M.REL_KINDS.map(([v, l]) => h('option', { value: v, text: l })));
+    kind.value = r.type;
+    form.append(field('Kind', kind));
+    form.append(field('Label', h('input', { class: 'input', 'data-f': 'label', 'data-focus-key': 'rlabel', 'data-testid': 'relationship-label', value: r.label || '', autocomplete: 'off' })));
+    const act = (f) => { const sel = h('select', { class: 'select', 'data-f': f }, h('option', { value: '', text: '(default)' }), M.FK_ACTIONS.map((a) => h('option', { value: a, text: a }))); sel.value = r[f] || ''; return sel; };
+    form.append(h('div', { class: 'field-row' }, field('On delete', act('on_delete')), field('On update', act('on_update'))));
+    form.append(h('div', { class: 'erd-form-actions' },
+      h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'swap', 'data-testid': 'swap-relationship' }, 'Swap direction'),
+      h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-act': 'del-rel', 'data-testid': 'delete-relationship' }, 'Delete')));
+    return form;
+  }
+
+  multiForm(n) {
+    return h('form', { class: 'erd-form', 'aria-label': 'Selection' },
+      h('h2', { class: 'erd-panel-title', text: `${n} tables selected` }),
+      h('p', { class: 'erd-hint', text: 'Drag any of them to move them together; arrow keys nudge; Ctrl+C / Ctrl+V copy and paste.' }),
+      h('div', { class: 'erd-form-actions' },
+        h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'dup' }, 'Duplicate'),
+        h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-act': 'del-sel', 'data-testid': 'delete-selection' }, `Delete ${n} tables`)));
+  }
+
+  docForm() {
+    const d = this.ed.doc;
+    return h('form', { class: 'erd-form', 'aria-label': 'Diagram' },
+      h('h2', { class: 'erd-panel-title', text: 'Diagram' }),
+      field('Name', h('input', { class: 'input', 'data-f': 'name', 'data-focus-key': 'dname', 'data-testid': 'diagram-name', value: d.name, autocomplete: 'off' })),
+      h('p', { class: 'erd-hint', text: `${d.entities.length} tables, ${d.relationships.length} relationships.` }),
+      h('ul', { class: 'erd-tips' },
+        h('li', { text: 'Select a table to edit it here; double-click the canvas to add one.' }),
+        h('li', { text: 'Drag from a column’s dot to a column of another table to draw a relationship.' }),
+        h('li', { text: 'Press ? for all keyboard shortcuts.' })));
+  }
+
+  focusName() {
+    requestAnimationFrame(() => { const n = this.el.querySelector('[data-testid="table-name"]'); if (n) { n.focus(); n.select(); } });
+  }
+}

@@ -1,0 +1,299 @@
+// render.js — draws the model as one interactive SVG: table groups (coloured header, column rows
+// with PK key glyph, type, nullable marker and a relationship handle) and relationship paths with
+// crow's-foot ends. sync() is a keyed diff (only changed tables are rebuilt); moveTable() and
+// updateRels() are the cheap per-frame updates used while dragging.
+
+const NS = 'http://www.w3.org/2000/svg';
+export const HEAD_H = 34, ROW_H = 26, MIN_W = 190, MAX_W = 460, PAD = 12;
+
+export function svgEl(tag, attrs, parent) {
+  const n = document.createElementNS(NS, tag);
+  if (attrs) for (const k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) n.setAttribute(k, attrs[k]);
+  if (parent) parent.appendChild(n);
+  return n;
+}
+
+function textColorFor(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
+  if (!m) return '#fff';
+  const n = parseInt(m[1], 16), r = n >> 16, g = (n >> 8) & 255, b = n & 255;
+  return (0.299 * r + 0.587 * g + 0.114 * b) > 160 ? '#111318' : '#ffffff';
+}
+
+const KEY_D = 'M5.5 0a3.5 3.5 0 1 0 3.2 4.9H10l1 1 1-1 1 1 1.4-1.9-1.4-1.5H8.7A3.5 3.5 0 0 0 5.5 0zm-1 2.4a1.1 1.1 0 1 1 0 2.2 1.1 1.1 0 0 1 0-2.2z';
+
+export class Renderer {
+  constructor(host, ed) {
+    this.ed = ed; this.host = host;
+    host.textContent = '';
+    this.svg = svgEl('svg', { class: 'erd-svg', 'data-testid': 'erd-svg', width: '100%', height: '100%' }, host);
+    this.vp = svgEl('g', { class: 'erd-viewport' }, this.svg);
+    this.relLayer = svgEl('g', { class: 'erd-rels' }, this.vp);
+    this.tableLayer = svgEl('g', { class: 'erd-tables' }, this.vp);
+    this.preview = svgEl('path', { class: 'erd-link-preview', d: '' }, this.vp);
+    this.rubber = svgEl('rect', { class: 'erd-rubber', x: 0, y: 0, width: 0, height: 0, visibility: 'hidden' }, this.svg);
+    this.tables = new Map(); // id -> {g, sig, x, y, w, h, rows: Map(colId -> index)}
+    this.rels = new Map();   // id -> {g, line, hit, label, d, lx, ly, text}
+    this.relsOf = new Map(); // entity id -> Set(rel id)
+    const cs = getComputedStyle(host);
+    this.fontSans = cs.getPropertyValue('--font').trim() || 'system-ui, sans-serif';
+    this.fontMono = cs.getPropertyValue('--mono').trim() || 'monospace';
+    this.ctx = document.createElement('canvas').getContext('2d');
+    this.widthCache = new Map();
+    // Host size cached (read before the SVG fills up) so culling never forces a layout.
+    this.size = { w: host.clientWidth || window.innerWidth, h: host.clientHeight || window.innerHeight };
+    if (window.ResizeObserver) new ResizeObserver(([en]) => { this.size = { w: en.contentRect.width, h: en.contentRect.height }; this.cull(); }).observe(host);
+    // Tooltips are created on first hover (thousands of <title> elements would slow big diagrams).
+    this.svg.addEventListener('pointerover', (e) => {
+      const n = e.target.closest && e.target.closest('[data-tip]');
+      if (n && !n.querySelector(':scope > title')) svgEl('title', null, n).textContent = n.dataset.tip;
+    });
+  }
+
+  measure(text, font) {
+    const k = font + '\u0000' + text;
+    let w = this.widthCache.get(k);
+    if (w === undefined) {
+      this.ctx.font = font;
+      w = this.ctx.measureText(text).width;
+      if (this.widthCache.size > 20000) this.widthCache.clear();
+      this.widthCache.set(k, w);
+    }
+    return w;
+  }
+
+  tableWidth(e) {
+    let w = this.measure(e.name || ' ', `600 14px ${this.fontSans}`) + 2 * PAD + 12;
+    for (const c of e.columns) {
+      w = Math.max(w, 34 + this.measure(c.name, `13px ${this.fontSans}`) + 24 + this.measure(c.type, `12px ${this.fontMono}`) + 34);
+    }
+    return Math.min(MAX_W, Math.max(MIN_W, Math.ceil(w / 10) * 10));
+  }
+
+  setViewport(v) {
+    this.vp.setAttribute('transform', `translate(${v.x} ${v.y}) scale(${v.zoom})`);
+    const lod = v.zoom < 0.3 ? 2 : v.zoom < 0.55 ? 1 : 0;
+    if (lod !== this.lod) {
+      this.lod = lod;
+      this.svg.classList.toggle('erd-lod-1', lod >= 1);
+      this.svg.classList.toggle('erd-lod-2', lod >= 2);
+    }
+    this.cull();
+    let g = 20 * v.zoom;
+    while (g < 10) g *= 5;
+    this.host.style.backgroundSize = `${g}px ${g}px`;
+    this.host.style.backgroundPosition = `${v.x}px ${v.y}px`;
+  }
+
+  /** sync: bring the SVG in line with the document, touching only what changed. */
+  sync() {
+    const doc = this.ed.doc;
+    this.computeView();
+    const seen = new Set();
+    let prev = null;
+    for (const e of doc.entities) {
+      seen.add(e.id);
+      const sig = JSON.stringify([e.name, e.color, e.comment, e.columns]);
+      let t = this.tables.get(e.id);
+      if (!t || t.sig !== sig) {
+        const nt = this.buildTable(e, sig);
+        if (t) t.g.replaceWith(nt.g); else this.tableLayer.appendChild(nt.g);
+        this.tables.set(e.id, nt);
+        t = nt;
+      }
+      if (t.x !== e.x || t.y !== e.y) this.moveTable(e.id, e.x, e.y);
+      // Keep document order = paint order (later tables on top).
+      if (prev ? prev.nextSibling !== t.g : this.tableLayer.firstChild !== t.g) {
+        if (prev) prev.after(t.g); else this.tableLayer.prepend(t.g);
+      }
+      prev = t.g;
+    }
+    for (const [id, t] of this.tables) if (!seen.has(id)) { t.g.remove(); this.tables.delete(id); }
+    this.relsOf.clear();
+    this.relIndex = new Map(doc.relationships.map((r) => [r.id, r]));
+    const rseen = new Set();
+    for (const r of doc.relationships) {
+      rseen.add(r.id);
+      for (const eid of [r.source_entity_id, r.target_entity_id]) {
+        let s = this.relsOf.get(eid);
+        if (!s) this.relsOf.set(eid, (s = new Set()));
+        s.add(r.id);
+      }
+      let v = this.rels.get(r.id);
+      if (!v) { v = this.buildRel(r); this.rels.set(r.id, v); this.relLayer.appendChild(v.g); }
+      this.drawRel(r, v);
+    }
+    for (const [id, v] of this.rels) if (!rseen.has(id)) { v.g.remove(); this.rels.delete(id); }
+    this.cull();
+    this.updateSelection();
+  }
+
+  buildTable(e, sig) {
+    const w = this.tableWidth(e);
+    const n = e.columns.length;
+    const h = HEAD_H + Math.max(1, n) * ROW_H + 4;
+    const g = svgEl('g', {
+      class: 'erd-table', 'data-id': e.id, 'data-name': e.name, 'data-testid': 'erd-table', tabindex: '0',
+      role: 'group', 'aria-roledescription': 'table', 'aria-label': `Table ${e.name}, ${n} column${n === 1 ? '' : 's'}`,
+    });
+    svgEl('rect', { class: 'erd-table-shadow', x: 1, y: 2, width: w, height: h, rx: 9 }, g);
+    svgEl('rect', { class: 'erd-table-box', width: w, height: h, rx: 9 }, g);
+    svgEl('path', { class: 'erd-table-head', d: `M0 9a9 9 0 0 1 9-9h${w - 18}a9 9 0 0 1 9 9v${HEAD_H - 9}h-${w}z`, fill: e.color }, g);
+    const title = svgEl('text', { class: 'erd-table-name', x: PAD, y: 22, fill: textColorFor(e.color) }, g);
+    title.textContent = this.fit(e.name, w - 2 * PAD, `600 14px ${this.fontSans}`);
+    if (e.comment) svgEl('title', null, g).textContent = e.comment;
+    const rows = new Map();
+    e.columns.forEach((c, i) => {
+      rows.set(c.id, i);
+      const y = HEAD_H + i * ROW_H;
+      const row = svgEl('g', {
+        class: 'erd-col' + (c.is_pk ? ' is-pk' : ''), 'data-col': c.id, 'data-name': c.name, 'data-testid': 'erd-column',
+        transform: `translate(0 ${y})`,
+      }, g);
+      svgEl('rect', { class: 'erd-col-bg', x: 1, y: 1, width: w - 2, height: ROW_H - 1 }, row);
+      if (c.is_pk) svgEl('path', { class: 'erd-pk', d: KEY_D, transform: `translate(10 ${ROW_H / 2 - 3.5})`, 'data-tip': 'Primary key' }, row);
+      else if (c.is_unique) svgEl('text', { class: 'erd-uq', x: 12, y: ROW_H / 2 + 4 }, row).textContent = 'U';
+      const name = svgEl('text', { class: 'erd-col-name', x: 32, y: ROW_H / 2 + 4.5 }, row);
+      name.textContent = this.fit(c.name, w * 0.55, `13px ${this.fontSans}`);
+      const type = svgEl('text', { class: 'erd-col-type', x: w - 24, y: ROW_H / 2 + 4, 'text-anchor': 'end' }, row);
+      type.textContent = this.fit(c.type, w * 0.4, `12px ${this.fontMono}`);
+      if (c.is_nullable) {
+        svgEl('text', { class: 'erd-null', x: w - 18, y: ROW_H / 2 + 4, 'data-tip': 'Nullable' }, row).textContent = '?';
+      }
+      svgEl('circle', { class: 'erd-handle', 'data-testid': 'erd-col-handle', cx: w, cy: ROW_H / 2, r: 5.5, 'data-tip': `Drag to a column of another table to draw a relationship: ${e.name} (this table) becomes the parent, the “one” side; the table you drop on becomes the child, the “many” side (one-to-many).` }, row);
+    });
+    if (!n) {
+      const t = svgEl('text', { class: 'erd-empty', x: PAD, y: HEAD_H + ROW_H / 2 + 4 }, g);
+      t.textContent = 'No columns';
+    }
+    svgEl('rect', { class: 'erd-table-sel', x: -3, y: -3, width: w + 6, height: h + 6, rx: 11 }, g);
+    return { g, sig, x: NaN, y: NaN, w, h, rows };
+  }
+
+  fit(text, max, font) {
+    if (this.measure(text, font) <= max) return text;
+    let s = text;
+    while (s.length > 1 && this.measure(s + '…', font) > max) s = s.slice(0, -1);
+    return s + '…';
+  }
+
+  moveTable(id, x, y) {
+    const t = this.tables.get(id);
+    if (!t) return;
+    t.x = x; t.y = y;
+    t.g.setAttribute('transform', `translate(${x} ${y})`);
+    if (this.view) this.cullOne(t, this.view);
+  }
+
+  /** cull: hide (display:none) tables and relationships outside the visible area, so painting
+   *  cost follows what is on screen rather than the size of the diagram. */
+  computeView() {
+    const v = this.ed.doc.viewport, W = this.size.w || 2000, H = this.size.h || 2000;
+    const m = 60 / v.zoom;
+    this.view = { x1: -v.x / v.zoom - m, y1: -v.y / v.zoom - m, x2: (W - v.x) / v.zoom + m, y2: (H - v.y) / v.zoom + m };
+  }
+
+  cull() {
+    this.computeView();
+    for (const t of this.tables.values()) this.cullOne(t, this.view);
+    for (const r of this.rels.values()) this.cullOne(r, this.view);
+  }
+
+  cullOne(t, w) {
+    const vis = t.x < w.x2 && t.x + t.w > w.x1 && t.y < w.y2 && t.y + t.h > w.y1;
+    if (vis !== t.vis) { t.vis = vis; t.g.style.display = vis ? '' : 'none'; }
+  }
+
+  /** anchor: y of a column row's centre (header centre when no column). */
+  anchor(t, colId) {
+    const i = colId != null ? t.rows.get(colId) : undefined;
+    return t.y + (i === undefined ? HEAD_H / 2 : HEAD_H + i * ROW_H + ROW_H / 2);
+  }
+
+  buildRel(r) {
+    const g = svgEl('g', { class: 'erd-rel', 'data-id': r.id, 'data-testid': 'erd-relationship' });
+    const hit = svgEl('path', { class: 'erd-rel-hit' }, g);
+    const line = svgEl('path', { class: 'erd-rel-line' }, g);
+    const label = svgEl('text', { class: 'erd-rel-label', 'text-anchor': 'middle' }, g);
+    return { g, hit, line, label, d: '', text: null, type: null, x: 0, y: 0, w: 0, h: 0 };
+  }
+
+  drawRel(r, v) {
+    const a = this.tables.get(r.source_entity_id), b = this.tables.get(r.target_entity_id);
+    if (!a || !b) return;
+    const sy = this.anchor(a, r.source_column_id), ty = this.anchor(b, r.target_column_id);
+    let sx, sd, tx, td;
+    if (a !== b && b.x > a.x + a.w + 24) { sx = a.x + a.w; sd = 1; tx = b.x; td = -1; }
+    else if (a !== b && a.x > b.x + b.w + 24) { sx = a.x; sd = -1; tx = b.x + b.w; td = 1; }
+    else if (a !== b && a.x + a.w / 2 > b.x + b.w / 2) { sx = a.x; sd = -1; tx = b.x; td = -1; }
+    else { sx = a.x + a.w; sd = 1; tx = b.x + b.w; td = 1; }
+    const S = 16;
+    const x1 = sx + sd * S, x2 = tx + td * S;
+    const c = Math.max(40, Math.abs(x2 - x1) / 2);
+    const c1 = x1 + sd * c, c2 = x2 + td * c;
+    const many = (x, y, d) => `M${x} ${y - 7}L${x + d * 14} ${y}M${x} ${y + 7}L${x + d * 14} ${y}`;
+    const one = (x, y, d) => `M${x + d * 9} ${y - 7}V${y + 7}`;
+    const kind = r.type || 'one-to-many';
+    const srcEnd = kind === 'many-to-many' ? many(sx, sy, sd) : one(sx, sy, sd);
+    const tgtEnd = kind === 'one-to-one' ? one(tx, ty, td) : many(tx, ty, td);
+    const d = `M${sx} ${sy}H${x1}C${c1} ${sy} ${c2} ${ty} ${x2} ${ty}H${tx}${srcEnd}${tgtEnd}`;
+    if (d !== v.d) {
+      v.d = d;
+      v.x = Math.min(sx, tx, c1, c2) - 20; v.y = Math.min(sy, ty) - 20;
+      v.w = Math.max(sx, tx, c1, c2) + 20 - v.x; v.h = Math.max(sy, ty) + 20 - v.y;
+      if (this.view) this.cullOne(v, this.view);
+      v.line.setAttribute('d', d);
+      v.hit.setAttribute('d', `M${sx} ${sy}H${x1}C${c1} ${sy} ${c2} ${ty} ${x2} ${ty}H${tx}`);
+      v.label.setAttribute('x', (x1 + 3 * c1 + 3 * c2 + x2) / 8);
+      v.label.setAttribute('y', (sy + ty) / 2 - 6);
+    }
+    const text = r.label || '';
+    if (text !== v.text) { v.text = text; v.label.textContent = text; }
+    if (kind !== v.type) {
+      v.type = kind;
+      v.g.setAttribute('aria-label', `Relationship ${kind}${text ? ': ' + text : ''}`);
+    }
+  }
+
+  /** updateRels: redraw the relationships touching the given tables (used while dragging). */
+  updateRels(entityIds) {
+    const done = new Set();
+    for (const id of entityIds) {
+      const s = this.relsOf.get(id);
+      if (!s) continue;
+      for (const rid of s) {
+        if (done.has(rid)) continue;
+        done.add(rid);
+        const r = this.relIndex.get(rid), v = this.rels.get(rid);
+        if (r && v) this.drawRel(r, v);
+      }
+    }
+  }
+
+  updateSelection() {
+    const sel = this.ed.sel;
+    for (const [id, t] of this.tables) {
+      const on = sel.ents.has(id);
+      if (t.selected !== on) { t.selected = on; t.g.classList.toggle('is-selected', on); t.g.setAttribute('aria-selected', on ? 'true' : 'false'); }
+    }
+    for (const [id, v] of this.rels) {
+      const on = sel.rel === id;
+      if (v.selected !== on) { v.selected = on; v.g.classList.toggle('is-selected', on); }
+    }
+    for (const [, v] of this.rels) v.g.classList.remove('is-related');
+    if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) this.rels.get(rid)?.g.classList.add('is-related');
+  }
+
+  /** size of a table as drawn (for layout, fit, search). */
+  sizeOf(id) { const t = this.tables.get(id); return t ? { w: t.w, h: t.h } : { w: MIN_W, h: HEAD_H + ROW_H }; }
+
+  /** world bounding box of some tables (all when ids is empty). */
+  bounds(ids) {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    for (const [id, t] of this.tables) {
+      if (ids && ids.size && !ids.has(id)) continue;
+      x1 = Math.min(x1, t.x); y1 = Math.min(y1, t.y); x2 = Math.max(x2, t.x + t.w); y2 = Math.max(y2, t.y + t.h);
+    }
+    return x1 === Infinity ? null : { x: x1, y: y1, w: x2 - x1, h: y2 - y1 };
+  }
+}

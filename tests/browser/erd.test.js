@@ -1,0 +1,165 @@
+// tests/browser/erd.test.js — the ERD editor in headless Chromium against the real stack: build a
+// two-table diagram with a relationship, autosave, reload; undo/redo; a save conflict resolved with
+// "Keep mine". No script dialog, no CSP violation, no page error.
+//
+// Selectors (stable; defined in templates/diagram.mustache and static/js/erd/*.js):
+//   [data-testid="erd-editor"]          editor root (data-uid)
+//   [data-testid="erd-svg"]             the interactive SVG (replaces the server-drawn one)
+//   g.erd-table[data-name="…"]          a table on the canvas (data-testid="erd-table", data-id)
+//   [data-testid="erd-column"][data-name="…"]   a column row inside a table (data-col = column id)
+//   [data-testid="erd-col-handle"]      a column row's relationship handle (drag it to another column)
+//   [data-testid="erd-relationship"]    a relationship on the canvas (data-id)
+//   [data-testid="add-table"] [data-testid="undo"] [data-testid="redo"] [data-testid="fit"]
+//   [data-testid="save-status"]         status text; data-state = saved | saving | dirty | offline | error | conflict
+//   [data-testid="table-name"]          side panel: table name input
+//   [data-testid="add-column"]          side panel: add column button
+//   [data-testid="column-item"] > [data-testid="column-name"|"column-type"]   side panel column rows
+//   [data-testid="conflict-dialog"], [data-testid="conflict-keep-mine"|"conflict-theirs-btn"|"conflict-merge"]
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startStack, newBrowser, signUp } = require('../lib/stack.js');
+
+let stack, browser;
+test.before(async () => { stack = await startStack(); browser = await newBrowser(); });
+test.after(async () => { if (browser) await browser.close(); if (stack) stack.stop(); });
+
+async function newPage() {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems = [];
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return { page, problems };
+}
+
+/** A fresh user, project and diagram; the page ends in the editor. Returns the diagram uid. */
+async function openNewDiagram(page) {
+  await signUp(page, stack.baseUrl);
+  await page.fill('form[action="/projects"] input[name="name"]', 'Shop');
+  await Promise.all([page.waitForURL(/\/projects\//), page.click('form[action="/projects"] button[type="submit"]')]);
+  const form = page.locator('form:has(select[name="kind"])');
+  await form.locator('select[name="kind"]').selectOption('diagram');
+  await form.locator('input[name="title"]').fill('Shop schema');
+  await Promise.all([page.waitForURL(/\/diagrams\//), form.locator('button[type="submit"]').click()]);
+  await page.waitForSelector('[data-testid="erd-svg"]');
+  return new URL(page.url()).pathname.split('/').pop();
+}
+
+const saved = (page) => page.waitForSelector('[data-testid="save-status"][data-state="saved"]', { timeout: 15000 });
+const table = (page, name) => page.locator(`g.erd-table[data-name="${name}"]`);
+
+async function addTable(page, name, columns) {
+  await page.click('[data-testid="add-table"]');
+  await page.fill('[data-testid="table-name"]', name);
+  for (const [col, type] of columns) {
+    await page.click('[data-testid="add-column"]');
+    const item = page.locator('[data-testid="column-item"]').last();
+    await item.locator('[data-testid="column-name"]').fill(col);
+    await item.locator('[data-testid="column-type"]').fill(type);
+  }
+  await table(page, name).waitFor();
+}
+
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+const centre = (b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+
+test('build a diagram: tables, columns, a relationship by dragging; autosave survives reload', async () => {
+  const { page, problems } = await newPage();
+  const uid = await openNewDiagram(page);
+  await addTable(page, 'customers', [['email', 'varchar(255)']]);
+  await addTable(page, 'orders', [['customer_id', 'bigint'], ['total', 'numeric(10,2)']]);
+  // Move orders well to the right of customers (drag by its header).
+  const head = await table(page, 'orders').locator('.erd-table-name').boundingBox();
+  await drag(page, { x: head.x + 4, y: head.y + 4 }, { x: head.x + 360, y: head.y + 120 });
+  // Relationship: customers.id (parent, "one") → orders.customer_id (child, "many").
+  await table(page, 'customers').hover();
+  const handle = await table(page, 'customers').locator('[data-testid="erd-column"][data-name="id"] [data-testid="erd-col-handle"]').boundingBox();
+  const target = await table(page, 'orders').locator('[data-testid="erd-column"][data-name="customer_id"]').boundingBox();
+  await drag(page, centre(handle), centre(target));
+  assert.equal(await page.locator('[data-testid="erd-relationship"]').count(), 1);
+  await saved(page);
+
+  await page.reload();
+  await page.waitForSelector('[data-testid="erd-svg"] g.erd-table');
+  assert.equal(await page.locator('g.erd-table').count(), 2);
+  for (const [t, c] of [['customers', 'id'], ['customers', 'email'], ['orders', 'customer_id'], ['orders', 'total']]) {
+    assert.equal(await table(page, t).locator(`[data-testid="erd-column"][data-name="${c}"]`).count(), 1, `${t}.${c} drawn`);
+  }
+  assert.equal(await page.locator('[data-testid="erd-relationship"]').count(), 1);
+
+  const res = await page.request.get(`${stack.baseUrl}/api/diagrams/${uid}`);
+  assert.equal(res.status(), 200);
+  const model = await res.json();
+  const byName = Object.fromEntries(model.entities.map((e) => [e.name, e]));
+  assert.deepEqual(Object.keys(byName).sort(), ['customers', 'orders']);
+  assert.deepEqual(byName.customers.columns.map((c) => c.name), ['id', 'email']);
+  assert.deepEqual(byName.orders.columns.map((c) => [c.name, c.type]), [['id', 'bigserial'], ['customer_id', 'bigint'], ['total', 'numeric(10,2)']]);
+  assert.equal(model.relationships.length, 1);
+  const rel = model.relationships[0];
+  assert.equal(rel.source_entity_id, byName.customers.id);
+  assert.equal(rel.target_entity_id, byName.orders.id);
+  assert.equal(rel.source_column_id, byName.customers.columns[0].id);
+  assert.equal(rel.target_column_id, byName.orders.columns[1].id);
+  assert.equal(rel.type, 'one-to-many');
+  assert.deepEqual(problems, []);
+});
+
+test('undo and redo, by buttons and keys', async () => {
+  const { page, problems } = await newPage();
+  await openNewDiagram(page);
+  await addTable(page, 'alpha', []);
+  await addTable(page, 'beta', []);
+  assert.equal(await page.locator('g.erd-table').count(), 2);
+  await page.click('[data-testid="undo"]'); // undoes the rename of beta
+  await table(page, 'table').waitFor();
+  await page.click('[data-testid="undo"]'); // undoes adding it
+  assert.equal(await page.locator('g.erd-table').count(), 1);
+  await page.click('[data-testid="redo"]');
+  assert.equal(await page.locator('g.erd-table').count(), 2);
+  await page.locator('[data-testid="erd-canvas"]').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('Control+z');
+  assert.equal(await page.locator('g.erd-table').count(), 1);
+  await page.keyboard.press('Control+Shift+z');
+  await page.keyboard.press('Control+y');
+  await table(page, 'beta').waitFor();
+  assert.equal(await page.locator('g.erd-table').count(), 2);
+  await saved(page);
+  assert.deepEqual(problems, []);
+});
+
+test('a save conflict shows what changed and "Keep mine" saves on top', async () => {
+  const { page, problems } = await newPage();
+  const uid = await openNewDiagram(page);
+  await addTable(page, 'mine_first', []);
+  await saved(page);
+  // Someone else saves: a PUT with the current _version bumps the server's version.
+  const api = `${stack.baseUrl}/api/diagrams/${uid}`;
+  const current = await (await page.request.get(api)).json();
+  const csrf = await page.getAttribute('meta[name="csrf-token"]', 'content');
+  const put = await page.request.put(api, {
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+    data: JSON.stringify({ _version: current._version, name: 'Renamed elsewhere', viewport: current.viewport, entities: current.entities, relationships: current.relationships }),
+  });
+  assert.equal(put.status(), 200);
+  const theirs = await put.json();
+  assert.ok(theirs._version !== current._version);
+  // My next change conflicts.
+  await addTable(page, 'mine_second', []);
+  const dialog = page.locator('[data-testid="conflict-dialog"]');
+  await dialog.waitFor({ state: 'visible', timeout: 15000 });
+  assert.match(await dialog.locator('[data-testid="conflict-theirs"]').textContent(), /Renamed elsewhere/);
+  assert.match(await dialog.locator('[data-testid="conflict-mine"]').textContent(), /mine_second/);
+  await dialog.locator('[data-testid="conflict-keep-mine"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await saved(page);
+  const after = await (await page.request.get(api)).json();
+  assert.ok(after._version !== theirs._version, 'a new version was saved');
+  assert.deepEqual(after.entities.map((e) => e.name).sort(), ['mine_first', 'mine_second']);
+  assert.deepEqual(problems, []);
+});
