@@ -3,6 +3,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
+#include "thumb.h"
 #include "view.h"
 #include <stdlib.h>
 
@@ -21,14 +22,15 @@ static const char sql_projects[] =
     " ORDER BY 8 DESC NULLS LAST, p.id DESC";
 
 static const char sql_recent[] =
-    "SELECT f.kind, f.uid, f.title, extract(epoch from f.updated_at), p.uid, p.name FROM ("
-    " SELECT 'diagram' AS kind, uid, name AS title, updated_at, project_id FROM diagrams"
+    "SELECT f.kind, f.uid, f.title, extract(epoch from f.updated_at), p.uid, p.name,"
+    " coalesce(f._version, 0) FROM ("
+    " SELECT 'diagram' AS kind, uid, name AS title, updated_at, project_id, _version FROM diagrams"
     "  WHERE user_id = $1 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'note', uid, title, updated_at, project_id FROM notes"
+    " UNION ALL SELECT 'note', uid, title, updated_at, project_id, _version FROM notes"
     "  WHERE user_id = $1 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'drawing', uid, title, updated_at, project_id FROM drawings"
+    " UNION ALL SELECT 'drawing', uid, title, updated_at, project_id, _version FROM drawings"
     "  WHERE user_id = $1 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'flowchart', uid, title, updated_at, project_id FROM flowcharts"
+    " UNION ALL SELECT 'flowchart', uid, title, updated_at, project_id, _version FROM flowcharts"
     "  WHERE user_id = $1 AND is_deleted IS NOT TRUE) f"
     " JOIN projects p ON p.id = f.project_id AND p.is_deleted IS NOT TRUE"
     " ORDER BY f.updated_at DESC NULLS LAST LIMIT 8";
@@ -54,7 +56,9 @@ static json_t *recent_rows(struct req *r, PGresult *res)
     for (int i = 0; i < PQntuples(res); i++) {
         const struct file_kind *k = file_kind_by_name(db_val(res, i, 0));
         double t = strtod(db_val(res, i, 3), NULL);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+        const char *thumb = k == &file_kinds[0] ? thumb_diagram(r, db_val(res, i, 1), db_val(res, i, 6)) : "";
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+            "thumb_svg", thumb,
             "kind", k->kind, "kind_label", k->label, "uid", db_val(res, i, 1),
             "title", db_val(res, i, 2),
             "url", arena_printf(r->arena, "%s%s", k->url_prefix, db_val(res, i, 1)),

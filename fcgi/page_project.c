@@ -1,10 +1,9 @@
 /* page_project.c — create, show, rename/recolor and delete a project; create its files. */
 #include "db.h"
-#include "erd_store.h"
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
-#include "svg_erd.h"
+#include "thumb.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
@@ -81,30 +80,16 @@ static PGresult *project_lookup(struct req *r, const char *uid)
 }
 
 static const char sql_project_files[] =
-    "SELECT kind, uid, title, extract(epoch from updated_at) FROM ("
-    " SELECT 'diagram' AS kind, uid, name AS title, updated_at FROM diagrams"
+    "SELECT kind, uid, title, extract(epoch from updated_at), coalesce(_version, 0) FROM ("
+    " SELECT 'diagram' AS kind, uid, name AS title, updated_at, _version FROM diagrams"
     "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'note', uid, title, updated_at FROM notes"
+    " UNION ALL SELECT 'note', uid, title, updated_at, _version FROM notes"
     "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'drawing', uid, title, updated_at FROM drawings"
+    " UNION ALL SELECT 'drawing', uid, title, updated_at, _version FROM drawings"
     "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'flowchart', uid, title, updated_at FROM flowcharts"
+    " UNION ALL SELECT 'flowchart', uid, title, updated_at, _version FROM flowcharts"
     "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE) f"
     " ORDER BY updated_at DESC NULLS LAST";
-
-/* thumb_for: a small SVG of a diagram ("" when it cannot be drawn). */
-static const char *thumb_for(struct req *r, const char *uid)
-{
-    json_t *model = NULL;
-    if (erd_store_load(r, uid, &model) != 0 || !model)
-        return "";
-    struct buf *svg = buf_arena(r->arena);
-    struct svg_erd_opts opts = {.thumbnail = 1, .max_width = 240,
-                                .id_prefix = arena_printf(r->arena, "t%.8s", uid)};
-    int rc = json_array_size(json_object_get(model, "entities")) ? svg_erd_render(model, &opts, svg) : -1;
-    json_decref(model);
-    return rc == 0 ? buf_cstr(svg) : "";
-}
 
 static json_t *kinds_json(struct req *r, PGresult *files)
 {
@@ -121,7 +106,7 @@ static json_t *kinds_json(struct req *r, PGresult *files)
                 "uid", uid, "title", db_val(files, i, 2),
                 "url", arena_printf(r->arena, "%s%s", fk->url_prefix, uid),
                 "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t),
-                "thumb_svg", k == 0 ? thumb_for(r, uid) : ""));
+                "thumb_svg", k == 0 ? thumb_diagram(r, uid, db_val(files, i, 4)) : ""));
         }
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o, s:b}", "kind", fk->kind,
             "label", fk->plural, "singular_label", fk->label, "files", list,

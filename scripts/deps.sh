@@ -7,7 +7,9 @@ build="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libcurl4-
  libsodium-dev libcrypt-dev libpg-query-dev libsqlite3-dev libgumbo-dev libcmark-gfm-dev
  libcmark-gfm-extensions-dev"
 run="postgresql nginx-light"
-test="check libsubunit-dev clang libclang-rt-14-dev valgrind wrk chromium chromium-driver nodejs npm curl procps iproute2 python3"
+test="check libsubunit-dev clang libclang-rt-14-dev valgrind wrk chromium chromium-driver curl procps iproute2 python3"
+# Node.js: the machine image ships node and npm; take Debian's only when there is none.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || test="$test nodejs npm"
 pkgs="$build"
 case "$what" in
   run) pkgs="$build $run" ;;

@@ -305,6 +305,7 @@ test('a worker killed with SIGKILL is replaced and requests keep succeeding', as
   await c.signup();
   const [victim] = stack.workerPids();
   process.kill(victim, 'SIGKILL');
+  await stack.waitGone([victim]);
   await sleep(300);
   const now = stack.workerPids();
   assert.equal(now.length, 2);

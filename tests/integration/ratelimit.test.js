@@ -39,6 +39,7 @@ test('every worker killed: the master respawns them and no request fails', async
   const c = new Client(stack.baseUrl);
   const before = stack.workerPids();
   for (const pid of before) process.kill(pid, 'SIGKILL');
+  await stack.waitGone(before);   // a worker still dying could take a connection with it
   const statuses = [];
   for (let i = 0; i < 20; i++) statuses.push((await c.get('/login')).status);
   assert.deepEqual([...new Set(statuses)], [200], `statuses: ${statuses}`);

@@ -36,6 +36,10 @@ async function startStack(opts = {}) {
     LOGIN_BURST: String(opts.loginBurst || 1000),
     CARD_WORKERS: String(opts.workers || 2),
     CARD_THREADS: String(opts.threads || 4),
+    // Under ASan, libfcgi's reaction to a forged 2 GiB parameter (CVE-2025-23016, see the
+    // foundation test) is an allocation-size report instead of its own assert: let malloc
+    // return NULL so the worker dies the way it does in production (the master replaces it).
+    ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'allocator_may_return_null=1',
     ...(opts.env || {}),
   };
   const stack = path.join(root, 'scripts', 'stack.sh');
@@ -75,6 +79,17 @@ async function startStack(opts = {}) {
       return out ? out.split('\n').map(Number) : [];
     },
     socketPath() { return fs.readFileSync(path.join(varDir, 'run', 'socket.path'), 'utf8').trim(); },
+    /** waitGone: resolve once each pid has exited (zombie or reaped). */
+    async waitGone(pids) {
+      for (let i = 0; i < 200; i++) {
+        const alive = pids.filter((p) => {
+          try { return !/State:\s+Z/.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')); } catch (_) { return false; }
+        });
+        if (!alive.length) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`processes still alive: ${pids}`);
+    },
     appLog() { return fs.readFileSync(path.join(varDir, 'log', 'app.log'), 'utf8'); },
     nginxAccessLog() {
       const f = path.join(varDir, 'log', 'nginx-access.log');
