@@ -1,0 +1,340 @@
+/* ddl_import_sqlite.c — SQLite DDL through SQLite itself.
+ *
+ * The script runs statement by statement in a private in-memory database: extension loading
+ * off, defensive mode on, tight limits, and an authorizer that allows only schema statements
+ * (CREATE TABLE/INDEX/VIEW/TRIGGER, ALTER TABLE and the sqlite_schema accesses they make).
+ * A statement whose first word is not CREATE or ALTER (INSERT, PRAGMA, BEGIN/COMMIT…) is
+ * skipped and counted without being prepared, so nothing but schema work ever runs.  The
+ * model is then read back with PRAGMA table_info / foreign_key_list / index_list /
+ * index_info.  Error rule as for PostgreSQL: when no statement succeeds but one fails, the
+ * import fails with that position (sqlite3_error_offset); otherwise failures are skipped.
+ * A column without a declared type gets "BLOB" (SQLite's affinity for it). */
+#include "ddl_import_internal.h"
+#include "erd_model.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+    int id, value;
+} limits[] = {
+    {SQLITE_LIMIT_LENGTH, 1000000},      {SQLITE_LIMIT_SQL_LENGTH, 4000000},
+    {SQLITE_LIMIT_COLUMN, ERD_MAX_COLUMNS}, {SQLITE_LIMIT_EXPR_DEPTH, 100},
+    {SQLITE_LIMIT_COMPOUND_SELECT, 50},  {SQLITE_LIMIT_VDBE_OP, 100000},
+    {SQLITE_LIMIT_FUNCTION_ARG, 32},     {SQLITE_LIMIT_ATTACHED, 0},
+    {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000}, {SQLITE_LIMIT_VARIABLE_NUMBER, 100},
+    {SQLITE_LIMIT_TRIGGER_DEPTH, 1},     {SQLITE_LIMIT_WORKER_THREADS, 0},
+};
+
+/* actions a schema statement may need; everything else is denied */
+static const int allowed_actions[] = {
+    SQLITE_CREATE_TABLE,      SQLITE_CREATE_INDEX,       SQLITE_CREATE_VIEW,
+    SQLITE_CREATE_TRIGGER,    SQLITE_CREATE_TEMP_TABLE,  SQLITE_CREATE_TEMP_INDEX,
+    SQLITE_CREATE_TEMP_VIEW,  SQLITE_CREATE_TEMP_TRIGGER, SQLITE_ALTER_TABLE,
+    SQLITE_SELECT,            SQLITE_READ,               SQLITE_RECURSIVE,
+    SQLITE_REINDEX,           SQLITE_ANALYZE,
+};
+
+static const char *const denied_functions[] = {
+    "load_extension", "readfile", "writefile", "edit", "fts3_tokenizer", "sqlite_compileoption_get",
+};
+
+static bool is_schema_table(const char *t)
+{
+    return t && (strcasecmp(t, "sqlite_master") == 0 || strcasecmp(t, "sqlite_schema") == 0 ||
+                 strcasecmp(t, "sqlite_temp_master") == 0 || strcasecmp(t, "sqlite_temp_schema") == 0 ||
+                 strcasecmp(t, "sqlite_sequence") == 0);
+}
+
+static int authorizer(void *ctx, int action, const char *a1, const char *a2, const char *db,
+                      const char *trigger)
+{
+    (void)ctx;
+    (void)a2;
+    (void)db;
+    (void)trigger;
+    if (action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE)
+        return is_schema_table(a1) ? SQLITE_OK : SQLITE_DENY;
+    if (action == SQLITE_FUNCTION) {
+        for (size_t i = 0; i < sizeof denied_functions / sizeof *denied_functions; i++)
+            if (a2 && strcasecmp(a2, denied_functions[i]) == 0)
+                return SQLITE_DENY;
+        return SQLITE_OK;
+    }
+    for (size_t i = 0; i < sizeof allowed_actions / sizeof *allowed_actions; i++)
+        if (allowed_actions[i] == action)
+            return SQLITE_OK;
+    return SQLITE_DENY; /* ATTACH, PRAGMA, transactions, DROP, virtual tables… */
+}
+
+static int open_sandbox(sqlite3 **db)
+{
+    if (sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                            SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++)
+        sqlite3_limit(*db, limits[i].id, limits[i].value);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ running the script */
+
+/* skip_statement: offset just past the next top-level ';' from pos (or the end). */
+static size_t skip_statement(const char *s, size_t len, size_t pos)
+{
+    struct ddl_tok t;
+    do {
+        ddl_lex_next(s, len, &pos, 0, &t);
+    } while (t.kind != TOK_EOF && t.kind != TOK_ERROR && !ddl_tok_punct(s, &t, ';'));
+    return pos;
+}
+
+struct run_state {
+    int ok, failed;
+    bool have_error;
+    size_t error_offset;
+    char error[400];
+};
+
+static void note_failure(struct run_state *rs, sqlite3 *db, size_t start)
+{
+    rs->failed++;
+    if (rs->have_error)
+        return;
+    int off = sqlite3_error_offset(db);
+    rs->have_error = true;
+    rs->error_offset = start + (off > 0 ? (size_t)off : 0);
+    if (off < 0 && sqlite3_errcode(db) == SQLITE_ERROR && strstr(sqlite3_errmsg(db), "incomplete"))
+        rs->error_offset = (size_t)-2; /* the statement runs to the end of the input */
+    snprintf(rs->error, sizeof rs->error, "%s", sqlite3_errmsg(db));
+}
+
+/* run_one: prepare and step one CREATE/ALTER statement at pos; returns the next position. */
+static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run_state *rs)
+{
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    const char *start = b->sql + pos;
+    int rc = sqlite3_prepare_v2(db, start, -1, &st, &tail); /* -1: NUL-terminated, no copy */
+    if (rc != SQLITE_OK) {
+        note_failure(rs, db, pos);
+        return skip_statement(b->sql, b->len, pos);
+    }
+    size_t next = tail ? (size_t)(tail - b->sql) : b->len;
+    if (!st)
+        return b->len; /* only comments/whitespace left */
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        rs->ok++;
+    else
+        note_failure(rs, db, pos);
+    sqlite3_finalize(st);
+    return next > pos ? next : skip_statement(b->sql, b->len, pos);
+}
+
+static int run_script(struct ddl_builder *b, sqlite3 *db)
+{
+    struct run_state rs = {0};
+    size_t pos = 0;
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) /* one transaction: faster */
+        return ddl_import_fail(b, (size_t)-1, "SQLite: %s", sqlite3_errmsg(db));
+    sqlite3_set_authorizer(db, authorizer, NULL);
+    while (pos < b->len) {
+        struct ddl_tok t;
+        size_t at = pos;
+        ddl_lex_next(b->sql, b->len, &at, 0, &t);
+        if (t.kind == TOK_EOF)
+            break;
+        if (ddl_tok_punct(b->sql, &t, ';')) {
+            pos = at;
+        } else if (ddl_tok_is(b->sql, &t, "CREATE") || ddl_tok_is(b->sql, &t, "ALTER") ||
+                   t.kind == TOK_ERROR || t.kind == TOK_PUNCT || t.kind == TOK_NUMBER) {
+            pos = run_one(b, db, t.start, &rs); /* garbage goes to SQLite for its error */
+        } else {
+            b->skipped++;
+            pos = skip_statement(b->sql, b->len, t.start);
+        }
+    }
+    sqlite3_set_authorizer(db, NULL, NULL);
+    if (rs.ok == 0 && rs.failed > 0)
+        return ddl_import_fail(b, rs.error_offset == (size_t)-2 ? b->len : rs.error_offset, "%s",
+                               rs.error);
+    b->skipped += rs.failed;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ reading back */
+
+static const char *col_text(struct ddl_builder *b, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? ddl_import_strndup(b, (const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+static int prepare_bound(sqlite3 *db, const char *sql, const char *arg, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+        return -1;
+    return sqlite3_bind_text(*st, 1, arg, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+static int read_columns(struct ddl_builder *b, sqlite3 *db, struct ddl_entity *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (prepare_bound(db, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)",
+                      e->name, &st))
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = col_text(b, st, 0), *type = col_text(b, st, 1);
+        struct ddl_col *c = ddl_import_add_col(b, e, name ? name : "");
+        if (!c) {
+            if (b->err->message[0])
+                goto out;
+            continue;
+        }
+        c->type = type && *type ? ddl_import_span(b, type, 0, strlen(type)) : "BLOB";
+        if (!ddl_import_text_ok(c->type, ERD_MAX_TYPE)) {
+            ddl_import_fail(b, (size_t)-1, "column %s.%s: type too long", e->name, c->name);
+            goto out;
+        }
+        c->not_null = sqlite3_column_int(st, 2) != 0;
+        c->dflt = col_text(b, st, 3);
+        c->is_pk = sqlite3_column_int(st, 4) > 0;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char *fk_action(const char *a)
+{
+    return a && strcasecmp(a, "NO ACTION") != 0 && *a ? a : NULL;
+}
+
+/* read_foreign_keys: one ddl_fk per foreign-key id (rows come ordered by id, seq). */
+static int read_foreign_keys(struct ddl_builder *b, sqlite3 *db, struct ddl_entity *e)
+{
+    sqlite3_stmt *st = NULL;
+    struct ddl_fk fk = {0};
+    int cur = -1, capc = 0, capp = 0, rc = -1;
+    if (prepare_bound(db, "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
+                          "FROM pragma_foreign_key_list(?1) ORDER BY id, seq", e->name, &st))
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int id = sqlite3_column_int(st, 0);
+        if (id != cur) {
+            ddl_import_add_fk(b, &fk);
+            memset(&fk, 0, sizeof fk);
+            capc = capp = 0;
+            cur = id;
+            fk.child = e->name;
+            fk.parent = col_text(b, st, 1);
+            fk.on_update = fk_action(col_text(b, st, 4));
+            fk.on_delete = fk_action(col_text(b, st, 5));
+        }
+        const char *from = col_text(b, st, 2), *to = col_text(b, st, 3);
+        ddl_import_grow(b, &fk.child_cols, fk.n_child, &capc, sizeof *fk.child_cols);
+        fk.child_cols[fk.n_child++] = from ? from : "";
+        if (to) { /* NULL: the parent's primary key */
+            ddl_import_grow(b, &fk.parent_cols, fk.n_parent, &capp, sizeof *fk.parent_cols);
+            fk.parent_cols[fk.n_parent++] = to;
+        }
+    }
+    ddl_import_add_fk(b, &fk);
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int read_index_columns(struct ddl_builder *b, sqlite3 *db, struct ddl_entity *e,
+                              const char *index)
+{
+    sqlite3_stmt *st = NULL;
+    const char *cols[ERD_MAX_COLUMNS];
+    int n = 0, rc = -1;
+    if (prepare_bound(db, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", index, &st))
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW && n < ERD_MAX_COLUMNS) {
+        const char *name = col_text(b, st, 0);
+        if (!name) /* an expression index says nothing about columns */
+            goto done;
+        cols[n++] = name;
+    }
+    ddl_import_mark_unique(b, e, cols, n);
+done:
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int read_unique_indexes(struct ddl_builder *b, sqlite3 *db, struct ddl_entity *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (prepare_bound(db, "SELECT name FROM pragma_index_list(?1) "
+                          "WHERE \"unique\" AND origin <> 'pk' AND NOT partial ORDER BY seq",
+                      e->name, &st))
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *index = col_text(b, st, 0);
+        if (index && read_index_columns(b, db, e, index) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int read_back(struct ddl_builder *b, sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name "
+                               "NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = col_text(b, st, 0);
+        bool dup;
+        struct ddl_entity *e = name ? ddl_import_add_entity(b, name, &dup) : NULL;
+        if (!e) {
+            if (b->err->message[0])
+                goto out;
+            continue;
+        }
+        if (read_columns(b, db, e) || read_foreign_keys(b, db, e) ||
+            read_unique_indexes(b, db, e))
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc && !b->err->message[0])
+        ddl_import_fail(b, (size_t)-1, "reading the SQLite schema: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ddl_import_sqlite(struct ddl_builder *b)
+{
+    sqlite3 *db = NULL;
+    int rc = -1;
+    if (open_sandbox(&db) != 0) {
+        ddl_import_fail(b, (size_t)-1, "cannot open an in-memory SQLite database");
+        goto out;
+    }
+    if (run_script(b, db) != 0 || read_back(b, db) != 0)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_close(db);
+    return rc;
+}
