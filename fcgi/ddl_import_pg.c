@@ -9,8 +9,10 @@
  * Error rule: an unterminated quote, dollar quote or comment fails the import (it swallowed the
  * rest of the file).  When no statement parses at all but at least one fails, the import fails with
  * the line and column of the first failure (a file that is broken, not a dump with a few
- * statements PostgreSQL 15 does not know).  Otherwise failing statements are skipped and
- * counted.  Parentheses nested deeper than DDL_MAX_NESTING count as a failure before the
+ * statements PostgreSQL 15 does not know).  A statement we model (CREATE TABLE/TYPE/DOMAIN,
+ * ALTER TABLE) that fails even after recovery is a syntax error of the file, reported with
+ * its line and column: silently dropping a table would be worse.  Other failing statements
+ * (functions, views… in syntax PostgreSQL 15 lacks) are skipped and counted.  Parentheses nested deeper than DDL_MAX_NESTING count as a failure before the
  * parser sees them.
  *
  * Types and DEFAULT expressions are sliced from the source text by the parse tree's byte
@@ -714,6 +716,24 @@ static bool is_create_table(const char *text, size_t len)
     return ddl_tok_is(text, &t, "CREATE");
 }
 
+/* is_modelled: the statement is one whose content becomes part of the model. */
+static bool is_modelled(const char *text, size_t len)
+{
+    static const char *const second[] = {"TABLE", "TYPE", "DOMAIN", "UNLOGGED", "TEMP", "TEMPORARY"};
+    size_t pos = 0;
+    struct ddl_tok a, b;
+    ddl_lex_next(text, len, &pos, 0, &a);
+    ddl_lex_next(text, len, &pos, 0, &b);
+    if (ddl_tok_is(text, &a, "ALTER"))
+        return ddl_tok_is(text, &b, "TABLE");
+    if (!ddl_tok_is(text, &a, "CREATE"))
+        return false;
+    for (size_t i = 0; i < sizeof second / sizeof *second; i++)
+        if (ddl_tok_is(text, &b, second[i]))
+            return true;
+    return false;
+}
+
 /* parse_recovered: 1 when a failing CREATE TABLE could be rebuilt and modelled, 0 when not,
  * -1 fatal. */
 static int parse_recovered(struct ddl_builder *b, const struct pg_stmt *st, const struct buf *text)
@@ -735,7 +755,7 @@ out:
 
 /* parse_one: 1 parsed (and modelled), 0 failed (noted), -1 fatal (err set). */
 static int parse_one(struct ddl_builder *b, const struct pg_stmt *st, struct buf *text,
-                     struct first_error *fe)
+                     struct first_error *fe, struct first_error *fe_model)
 {
     if (st->deep_at != (size_t)-1) {
         note_error(fe, st->deep_at, "parentheses nested too deeply");
@@ -749,8 +769,12 @@ static int parse_one(struct ddl_builder *b, const struct pg_stmt *st, struct buf
     if (r.error) {
         size_t off = r.error->cursorpos > 0 ? char_to_byte(c.text, c.text_len, r.error->cursorpos) : 0;
         rc = parse_recovered(b, st, text);
-        if (rc == 0)
-            note_error(fe, st->start + off, r.error->message ? r.error->message : "syntax error");
+        if (rc == 0) {
+            const char *msg = r.error->message ? r.error->message : "syntax error";
+            note_error(fe, st->start + off, msg);
+            if (is_modelled(text->data, text->len))
+                note_error(fe_model, st->start + off, msg);
+        }
     } else {
         rc = handle_tree(&c, r.parse_tree) == 0 ? 1 : -1;
     }
@@ -762,7 +786,7 @@ int ddl_import_pg(struct ddl_builder *b)
 {
     struct pg_stmt *stmts = NULL;
     struct buf text = BUF_INIT;
-    struct first_error fe = {0};
+    struct first_error fe = {0}, fe_model = {0};
     int parsed = 0, failed = 0, rc = -1;
     int n = split_statements(b, &stmts);
     if (n < 0)
@@ -772,14 +796,15 @@ int ddl_import_pg(struct ddl_builder *b)
             b->skipped++;
             continue;
         }
-        int r = parse_one(b, &stmts[i], &text, &fe);
+        int r = parse_one(b, &stmts[i], &text, &fe, &fe_model);
         if (r < 0)
             goto out;
         parsed += r;
         failed += r == 0;
     }
-    if (parsed == 0 && failed > 0) {
-        ddl_import_fail(b, fe.offset, "%s", fe.message);
+    if (fe_model.set || (parsed == 0 && failed > 0)) {
+        const struct first_error *e = fe_model.set ? &fe_model : &fe;
+        ddl_import_fail(b, e->offset, "%s", e->message);
         goto out;
     }
     b->skipped += failed;

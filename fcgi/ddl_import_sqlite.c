@@ -6,8 +6,9 @@
  * A statement whose first word is not CREATE or ALTER (INSERT, PRAGMA, BEGIN/COMMIT…) is
  * skipped and counted without being prepared, so nothing but schema work ever runs.  The
  * model is then read back with PRAGMA table_info / foreign_key_list / index_list /
- * index_info.  Error rule as for PostgreSQL: when no statement succeeds but one fails, the
- * import fails with that position (sqlite3_error_offset); otherwise failures are skipped.
+ * index_info.  Error rule as for PostgreSQL: a CREATE TABLE or ALTER TABLE that fails, or a
+ * file where no statement succeeds, fails the import with that position
+ * (sqlite3_error_offset); other failures (a view or trigger SQLite rejects) are skipped.
  * A column without a declared type gets "BLOB" (SQLite's affinity for it). */
 #include "ddl_import_internal.h"
 #include "erd_model.h"
@@ -95,16 +96,29 @@ static size_t skip_statement(const char *s, size_t len, size_t pos)
 
 struct run_state {
     int ok, failed;
-    bool have_error;
+    bool have_error, table_failed;
     size_t error_offset;
     char error[400];
 };
 
-static void note_failure(struct run_state *rs, sqlite3 *db, size_t start)
+/* is_table_statement: CREATE [TEMP|TEMPORARY] TABLE or ALTER TABLE at pos. */
+static bool is_table_statement(const char *s, size_t len, size_t pos)
+{
+    struct ddl_tok a, b;
+    ddl_lex_next(s, len, &pos, 0, &a);
+    ddl_lex_next(s, len, &pos, 0, &b);
+    if (ddl_tok_is(s, &a, "ALTER"))
+        return ddl_tok_is(s, &b, "TABLE");
+    return ddl_tok_is(s, &a, "CREATE") &&
+           (ddl_tok_is(s, &b, "TABLE") || ddl_tok_is(s, &b, "TEMP") || ddl_tok_is(s, &b, "TEMPORARY"));
+}
+
+static void note_failure(struct run_state *rs, sqlite3 *db, size_t start, bool table)
 {
     rs->failed++;
-    if (rs->have_error)
+    if (rs->have_error && (rs->table_failed || !table))
         return;
+    rs->table_failed = table;
     int off = sqlite3_error_offset(db);
     rs->have_error = true;
     rs->error_offset = start + (off > 0 ? (size_t)off : 0);
@@ -120,8 +134,9 @@ static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run
     const char *tail = NULL;
     const char *start = b->sql + pos;
     int rc = sqlite3_prepare_v2(db, start, -1, &st, &tail); /* -1: NUL-terminated, no copy */
+    bool table = is_table_statement(b->sql, b->len, pos);
     if (rc != SQLITE_OK) {
-        note_failure(rs, db, pos);
+        note_failure(rs, db, pos, table);
         return skip_statement(b->sql, b->len, pos);
     }
     size_t next = tail ? (size_t)(tail - b->sql) : b->len;
@@ -131,7 +146,7 @@ static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run
     if (rc == SQLITE_DONE || rc == SQLITE_ROW)
         rs->ok++;
     else
-        note_failure(rs, db, pos);
+        note_failure(rs, db, pos, table);
     sqlite3_finalize(st);
     return next > pos ? next : skip_statement(b->sql, b->len, pos);
 }
@@ -160,7 +175,7 @@ static int run_script(struct ddl_builder *b, sqlite3 *db)
         }
     }
     sqlite3_set_authorizer(db, NULL, NULL);
-    if (rs.ok == 0 && rs.failed > 0)
+    if (rs.table_failed || (rs.ok == 0 && rs.failed > 0))
         return ddl_import_fail(b, rs.error_offset == (size_t)-2 ? b->len : rs.error_offset, "%s",
                                rs.error);
     b->skipped += rs.failed;
