@@ -1,11 +1,15 @@
 /* erd_store.c — load and save a whole ERD diagram (see erd_store.h).
  *
  * Loading is four queries (diagram, entities, columns, relationships) assembled in C.
- * Saving is one optimistic-lock UPDATE of the diagram row, two DELETEs (columns go with their
- * entities by cascade) and three bulk INSERT … SELECT FROM json_to_recordset($1::json), so a
- * diagram of any size costs the same number of round trips.  Entities and relationships have
- * no order column in ERD Builder Pro's schema: their order is kept through created_at (one
- * millisecond apart within a save), which is also how rows written one by one sort. */
+ * Saving is a diff against what is stored, in four statements whatever the size: the
+ * optimistic-lock UPDATE of the diagram row, then one statement per table (entities, columns,
+ * relationships) that deletes the rows no longer in the model, updates the rows whose values
+ * differ, inserts the new ones and answers an incoming id taken by another diagram.  The rows
+ * travel as one array parameter per field (unnest), which PostgreSQL reads far faster than
+ * JSON.  Autosave sends the whole model after every edit, so most saves change a row or two
+ * and write little.  The saved model is built from the validated input (the stored rows are
+ * exactly that), not reloaded.  Entities and relationships have no order column in ERD
+ * Builder Pro's schema: their order is kept through created_at (see ORDER_PLAN). */
 #include "erd_store.h"
 #include "arena.h"
 #include "buf.h"
@@ -56,11 +60,10 @@ static json_t *bool_or(const PGresult *res, int row, int col, int def)
     return json_boolean(db_isnull(res, row, col) ? def : db_bool(res, row, col));
 }
 
-/* enum_array: "a,b,c" → ["a","b","c"]; NULL or "" → []. */
-static json_t *enum_array(const PGresult *res, int row, int col)
+/* enum_split: "a,b,c" → ["a","b","c"]; "" → [] (how enum_values are stored). */
+static json_t *enum_split(const char *s)
 {
     json_t *arr = json_array();
-    const char *s = db_val(res, row, col);
     if (*s == '\0')
         return arr;
     for (;;) {
@@ -104,7 +107,7 @@ static void columns_into(const PGresult *res, json_t *index)
             "id", db_val(res, i, 1), "name", db_val(res, i, 2), "type", db_val(res, i, 3),
             "is_pk", bool_or(res, i, 4, 0), "is_nullable", bool_or(res, i, 5, 1),
             "is_unique", bool_or(res, i, 6, 0), "default", text_or_null(res, i, 7),
-            "comment", text_or_null(res, i, 8), "enum_values", enum_array(res, i, 9)));
+            "comment", text_or_null(res, i, 8), "enum_values", enum_split(db_val(res, i, 9))));
     }
 }
 
@@ -161,6 +164,7 @@ out:
 
 /* ---- saving ----------------------------------------------------------------------------- */
 
+/* The optimistic-lock UPDATE; it answers what the saved model's header needs. */
 static const char SQL_UPDATE_DIAGRAM[] =
     "UPDATE diagrams SET name = COALESCE($3, name), "
     "viewport_x = COALESCE($4::float8, viewport_x), viewport_y = COALESCE($5::float8, viewport_y), "
@@ -168,75 +172,176 @@ static const char SQL_UPDATE_DIAGRAM[] =
     "WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE "
     "AND COALESCE(_version, 0) = $7::int "
     "AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = diagrams.project_id AND p.is_deleted IS TRUE) "
-    "RETURNING id, _version";
+    "RETURNING id, uid, name, COALESCE(viewport_x, 0), COALESCE(viewport_y, 0), "
+    "COALESCE(viewport_zoom, 1), COALESCE(_version, 0)";
 
-static const char SQL_DELETE_RELATIONSHIPS[] =
-    "DELETE FROM relationships WHERE diagram_id = $1" OWNED_BY_USER;
+/* One statement per table brings the diagram's rows to the model.  x holds the incoming rows
+ * (one array parameter per field, in stored form); j joins them once with the diagram's
+ * stored rows: sid NULL — new, x's id NULL — no longer in the model, differs — changed.  Then
+ * it DELETEs the rows gone, UPDATEs the changed ones and INSERTs the new ones (ON CONFLICT
+ * (id) DO NOTHING: ids are primary keys shared by every user's diagrams), reaching stored
+ * rows through the primary key.  It answers the first new id it could not insert: that id
+ * belongs to another diagram (maybe another user's, hidden by row-level security).  Tables go
+ * entities, columns, relationships: an entity is in place before anything refers to it, and
+ * deleting one cascades (at the end of its statement) to its columns and relationships, which
+ * the later statements insert again if they are still in the model. */
+#define DIFF_JOIN(FIELDS, STORED) \
+    "j AS MATERIALIZED (SELECT x.*, s.id AS sid, s.created_at AS sat, (" FIELDS("s.") ") " \
+    "IS DISTINCT FROM (" FIELDS("x.") ") AS differs FROM x FULL JOIN (" STORED ") s " \
+    "ON s.id = x.id)"
+/* ROWS_IN(Q): the rows whose ids Q answers, as an array (the planner probes the primary key
+ * instead of scanning the table). */
+#define ROWS_IN(Q) "t.id = ANY ((SELECT array_agg(" Q ")::text[])"
+#define DELETE_GONE(T) "del AS (DELETE FROM " T " t WHERE " ROWS_IN("sid) FROM j WHERE j.id IS NULL") ")"
+#define TAKEN_ID \
+    " SELECT j.id FROM j WHERE j.sid IS NULL AND j.id NOT IN (SELECT id FROM ins) " \
+    "ORDER BY j.ord LIMIT 1"
 
-static const char SQL_DELETE_ENTITIES[] =
-    "DELETE FROM entities WHERE diagram_id = $1" OWNED_BY_USER;
+/* Entities and relationships have no order column: they are read in created_at, id order.
+ * ORDER_PLAN over cur (the rows both stored and incoming): keep — their created_at already
+ * sort them in incoming order and every new row comes after them, so stored rows keep
+ * created_at and new rows get start + ord ms; otherwise (a reordering, or rows inserted in
+ * between) every row gets LOCALTIMESTAMP(3) + ord ms. */
+#define ORDER_PLAN \
+    "cur AS (SELECT ord, id, sat AS created_at FROM j WHERE sid IS NOT NULL AND id IS NOT NULL), " \
+    "plan AS (SELECT NOT EXISTS (SELECT 1 FROM (SELECT id, created_at, lag(id) OVER w AS pid, " \
+    "lag(created_at) OVER w AS pat FROM cur WINDOW w AS (ORDER BY ord)) s " \
+    "WHERE created_at IS NULL OR (pid IS NOT NULL AND ((pat, pid) < (created_at, id)) IS NOT TRUE)) " \
+    "AND NOT EXISTS (SELECT 1 FROM j WHERE j.sid IS NULL AND j.ord < (SELECT max(ord) FROM cur)) " \
+    "AS keep, GREATEST(LOCALTIMESTAMP(3), (SELECT max(created_at) FROM cur) " \
+    "+ interval '1 millisecond') AS start)"
+#define MS(ORD) " + " ORD " * interval '1 millisecond'"
+#define STORED_AT "CASE WHEN plan.keep THEN j.sat ELSE LOCALTIMESTAMP(3)" MS("j.ord") " END"
+#define NEW_AT "CASE WHEN plan.keep THEN plan.start ELSE LOCALTIMESTAMP(3) END" MS("j.ord")
+/* UPDATE_ORDERED(T, FIELDS): the changed rows (all of them when reordering). */
+#define UPDATE_ORDERED(T, FIELDS) \
+    "upd AS (UPDATE " T " t SET (" FIELDS("") ", created_at) = (" FIELDS("j.") ", " STORED_AT ") " \
+    "FROM j, plan WHERE " ROWS_IN("j.id) FROM j, plan WHERE j.sid IS NOT NULL " \
+    "AND j.id IS NOT NULL AND (j.differs OR NOT plan.keep)") " AND t.id = j.id)"
 
-/* Each bulk INSERT skips rows whose id is taken (ids are primary keys shared by every
- * user's diagrams, and row-level security hides the owner, so the server would not name the
- * key in a unique_violation) and answers the ids it could not insert: none when all went in. */
-#define TAKEN_IDS(INSERT) \
-    "WITH ins AS (" INSERT " ON CONFLICT (id) DO NOTHING RETURNING id) " \
-    "SELECT x.id FROM json_to_recordset($1::json) AS x(id text) EXCEPT SELECT id FROM ins"
+/* $1..$6 id, name, x, y, color, comment; $7 diagram id. */
+enum { E_ID, E_NAME, E_X, E_Y, E_COLOR, E_COMMENT, E_N };
+#define ENT_FIELDS(P) P "name, " P "x, " P "y, " P "color, " P "comment"
+static const char SQL_SAVE_ENTITIES[] =
+    "WITH x AS (SELECT u.*, u.n - 1 AS ord FROM unnest($1::text[], $2::text[], $3::float8[], "
+    "$4::float8[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, " ENT_FIELDS("") ", n)), "
+    DIFF_JOIN(ENT_FIELDS, "SELECT * FROM entities WHERE diagram_id = $7::int") ", "
+    ORDER_PLAN ", " DELETE_GONE("entities") ", " UPDATE_ORDERED("entities", ENT_FIELDS) ", "
+    "ins AS (INSERT INTO entities (id, diagram_id, " ENT_FIELDS("") ", created_at) "
+    "SELECT j.id, $7::int, " ENT_FIELDS("j.") ", " NEW_AT " FROM j, plan WHERE j.sid IS NULL "
+    "ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
-/* $1 rows, $2 diagram id. */
-static const char SQL_INSERT_ENTITIES[] = TAKEN_IDS(
-    "INSERT INTO entities (id, diagram_id, name, x, y, color, comment, created_at) "
-    "SELECT x.id, $2::int, x.name, COALESCE(x.x, 0), COALESCE(x.y, 0), "
-    "COALESCE(x.color, '#6366f1'), x.comment, LOCALTIMESTAMP(3) + x.ord * interval '1 millisecond' "
-    "FROM json_to_recordset($1::json) AS x(id text, name text, x float8, y float8, color text, "
-    "comment text, ord int)");
+/* $1..$11 id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, comment,
+ * enum_values, sort_order; $12 diagram id.  A column may move to another entity of the
+ * diagram (all incoming entities are the diagram's by now). */
+enum { C_ID, C_ENTITY, C_NAME, C_TYPE, C_PK, C_NULLABLE, C_UNIQUE, C_DEFAULT, C_COMMENT, C_ENUM,
+       C_SORT, C_N };
+#define COL_FIELDS(P) \
+    P "entity_id, " P "name, " P "type, " P "is_pk, " P "is_nullable, " P "is_unique, " \
+    P "default_value, " P "comment, " P "enum_values, " P "sort_order"
+static const char SQL_SAVE_COLUMNS[] =
+    "WITH x AS (SELECT u.*, u.n AS ord FROM unnest($1::text[], $2::text[], $3::text[], "
+    "$4::text[], $5::bool[], $6::bool[], $7::bool[], $8::text[], $9::text[], $10::text[], "
+    "$11::int[]) WITH ORDINALITY AS u(id, " COL_FIELDS("") ", n)), "
+    DIFF_JOIN(COL_FIELDS, "SELECT * FROM columns WHERE entity_id = ANY ((SELECT "
+              "array_agg(e.id) FROM entities e WHERE e.diagram_id = $12::int)::text[])") ", "
+    DELETE_GONE("columns") ", "
+    "upd AS (UPDATE columns t SET (" COL_FIELDS("") ") = (" COL_FIELDS("j.") ") FROM j "
+    "WHERE " ROWS_IN("j.id) FROM j WHERE j.sid IS NOT NULL AND j.id IS NOT NULL AND j.differs")
+    " AND t.id = j.id), "
+    "ins AS (INSERT INTO columns (id, " COL_FIELDS("") ") SELECT j.id, " COL_FIELDS("j.") " "
+    "FROM j WHERE j.sid IS NULL ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
-/* $1 rows (entities are already in place). */
-static const char SQL_INSERT_COLUMNS[] = TAKEN_IDS(
-    "INSERT INTO columns (id, entity_id, name, type, is_pk, is_nullable, enum_values, sort_order, "
-    "default_value, is_unique, comment) "
-    "SELECT x.id, x.entity_id, x.name, x.type, COALESCE(x.is_pk, false), "
-    "COALESCE(x.is_nullable, true), x.enum_values, x.sort_order, x.default_value, "
-    "COALESCE(x.is_unique, false), x.comment "
-    "FROM json_to_recordset($1::json) AS x(id text, entity_id text, name text, type text, "
-    "is_pk bool, is_nullable bool, enum_values text, sort_order int, default_value text, "
-    "is_unique bool, comment text)");
+/* $1..$11 id, source_entity_id, target_entity_id, source_column_id, target_column_id,
+ * source_handle, target_handle, type, label, on_delete, on_update; $12 diagram id. */
+enum { R_ID, R_N = 11 };
+#define REL_FIELDS(P) \
+    P "source_entity_id, " P "target_entity_id, " P "source_column_id, " P "target_column_id, " \
+    P "source_handle, " P "target_handle, " P "type, " P "label, " P "on_delete, " P "on_update"
+static const char SQL_SAVE_RELATIONSHIPS[] =
+    "WITH x AS (SELECT u.*, u.n - 1 AS ord FROM unnest($1::text[], $2::text[], $3::text[], "
+    "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+    "$11::text[]) WITH ORDINALITY AS u(id, " REL_FIELDS("") ", n)), "
+    DIFF_JOIN(REL_FIELDS, "SELECT * FROM relationships WHERE diagram_id = $12::int") ", "
+    ORDER_PLAN ", " DELETE_GONE("relationships") ", "
+    UPDATE_ORDERED("relationships", REL_FIELDS) ", "
+    "ins AS (INSERT INTO relationships (id, diagram_id, " REL_FIELDS("") ", created_at) "
+    "SELECT j.id, $12::int, " REL_FIELDS("j.") ", " NEW_AT " FROM j, plan WHERE j.sid IS NULL "
+    "ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
-/* $1 rows, $2 diagram id. */
-static const char SQL_INSERT_RELATIONSHIPS[] = TAKEN_IDS(
-    "INSERT INTO relationships (id, diagram_id, source_entity_id, target_entity_id, "
-    "source_column_id, target_column_id, type, source_handle, target_handle, label, on_delete, "
-    "on_update, created_at) "
-    "SELECT x.id, $2::int, x.source_entity_id, x.target_entity_id, x.source_column_id, "
-    "x.target_column_id, x.type, x.source_handle, x.target_handle, x.label, x.on_delete, "
-    "x.on_update, LOCALTIMESTAMP(3) + x.ord * interval '1 millisecond' "
-    "FROM json_to_recordset($1::json) AS x(id text, source_entity_id text, target_entity_id text, "
-    "source_column_id text, target_column_id text, type text, source_handle text, "
-    "target_handle text, label text, on_delete text, on_update text, ord int)");
-
-/* The three flattened row sets handed to json_to_recordset. */
+/* The model flattened into array literals, one per field of each table, and the saved model
+ * (as erd_store_load would read it back) built alongside. */
 struct rows {
-    json_t *entities, *columns, *relationships;
+    struct buf ent[E_N], col[C_N], rel[R_N];
+    json_t *entities, *relationships;
 };
 
-/* copy_keys: row[dst[i]] = obj[src[i]] (null when absent) for n keys. */
-static void copy_keys(json_t *row, const json_t *obj, const char *const *src, const char *const *dst,
-                      size_t n)
+/* arr_text: append s (NULL: SQL NULL) to the array literal b as a quoted element. */
+static void arr_text(struct buf *b, const char *s)
+{
+    buf_putc(b, b->len ? ',' : '{');
+    if (!s) {
+        buf_puts(b, "NULL");
+        return;
+    }
+    buf_putc(b, '"');
+    for (size_t n; *s; s += n) {
+        n = strcspn(s, "\"\\");
+        buf_append(b, s, n);
+        if (s[n]) {
+            buf_putc(b, '\\');
+            buf_putc(b, s[n]);
+            n++;
+        }
+    }
+    buf_putc(b, '"');
+}
+
+/* arr_value: append a JSON scalar (string, number, boolean; anything else is NULL). */
+static void arr_value(struct buf *b, const json_t *v)
+{
+    char num[40];
+    const char *s = NULL;
+    if (json_is_string(v))
+        s = json_string_value(v);
+    else if (json_is_boolean(v))
+        s = json_is_true(v) ? "t" : "f";
+    else if (json_is_number(v) && snprintf(num, sizeof num, "%.17g", json_number_value(v)) > 0)
+        s = num;
+    arr_text(b, s);
+}
+
+/* arr_keys: arrs[i] gets obj[keys[i]] for n keys. */
+static void arr_keys(struct buf *arrs, const json_t *obj, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        arr_value(&arrs[i], json_object_get(obj, keys[i]));
+}
+
+/* arr_params: the n array literals, closed, as query parameters (into params). */
+static void arr_params(struct buf *arrs, size_t n, const char **params)
 {
     for (size_t i = 0; i < n; i++) {
-        json_t *v = json_object_get(obj, src[i]);
-        json_object_set(row, dst[i], v ? v : json_null());
+        buf_puts(&arrs[i], arrs[i].len ? "}" : "{}");
+        params[i] = buf_cstr(&arrs[i]);
     }
 }
 
-/* enum_text: enum_values joined with commas into a new JSON string (null when empty);
- * -1 with a message when a value holds a comma (it could not be read back). */
-static int enum_text(const json_t *col, const char *where, json_t **out, struct buf *err)
+/* copy_keys: out[keys[i]] = obj[keys[i]] (null when absent) for n keys. */
+static void copy_keys(json_t *out, const json_t *obj, const char *const *keys, size_t n)
 {
-    const json_t *ev = json_object_get(col, "enum_values");
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(obj, keys[i]);
+        json_object_set(out, keys[i], v ? v : json_null());
+    }
+}
+
+/* arr_enum: append enum_values ev joined with commas (NULL when empty) to b; -1 with a
+ * message when a value holds a comma (it could not be read back). */
+static int arr_enum(struct buf *b, const json_t *ev, const char *where, struct buf *err)
+{
     struct buf s = BUF_INIT;
     int rc = 0;
-    *out = json_null();
     for (size_t i = 0; i < json_array_size(ev) && rc == 0; i++) {
         const char *v = json_string_value(json_array_get(ev, i));
         if (strchr(v, ',')) {
@@ -247,74 +352,140 @@ static int enum_text(const json_t *col, const char *where, json_t **out, struct 
             buf_putc(&s, ',');
         buf_puts(&s, v);
     }
-    if (rc == 0 && json_array_size(ev))
-        *out = json_stringn(s.data, s.len);
+    if (rc == 0)
+        arr_text(b, json_array_size(ev) ? buf_cstr(&s) : NULL);
     buf_free(&s);
     return rc;
 }
 
-static const char *const col_src[] = {"id", "name", "type", "is_pk", "is_nullable", "is_unique",
-                                      "default", "comment"};
-static const char *const col_dst[] = {"id", "name", "type", "is_pk", "is_nullable", "is_unique",
-                                      "default_value", "comment"};
-
-/* flatten_columns: entity e's (index ei) columns into rows->columns. */
-static int flatten_columns(const json_t *e, size_t ei, struct rows *rows, struct buf *err)
+/* bool_key: obj[key] as a JSON boolean, def when absent (validated: a boolean if present). */
+static json_t *bool_key(const json_t *obj, const char *key, int def)
 {
-    const json_t *cols = json_object_get(e, "columns");
-    const json_t *eid = json_object_get(e, "id");
-    char where[96];
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        const json_t *c = json_array_get(cols, j);
-        json_t *row = json_object(), *ev;
-        snprintf(where, sizeof where, "entities[%zu].columns[%zu]", ei, j);
-        copy_keys(row, c, col_src, col_dst, sizeof col_src / sizeof col_src[0]);
-        json_object_set(row, "entity_id", (json_t *)eid);
-        json_object_set_new(row, "sort_order", json_integer((json_int_t)j));
-        json_array_append_new(rows->columns, row);
-        if (enum_text(c, where, &ev, err) != 0)
-            return -1;
-        json_object_set_new(row, "enum_values", ev);
-    }
+    const json_t *v = json_object_get(obj, key);
+    return json_boolean(v ? json_is_true(v) : def);
+}
+
+/* The saved column's keys, in erd_store_load's order (enum_values follow). */
+static const char *const col_keys[] = {"id", "name", "type", "is_pk", "is_nullable", "is_unique",
+                                       "default", "comment"};
+static const int col_arr[] = {C_ID, C_NAME, C_TYPE, C_PK, C_NULLABLE, C_UNIQUE, C_DEFAULT,
+                              C_COMMENT};
+
+/* enum_round_trip: enum_values ev survive their stored text unchanged — an array, and not
+ * [""] (stored as "", read back as []). */
+static int enum_round_trip(const json_t *ev)
+{
+    return json_is_array(ev) &&
+           !(json_array_size(ev) == 1 && json_string_length(json_array_get(ev, 0)) == 0);
+}
+
+/* canonical_column: validated column c has exactly the keys and types erd_store_load answers,
+ * so it can stand for itself in the saved model (the common case: the editor sends back what
+ * it loaded). */
+static int canonical_column(const json_t *c)
+{
+    return json_object_size(c) == 9 && json_is_boolean(json_object_get(c, "is_pk")) &&
+           json_is_boolean(json_object_get(c, "is_nullable")) &&
+           json_is_boolean(json_object_get(c, "is_unique")) && json_object_get(c, "default") &&
+           json_object_get(c, "comment") && enum_round_trip(json_object_get(c, "enum_values"));
+}
+
+/* saved_column: column c as stored and read back (defaults applied). */
+static json_t *saved_column(const json_t *c)
+{
+    json_t *out, *ev = json_object_get(c, "enum_values");
+    if (canonical_column(c))
+        return json_incref((json_t *)c);
+    out = json_object();
+    copy_keys(out, c, col_keys, sizeof col_keys / sizeof col_keys[0]);
+    json_object_set_new(out, "is_pk", bool_key(c, "is_pk", 0));
+    json_object_set_new(out, "is_nullable", bool_key(c, "is_nullable", 1));
+    json_object_set_new(out, "is_unique", bool_key(c, "is_unique", 0));
+    json_object_set_new(out, "enum_values", enum_round_trip(ev) ? json_incref(ev) : json_array());
+    return out;
+}
+
+/* flatten_column: column c (index j) of entity eid into the column arrays and cols_out;
+ * -1 with a message when its enum values cannot be stored. */
+static int flatten_column(const json_t *c, const json_t *eid, size_t j, const char *where,
+                          struct rows *rows, json_t *cols_out, struct buf *err)
+{
+    json_t *out;
+    if (arr_enum(&rows->col[C_ENUM], json_object_get(c, "enum_values"), where, err) != 0)
+        return -1;
+    out = saved_column(c);
+    for (size_t k = 0; k < sizeof col_arr / sizeof col_arr[0]; k++)
+        arr_value(&rows->col[col_arr[k]], json_object_get(out, col_keys[k]));
+    arr_value(&rows->col[C_ENTITY], eid);
+    buf_printf(&rows->col[C_SORT], "%c%zu", rows->col[C_SORT].len ? ',' : '{', j);
+    json_array_append_new(cols_out, out);
     return 0;
 }
 
 static const char *const ent_keys[] = {"id", "name", "x", "y", "color", "comment"};
-static const char *const rel_keys[] = {"id", "source_entity_id", "target_entity_id",
-                                       "source_column_id", "target_column_id", "type",
-                                       "source_handle", "target_handle", "label", "on_delete",
-                                       "on_update"};
 
-/* flatten: a validated model into the three row sets.  0, or -1 with a message. */
-static int flatten(const json_t *model, struct rows *rows, struct buf *err)
+/* flatten_entity: entity e (index i) and its columns into the arrays and rows->entities
+ * (x, y as reals, 0 when absent; the default color). */
+static int flatten_entity(const json_t *e, size_t i, struct rows *rows, struct buf *err)
 {
-    const json_t *ents = json_object_get(model, "entities");
-    const json_t *rels = json_object_get(model, "relationships");
-    rows->entities = json_array();
-    rows->columns = json_array();
-    rows->relationships = json_array();
-    for (size_t i = 0; i < json_array_size(ents); i++) {
-        const json_t *e = json_array_get(ents, i);
-        json_t *row = json_object();
-        copy_keys(row, e, ent_keys, ent_keys, sizeof ent_keys / sizeof ent_keys[0]);
-        json_object_set_new(row, "ord", json_integer((json_int_t)i));
-        json_array_append_new(rows->entities, row);
-        if (flatten_columns(e, i, rows, err) != 0)
+    json_t *out = json_object(), *cols_out = json_array();
+    const json_t *color = json_object_get(e, "color"), *cols = json_object_get(e, "columns");
+    char where[96];
+    copy_keys(out, e, ent_keys, sizeof ent_keys / sizeof ent_keys[0]);
+    json_object_set_new(out, "x", json_real(json_number_value(json_object_get(e, "x"))));
+    json_object_set_new(out, "y", json_real(json_number_value(json_object_get(e, "y"))));
+    if (!json_is_string(color))
+        json_object_set_new(out, "color", json_string("#6366f1"));
+    arr_keys(rows->ent, out, ent_keys, E_N);
+    json_object_set_new(out, "columns", cols_out);
+    json_array_append_new(rows->entities, out);
+    for (size_t j = 0; j < json_array_size(cols); j++) {
+        snprintf(where, sizeof where, "entities[%zu].columns[%zu]", i, j);
+        if (flatten_column(json_array_get(cols, j), json_object_get(e, "id"), j, where, rows,
+                           cols_out, err) != 0)
             return -1;
-    }
-    for (size_t i = 0; i < json_array_size(rels); i++) {
-        json_t *row = json_object();
-        copy_keys(row, json_array_get(rels, i), rel_keys, rel_keys, sizeof rel_keys / sizeof rel_keys[0]);
-        json_object_set_new(row, "ord", json_integer((json_int_t)i));
-        json_array_append_new(rows->relationships, row);
     }
     return 0;
 }
 
+/* In erd_store_load's order, which is also the order of the relationship arrays. */
+static const char *const rel_keys[] = {"id", "source_entity_id", "target_entity_id",
+                                       "source_column_id", "target_column_id", "source_handle",
+                                       "target_handle", "type", "label", "on_delete", "on_update"};
+
+/* flatten_relationship: relationship rel into the arrays and rows->relationships. */
+static void flatten_relationship(const json_t *rel, struct rows *rows)
+{
+    json_t *out = json_object();
+    copy_keys(out, rel, rel_keys, R_N);
+    arr_keys(rows->rel, out, rel_keys, R_N);
+    json_array_append_new(rows->relationships, out);
+}
+
+/* flatten: a validated model into rows.  0, or -1 with a message. */
+static int flatten(const json_t *model, struct rows *rows, struct buf *err)
+{
+    const json_t *ents = json_object_get(model, "entities");
+    const json_t *rels = json_object_get(model, "relationships");
+    int rc = 0;
+    rows->entities = json_array();
+    rows->relationships = json_array();
+    for (size_t i = 0; i < json_array_size(ents) && rc == 0; i++)
+        rc = flatten_entity(json_array_get(ents, i), i, rows, err);
+    for (size_t i = 0; i < json_array_size(rels) && rc == 0; i++)
+        flatten_relationship(json_array_get(rels, i), rows);
+    return rc;
+}
+
 static void rows_free(struct rows *rows)
 {
+    for (size_t k = 0; k < E_N; k++)
+        buf_free(&rows->ent[k]);
+    for (size_t k = 0; k < C_N; k++)
+        buf_free(&rows->col[k]);
+    for (size_t k = 0; k < R_N; k++)
+        buf_free(&rows->rel[k]);
     json_decref(rows->entities);
-    json_decref(rows->columns);
     json_decref(rows->relationships);
 }
 
@@ -338,10 +509,10 @@ static const char *num_param(struct req *r, const json_t *obj, const char *key)
     return json_is_number(v) ? arena_printf(r->arena, "%.17g", json_number_value(v)) : NULL;
 }
 
-/* update_diagram: the optimistic-lock UPDATE.  0 with *diagram_id set; NOT_FOUND/CONFLICT
- * (with *current loaded on CONFLICT); DB. */
+/* update_diagram: the optimistic-lock UPDATE.  0 with *diagram = its one row (id, uid, name,
+ * viewport x, y, zoom, _version); NOT_FOUND/CONFLICT (with *current loaded on CONFLICT); DB. */
 static int update_diagram(struct req *r, const char *uid, int base_version, const json_t *model,
-                          const char **diagram_id, json_t **current)
+                          const PGresult **diagram, json_t **current)
 {
     const json_t *vp = json_object_get(model, "viewport");
     const char *name = json_string_value(json_object_get(model, "name"));
@@ -351,7 +522,7 @@ static int update_diagram(struct req *r, const char *uid, int base_version, cons
     if (!res)
         return ERD_STORE_DB;
     if (PQntuples(res) == 1) {
-        *diagram_id = db_val(res, 0, 0);
+        *diagram = res;
         return ERD_STORE_OK;
     }
     /* No row: either there is no such diagram, or it moved past base_version. */
@@ -379,21 +550,15 @@ static void item_path(const json_t *model, const char *id, const char *table, st
     buf_puts(out, table);
 }
 
-/* insert_rows: one bulk INSERT of rows; ERD_STORE_INVALID naming the first id already used
- * elsewhere (nothing more is inserted; the caller rolls back). */
-static int insert_rows(struct req *r, const char *sql, const char *table, const json_t *model,
-                       const json_t *rows, const char *diagram_id, struct buf *err)
+/* save_table: run one table's statement with its n arrays and the diagram id.  0;
+ * ERD_STORE_INVALID naming the id it found taken (the caller rolls back); DB. */
+static int save_table(struct req *r, const char *sql, const char *table, struct buf *arrs,
+                      size_t n, const char *diagram_id, const json_t *model, struct buf *err)
 {
-    char *text = json_dumps(rows, JSON_COMPACT);
-    if (!text)
-        abort();
-    PGresult *res = diagram_id ? db_query(r, sql, DB_ARGS(text, diagram_id))
-                               : db_query(r, sql, DB_ARGS(text));
-    free(text);
-    if (!res && db_sqlstate_is(r->db, "23505")) {
-        buf_printf(err, "%s: an id is already used by another diagram; use new ids", table);
-        return ERD_STORE_INVALID;
-    }
+    const char *params[C_N + 1];
+    arr_params(arrs, n, params);
+    params[n] = diagram_id;
+    PGresult *res = db_query(r, sql, params, (int)n + 1);
     if (!res)
         return ERD_STORE_DB;
     if (PQntuples(res) == 0)
@@ -403,42 +568,48 @@ static int insert_rows(struct req *r, const char *sql, const char *table, const 
     return ERD_STORE_INVALID;
 }
 
-/* replace_children: delete the diagram's relationships and entities (columns cascade), then
- * insert the new rows. */
-static int replace_children(struct req *r, const char *diagram_id, const json_t *model,
-                            const struct rows *rows, struct buf *err)
+/* save_children: entities, columns, relationships, each in one statement. */
+static int save_children(struct req *r, const char *diagram_id, const json_t *model,
+                         struct rows *rows, struct buf *err)
 {
-    int rc;
-    if (!db_query(r, SQL_DELETE_RELATIONSHIPS, DB_ARGS(diagram_id, r->user->id)) ||
-        !db_query(r, SQL_DELETE_ENTITIES, DB_ARGS(diagram_id, r->user->id)))
-        return ERD_STORE_DB;
-    rc = insert_rows(r, SQL_INSERT_ENTITIES, "entities", model, rows->entities, diagram_id, err);
+    int rc = save_table(r, SQL_SAVE_ENTITIES, "entities", rows->ent, E_N, diagram_id, model, err);
     if (rc == ERD_STORE_OK)
-        rc = insert_rows(r, SQL_INSERT_COLUMNS, "columns", model, rows->columns, NULL, err);
+        rc = save_table(r, SQL_SAVE_COLUMNS, "columns", rows->col, C_N, diagram_id, model, err);
     if (rc == ERD_STORE_OK)
-        rc = insert_rows(r, SQL_INSERT_RELATIONSHIPS, "relationships", model, rows->relationships,
-                         diagram_id, err);
+        rc = save_table(r, SQL_SAVE_RELATIONSHIPS, "relationships", rows->rel, R_N, diagram_id,
+                        model, err);
     return rc;
+}
+
+/* saved_model: the stored model — the diagram row's header and the flattened children, which
+ * are exactly what erd_store_load would read back. */
+static json_t *saved_model(const PGresult *d, const struct rows *rows)
+{
+    return json_pack("{s:s, s:s, s:I, s:{s:f, s:f, s:f}, s:O, s:O}", "uid", db_val(d, 0, 1),
+                     "name", db_val(d, 0, 2), "_version", (json_int_t)db_int(d, 0, 6), "viewport",
+                     "x", strtod(db_val(d, 0, 3), NULL), "y", strtod(db_val(d, 0, 4), NULL),
+                     "zoom", strtod(db_val(d, 0, 5), NULL), "entities", rows->entities,
+                     "relationships", rows->relationships);
 }
 
 int erd_store_save(struct req *r, const char *uid, int base_version, const json_t *model,
                    json_t **saved)
 {
-    struct rows rows = {NULL, NULL, NULL};
+    struct rows rows;
     struct buf err = BUF_INIT;
-    const char *diagram_id = NULL;
+    const PGresult *d = NULL;
     int rc = ERD_STORE_INVALID;
+    memset(&rows, 0, sizeof rows);
     *saved = NULL;
     if (erd_validate(model, &err) != 0 || check_name(model, &err) != 0 ||
         flatten(model, &rows, &err) != 0)
         goto out;
-    rc = update_diagram(r, uid, base_version, model, &diagram_id, saved);
+    rc = update_diagram(r, uid, base_version, model, &d, saved);
     if (rc != ERD_STORE_OK)
         goto out;
-    rc = replace_children(r, diagram_id, model, &rows, &err);
-    if (rc != ERD_STORE_OK)
-        goto out;
-    rc = erd_store_load(r, uid, saved);
+    rc = save_children(r, db_val(d, 0, 0), model, &rows, &err);
+    if (rc == ERD_STORE_OK)
+        *saved = saved_model(d, &rows);
 out:
     if (rc == ERD_STORE_INVALID)
         *saved = json_pack("{s:s, s:s}", "error", "invalid", "message", buf_cstr(&err));

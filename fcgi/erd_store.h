@@ -26,7 +26,8 @@ int erd_store_load(struct req *r, const char *uid, json_t **model);
  * entities, columns and relationships by model, provided the diagram is still at
  * base_version.  The model is checked with erd_validate first; nothing is written unless
  * everything is.  On return:
- *   0                   *saved = the model as stored (reloaded, new _version);
+ *   0                   *saved = the model as stored (as erd_store_load would read it back,
+ *                       built from the input; new _version);
  *   ERD_STORE_INVALID   *saved = {"error":"invalid","message":"… naming the item"} — also
  *                       when an id is already taken by another diagram (some rows may be
  *                       written by then: the caller must roll back, as any status >= 400 does);
