@@ -75,9 +75,16 @@ static void answer_save(struct req *r, int rc, json_t *saved)
 void api_diagram_get(struct req *r)
 {
     const char *uid = diagram_uid(r);
-    json_t *model = uid ? load_or_answer(r, uid) : NULL;
-    if (model)
-        resp_json(r, 200, model);
+    const char *text = NULL;
+    if (!uid)
+        return;
+    int rc = erd_store_load_text(r, uid, &text);
+    if (rc == ERD_STORE_NOT_FOUND)
+        not_found(r);
+    else if (rc != ERD_STORE_OK)
+        page_db_error(r);
+    else
+        resp_text(r, 200, "application/json; charset=utf-8", text, strlen(text));
 }
 
 /* base_version: the body's _version as an int; -1 after answering 422. */

@@ -23,12 +23,14 @@
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
-static const char SQL_DIAGRAM[] =
-    "SELECT d.id, d.uid, d.name, COALESCE(d.viewport_x, 0), COALESCE(d.viewport_y, 0), "
-    "COALESCE(d.viewport_zoom, 1), COALESCE(d._version, 0) "
-    "FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
-    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "
-    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
+#define SQL_DIAGRAM_FIELDS                                                                  \
+    "SELECT d.id, d.uid, d.name, COALESCE(d.viewport_x, 0) AS vx, COALESCE(d.viewport_y, 0) AS vy, " \
+    "COALESCE(d.viewport_zoom, 1) AS vz, COALESCE(d._version, 0) AS version "                    \
+    "FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "                               \
+    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "                          \
+    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)"
+
+static const char SQL_DIAGRAM[] = SQL_DIAGRAM_FIELDS;
 
 /* The children: scoped by the diagram id found above and, again, by its owner. */
 #define OWNED_BY_USER " AND EXISTS (SELECT 1 FROM diagrams d WHERE d.id = $1 AND d.user_id = $2)"
@@ -125,6 +127,44 @@ static json_t *relationships_json(const PGresult *res)
             "on_update", text_or_null(res, i, 10)));
     }
     return arr;
+}
+
+/* The whole model as JSON, in the shape erd_store_load builds (defaults included). */
+static const char SQL_MODEL_TEXT[] =
+    "WITH d AS (" SQL_DIAGRAM_FIELDS "), "
+    "cols AS (SELECT c.entity_id, json_agg(json_build_object("
+    "  'id', c.id, 'name', c.name, 'type', c.type, 'is_pk', COALESCE(c.is_pk, false),"
+    "  'is_nullable', COALESCE(c.is_nullable, true), 'is_unique', COALESCE(c.is_unique, false),"
+    "  'default', c.default_value, 'comment', c.comment,"
+    "  'enum_values', CASE WHEN COALESCE(c.enum_values, '') = '' THEN '[]'::json"
+    "                 ELSE to_json(string_to_array(c.enum_values, ',')) END)"
+    "  ORDER BY c.sort_order, c.id) AS list"
+    " FROM columns c JOIN entities e ON e.id = c.entity_id JOIN d ON e.diagram_id = d.id"
+    " GROUP BY c.entity_id) "
+    "SELECT json_build_object('uid', d.uid, 'name', d.name, '_version', d.version,"
+    " 'viewport', json_build_object('x', d.vx, 'y', d.vy, 'zoom', d.vz),"
+    " 'entities', COALESCE((SELECT json_agg(json_build_object('id', e.id, 'name', e.name,"
+    "   'x', e.x, 'y', e.y, 'color', COALESCE(e.color, '#6366f1'), 'comment', e.comment,"
+    "   'columns', COALESCE(cols.list, '[]'::json)) ORDER BY e.created_at, e.id)"
+    "   FROM entities e LEFT JOIN cols ON cols.entity_id = e.id WHERE e.diagram_id = d.id), '[]'::json),"
+    " 'relationships', COALESCE((SELECT json_agg(json_build_object('id', x.id,"
+    "   'source_entity_id', x.source_entity_id, 'target_entity_id', x.target_entity_id,"
+    "   'source_column_id', x.source_column_id, 'target_column_id', x.target_column_id,"
+    "   'source_handle', x.source_handle, 'target_handle', x.target_handle,"
+    "   'type', COALESCE(x.type, 'one-to-many'), 'label', x.label, 'on_delete', x.on_delete,"
+    "   'on_update', x.on_update) ORDER BY x.created_at, x.id)"
+    "   FROM relationships x WHERE x.diagram_id = d.id), '[]'::json))::text FROM d";
+
+int erd_store_load_text(struct req *r, const char *uid, const char **text)
+{
+    *text = NULL;
+    PGresult *res = db_query(r, SQL_MODEL_TEXT, DB_ARGS(uid, r->user->id));
+    if (!res)
+        return ERD_STORE_DB;
+    if (PQntuples(res) != 1)
+        return ERD_STORE_NOT_FOUND;
+    *text = db_val(res, 0, 0);   /* lives as long as the result: until the arena resets */
+    return ERD_STORE_OK;
 }
 
 int erd_store_load(struct req *r, const char *uid, json_t **model)

@@ -7,18 +7,25 @@
 #include "view.h"
 #include <stdlib.h>
 
+/* One pass over the user's files, grouped by project, instead of eight correlated
+ * subqueries per project row. */
 static const char sql_projects[] =
-    "SELECT p.uid, p.name, coalesce(p.color, '#6366f1'),"
-    " (SELECT count(*) FROM diagrams f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    " (SELECT count(*) FROM notes f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    " (SELECT count(*) FROM drawings f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    " (SELECT count(*) FROM flowcharts f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    " extract(epoch from greatest(p.updated_at,"
-    "   (SELECT max(updated_at) FROM diagrams f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    "   (SELECT max(updated_at) FROM notes f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    "   (SELECT max(updated_at) FROM drawings f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE),"
-    "   (SELECT max(updated_at) FROM flowcharts f WHERE f.project_id = p.id AND f.is_deleted IS NOT TRUE)))"
-    " FROM projects p WHERE p.user_id = $1 AND p.is_deleted IS NOT TRUE"
+    "WITH f AS ("
+    " SELECT project_id, 1 AS d, 0 AS n, 0 AS w, 0 AS fc, updated_at FROM diagrams"
+    "  WHERE user_id = $1 AND is_deleted IS NOT TRUE"
+    " UNION ALL SELECT project_id, 0, 1, 0, 0, updated_at FROM notes"
+    "  WHERE user_id = $1 AND is_deleted IS NOT TRUE"
+    " UNION ALL SELECT project_id, 0, 0, 1, 0, updated_at FROM drawings"
+    "  WHERE user_id = $1 AND is_deleted IS NOT TRUE"
+    " UNION ALL SELECT project_id, 0, 0, 0, 1, updated_at FROM flowcharts"
+    "  WHERE user_id = $1 AND is_deleted IS NOT TRUE),"
+    " agg AS (SELECT project_id, sum(d) AS d, sum(n) AS n, sum(w) AS w, sum(fc) AS fc,"
+    "  max(updated_at) AS last FROM f GROUP BY project_id)"
+    " SELECT p.uid, p.name, coalesce(p.color, '#6366f1'),"
+    " coalesce(a.d, 0), coalesce(a.n, 0), coalesce(a.w, 0), coalesce(a.fc, 0),"
+    " extract(epoch from greatest(p.updated_at, a.last))"
+    " FROM projects p LEFT JOIN agg a ON a.project_id = p.id"
+    " WHERE p.user_id = $1 AND p.is_deleted IS NOT TRUE"
     " ORDER BY 8 DESC NULLS LAST, p.id DESC";
 
 static const char sql_recent[] =

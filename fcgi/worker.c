@@ -9,11 +9,14 @@
 #include "http.h"
 #include "log.h"
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define WORKER_TRIM_AFTER (256u << 10)
 
 static int g_listen_fd;
 static volatile sig_atomic_t g_stopping;
@@ -30,7 +33,8 @@ static long fcgx_read(void *ctx, char *dst, long n)
     return FCGX_GetStr(dst, want, ((FCGX_Request *)ctx)->in);
 }
 
-static void serve_one(FCGX_Request *fr, struct arena *arena, struct db *db)
+/* serve_one: one request; returns the bytes it moved (request + response bodies). */
+static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db)
 {
     struct req r;
     memset(&r, 0, sizeof r);
@@ -48,6 +52,7 @@ static void serve_one(FCGX_Request *fr, struct arena *arena, struct db *db)
         FCGX_PutStr(out->data, (int)out->len, fr->out);
     }
     dispatch_log(&r);
+    return r.body_len + r.resp_body->len;
 }
 
 static void *thread_main(void *arg)
@@ -65,9 +70,11 @@ static void *thread_main(void *arg)
         pthread_mutex_unlock(&g_accept_lock);
         if (rc < 0)
             break;
-        serve_one(&fr, &arena, &db);
+        size_t used = serve_one(&fr, &arena, &db);
         FCGX_Finish_r(&fr);
         arena_reset(&arena);
+        if (used > WORKER_TRIM_AFTER)
+            malloc_trim(0);   /* give a big request's pages back instead of keeping them per thread */
         if (g_stopping)
             break;
     }
