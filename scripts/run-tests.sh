@@ -12,6 +12,12 @@ step() {
   else failed=$((failed+1)); failures="$failures\n  - $name"; echo "=== FAILED: $name ($((SECONDS-t0))s)"; fi
 }
 export CK_VERBOSITY=${CK_VERBOSITY:-normal}
+# Data from elsewhere lives in ../shared (never copied here); tests read it through these.
+SHARED_DIR=${SHARED_DIR:-$(cd .. && pwd)/shared}
+[ -d "$SHARED_DIR" ] || echo "WARNING: $SHARED_DIR is absent: the mustache spec, DDL corpus and seed tests will fail (set SHARED_DIR)"
+export MUSTACHE_SPEC_DIR=${MUSTACHE_SPEC_DIR:-$SHARED_DIR/mustache-spec}
+export DDL_CORPUS_DIR=${DDL_CORPUS_DIR:-$SHARED_DIR/ddl-corpus}
+export SEED_DIR=${SEED_DIR:-$SHARED_DIR/seeds}
 step "unit tests" make -s unit
 step "unit tests under valgrind" scripts/run-valgrind.sh build
 step "sanitizer build (ASan+UBSan)" make -s asan

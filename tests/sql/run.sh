@@ -6,7 +6,7 @@
 # Expects a fresh, empty database owned by the owner role (card_owner) and an application role
 # (card_app). Applies sql/*.sql in order as the owner, each in one transaction, twice (the files
 # must be idempotent); with --on-ebp it first loads ERD Builder Pro's raw "Pure PostgreSQL" DDL,
-# cut out of the seed file at test time ($SEED_DIR, default /work/shared/seeds). Then it checks
+# cut out of the seed file at test time ($SEED_DIR, default ../shared/seeds beside the repository). Then it checks
 # that the result has the seed's tables/columns/types/indexes/foreign keys (in a rolled-back
 # scratch schema), races concurrent first signups, and runs each tests/sql/test_*.sql as the
 # application role. Each test file is DO blocks that RAISE EXCEPTION when an assertion fails.
@@ -25,7 +25,7 @@ fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SEED_DIR=${SEED_DIR:-/work/shared/seeds}
+SEED_DIR=${SEED_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/seeds}
 SEED_FILE=$SEED_DIR/000_251337c6cfc927df.txt
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
