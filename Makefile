@@ -42,7 +42,7 @@ $(BUILD)/cardinality: fcgi/main.c $(BUILD)/libcard.a
 $(BUILD)/mustache-spec: tests/mustache_spec.c $(BUILD)/libcard.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(LDLIBS)
 
-$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libcard.a
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/*.h $(BUILD)/libcard.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(CHECK_LIBS) $(LDLIBS)
 
 unit: deps-test $(UNIT_BIN) $(BUILD)/mustache-spec

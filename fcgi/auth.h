@@ -21,6 +21,8 @@ enum auth_pw_check { AUTH_PW_OK = 0, AUTH_PW_SHORT, AUTH_PW_LONG, AUTH_PW_COMMON
 int auth_init(void);
 /* auth_password_check: policy (8+ characters, ≤ 1024 bytes, not a well-known password). */
 enum auth_pw_check auth_password_check(const char *pw);
+/* auth_password_message: what to tell the user about a failed check (NULL for AUTH_PW_OK). */
+const char *auth_password_message(enum auth_pw_check c);
 /* auth_hash_password: argon2id string into out.  0 or -1. */
 int auth_hash_password(const char *pw, char out[AUTH_HASH_MAX]);
 /* auth_verify_password: 0 when pw matches hash ($argon2id$ or bcrypt $2a$/$2b$/$2y$);

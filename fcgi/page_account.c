@@ -44,14 +44,6 @@ static int current_password_ok(struct req *r, int *failed_db)
     return PQntuples(u) == 1 && auth_verify_password(db_val(u, 0, 0), pw, &rehash) == 0;
 }
 
-static const char *const pw_messages[] = {
-    [AUTH_PW_OK] = NULL,
-    [AUTH_PW_SHORT] = "Use at least 8 characters.",
-    [AUTH_PW_LONG] = "Use at most 1024 bytes.",
-    [AUTH_PW_COMMON] = "This password is too common; choose another.",
-    [AUTH_PW_BAD_UTF8] = "The password is not valid text.",
-};
-
 void page_account_password(struct req *r)
 {
     int failed_db;
@@ -63,7 +55,7 @@ void page_account_password(struct req *r)
             account_render(r, 422, json_pack("{s:s}", "current", "That is not your current password."));
         return;
     }
-    const char *msg = pw_messages[auth_password_check(pw ? pw : "")];
+    const char *msg = auth_password_message(auth_password_check(pw ? pw : ""));
     if (msg) {
         account_render(r, 422, json_pack("{s:s}", "password", msg));
         return;

@@ -143,14 +143,6 @@ void page_signup_form(struct req *r)
     render_signup(r, 200, "", "", NULL);
 }
 
-static const char *const password_messages[] = {
-    [AUTH_PW_OK] = NULL,
-    [AUTH_PW_SHORT] = "Use at least 8 characters.",
-    [AUTH_PW_LONG] = "Use at most 1024 bytes.",
-    [AUTH_PW_COMMON] = "This password is too common; choose another.",
-    [AUTH_PW_BAD_UTF8] = "The password is not valid text.",
-};
-
 /* signup_errors: field → message for everything wrong with the form, or NULL. */
 static json_t *signup_errors(const char *name, const char *email, const char *pw)
 {
@@ -160,7 +152,7 @@ static json_t *signup_errors(const char *name, const char *email, const char *pw
     const char *at = strchr(email, '@');
     if (!at || at == email || !strchr(at, '.') || strlen(email) > 254 || strpbrk(email, " <>\"'"))
         json_object_set_new(e, "email", json_string("Enter a valid email address."));
-    const char *pm = password_messages[auth_password_check(pw)];
+    const char *pm = auth_password_message(auth_password_check(pw));
     if (pm)
         json_object_set_new(e, "password", json_string(pm));
     if (json_object_size(e) == 0) {
