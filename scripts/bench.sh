@@ -19,6 +19,14 @@ curl -s "$base/login" -o "$tmp/bench/login.html"
 curl -s -H "Cookie: $COOKIE" "$base/dashboard" -o "$tmp/bench/dashboard.html"
 chmod 644 "$tmp/bench/"*
 dur=${BENCH_SECONDS:-5}
+# serial: server time of one request at a time (median and max of 20, from the app's log)
+serial() { # name path
+  local name=$1 path=$2 mark
+  mark=$(wc -l < "$tmp/log/app.log")
+  for _ in $(seq 1 20); do curl -s -o /dev/null -H "Cookie: $COOKIE" "$base$path"; done
+  tail -n +"$((mark + 1))" "$tmp/log/app.log" | grep -F " GET ${path%%\?*} " | awk '{print $6}' | sed 's/ms//' | sort -n |
+    awk -v n="$name" '{v[NR]=$1} END {if (NR) printf "%-34s median %7.1f ms   max %7.1f ms   (%d requests, server time)\n", n, v[int((NR+1)/2)], v[NR], NR}'
+}
 run() { # name url [cookie]
   local name=$1 url=$2 hdr=()
   [ -n "${3:-}" ] && hdr=(-H "Cookie: $3")
@@ -34,6 +42,13 @@ run() { # name url [cookie]
 {
   echo "Cardinality bench — $(date -u +%FT%TZ) — $(nproc) cores, wrk -t2 -c64 -d${dur}s, ${CARD_WORKERS} workers × ${CARD_THREADS} threads"
   echo
+  echo "one request at a time:"
+  serial dashboard-100-projects /dashboard
+  serial diagram-500-tables-load-json "/api/diagrams/$DIAGRAM"
+  serial diagram-500-tables-svg "/api/diagrams/$DIAGRAM/export?format=svg"
+  serial diagram-500-tables-page "/diagrams/$DIAGRAM"
+  echo
+  echo "64 connections:"
   run healthz "$base/healthz"
   run login "$base/login"
   run static-login "$base/_bench/login.html"
