@@ -64,9 +64,23 @@ static void clear_result(void *p)
     PQclear(p);
 }
 
+void db_want_tx(struct req *r)
+{
+    r->db->want_tx = 1;
+    r->db->failed = 0;
+    r->db->sqlstate[0] = '\0';
+}
+
 PGresult *db_query(struct req *r, const char *sql, const char *const *params, int nparams)
 {
     struct db *db = r->db;
+    if (db->want_tx && !db->in_tx) {
+        db->want_tx = 0;
+        if (db_ready(db) != 0 || db_begin(r, NULL, NULL) != 0) {
+            db->failed = 1;
+            return NULL;
+        }
+    }
     if (!db->conn) {
         db->failed = 1;
         return NULL;
@@ -114,6 +128,7 @@ int db_set_user(struct req *r, const char *user_id)
 int db_finish(struct req *r, int ok)
 {
     struct db *db = r->db;
+    db->want_tx = 0;
     if (!db->in_tx)
         return ok ? 0 : -1;
     db->in_tx = 0;

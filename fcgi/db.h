@@ -13,6 +13,7 @@ struct db {
     long long next_try_us;  /* back-off after a failed (re)connect */
     int backoff_ms;
     int in_tx;
+    int want_tx;            /* begin a transaction at the first query of this request */
     int failed;             /* a query in this request failed */
     char sqlstate[6];       /* of the last failure */
 };
@@ -23,6 +24,9 @@ void db_close(struct db *db);
 /* db_ready: a usable connection, reconnecting (with back-off) when it is gone.  0 or -1. */
 int db_ready(struct db *db);
 
+/* db_want_tx: this request runs in one transaction, begun lazily by its first query (a
+ * page that needs no data, like the login form, costs no round trip at all). */
+void db_want_tx(struct req *r);
 /* db_begin: BEGIN, then set_config('app.user_id', user_id, true) and, when share_token
  * is given, app.share_token — both transaction-local.  0 or -1. */
 int db_begin(struct req *r, const char *user_id, const char *share_token);

@@ -150,7 +150,8 @@ static void run_route(struct req *r)
 {
     const struct route *rt = r->route;
     if (!(rt->flags & R_NODB)) {
-        if (db_ready(r->db) != 0 || db_begin(r, NULL, NULL) != 0 || auth_load_session(r) != 0) {
+        db_want_tx(r);
+        if (auth_load_session(r) != 0) {
             db_finish(r, 0);
             page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
             return;
