@@ -78,7 +78,7 @@ void api_diagram_get(struct req *r)
     const char *text = NULL;
     if (!uid)
         return;
-    int rc = erd_store_load_text(r, uid, &text);
+    int rc = erd_store_load_text(r, uid, &text, NULL, NULL);
     if (rc == ERD_STORE_NOT_FOUND)
         not_found(r);
     else if (rc != ERD_STORE_OK)

@@ -153,9 +153,10 @@ static const char SQL_MODEL_TEXT[] =
     "   'source_handle', x.source_handle, 'target_handle', x.target_handle,"
     "   'type', COALESCE(x.type, 'one-to-many'), 'label', x.label, 'on_delete', x.on_delete,"
     "   'on_update', x.on_update) ORDER BY x.created_at, x.id)"
-    "   FROM relationships x WHERE x.diagram_id = d.id), '[]'::json))::text FROM d";
+    "   FROM relationships x WHERE x.diagram_id = d.id), '[]'::json))::text, d.name, d.version FROM d";
 
-int erd_store_load_text(struct req *r, const char *uid, const char **text)
+int erd_store_load_text(struct req *r, const char *uid, const char **text, const char **name,
+                        const char **version)
 {
     *text = NULL;
     PGresult *res = db_query(r, SQL_MODEL_TEXT, DB_ARGS(uid, r->user->id));
@@ -164,6 +165,10 @@ int erd_store_load_text(struct req *r, const char *uid, const char **text)
     if (PQntuples(res) != 1)
         return ERD_STORE_NOT_FOUND;
     *text = db_val(res, 0, 0);   /* lives as long as the result: until the arena resets */
+    if (name)
+        *name = db_val(res, 0, 1);
+    if (version)
+        *version = db_val(res, 0, 2);
     return ERD_STORE_OK;
 }
 

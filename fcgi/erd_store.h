@@ -23,9 +23,11 @@ enum {
 int erd_store_load(struct req *r, const char *uid, json_t **model);
 
 /* erd_store_load_text: the same model as JSON text, built by PostgreSQL in one query (no
- * per-row work in the worker: a 5,000-column diagram is a few milliseconds instead of tens).
- * *text is in the request arena.  0, ERD_STORE_NOT_FOUND or ERD_STORE_DB. */
-int erd_store_load_text(struct req *r, const char *uid, const char **text);
+ * per-row work in the worker), with its name and _version from the same snapshot (name and
+ * version may be NULL when not wanted).  Strings live until the request's arena resets.
+ * 0, ERD_STORE_NOT_FOUND or ERD_STORE_DB. */
+int erd_store_load_text(struct req *r, const char *uid, const char **text, const char **name,
+                        const char **version);
 
 /* erd_store_save: replace diagram uid's name (when model has one), viewport (when given),
  * entities, columns and relationships by model, provided the diagram is still at

@@ -3,7 +3,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
-#include "thumb.h"
+#include "svg_cache.h"
 #include "view.h"
 #include <stdlib.h>
 
@@ -63,7 +63,7 @@ static json_t *recent_rows(struct req *r, PGresult *res)
     for (int i = 0; i < PQntuples(res); i++) {
         const struct file_kind *k = file_kind_by_name(db_val(res, i, 0));
         double t = strtod(db_val(res, i, 3), NULL);
-        const char *thumb = k == &file_kinds[0] ? thumb_diagram(r, db_val(res, i, 1), db_val(res, i, 6)) : "";
+        const char *thumb = k == &file_kinds[0] ? svg_cache_thumb(r, db_val(res, i, 1), db_val(res, i, 6)) : "";
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
             "thumb_svg", thumb,
             "kind", k->kind, "kind_label", k->label, "uid", db_val(res, i, 1),

@@ -3,7 +3,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
-#include "thumb.h"
+#include "svg_cache.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +106,7 @@ static json_t *kinds_json(struct req *r, PGresult *files)
                 "uid", uid, "title", db_val(files, i, 2),
                 "url", arena_printf(r->arena, "%s%s", fk->url_prefix, uid),
                 "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t),
-                "thumb_svg", k == 0 ? thumb_diagram(r, uid, db_val(files, i, 4)) : ""));
+                "thumb_svg", k == 0 ? svg_cache_thumb(r, uid, db_val(files, i, 4)) : ""));
         }
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o, s:b}", "kind", fk->kind,
             "label", fk->plural, "singular_label", fk->label, "files", list,

@@ -77,27 +77,38 @@ void page_error(struct req *r, int status, const char *title, const char *fmt, .
         r->status = status;
 }
 
+char *view_script_text(struct arena *a, const char *text)
+{
+    struct buf b = BUF_INIT;
+    size_t start = 0, i = 0;
+    for (; text[i]; i++) {
+        const char *rep = NULL;
+        size_t skip = 1;
+        const unsigned char *u = (const unsigned char *)text + i;
+        if (text[i] == '<') rep = "\\u003c";
+        else if (text[i] == '>') rep = "\\u003e";
+        else if (text[i] == '&') rep = "\\u0026";
+        else if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+            rep = u[2] == 0xA8 ? "\\u2028" : "\\u2029";
+            skip = 3;
+        }
+        if (!rep)
+            continue;
+        buf_append(&b, text + start, i - start);
+        buf_puts(&b, rep);
+        i += skip - 1;
+        start = i + 1;
+    }
+    buf_append(&b, text + start, i - start);
+    char *out = arena_strndup(a, buf_cstr(&b), b.len);
+    buf_free(&b);
+    return out;
+}
+
 char *view_script_json(struct arena *a, const json_t *j)
 {
     char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    struct buf b = BUF_INIT;
-    for (const char *p = s ? s : "null"; *p; p++) {
-        switch (*p) {
-        case '<': buf_puts(&b, "\\u003c"); break;
-        case '>': buf_puts(&b, "\\u003e"); break;
-        case '&': buf_puts(&b, "\\u0026"); break;
-        default:
-            if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-                ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9)) {
-                buf_puts(&b, (unsigned char)p[2] == 0xA8 ? "\\u2028" : "\\u2029");
-                p += 2;
-            } else {
-                buf_putc(&b, *p);
-            }
-        }
-    }
-    char *out = arena_strndup(a, buf_cstr(&b), b.len);
-    buf_free(&b);
+    char *out = view_script_text(a, s ? s : "null");
     free(s);
     return out;
 }

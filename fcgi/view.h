@@ -16,6 +16,8 @@ void page_error(struct req *r, int status, const char *title, const char *fmt, .
     __attribute__((format(printf, 4, 5)));
 /* view_script_json: JSON text of j with <, >, & and U+2028/9 escaped for a <script> block. */
 char *view_script_json(struct arena *a, const json_t *j);
+/* view_script_text: the same escaping applied to JSON text. */
+char *view_script_text(struct arena *a, const char *json_text);
 /* view_ago: "just now", "5 minutes ago", "3 days ago", or a date, from epoch seconds. */
 const char *view_ago(struct arena *a, double epoch);
 /* view_iso: ISO-8601 UTC string from epoch seconds. */

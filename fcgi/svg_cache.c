@@ -1,0 +1,102 @@
+/* svg_cache.c — the diagram SVG cache (see svg_cache.h): a fixed table of entries under one
+ * mutex with a byte budget, replaced round-robin.  Keys carry the kind, uid and version. */
+#include "svg_cache.h"
+#include "erd_store.h"
+#include "http.h"
+#include "svg_erd.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 512
+#define CACHE_BUDGET (64u << 20)     /* bytes of SVG kept per worker process */
+#define THUMB_MAX_ENTITIES 2000      /* bigger diagrams get the kind icon instead */
+
+struct cache_slot {
+    char *key;      /* "t:uid@version" or "f:uid@version" */
+    char *svg;
+    size_t len;
+};
+
+static struct cache_slot slots[CACHE_SLOTS];
+static unsigned next_slot;
+static size_t cached_bytes;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *cache_get(struct req *r, const char *key)
+{
+    const char *out = NULL;
+    pthread_mutex_lock(&cache_lock);
+    for (int i = 0; i < CACHE_SLOTS && !out; i++)
+        if (slots[i].key && strcmp(slots[i].key, key) == 0)
+            out = arena_strndup(r->arena, slots[i].svg, slots[i].len);
+    pthread_mutex_unlock(&cache_lock);
+    return out;
+}
+
+static void slot_clear(struct cache_slot *s)
+{
+    cached_bytes -= s->len;
+    free(s->key);
+    free(s->svg);
+    memset(s, 0, sizeof *s);
+}
+
+/* cache_put: keep svg under key, evicting round-robin until it fits the budget. */
+static void cache_put(const char *key, const char *svg)
+{
+    size_t len = strlen(svg);
+    if (len > CACHE_BUDGET / 4)
+        return;
+    pthread_mutex_lock(&cache_lock);
+    struct cache_slot *s = &slots[next_slot++ % CACHE_SLOTS];
+    slot_clear(s);
+    for (unsigned i = 0; cached_bytes + len > CACHE_BUDGET && i < CACHE_SLOTS; i++)
+        slot_clear(&slots[(next_slot + i) % CACHE_SLOTS]);
+    s->key = strdup(key);
+    s->svg = strdup(svg);
+    s->len = len;
+    cached_bytes += len;
+    pthread_mutex_unlock(&cache_lock);
+}
+
+static const char *render(struct req *r, const json_t *model, int thumbnail, const char *uid)
+{
+    size_t n = json_array_size(json_object_get(model, "entities"));
+    if (n == 0 || (thumbnail && n > THUMB_MAX_ENTITIES))
+        return "";
+    struct buf *svg = buf_arena(r->arena);
+    struct svg_erd_opts opts = {.thumbnail = thumbnail, .max_width = thumbnail ? 240 : 0,
+                                .id_prefix = thumbnail ? arena_printf(r->arena, "t%.8s", uid) : "erd"};
+    return svg_erd_render(model, &opts, svg) == 0 ? buf_cstr(svg) : "";
+}
+
+const char *svg_cache_thumb(struct req *r, const char *uid, const char *version)
+{
+    const char *key = arena_printf(r->arena, "t:%s@%s", uid, version);
+    const char *svg = cache_get(r, key);
+    if (svg)
+        return svg;
+    json_t *model = NULL;
+    if (erd_store_load(r, uid, &model) != 0 || !model)
+        return "";
+    svg = render(r, model, 1, uid);
+    json_decref(model);
+    cache_put(key, svg);
+    return svg;
+}
+
+const char *svg_cache_full(struct req *r, const char *uid, const char *version, const char *model_text)
+{
+    const char *key = arena_printf(r->arena, "f:%s@%s", uid, version);
+    const char *svg = cache_get(r, key);
+    if (svg)
+        return svg;
+    json_t *model = json_loads(model_text, 0, NULL);
+    if (!model)
+        return "";
+    svg = render(r, model, 0, uid);
+    json_decref(model);
+    cache_put(key, svg);
+    return svg;
+}
