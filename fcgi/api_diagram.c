@@ -7,6 +7,7 @@
 #include "ddl_export.h"
 #include "ddl_import.h"
 #include "erd_diff.h"
+#include "erd_doc.h"
 #include "erd_store.h"
 #include "files.h"
 #include "handlers.h"
@@ -14,6 +15,7 @@
 #include "svg_erd.h"
 #include "view.h"
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -35,85 +37,120 @@ static const char *diagram_uid(struct req *r)
     return uid;
 }
 
-/* load_or_answer: the user's diagram model, or NULL after answering 404/500/503. */
-static json_t *load_or_answer(struct req *r, const char *uid)
+/* load_or_answer: the user's diagram into *doc; 0, or -1 after answering 404/500/503. */
+static int load_or_answer(struct req *r, const char *uid, struct erd_doc *doc)
 {
-    json_t *model = NULL;
-    int rc = erd_store_load(r, uid, &model);
+    int rc = erd_store_load(r, uid, doc);
     if (rc == ERD_STORE_NOT_FOUND)
         not_found(r);
     else if (rc != ERD_STORE_OK)
         page_db_error(r);
-    return model;
+    return rc == ERD_STORE_OK ? 0 : -1;
 }
 
-/* answer_save: the response for an erd_store_save result (steals saved). */
-static void answer_save(struct req *r, int rc, json_t *saved)
+/* resp_model: 200 with the doc as model JSON. */
+static void resp_model(struct req *r, const struct erd_doc *doc)
 {
-    switch (rc) {
-    case ERD_STORE_OK:
-        resp_json(r, 200, saved);
-        return;
-    case ERD_STORE_INVALID:
-        resp_json(r, 422, saved);
-        return;
-    case ERD_STORE_CONFLICT:
-        resp_json(r, 409, json_pack("{s:s, s:s, s:o}", "error", "conflict", "message",
-            "The diagram was changed elsewhere since you loaded it; nothing was saved. "
-            "Reload it and apply your changes again.", "current", saved));
-        return;
-    case ERD_STORE_NOT_FOUND:
-        json_decref(saved);
+    struct buf *out = buf_arena(r->arena);
+    erd_doc_write_json(doc, out);
+    resp_text(r, 200, "application/json; charset=utf-8", buf_cstr(out), out->len);
+}
+
+/* doc_column_count: the columns of every entity. */
+static size_t doc_column_count(const struct erd_doc *doc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < doc->nentities; i++)
+        n += doc->entities[i].ncolumns;
+    return n;
+}
+
+/* resp_saved: the saved diagram's header and counts — the editor already has the model, so
+ * a save of a 1 MB diagram answers a few hundred bytes (GET reads it back whole). */
+static void resp_saved(struct req *r, const struct erd_store_saved *s, const struct erd_doc *doc)
+{
+    const struct erd_doc *h = &s->header;
+    resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:{s:f, s:f, s:f}, s:{s:I, s:I, s:I, s:I}}",
+        "uid", h->uid, "name", h->name, "_version", (json_int_t)h->version, "viewport",
+        "x", h->viewport[ERD_VP_X], "y", h->viewport[ERD_VP_Y], "zoom", h->viewport[ERD_VP_ZOOM],
+        "saved", "entities", (json_int_t)doc->nentities, "columns", (json_int_t)doc_column_count(doc),
+        "relationships", (json_int_t)doc->nrelationships,
+        "tables_rewritten", (json_int_t)s->tables_rewritten));
+}
+
+/* resp_conflict: 409 with the stored model, written as GET writes it. */
+static void resp_conflict(struct req *r, const struct erd_doc *current)
+{
+    struct buf *out = buf_arena(r->arena);
+    buf_puts(out, "{\"error\":\"conflict\",\"message\":\"The diagram was changed elsewhere since "
+                  "you loaded it; nothing was saved. Reload it and apply your changes again.\","
+                  "\"current\":");
+    erd_doc_write_json(current, out);
+    buf_putc(out, '}');
+    resp_text(r, 409, "application/json; charset=utf-8", buf_cstr(out), out->len);
+}
+
+/* answer_failed_save: the response for a save that did not succeed. */
+static void answer_failed_save(struct req *r, int rc, const struct erd_doc *current,
+                               const struct buf *err)
+{
+    if (rc == ERD_STORE_INVALID)
+        resp_json_error(r, 422, "invalid", "%s", buf_cstr(err));
+    else if (rc == ERD_STORE_CONFLICT)
+        resp_conflict(r, current);
+    else if (rc == ERD_STORE_NOT_FOUND)
         not_found(r);
-        return;
-    default:
-        json_decref(saved);
+    else
         page_db_error(r);
-    }
 }
 
 void api_diagram_get(struct req *r)
 {
+    struct erd_doc doc;
     const char *uid = diagram_uid(r);
-    const char *text = NULL;
-    if (!uid)
-        return;
-    int rc = erd_store_load_text(r, uid, &text, NULL, NULL);
-    if (rc == ERD_STORE_NOT_FOUND)
-        not_found(r);
-    else if (rc != ERD_STORE_OK)
-        page_db_error(r);
-    else
-        resp_text(r, 200, "application/json; charset=utf-8", text, strlen(text));
+    if (uid && load_or_answer(r, uid, &doc) == 0)
+        resp_model(r, &doc);
 }
 
-/* base_version: the body's _version as an int; -1 after answering 422. */
-static int base_version(struct req *r)
+/* base_version: the document's _version as an int; -1 after answering 422. */
+static int base_version(struct req *r, const struct erd_doc *doc)
 {
-    const json_t *v = json_object_get(r->json, "_version");
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT_MAX) {
+    if (!doc->has_version || doc->version < 0 || doc->version > INT_MAX) {
         resp_json_error(r, 422, "invalid", "_version: is missing or not a non-negative integer "
                         "(send the version you loaded)");
         return -1;
     }
-    return (int)json_integer_value(v);
+    return (int)doc->version;
+}
+
+/* parse_or_answer: the request body as a doc; 0, or -1 after answering 400/422. */
+static int parse_or_answer(struct req *r, struct erd_doc *doc)
+{
+    struct buf *err = buf_arena(r->arena);
+    int rc = erd_doc_parse(r->arena, r->body ? r->body : "", r->body_len, doc, err);
+    if (rc == ERD_PARSE_SYNTAX)
+        resp_json_error(r, 400, "bad_request", "%s", buf_cstr(err));
+    else if (rc != ERD_PARSE_OK)
+        resp_json_error(r, 422, "invalid", "%s", buf_cstr(err));
+    return rc == ERD_PARSE_OK ? 0 : -1;
 }
 
 void api_diagram_put(struct req *r)
 {
+    struct erd_doc doc, current;
+    struct erd_store_saved saved;
+    struct buf *err = buf_arena(r->arena);
     const char *uid = diagram_uid(r);
-    if (!uid)
+    if (!uid || parse_or_answer(r, &doc) != 0)
         return;
-    if (!json_is_object(r->json)) {
-        resp_json_error(r, 422, "invalid", "model: is not an object");
-        return;
-    }
-    int base = base_version(r);
+    int base = base_version(r, &doc);
     if (base < 0)
         return;
-    json_t *saved = NULL;
-    int rc = erd_store_save(r, uid, base, r->json, &saved);
-    answer_save(r, rc, saved);
+    int rc = erd_store_save(r, uid, base, &doc, &saved, &current, err);
+    if (rc == ERD_STORE_OK)
+        resp_saved(r, &saved, &doc);
+    else
+        answer_failed_save(r, rc, &current, err);
 }
 
 /* ---- import ----------------------------------------------------------------------------- */
@@ -169,29 +206,57 @@ static void keep_identity(json_t *imported, const json_t *current)
     json_object_set(imported, "viewport", json_object_get(current, "viewport"));
 }
 
+/* resp_imported: 200 with the stored model (header from the save, children from the import),
+ * plus skipped and the diff the import made. */
+static void resp_imported(struct req *r, const struct erd_store_saved *s, struct erd_doc *doc,
+                          int skipped, const json_t *diff)
+{
+    struct buf *out = buf_arena(r->arena);
+    char *diff_text = json_dumps(diff, JSON_COMPACT);
+    doc->uid = s->header.uid;
+    doc->name = s->header.name;
+    doc->version = s->header.version;
+    doc->has_version = true;
+    erd_doc_write_json(doc, out);
+    buf_truncate(out, out->len - 1);   /* the closing brace */
+    buf_printf(out, ",\"skipped\":%d,\"diff\":%s}", skipped, diff_text ? diff_text : "null");
+    free(diff_text);
+    resp_text(r, 200, "application/json; charset=utf-8", buf_cstr(out), out->len);
+}
+
+/* save_import: store the imported model as the diagram's next version and answer. */
+static void save_import(struct req *r, const char *uid, const struct erd_doc *current,
+                        const json_t *imported, int skipped, const json_t *diff)
+{
+    struct erd_doc doc, latest;
+    struct erd_store_saved saved;
+    struct buf *err = buf_arena(r->arena);
+    int rc = erd_doc_from_json(r->arena, imported, &doc, err) == 0 ? ERD_STORE_OK : ERD_STORE_INVALID;
+    if (rc == ERD_STORE_OK)
+        rc = erd_store_save(r, uid, (int)current->version, &doc, &saved, &latest, err);
+    if (rc == ERD_STORE_OK)
+        resp_imported(r, &saved, &doc, skipped, diff);
+    else
+        answer_failed_save(r, rc, &latest, err);
+}
+
 void api_diagram_import(struct req *r)
 {
     enum ddl_dialect dialect;
+    struct erd_doc cur;
     int preview = 0, skipped = 0;
-    json_t *current = NULL, *imported = NULL, *diff = NULL, *saved = NULL;
+    json_t *current = NULL, *imported = NULL, *diff = NULL;
     const char *uid = diagram_uid(r);
-    if (!uid || import_params(r, &dialect, &preview) != 0)
+    if (!uid || import_params(r, &dialect, &preview) != 0 || load_or_answer(r, uid, &cur) != 0 ||
+        !(imported = parse_sql(r, dialect, &skipped)))
         goto out;
-    if (!(current = load_or_answer(r, uid)) || !(imported = parse_sql(r, dialect, &skipped)))
-        goto out;
+    current = erd_doc_to_json(&cur);
     keep_identity(imported, current);
     diff = erd_diff(current, imported, NULL);
-    if (preview) {
+    if (preview)
         resp_json(r, 200, json_pack("{s:O, s:O, s:i}", "model", imported, "diff", diff, "skipped", skipped));
-        goto out;
-    }
-    int base = (int)json_integer_value(json_object_get(current, "_version"));
-    int rc = erd_store_save(r, uid, base, imported, &saved);
-    if (rc == ERD_STORE_OK) {
-        json_object_set_new(saved, "skipped", json_integer(skipped));
-        json_object_set(saved, "diff", diff);
-    }
-    answer_save(r, rc, saved);
+    else
+        save_import(r, uid, &cur, imported, skipped, diff);
 out:
     json_decref(current);
     json_decref(imported);
@@ -229,18 +294,19 @@ static const char *with_charset(struct arena *a, const char *type)
 }
 
 /* render_export: the model in format (svg when is_svg) into out; its type and extension. */
-static int render_export(const json_t *model, int is_svg, enum export_format f, struct buf *out,
-                         const char **type, const char **ext)
+static int render_export(const struct erd_doc *doc, int is_svg, enum export_format f,
+                         struct buf *out, const char **type, const char **ext)
 {
+    *type = is_svg ? "image/svg+xml; charset=utf-8" : export_content_type(f);
+    *ext = is_svg ? ".svg" : export_file_ext(f);
     if (is_svg) {
         struct svg_erd_opts opts = {0, 0, "erd"};
-        *type = "image/svg+xml; charset=utf-8";
-        *ext = ".svg";
-        return svg_erd_render(model, &opts, out);
+        return svg_erd_render(doc, &opts, out);
     }
-    *type = export_content_type(f);
-    *ext = export_file_ext(f);
-    return ddl_export(model, f, out);
+    json_t *model = erd_doc_to_json(doc);
+    int rc = ddl_export(model, f, out);
+    json_decref(model);
+    return rc;
 }
 
 void api_diagram_export(struct req *r)
@@ -249,25 +315,23 @@ void api_diagram_export(struct req *r)
     const char *type = NULL, *ext = NULL;
     const char *uid = diagram_uid(r);
     const char *name = req_query(r, "format");
-    json_t *model = NULL;
+    struct erd_doc doc;
     if (!uid)
-        goto out;
+        return;
     int is_svg = name && strcmp(name, "svg") == 0;
     if (!is_svg && (!name || export_format_from_name(name, &f) != 0)) {
         resp_json_error(r, 422, "invalid",
                         "format: use postgres, mysql, sqlite, dbml, mermaid, json or svg");
-        goto out;
+        return;
     }
-    if (!(model = load_or_answer(r, uid)))
-        goto out;
+    if (load_or_answer(r, uid, &doc) != 0)
+        return;
     struct buf *body = buf_arena(r->arena);
-    if (render_export(model, is_svg, f, body, &type, &ext) != 0) {
+    if (render_export(&doc, is_svg, f, body, &type, &ext) != 0) {
         resp_json_error(r, 500, "export_failed", "The diagram could not be exported.");
-        goto out;
+        return;
     }
     resp_text(r, 200, with_charset(r->arena, type), buf_cstr(body), body->len);
     resp_headerf(r, "Content-Disposition", "attachment; filename=\"%s%s\"",
-                 safe_file_name(r->arena, json_string_value(json_object_get(model, "name"))), ext);
-out:
-    json_decref(model);
+                 safe_file_name(r->arena, doc.name), ext);
 }

@@ -59,24 +59,6 @@ void buf_reserve(struct buf *b, size_t n)
     b->cap = cap;
 }
 
-void buf_append(struct buf *b, const void *data, size_t n)
-{
-    buf_reserve(b, n);
-    if (n)
-        memcpy(b->data + b->len, data, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-    buf_append(b, s, strlen(s));
-}
-
-void buf_putc(struct buf *b, char c)
-{
-    buf_append(b, &c, 1);
-}
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {

@@ -2,6 +2,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ static int db_connect(struct db *db)
         return -1;
     }
     db->backoff_ms = 0;
+    db->nprepared = 0;      /* a new session has no prepared statements */
     PGresult *res = PQexec(db->conn, "SET TIME ZONE 'UTC'");
     PQclear(res);
     return 0;
@@ -71,9 +73,47 @@ void db_want_tx(struct req *r)
     r->db->sqlstate[0] = '\0';
 }
 
+/* prepared_name: the name sql is prepared under on this connection (into name), preparing
+ * it first; -1 when it cannot be prepared or the table of names is full. */
+static int prepared_name(struct db *db, const char *sql, int nparams, char name[16])
+{
+    int i = 0;
+    while (i < db->nprepared && db->prepared[i] != sql)
+        i++;
+    snprintf(name, 16, "card_%d", i);
+    if (i < db->nprepared)
+        return 0;
+    if (i == DB_PREPARED_MAX)
+        return -1;
+    PGresult *res = PQprepare(db->conn, name, sql, nparams, NULL);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        log_msg("db: prepare: %s in: %.120s", PQresultErrorMessage(res), sql);
+    PQclear(res);
+    if (ok)
+        db->prepared[db->nprepared++] = sql;
+    return ok ? 0 : -1;
+}
+
+/* run: execute sql (by name when prepared) in the request's transaction. */
+static PGresult *run(struct req *r, const char *sql, const char *const *params, int nparams,
+                     int prepared);
+
 PGresult *db_query(struct req *r, const char *sql, const char *const *params, int nparams)
 {
+    return run(r, sql, params, nparams, 0);
+}
+
+PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams)
+{
+    return run(r, sql, params, nparams, 1);
+}
+
+static PGresult *run(struct req *r, const char *sql, const char *const *params, int nparams,
+                     int prepared)
+{
     struct db *db = r->db;
+    char name[16];
     if (db->want_tx && !db->in_tx) {
         db->want_tx = 0;
         if (db_ready(db) != 0 || db_begin(r, NULL, NULL) != 0) {
@@ -85,7 +125,9 @@ PGresult *db_query(struct req *r, const char *sql, const char *const *params, in
         db->failed = 1;
         return NULL;
     }
-    PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = prepared && prepared_name(db, sql, nparams, name) == 0
+                        ? PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0)
+                        : PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         arena_defer(r->arena, clear_result, res);

@@ -7,6 +7,8 @@
 
 struct req;
 
+#define DB_PREPARED_MAX 32
+
 struct db {
     PGconn *conn;
     const char *conninfo;
@@ -16,6 +18,8 @@ struct db {
     int want_tx;            /* begin a transaction at the first query of this request */
     int failed;             /* a query in this request failed */
     char sqlstate[6];       /* of the last failure */
+    const char *prepared[DB_PREPARED_MAX]; /* statements prepared on conn, named card_<index> */
+    int nprepared;
 };
 
 /* db_init: remember conninfo; connects lazily. */
@@ -39,6 +43,10 @@ int db_finish(struct req *r, int ok);
  * the request arena) when it is COMMAND_OK or TUPLES_OK; NULL on error, after logging the
  * error and setting db->failed and db->sqlstate. */
 PGresult *db_query(struct req *r, const char *sql, const char *const *params, int nparams);
+/* db_query_prepared: the same, for a statement run often enough that parsing and planning
+ * it each time shows (a diagram's load and save): prepared once per connection under a name
+ * and executed by name.  sql must be a string with static storage (it is the cache key). */
+PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
 #define DB_ARGS(...) (const char *const[]){__VA_ARGS__}, \
     (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 #define DB_NOARGS NULL, 0

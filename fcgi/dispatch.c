@@ -76,17 +76,17 @@ static int read_body(struct req *r, const struct raw_request *raw)
 static int parse_body(struct req *r)
 {
     unsigned f = r->route->flags;
-    if (!(f & (R_JSON | R_FORM | R_RAW)))
+    if (!(f & (R_JSON | R_JSON_TEXT | R_FORM | R_RAW)))
         return 0;
     if (!http_utf8_valid(r->body, r->body_len) || memchr(r->body, '\0', r->body_len)) {
         page_error(r, 400, "Bad request", "The request body is not valid UTF-8 text.");
         return -1;
     }
+    if ((f & (R_JSON | R_JSON_TEXT)) && !media_type_is(r->content_type, "application/json")) {
+        page_error(r, 415, "Unsupported media type", "Send the body as application/json.");
+        return -1;
+    }
     if (f & R_JSON) {
-        if (!media_type_is(r->content_type, "application/json")) {
-            page_error(r, 415, "Unsupported media type", "Send the body as application/json.");
-            return -1;
-        }
         json_error_t jerr;
         r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
         if (!r->json) {

@@ -1,36 +1,38 @@
-/* erd_store.c — load and save a whole ERD diagram (see erd_store.h).
+/* erd_store.c — load and save a whole ERD diagram as an erd_doc (see erd_store.h).
  *
- * Loading is four queries (diagram, entities, columns, relationships) assembled in C.
- * Saving is a diff against what is stored, in four statements whatever the size: the
- * optimistic-lock UPDATE of the diagram row, then one statement per table (entities, columns,
- * relationships) that deletes the rows no longer in the model, updates the rows whose values
- * differ, inserts the new ones and answers an incoming id taken by another diagram.  The rows
- * travel as one array parameter per field (unnest), which PostgreSQL reads far faster than
- * JSON.  Autosave sends the whole model after every edit, so most saves change a row or two
- * and write little.  The saved model is built from the validated input (the stored rows are
- * exactly that), not reloaded.  Entities and relationships have no order column in ERD
- * Builder Pro's schema: their order is kept through created_at (see ORDER_PLAN). */
+ * Loading is four queries (diagram, entities, columns, relationships) whose text values the
+ * doc points at directly.  Saving is a diff against what is stored: the optimistic-lock
+ * UPDATE of the diagram row, then one statement per table (entities, columns, relationships)
+ * that deletes the rows no longer in the model, updates the rows whose values differ, inserts
+ * the new ones and answers an incoming id taken by another diagram.  The rows travel as one
+ * array parameter per field (unnest), which PostgreSQL reads far faster than JSON.
+ *
+ * Columns are most of a diagram (5,000 in a 500-table one) and an autosave changes a table or
+ * two, so only the columns of entities whose columns changed are sent and compared: each
+ * entity row keeps a digest of its columns as Cardinality last wrote them
+ * (entities.columns_digest, sql/009), cleared by trigger when anyone else writes them.
+ * Entities and relationships have no order column in ERD Builder Pro's schema: their order is
+ * kept through created_at (see ORDER_PLAN). */
 #include "erd_store.h"
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
-#include "erd_model.h"
 #include "http.h"
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DIAGRAM_NAME_MAX 200
-
 /* ---- loading ---------------------------------------------------------------------------- */
 
-#define SQL_DIAGRAM_FIELDS                                                                  \
-    "SELECT d.id, d.uid, d.name, COALESCE(d.viewport_x, 0) AS vx, COALESCE(d.viewport_y, 0) AS vy, " \
-    "COALESCE(d.viewport_zoom, 1) AS vz, COALESCE(d._version, 0) AS version "                    \
-    "FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "                               \
-    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "                          \
-    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)"
+#define DEFAULT_COLOR "#6366f1"
+#define ERD_DIGEST_BYTES 16
 
-static const char SQL_DIAGRAM[] = SQL_DIAGRAM_FIELDS;
+static const char SQL_DIAGRAM[] =
+    "SELECT d.id, d.uid, d.name, COALESCE(d.viewport_x, 0), COALESCE(d.viewport_y, 0), "
+    "COALESCE(d.viewport_zoom, 1), COALESCE(d._version, 0) "
+    "FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
+    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "
+    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
 
 /* The children: scoped by the diagram id found above and, again, by its owner. */
 #define OWNED_BY_USER " AND EXISTS (SELECT 1 FROM diagrams d WHERE d.id = $1 AND d.user_id = $2)"
@@ -39,175 +41,205 @@ static const char SQL_ENTITIES[] =
     "SELECT id, name, x, y, color, comment FROM entities "
     "WHERE diagram_id = $1" OWNED_BY_USER " ORDER BY created_at, id";
 
+/* Unordered: load_columns deals them out to their entities and puts each entity's few in
+ * (sort_order, id) order, which costs far less than PostgreSQL sorting them all. */
 static const char SQL_COLUMNS[] =
     "SELECT c.entity_id, c.id, c.name, c.type, c.is_pk, c.is_nullable, c.is_unique, "
-    "c.default_value, c.comment, c.enum_values "
-    "FROM columns c JOIN entities e ON e.id = c.entity_id "
-    "WHERE e.diagram_id = $1" OWNED_BY_USER " ORDER BY c.entity_id, c.sort_order, c.id";
+    "c.default_value, c.comment, c.enum_values, COALESCE(c.sort_order, 0) FROM columns c "
+    "WHERE c.entity_id = ANY ((SELECT array_agg(e.id) FROM entities e WHERE e.diagram_id = $1)::text[])"
+    OWNED_BY_USER;
 
 static const char SQL_RELATIONSHIPS[] =
     "SELECT id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
-    "source_handle, target_handle, type, label, on_delete, on_update FROM relationships "
-    "WHERE diagram_id = $1" OWNED_BY_USER " ORDER BY created_at, id";
+    "source_handle, target_handle, COALESCE(type, 'one-to-many'), label, on_delete, on_update "
+    "FROM relationships WHERE diagram_id = $1" OWNED_BY_USER " ORDER BY created_at, id";
 
-/* text_or_null: column col of row as a JSON string, or null when SQL NULL. */
-static json_t *text_or_null(const PGresult *res, int row, int col)
+static const char SQL_VERSION[] =
+    "SELECT COALESCE(d._version, 0) FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
+    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "
+    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
+
+/* text_or_null: the value, or NULL for SQL NULL. */
+static const char *text_or_null(const PGresult *res, int row, int col)
 {
-    return db_isnull(res, row, col) ? json_null() : json_string(db_val(res, row, col));
+    return db_isnull(res, row, col) ? NULL : db_val(res, row, col);
 }
 
-/* bool_or: the boolean, or def when SQL NULL. */
-static json_t *bool_or(const PGresult *res, int row, int col, int def)
+/* bool_or: the boolean, or def for SQL NULL. */
+static bool bool_or(const PGresult *res, int row, int col, bool def)
 {
-    return json_boolean(db_isnull(res, row, col) ? def : db_bool(res, row, col));
+    return db_isnull(res, row, col) ? def : db_bool(res, row, col);
 }
 
-/* enum_split: "a,b,c" → ["a","b","c"]; "" → [] (how enum_values are stored). */
-static json_t *enum_split(const char *s)
+/* load_header: the diagram row into doc. */
+static void load_header(const PGresult *d, struct erd_doc *doc)
 {
-    json_t *arr = json_array();
-    if (*s == '\0')
-        return arr;
+    doc->uid = db_val(d, 0, 1);
+    doc->name = db_val(d, 0, 2);
+    for (int k = 0; k < ERD_VP_N; k++) {
+        doc->viewport[k] = strtod(db_val(d, 0, 3 + k), NULL);
+        doc->has_viewport[k] = true;
+    }
+    doc->version = db_int(d, 0, 6);
+    doc->has_version = true;
+}
+
+static void load_entities(struct arena *a, const PGresult *res, struct erd_doc *doc)
+{
+    doc->nentities = (size_t)PQntuples(res);
+    doc->entities = arena_alloc(a, (doc->nentities + 1) * sizeof *doc->entities);
+    for (size_t i = 0; i < doc->nentities; i++) {
+        struct erd_entity *e = &doc->entities[i];
+        int row = (int)i;
+        e->id = db_val(res, row, 0);
+        e->name = db_val(res, row, 1);
+        e->x = strtod(db_val(res, row, 2), NULL);
+        e->y = strtod(db_val(res, row, 3), NULL);
+        e->color = db_isnull(res, row, 4) ? DEFAULT_COLOR : db_val(res, row, 4);
+        e->comment = text_or_null(res, row, 5);
+    }
+}
+
+/* enum_split: "a,b,c" → 3 values; "" or NULL → none (how enum_values are stored). */
+static void enum_split(struct arena *a, const char *s, struct erd_column *c)
+{
+    size_t n = 1;
+    if (!s || !*s)
+        return;
+    for (const char *p = s; (p = strchr(p, ',')); p++)
+        n++;
+    c->enum_values = arena_alloc(a, n * sizeof *c->enum_values);
     for (;;) {
         const char *comma = strchr(s, ',');
-        size_t n = comma ? (size_t)(comma - s) : strlen(s);
-        json_array_append_new(arr, json_stringn(s, n));
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        c->enum_values[c->n_enum++] = arena_strndup(a, s, len);
         if (!comma)
             break;
         s = comma + 1;
     }
-    return arr;
 }
 
-/* entities_json: the entity rows, each with an empty "columns" array registered in index
- * (entity id → that array, borrowed through the index's own references). */
-static json_t *entities_json(const PGresult *res, json_t *index)
+static void column_from_row(struct arena *a, const PGresult *res, int row, struct erd_column *c)
 {
-    json_t *arr = json_array();
-    for (int i = 0; i < PQntuples(res); i++) {
-        json_t *cols = json_array();
-        json_object_set_new(index, db_val(res, i, 0), cols);
-        json_t *e = json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o}",
-            "id", db_val(res, i, 0), "name", db_val(res, i, 1),
-            "x", strtod(db_val(res, i, 2), NULL), "y", strtod(db_val(res, i, 3), NULL),
-            "color", db_isnull(res, i, 4) ? json_string("#6366f1") : json_string(db_val(res, i, 4)),
-            "comment", text_or_null(res, i, 5), "columns", json_incref(cols));
-        json_array_append_new(arr, e);
+    c->id = db_val(res, row, 1);
+    c->name = db_val(res, row, 2);
+    c->type = db_val(res, row, 3);
+    c->is_pk = bool_or(res, row, 4, false);
+    c->is_nullable = bool_or(res, row, 5, true);
+    c->is_unique = bool_or(res, row, 6, false);
+    c->default_value = text_or_null(res, row, 7);
+    c->comment = text_or_null(res, row, 8);
+    enum_split(a, text_or_null(res, row, 9), c);
+}
+
+/* column_row_order: rows of one entity in (sort_order, id) order, as ERD Builder Pro reads. */
+struct column_row {
+    const PGresult *res;
+    int row;
+    long sort_order;
+};
+
+static int column_row_order(const void *pa, const void *pb)
+{
+    const struct column_row *a = pa, *b = pb;
+    if (a->sort_order != b->sort_order)
+        return a->sort_order < b->sort_order ? -1 : 1;
+    return strcmp(db_val(a->res, a->row, 1), db_val(b->res, b->row, 1));
+}
+
+/* load_columns: deal the column rows out to their entities (count, then fill), each entity's
+ * in order. */
+static void load_columns(struct arena *a, const PGresult *res, struct erd_doc *doc)
+{
+    struct erd_index idx;
+    struct erd_index_slot dup;
+    int n = PQntuples(res);
+    long *owner = arena_alloc(a, ((size_t)n + 1) * sizeof *owner);
+    size_t *start = arena_alloc(a, (doc->nentities + 1) * sizeof *start);
+    struct column_row *rows = arena_alloc(a, ((size_t)n + 1) * sizeof *rows);
+    erd_index_build(a, doc, &idx, &dup); /* entity ids are the primary key: no duplicates */
+    for (int row = 0; row < n; row++) {
+        const struct erd_index_slot *s = erd_index_find(&idx, db_val(res, row, 0));
+        owner[row] = s ? s->entity : -1;
+        if (s)
+            doc->entities[s->entity].ncolumns++;
     }
-    return arr;
-}
-
-/* columns_into: append each column row to its entity's array (rows of unknown entities,
- * impossible through the join, are ignored). */
-static void columns_into(const PGresult *res, json_t *index)
-{
-    for (int i = 0; i < PQntuples(res); i++) {
-        json_t *cols = json_object_get(index, db_val(res, i, 0));
-        if (!cols)
+    for (size_t i = 0, at = 0; i < doc->nentities; i++) {
+        struct erd_entity *e = &doc->entities[i];
+        e->columns = arena_alloc(a, (e->ncolumns + 1) * sizeof *e->columns);
+        start[i] = at;
+        at += e->ncolumns;
+        e->ncolumns = 0;
+    }
+    for (int row = 0; row < n; row++) {
+        if (owner[row] < 0)
             continue;
-        json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-            "id", db_val(res, i, 1), "name", db_val(res, i, 2), "type", db_val(res, i, 3),
-            "is_pk", bool_or(res, i, 4, 0), "is_nullable", bool_or(res, i, 5, 1),
-            "is_unique", bool_or(res, i, 6, 0), "default", text_or_null(res, i, 7),
-            "comment", text_or_null(res, i, 8), "enum_values", enum_split(db_val(res, i, 9))));
+        struct erd_entity *e = &doc->entities[owner[row]];
+        rows[start[owner[row]] + e->ncolumns++] = (struct column_row){res, row, db_int(res, row, 10)};
+    }
+    for (size_t i = 0; i < doc->nentities; i++) {
+        struct erd_entity *e = &doc->entities[i];
+        qsort(rows + start[i], e->ncolumns, sizeof *rows, column_row_order);
+        for (size_t j = 0; j < e->ncolumns; j++)
+            column_from_row(a, res, rows[start[i] + j].row, &e->columns[j]);
     }
 }
 
-static json_t *relationships_json(const PGresult *res)
+static void load_relationships(struct arena *a, const PGresult *res, struct erd_doc *doc)
 {
-    json_t *arr = json_array();
-    for (int i = 0; i < PQntuples(res); i++) {
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o}",
-            "id", db_val(res, i, 0), "source_entity_id", text_or_null(res, i, 1),
-            "target_entity_id", text_or_null(res, i, 2), "source_column_id", text_or_null(res, i, 3),
-            "target_column_id", text_or_null(res, i, 4), "source_handle", text_or_null(res, i, 5),
-            "target_handle", text_or_null(res, i, 6),
-            "type", db_isnull(res, i, 7) ? "one-to-many" : db_val(res, i, 7),
-            "label", text_or_null(res, i, 8), "on_delete", text_or_null(res, i, 9),
-            "on_update", text_or_null(res, i, 10)));
+    doc->nrelationships = (size_t)PQntuples(res);
+    doc->relationships = arena_alloc(a, (doc->nrelationships + 1) * sizeof *doc->relationships);
+    for (size_t k = 0; k < doc->nrelationships; k++) {
+        struct erd_relationship *x = &doc->relationships[k];
+        int row = (int)k;
+        x->id = db_val(res, row, 0);
+        x->source_entity_id = text_or_null(res, row, 1);
+        x->target_entity_id = text_or_null(res, row, 2);
+        x->source_column_id = text_or_null(res, row, 3);
+        x->target_column_id = text_or_null(res, row, 4);
+        x->source_handle = text_or_null(res, row, 5);
+        x->target_handle = text_or_null(res, row, 6);
+        x->type = db_val(res, row, 7);
+        x->label = text_or_null(res, row, 8);
+        x->on_delete = text_or_null(res, row, 9);
+        x->on_update = text_or_null(res, row, 10);
     }
-    return arr;
 }
 
-/* The whole model as JSON, in the shape erd_store_load builds (defaults included). */
-static const char SQL_MODEL_TEXT[] =
-    "WITH d AS (" SQL_DIAGRAM_FIELDS "), "
-    "cols AS (SELECT c.entity_id, json_agg(json_build_object("
-    "  'id', c.id, 'name', c.name, 'type', c.type, 'is_pk', COALESCE(c.is_pk, false),"
-    "  'is_nullable', COALESCE(c.is_nullable, true), 'is_unique', COALESCE(c.is_unique, false),"
-    "  'default', c.default_value, 'comment', c.comment,"
-    "  'enum_values', CASE WHEN COALESCE(c.enum_values, '') = '' THEN '[]'::json"
-    "                 ELSE to_json(string_to_array(c.enum_values, ',')) END)"
-    "  ORDER BY c.sort_order, c.id) AS list"
-    " FROM columns c JOIN entities e ON e.id = c.entity_id JOIN d ON e.diagram_id = d.id"
-    " GROUP BY c.entity_id) "
-    "SELECT json_build_object('uid', d.uid, 'name', d.name, '_version', d.version,"
-    " 'viewport', json_build_object('x', d.vx, 'y', d.vy, 'zoom', d.vz),"
-    " 'entities', COALESCE((SELECT json_agg(json_build_object('id', e.id, 'name', e.name,"
-    "   'x', e.x, 'y', e.y, 'color', COALESCE(e.color, '#6366f1'), 'comment', e.comment,"
-    "   'columns', COALESCE(cols.list, '[]'::json)) ORDER BY e.created_at, e.id)"
-    "   FROM entities e LEFT JOIN cols ON cols.entity_id = e.id WHERE e.diagram_id = d.id), '[]'::json),"
-    " 'relationships', COALESCE((SELECT json_agg(json_build_object('id', x.id,"
-    "   'source_entity_id', x.source_entity_id, 'target_entity_id', x.target_entity_id,"
-    "   'source_column_id', x.source_column_id, 'target_column_id', x.target_column_id,"
-    "   'source_handle', x.source_handle, 'target_handle', x.target_handle,"
-    "   'type', COALESCE(x.type, 'one-to-many'), 'label', x.label, 'on_delete', x.on_delete,"
-    "   'on_update', x.on_update) ORDER BY x.created_at, x.id)"
-    "   FROM relationships x WHERE x.diagram_id = d.id), '[]'::json))::text, d.name, d.version FROM d";
-
-int erd_store_load_text(struct req *r, const char *uid, const char **text, const char **name,
-                        const char **version)
+int erd_store_load(struct req *r, const char *uid, struct erd_doc *doc)
 {
-    *text = NULL;
-    PGresult *res = db_query(r, SQL_MODEL_TEXT, DB_ARGS(uid, r->user->id));
+    memset(doc, 0, sizeof *doc);
+    PGresult *d = db_query_prepared(r, SQL_DIAGRAM, DB_ARGS(uid, r->user->id));
+    if (!d)
+        return ERD_STORE_DB;
+    if (PQntuples(d) != 1)
+        return ERD_STORE_NOT_FOUND;
+    const char *id = db_val(d, 0, 0);
+    PGresult *ents = db_query_prepared(r, SQL_ENTITIES, DB_ARGS(id, r->user->id));
+    PGresult *cols = ents ? db_query_prepared(r, SQL_COLUMNS, DB_ARGS(id, r->user->id)) : NULL;
+    PGresult *rels = cols ? db_query_prepared(r, SQL_RELATIONSHIPS, DB_ARGS(id, r->user->id)) : NULL;
+    if (!rels)
+        return ERD_STORE_DB;
+    load_header(d, doc);
+    load_entities(r->arena, ents, doc);
+    load_columns(r->arena, cols, doc);
+    load_relationships(r->arena, rels, doc);
+    return ERD_STORE_OK;
+}
+
+int erd_store_version(struct req *r, const char *uid, const char **version)
+{
+    PGresult *res = db_query_prepared(r, SQL_VERSION, DB_ARGS(uid, r->user->id));
     if (!res)
         return ERD_STORE_DB;
     if (PQntuples(res) != 1)
         return ERD_STORE_NOT_FOUND;
-    *text = db_val(res, 0, 0);   /* lives as long as the result: until the arena resets */
-    if (name)
-        *name = db_val(res, 0, 1);
-    if (version)
-        *version = db_val(res, 0, 2);
+    *version = db_val(res, 0, 0);
     return ERD_STORE_OK;
 }
 
-int erd_store_load(struct req *r, const char *uid, json_t **model)
-{
-    json_t *m = NULL, *index = NULL;
-    int rc = ERD_STORE_DB;
-    *model = NULL;
-    PGresult *d = db_query(r, SQL_DIAGRAM, DB_ARGS(uid, r->user->id));
-    if (!d)
-        goto out;
-    if (PQntuples(d) != 1) {
-        rc = ERD_STORE_NOT_FOUND;
-        goto out;
-    }
-    const char *id = db_val(d, 0, 0);
-    PGresult *ents = db_query(r, SQL_ENTITIES, DB_ARGS(id, r->user->id));
-    PGresult *cols = ents ? db_query(r, SQL_COLUMNS, DB_ARGS(id, r->user->id)) : NULL;
-    PGresult *rels = cols ? db_query(r, SQL_RELATIONSHIPS, DB_ARGS(id, r->user->id)) : NULL;
-    if (!rels)
-        goto out;
-    index = json_object();
-    m = json_pack("{s:s, s:s, s:I, s:{s:f, s:f, s:f}}", "uid", db_val(d, 0, 1),
-                  "name", db_val(d, 0, 2), "_version", (json_int_t)db_int(d, 0, 6), "viewport",
-                  "x", strtod(db_val(d, 0, 3), NULL), "y", strtod(db_val(d, 0, 4), NULL),
-                  "zoom", strtod(db_val(d, 0, 5), NULL));
-    json_object_set_new(m, "entities", entities_json(ents, index));
-    columns_into(cols, index);
-    json_object_set_new(m, "relationships", relationships_json(rels));
-    *model = m;
-    m = NULL;
-    rc = ERD_STORE_OK;
-out:
-    json_decref(index);
-    json_decref(m);
-    return rc;
-}
-
 /* ---- saving ----------------------------------------------------------------------------- */
+
 
 /* The optimistic-lock UPDATE; it answers what the saved model's header needs. */
 static const char SQL_UPDATE_DIAGRAM[] =
@@ -277,8 +309,8 @@ static const char SQL_SAVE_ENTITIES[] =
     "ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
 /* $1..$11 id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, comment,
- * enum_values, sort_order; $12 diagram id.  A column may move to another entity of the
- * diagram (all incoming entities are the diagram's by now). */
+ * enum_values, sort_order of the columns of the entities being rewritten; $12 those entities'
+ * ids (the stored rows compared are theirs).  A column may move between two of them. */
 enum { C_ID, C_ENTITY, C_NAME, C_TYPE, C_PK, C_NULLABLE, C_UNIQUE, C_DEFAULT, C_COMMENT, C_ENUM,
        C_SORT, C_N };
 #define COL_FIELDS(P) \
@@ -288,8 +320,7 @@ static const char SQL_SAVE_COLUMNS[] =
     "WITH x AS (SELECT u.*, u.n AS ord FROM unnest($1::text[], $2::text[], $3::text[], "
     "$4::text[], $5::bool[], $6::bool[], $7::bool[], $8::text[], $9::text[], $10::text[], "
     "$11::int[]) WITH ORDINALITY AS u(id, " COL_FIELDS("") ", n)), "
-    DIFF_JOIN(COL_FIELDS, "SELECT * FROM columns WHERE entity_id = ANY ((SELECT "
-              "array_agg(e.id) FROM entities e WHERE e.diagram_id = $12::int)::text[])") ", "
+    DIFF_JOIN(COL_FIELDS, "SELECT * FROM columns WHERE entity_id = ANY ($12::text[])") ", "
     DELETE_GONE("columns") ", "
     "upd AS (UPDATE columns t SET (" COL_FIELDS("") ") = (" COL_FIELDS("j.") ") FROM j "
     "WHERE " ROWS_IN("j.id) FROM j WHERE j.sid IS NOT NULL AND j.id IS NOT NULL AND j.differs")
@@ -314,11 +345,23 @@ static const char SQL_SAVE_RELATIONSHIPS[] =
     "SELECT j.id, $12::int, " REL_FIELDS("j.") ", " NEW_AT " FROM j, plan WHERE j.sid IS NULL "
     "ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
-/* The model flattened into array literals, one per field of each table, and the saved model
- * (as erd_store_load would read it back) built alongside. */
+
+static const char SQL_STORED_DIGESTS[] =
+    "SELECT id, columns_digest FROM entities WHERE diagram_id = $1::int";
+
+static const char SQL_SET_DIGESTS[] =
+    "UPDATE entities e SET columns_digest = u.digest "
+    "FROM unnest($1::text[], $2::text[]) AS u(id, digest) "
+    "WHERE e.id = u.id AND e.diagram_id = $3::int";
+
+/* The model flattened into array literals, one per field of each table; rewrite[i] says
+ * whether entity i's columns go to the database. */
 struct rows {
     struct buf ent[E_N], col[C_N], rel[R_N];
-    json_t *entities, *relationships;
+    struct buf rewrite_ids, digests;
+    char (*digest)[2 * ERD_DIGEST_BYTES + 1];
+    bool *rewrite;
+    size_t nrewrite;
 };
 
 /* arr_text: append s (NULL: SQL NULL) to the array literal b as a quoted element. */
@@ -342,25 +385,14 @@ static void arr_text(struct buf *b, const char *s)
     buf_putc(b, '"');
 }
 
-/* arr_value: append a JSON scalar (string, number, boolean; anything else is NULL). */
-static void arr_value(struct buf *b, const json_t *v)
+static void arr_bool(struct buf *b, bool v)
 {
-    char num[40];
-    const char *s = NULL;
-    if (json_is_string(v))
-        s = json_string_value(v);
-    else if (json_is_boolean(v))
-        s = json_is_true(v) ? "t" : "f";
-    else if (json_is_number(v) && snprintf(num, sizeof num, "%.17g", json_number_value(v)) > 0)
-        s = num;
-    arr_text(b, s);
+    buf_puts(b, b->len ? (v ? ",t" : ",f") : (v ? "{t" : "{f"));
 }
 
-/* arr_keys: arrs[i] gets obj[keys[i]] for n keys. */
-static void arr_keys(struct buf *arrs, const json_t *obj, const char *const *keys, size_t n)
+static void arr_number(struct buf *b, double v)
 {
-    for (size_t i = 0; i < n; i++)
-        arr_value(&arrs[i], json_object_get(obj, keys[i]));
+    buf_printf(b, "%c%.17g", b->len ? ',' : '{', v);
 }
 
 /* arr_params: the n array literals, closed, as query parameters (into params). */
@@ -372,154 +404,122 @@ static void arr_params(struct buf *arrs, size_t n, const char **params)
     }
 }
 
-/* copy_keys: out[keys[i]] = obj[keys[i]] (null when absent) for n keys. */
-static void copy_keys(json_t *out, const json_t *obj, const char *const *keys, size_t n)
+/* digest_field: s into the digest input, length-prefixed (NULL distinct from ""). */
+static void digest_field(struct buf *in, const char *s)
 {
-    for (size_t i = 0; i < n; i++) {
-        json_t *v = json_object_get(obj, keys[i]);
-        json_object_set(out, keys[i], v ? v : json_null());
+    size_t n = s ? strlen(s) : 0;
+    buf_printf(in, "%c%zu:", s ? 's' : 'n', n);
+    buf_append(in, s ? s : "", n);
+}
+
+/* columns_digest: hex BLAKE2b-128 of entity e's id and columns, in order, every field. */
+static void columns_digest(const struct erd_entity *e, struct buf *in, char *hex)
+{
+    unsigned char bin[ERD_DIGEST_BYTES];
+    buf_reset(in);
+    buf_puts(in, "columns/1");      /* the encoding's version */
+    digest_field(in, e->id);
+    for (size_t j = 0; j < e->ncolumns; j++) {
+        const struct erd_column *c = &e->columns[j];
+        const char *fields[] = {c->id, c->name, c->type, c->default_value, c->comment};
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            digest_field(in, fields[k]);
+        buf_printf(in, "%d%d%d%zu", c->is_pk, c->is_nullable, c->is_unique, c->n_enum);
+        for (size_t k = 0; k < c->n_enum; k++)
+            digest_field(in, c->enum_values[k]);
+    }
+    crypto_generichash(bin, sizeof bin, (const unsigned char *)in->data, in->len, NULL, 0);
+    sodium_bin2hex(hex, 2 * ERD_DIGEST_BYTES + 1, bin, sizeof bin);
+}
+
+static void flatten_entity(const struct erd_entity *e, struct rows *rows)
+{
+    arr_text(&rows->ent[E_ID], e->id);
+    arr_text(&rows->ent[E_NAME], e->name);
+    arr_number(&rows->ent[E_X], e->x);
+    arr_number(&rows->ent[E_Y], e->y);
+    arr_text(&rows->ent[E_COLOR], e->color ? e->color : DEFAULT_COLOR);
+    arr_text(&rows->ent[E_COMMENT], e->comment);
+}
+
+/* arr_enum: the enum values joined with commas (NULL when there are none). */
+static void arr_enum(struct buf *b, const struct erd_column *c, struct buf *scratch)
+{
+    buf_reset(scratch);
+    for (size_t k = 0; k < c->n_enum; k++) {
+        if (k)
+            buf_putc(scratch, ',');
+        buf_puts(scratch, c->enum_values[k]);
+    }
+    arr_text(b, c->n_enum ? buf_cstr(scratch) : NULL);
+}
+
+static void flatten_columns(const struct erd_entity *e, struct rows *rows, struct buf *scratch)
+{
+    for (size_t j = 0; j < e->ncolumns; j++) {
+        const struct erd_column *c = &e->columns[j];
+        struct buf *col = rows->col;
+        arr_text(&col[C_ID], c->id);
+        arr_text(&col[C_ENTITY], e->id);
+        arr_text(&col[C_NAME], c->name);
+        arr_text(&col[C_TYPE], c->type);
+        arr_bool(&col[C_PK], c->is_pk);
+        arr_bool(&col[C_NULLABLE], c->is_nullable);
+        arr_bool(&col[C_UNIQUE], c->is_unique);
+        arr_text(&col[C_DEFAULT], c->default_value);
+        arr_text(&col[C_COMMENT], c->comment);
+        arr_enum(&col[C_ENUM], c, scratch);
+        buf_printf(&col[C_SORT], "%c%zu", col[C_SORT].len ? ',' : '{', j);
     }
 }
 
-/* arr_enum: append enum_values ev joined with commas (NULL when empty) to b; -1 with a
- * message when a value holds a comma (it could not be read back). */
-static int arr_enum(struct buf *b, const json_t *ev, const char *where, struct buf *err)
+static void flatten_relationship(const struct erd_relationship *x, struct rows *rows)
 {
-    struct buf s = BUF_INIT;
-    int rc = 0;
-    for (size_t i = 0; i < json_array_size(ev) && rc == 0; i++) {
-        const char *v = json_string_value(json_array_get(ev, i));
-        if (strchr(v, ',')) {
-            buf_printf(err, "%s: enum value '%s' contains a comma", where, v);
-            rc = -1;
-        }
-        if (i)
-            buf_putc(&s, ',');
-        buf_puts(&s, v);
+    const char *fields[R_N] = {x->id, x->source_entity_id, x->target_entity_id,
+                               x->source_column_id, x->target_column_id, x->source_handle,
+                               x->target_handle, x->type, x->label, x->on_delete, x->on_update};
+    for (size_t k = 0; k < R_N; k++)
+        arr_text(&rows->rel[k], fields[k]);
+}
+
+/* plan_rewrites: rows->rewrite[i] for every entity whose stored digest (in res: id, digest)
+ * is missing or differs; their columns and digests flattened. */
+static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx,
+                          const PGresult *stored, struct rows *rows)
+{
+    struct buf scratch = BUF_INIT;
+    for (size_t i = 0; i < doc->nentities; i++)
+        rows->rewrite[i] = true;
+    for (int row = 0; row < PQntuples(stored); row++) {
+        const struct erd_index_slot *s = erd_index_find(idx, db_val(stored, row, 0));
+        if (s && s->kind == ERD_ID_ENTITY && !db_isnull(stored, row, 1) &&
+            strcmp(db_val(stored, row, 1), rows->digest[s->entity]) == 0)
+            rows->rewrite[s->entity] = false;
     }
-    if (rc == 0)
-        arr_text(b, json_array_size(ev) ? buf_cstr(&s) : NULL);
-    buf_free(&s);
-    return rc;
-}
-
-/* bool_key: obj[key] as a JSON boolean, def when absent (validated: a boolean if present). */
-static json_t *bool_key(const json_t *obj, const char *key, int def)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_boolean(v ? json_is_true(v) : def);
-}
-
-/* The saved column's keys, in erd_store_load's order (enum_values follow). */
-static const char *const col_keys[] = {"id", "name", "type", "is_pk", "is_nullable", "is_unique",
-                                       "default", "comment"};
-static const int col_arr[] = {C_ID, C_NAME, C_TYPE, C_PK, C_NULLABLE, C_UNIQUE, C_DEFAULT,
-                              C_COMMENT};
-
-/* enum_round_trip: enum_values ev survive their stored text unchanged — an array, and not
- * [""] (stored as "", read back as []). */
-static int enum_round_trip(const json_t *ev)
-{
-    return json_is_array(ev) &&
-           !(json_array_size(ev) == 1 && json_string_length(json_array_get(ev, 0)) == 0);
-}
-
-/* canonical_column: validated column c has exactly the keys and types erd_store_load answers,
- * so it can stand for itself in the saved model (the common case: the editor sends back what
- * it loaded). */
-static int canonical_column(const json_t *c)
-{
-    return json_object_size(c) == 9 && json_is_boolean(json_object_get(c, "is_pk")) &&
-           json_is_boolean(json_object_get(c, "is_nullable")) &&
-           json_is_boolean(json_object_get(c, "is_unique")) && json_object_get(c, "default") &&
-           json_object_get(c, "comment") && enum_round_trip(json_object_get(c, "enum_values"));
-}
-
-/* saved_column: column c as stored and read back (defaults applied). */
-static json_t *saved_column(const json_t *c)
-{
-    json_t *out, *ev = json_object_get(c, "enum_values");
-    if (canonical_column(c))
-        return json_incref((json_t *)c);
-    out = json_object();
-    copy_keys(out, c, col_keys, sizeof col_keys / sizeof col_keys[0]);
-    json_object_set_new(out, "is_pk", bool_key(c, "is_pk", 0));
-    json_object_set_new(out, "is_nullable", bool_key(c, "is_nullable", 1));
-    json_object_set_new(out, "is_unique", bool_key(c, "is_unique", 0));
-    json_object_set_new(out, "enum_values", enum_round_trip(ev) ? json_incref(ev) : json_array());
-    return out;
-}
-
-/* flatten_column: column c (index j) of entity eid into the column arrays and cols_out;
- * -1 with a message when its enum values cannot be stored. */
-static int flatten_column(const json_t *c, const json_t *eid, size_t j, const char *where,
-                          struct rows *rows, json_t *cols_out, struct buf *err)
-{
-    json_t *out;
-    if (arr_enum(&rows->col[C_ENUM], json_object_get(c, "enum_values"), where, err) != 0)
-        return -1;
-    out = saved_column(c);
-    for (size_t k = 0; k < sizeof col_arr / sizeof col_arr[0]; k++)
-        arr_value(&rows->col[col_arr[k]], json_object_get(out, col_keys[k]));
-    arr_value(&rows->col[C_ENTITY], eid);
-    buf_printf(&rows->col[C_SORT], "%c%zu", rows->col[C_SORT].len ? ',' : '{', j);
-    json_array_append_new(cols_out, out);
-    return 0;
-}
-
-static const char *const ent_keys[] = {"id", "name", "x", "y", "color", "comment"};
-
-/* flatten_entity: entity e (index i) and its columns into the arrays and rows->entities
- * (x, y as reals, 0 when absent; the default color). */
-static int flatten_entity(const json_t *e, size_t i, struct rows *rows, struct buf *err)
-{
-    json_t *out = json_object(), *cols_out = json_array();
-    const json_t *color = json_object_get(e, "color"), *cols = json_object_get(e, "columns");
-    char where[96];
-    copy_keys(out, e, ent_keys, sizeof ent_keys / sizeof ent_keys[0]);
-    json_object_set_new(out, "x", json_real(json_number_value(json_object_get(e, "x"))));
-    json_object_set_new(out, "y", json_real(json_number_value(json_object_get(e, "y"))));
-    if (!json_is_string(color))
-        json_object_set_new(out, "color", json_string("#6366f1"));
-    arr_keys(rows->ent, out, ent_keys, E_N);
-    json_object_set_new(out, "columns", cols_out);
-    json_array_append_new(rows->entities, out);
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        snprintf(where, sizeof where, "entities[%zu].columns[%zu]", i, j);
-        if (flatten_column(json_array_get(cols, j), json_object_get(e, "id"), j, where, rows,
-                           cols_out, err) != 0)
-            return -1;
+    for (size_t i = 0; i < doc->nentities; i++) {
+        if (!rows->rewrite[i])
+            continue;
+        rows->nrewrite++;
+        flatten_columns(&doc->entities[i], rows, &scratch);
+        arr_text(&rows->rewrite_ids, doc->entities[i].id);
+        arr_text(&rows->digests, rows->digest[i]);
     }
-    return 0;
+    buf_free(&scratch);
 }
 
-/* In erd_store_load's order, which is also the order of the relationship arrays. */
-static const char *const rel_keys[] = {"id", "source_entity_id", "target_entity_id",
-                                       "source_column_id", "target_column_id", "source_handle",
-                                       "target_handle", "type", "label", "on_delete", "on_update"};
-
-/* flatten_relationship: relationship rel into the arrays and rows->relationships. */
-static void flatten_relationship(const json_t *rel, struct rows *rows)
+/* flatten: entities, relationships and every entity's columns digest. */
+static void flatten(struct arena *a, const struct erd_doc *doc, struct rows *rows)
 {
-    json_t *out = json_object();
-    copy_keys(out, rel, rel_keys, R_N);
-    arr_keys(rows->rel, out, rel_keys, R_N);
-    json_array_append_new(rows->relationships, out);
-}
-
-/* flatten: a validated model into rows.  0, or -1 with a message. */
-static int flatten(const json_t *model, struct rows *rows, struct buf *err)
-{
-    const json_t *ents = json_object_get(model, "entities");
-    const json_t *rels = json_object_get(model, "relationships");
-    int rc = 0;
-    rows->entities = json_array();
-    rows->relationships = json_array();
-    for (size_t i = 0; i < json_array_size(ents) && rc == 0; i++)
-        rc = flatten_entity(json_array_get(ents, i), i, rows, err);
-    for (size_t i = 0; i < json_array_size(rels) && rc == 0; i++)
-        flatten_relationship(json_array_get(rels, i), rows);
-    return rc;
+    struct buf scratch = BUF_INIT;
+    rows->digest = arena_alloc(a, (doc->nentities + 1) * sizeof *rows->digest);
+    rows->rewrite = arena_alloc(a, (doc->nentities + 1) * sizeof *rows->rewrite);
+    for (size_t i = 0; i < doc->nentities; i++) {
+        flatten_entity(&doc->entities[i], rows);
+        columns_digest(&doc->entities[i], &scratch, rows->digest[i]);
+    }
+    for (size_t k = 0; k < doc->nrelationships; k++)
+        flatten_relationship(&doc->relationships[k], rows);
+    buf_free(&scratch);
 }
 
 static void rows_free(struct rows *rows)
@@ -530,40 +530,26 @@ static void rows_free(struct rows *rows)
         buf_free(&rows->col[k]);
     for (size_t k = 0; k < R_N; k++)
         buf_free(&rows->rel[k]);
-    json_decref(rows->entities);
-    json_decref(rows->relationships);
+    buf_free(&rows->rewrite_ids);
+    buf_free(&rows->digests);
 }
 
-/* check_name: the diagram name, when given, is a non-empty string of at most 200 bytes. */
-static int check_name(const json_t *model, struct buf *err)
+/* num_param: viewport part k as SQL text, or NULL (keep the stored value). */
+static const char *num_param(struct req *r, const struct erd_doc *doc, int k)
 {
-    const json_t *n = json_object_get(model, "name");
-    if (!n || json_is_null(n))
-        return 0;
-    if (!json_is_string(n) || json_string_length(n) == 0 || json_string_length(n) > DIAGRAM_NAME_MAX) {
-        buf_printf(err, "name: must be a string of 1 to %d bytes", DIAGRAM_NAME_MAX);
-        return -1;
-    }
-    return 0;
-}
-
-/* num_param: a finite JSON number as SQL text, or NULL (keep the stored value). */
-static const char *num_param(struct req *r, const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_is_number(v) ? arena_printf(r->arena, "%.17g", json_number_value(v)) : NULL;
+    return doc->has_viewport[k] ? arena_printf(r->arena, "%.17g", doc->viewport[k]) : NULL;
 }
 
 /* update_diagram: the optimistic-lock UPDATE.  0 with *diagram = its one row (id, uid, name,
  * viewport x, y, zoom, _version); NOT_FOUND/CONFLICT (with *current loaded on CONFLICT); DB. */
-static int update_diagram(struct req *r, const char *uid, int base_version, const json_t *model,
-                          const PGresult **diagram, json_t **current)
+static int update_diagram(struct req *r, const char *uid, int base_version,
+                          const struct erd_doc *doc, const PGresult **diagram,
+                          struct erd_doc *current)
 {
-    const json_t *vp = json_object_get(model, "viewport");
-    const char *name = json_string_value(json_object_get(model, "name"));
-    PGresult *res = db_query(r, SQL_UPDATE_DIAGRAM,
-        DB_ARGS(uid, r->user->id, name, num_param(r, vp, "x"), num_param(r, vp, "y"),
-                num_param(r, vp, "zoom"), arena_printf(r->arena, "%d", base_version)));
+    PGresult *res = db_query_prepared(r, SQL_UPDATE_DIAGRAM,
+        DB_ARGS(uid, r->user->id, doc->name, num_param(r, doc, ERD_VP_X),
+                num_param(r, doc, ERD_VP_Y), num_param(r, doc, ERD_VP_ZOOM),
+                arena_printf(r->arena, "%d", base_version)));
     if (!res)
         return ERD_STORE_DB;
     if (PQntuples(res) == 1) {
@@ -575,90 +561,112 @@ static int update_diagram(struct req *r, const char *uid, int base_version, cons
     return rc == ERD_STORE_OK ? ERD_STORE_CONFLICT : rc;
 }
 
-/* item_path: where id sits in model ("entities[2].columns[0]", "relationships[1]"), or
- * table when it cannot be found. */
-static void item_path(const json_t *model, const char *id, const char *table, struct buf *out)
+/* item_path: where id sits in doc ("entities[2].columns[0]", "relationships[1]"), or table
+ * when it cannot be found. */
+static void item_path(const struct erd_doc *doc, const char *id, const char *table,
+                      struct buf *out)
 {
-    const json_t *ents = json_object_get(model, "entities");
-    const json_t *rels = json_object_get(model, "relationships");
-    for (size_t i = 0; i < json_array_size(ents); i++) {
-        const json_t *e = json_array_get(ents, i), *cols = json_object_get(e, "columns");
-        if (strcmp(json_string_value(json_object_get(e, "id")), id) == 0)
+    for (size_t i = 0; i < doc->nentities; i++) {
+        const struct erd_entity *e = &doc->entities[i];
+        if (strcmp(e->id, id) == 0)
             return (void)buf_printf(out, "entities[%zu]", i);
-        for (size_t j = 0; j < json_array_size(cols); j++)
-            if (strcmp(json_string_value(json_object_get(json_array_get(cols, j), "id")), id) == 0)
+        for (size_t j = 0; j < e->ncolumns; j++)
+            if (strcmp(e->columns[j].id, id) == 0)
                 return (void)buf_printf(out, "entities[%zu].columns[%zu]", i, j);
     }
-    for (size_t i = 0; i < json_array_size(rels); i++)
-        if (strcmp(json_string_value(json_object_get(json_array_get(rels, i), "id")), id) == 0)
-            return (void)buf_printf(out, "relationships[%zu]", i);
+    for (size_t k = 0; k < doc->nrelationships; k++)
+        if (strcmp(doc->relationships[k].id, id) == 0)
+            return (void)buf_printf(out, "relationships[%zu]", k);
     buf_puts(out, table);
 }
 
-/* save_table: run one table's statement with its n arrays and the diagram id.  0;
+/* save_table: run one table's statement with its n arrays and a last parameter.  0;
  * ERD_STORE_INVALID naming the id it found taken (the caller rolls back); DB. */
 static int save_table(struct req *r, const char *sql, const char *table, struct buf *arrs,
-                      size_t n, const char *diagram_id, const json_t *model, struct buf *err)
+                      size_t n, const char *last, const struct erd_doc *doc, struct buf *err)
 {
     const char *params[C_N + 1];
     arr_params(arrs, n, params);
-    params[n] = diagram_id;
-    PGresult *res = db_query(r, sql, params, (int)n + 1);
+    params[n] = last;
+    PGresult *res = db_query_prepared(r, sql, params, (int)n + 1);
     if (!res)
         return ERD_STORE_DB;
     if (PQntuples(res) == 0)
         return ERD_STORE_OK;
-    item_path(model, db_val(res, 0, 0), table, err);
+    item_path(doc, db_val(res, 0, 0), table, err);
     buf_printf(err, ": id '%s' is already used by another diagram; use a new id", db_val(res, 0, 0));
     return ERD_STORE_INVALID;
 }
 
-/* save_children: entities, columns, relationships, each in one statement. */
-static int save_children(struct req *r, const char *diagram_id, const json_t *model,
+/* save_columns: the columns of the entities to rewrite, then their new digests (after the
+ * columns statement, whose triggers clear the digests of the entities it touched). */
+static int save_columns(struct req *r, const char *diagram_id, const struct erd_doc *doc,
+                        struct rows *rows, struct buf *err)
+{
+    if (!rows->nrewrite)
+        return ERD_STORE_OK;
+    buf_puts(&rows->rewrite_ids, "}");
+    int rc = save_table(r, SQL_SAVE_COLUMNS, "columns", rows->col, C_N,
+                        buf_cstr(&rows->rewrite_ids), doc, err);
+    if (rc != ERD_STORE_OK)
+        return rc;
+    buf_puts(&rows->digests, "}");
+    return db_query_prepared(r, SQL_SET_DIGESTS, DB_ARGS(buf_cstr(&rows->rewrite_ids),
+                    buf_cstr(&rows->digests), diagram_id)) ? ERD_STORE_OK : ERD_STORE_DB;
+}
+
+/* save_children: entities, the columns that changed, relationships. */
+static int save_children(struct req *r, const char *diagram_id, const struct erd_doc *doc,
                          struct rows *rows, struct buf *err)
 {
-    int rc = save_table(r, SQL_SAVE_ENTITIES, "entities", rows->ent, E_N, diagram_id, model, err);
+    struct erd_index idx;
+    struct erd_index_slot dup;
+    PGresult *stored = db_query_prepared(r, SQL_STORED_DIGESTS, DB_ARGS(diagram_id));
+    if (!stored)
+        return ERD_STORE_DB;
+    erd_index_build(r->arena, doc, &idx, &dup); /* checked: no duplicates */
+    plan_rewrites(doc, &idx, stored, rows);
+    int rc = save_table(r, SQL_SAVE_ENTITIES, "entities", rows->ent, E_N, diagram_id, doc, err);
     if (rc == ERD_STORE_OK)
-        rc = save_table(r, SQL_SAVE_COLUMNS, "columns", rows->col, C_N, diagram_id, model, err);
+        rc = save_columns(r, diagram_id, doc, rows, err);
     if (rc == ERD_STORE_OK)
         rc = save_table(r, SQL_SAVE_RELATIONSHIPS, "relationships", rows->rel, R_N, diagram_id,
-                        model, err);
+                        doc, err);
     return rc;
 }
 
-/* saved_model: the stored model — the diagram row's header and the flattened children, which
- * are exactly what erd_store_load would read back. */
-static json_t *saved_model(const PGresult *d, const struct rows *rows)
+/* saved_header: what the diagram row says after the save. */
+static void saved_header(const PGresult *d, struct erd_doc *h)
 {
-    return json_pack("{s:s, s:s, s:I, s:{s:f, s:f, s:f}, s:O, s:O}", "uid", db_val(d, 0, 1),
-                     "name", db_val(d, 0, 2), "_version", (json_int_t)db_int(d, 0, 6), "viewport",
-                     "x", strtod(db_val(d, 0, 3), NULL), "y", strtod(db_val(d, 0, 4), NULL),
-                     "zoom", strtod(db_val(d, 0, 5), NULL), "entities", rows->entities,
-                     "relationships", rows->relationships);
+    memset(h, 0, sizeof *h);
+    h->uid = db_val(d, 0, 1);
+    h->name = db_val(d, 0, 2);
+    for (int k = 0; k < ERD_VP_N; k++) {
+        h->viewport[k] = strtod(db_val(d, 0, 3 + k), NULL);
+        h->has_viewport[k] = true;
+    }
+    h->version = db_int(d, 0, 6);
+    h->has_version = true;
 }
 
-int erd_store_save(struct req *r, const char *uid, int base_version, const json_t *model,
-                   json_t **saved)
+int erd_store_save(struct req *r, const char *uid, int base_version, const struct erd_doc *doc,
+                   struct erd_store_saved *saved, struct erd_doc *current, struct buf *err)
 {
     struct rows rows;
-    struct buf err = BUF_INIT;
     const PGresult *d = NULL;
-    int rc = ERD_STORE_INVALID;
     memset(&rows, 0, sizeof rows);
-    *saved = NULL;
-    if (erd_validate(model, &err) != 0 || check_name(model, &err) != 0 ||
-        flatten(model, &rows, &err) != 0)
-        goto out;
-    rc = update_diagram(r, uid, base_version, model, &d, saved);
-    if (rc != ERD_STORE_OK)
-        goto out;
-    rc = save_children(r, db_val(d, 0, 0), model, &rows, &err);
+    memset(saved, 0, sizeof *saved);
+    memset(current, 0, sizeof *current);
+    if (erd_doc_check(r->arena, doc, err) != 0)
+        return ERD_STORE_INVALID;
+    flatten(r->arena, doc, &rows);
+    int rc = update_diagram(r, uid, base_version, doc, &d, current);
     if (rc == ERD_STORE_OK)
-        *saved = saved_model(d, &rows);
-out:
-    if (rc == ERD_STORE_INVALID)
-        *saved = json_pack("{s:s, s:s}", "error", "invalid", "message", buf_cstr(&err));
+        rc = save_children(r, db_val(d, 0, 0), doc, &rows, err);
+    if (rc == ERD_STORE_OK) {
+        saved_header(d, &saved->header);
+        saved->tables_rewritten = rows.nrewrite;
+    }
     rows_free(&rows);
-    buf_free(&err);
     return rc;
 }

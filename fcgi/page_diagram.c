@@ -1,5 +1,6 @@
 /* page_diagram.c — the ERD editor page: the diagram drawn on the server as inline SVG (so it
  * reads without JavaScript) plus the model as JSON for the editor script to enhance. */
+#include "arena.h"
 #include "buf.h"
 #include "db.h"
 #include "erd_store.h"
@@ -7,7 +8,6 @@
 #include "handlers.h"
 #include "http.h"
 #include "svg_cache.h"
-#include <stdlib.h>
 #include "view.h"
 
 static const char SQL_PROJECT[] =
@@ -28,10 +28,10 @@ static json_t *project_json(struct req *r, const char *uid, int *db_failed)
 void page_diagram_show(struct req *r)
 {
     const char *uid = r->nparams > 0 ? r->params[0] : NULL;
-    const char *text = NULL, *name = NULL, *version = NULL;
+    struct erd_doc doc;
     json_t *project = NULL;
     int db_failed = 0;
-    int rc = uid_valid(uid) ? erd_store_load_text(r, uid, &text, &name, &version) : ERD_STORE_NOT_FOUND;
+    int rc = uid_valid(uid) ? erd_store_load(r, uid, &doc) : ERD_STORE_NOT_FOUND;
     if (rc == ERD_STORE_NOT_FOUND) {
         page_error(r, 404, "Page not found", "There is no such diagram.");
         return;
@@ -42,15 +42,16 @@ void page_diagram_show(struct req *r)
     }
     json_t *ctx = view_ctx(r);
     json_object_set_new(ctx, "diagram", json_pack("{s:s, s:s, s:I, s:s, s:s}",
-        "uid", uid, "name", name, "version", (json_int_t)strtoll(version, NULL, 10),
+        "uid", uid, "name", doc.name, "version", (json_int_t)doc.version,
         "url", arena_printf(r->arena, "/diagrams/%s", uid),
         "api_url", arena_printf(r->arena, "/api/diagrams/%s", uid)));
     if (project)
         json_object_set_new(ctx, "project", project);
-    /* The drawing comes from the cache while the diagram is unchanged; the model goes to the
-     * editor as PostgreSQL wrote it, escaped for a <script> element. */
-    json_object_set_new(ctx, "svg", json_string(svg_cache_full(r, uid, version, text)));
-    json_object_set_new(ctx, "model_json", json_string(view_script_text(r->arena, text)));
+    /* The drawing, and the model for the editor escaped for a <script> element. */
+    struct buf *model = buf_arena(r->arena);
+    erd_doc_write_json(&doc, model);
+    json_object_set_new(ctx, "svg", json_string(svg_cache_full(r, &doc)));
+    json_object_set_new(ctx, "model_json", json_string(view_script_text(r->arena, buf_cstr(model))));
     view_flash(r, ctx);
     view_render(r, 200, "diagram", ctx);
 }

@@ -12,6 +12,8 @@ enum route_flags {
     R_FORM = 1 << 2,    /* body is application/x-www-form-urlencoded; parsed into r->form */
     R_RAW = 1 << 3,     /* body kept raw (r->body) e.g. application/sql */
     R_NODB = 1 << 4,    /* runs without a database transaction (/healthz) */
+    R_JSON_TEXT = 1 << 5, /* body must be application/json, kept as text for the handler's own
+                             parser (big documents: erd_doc_parse) */
 };
 
 struct route {

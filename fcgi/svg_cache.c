@@ -1,6 +1,9 @@
 /* svg_cache.c — the diagram SVG cache (see svg_cache.h): a fixed table of entries under one
  * mutex with a byte budget, replaced round-robin.  Keys carry the kind, uid and version. */
 #include "svg_cache.h"
+#include "arena.h"
+#include "buf.h"
+#include "erd_doc.h"
 #include "erd_store.h"
 #include "http.h"
 #include "svg_erd.h"
@@ -60,43 +63,37 @@ static void cache_put(const char *key, const char *svg)
     pthread_mutex_unlock(&cache_lock);
 }
 
-static const char *render(struct req *r, const json_t *model, int thumbnail, const char *uid)
+static const char *render(struct req *r, const struct erd_doc *doc, int thumbnail)
 {
-    size_t n = json_array_size(json_object_get(model, "entities"));
-    if (n == 0 || (thumbnail && n > THUMB_MAX_ENTITIES))
+    if (doc->nentities == 0 || (thumbnail && doc->nentities > THUMB_MAX_ENTITIES))
         return "";
     struct buf *svg = buf_arena(r->arena);
     struct svg_erd_opts opts = {.thumbnail = thumbnail, .max_width = thumbnail ? 240 : 0,
-                                .id_prefix = thumbnail ? arena_printf(r->arena, "t%.8s", uid) : "erd"};
-    return svg_erd_render(model, &opts, svg) == 0 ? buf_cstr(svg) : "";
+                                .id_prefix = thumbnail ? arena_printf(r->arena, "t%.8s", doc->uid) : "erd"};
+    return svg_erd_render(doc, &opts, svg) == 0 ? buf_cstr(svg) : "";
 }
 
 const char *svg_cache_thumb(struct req *r, const char *uid, const char *version)
 {
     const char *key = arena_printf(r->arena, "t:%s@%s", uid, version);
     const char *svg = cache_get(r, key);
+    struct erd_doc doc;
     if (svg)
         return svg;
-    json_t *model = NULL;
-    if (erd_store_load(r, uid, &model) != 0 || !model)
+    if (erd_store_load(r, uid, &doc) != ERD_STORE_OK)
         return "";
-    svg = render(r, model, 1, uid);
-    json_decref(model);
+    svg = render(r, &doc, 1);
     cache_put(key, svg);
     return svg;
 }
 
-const char *svg_cache_full(struct req *r, const char *uid, const char *version, const char *model_text)
+const char *svg_cache_full(struct req *r, const struct erd_doc *doc)
 {
-    const char *key = arena_printf(r->arena, "f:%s@%s", uid, version);
+    const char *key = arena_printf(r->arena, "f:%s@%lld", doc->uid, doc->version);
     const char *svg = cache_get(r, key);
     if (svg)
         return svg;
-    json_t *model = json_loads(model_text, 0, NULL);
-    if (!model)
-        return "";
-    svg = render(r, model, 0, uid);
-    json_decref(model);
+    svg = render(r, doc, 0);
     cache_put(key, svg);
     return svg;
 }

@@ -4,12 +4,16 @@
  * CSS theme it; inline presentation attributes make it look right without CSS.  All text
  * is XML-escaped; no scripts, no external references. */
 #include "svg_erd.h"
+#include "arena.h"
 #include "buf.h"
-#include "ddl_export.h"
+#include "erd_doc.h"
 #include "html.h"
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HEADER_H 36.0
 #define ROW_H 28.0
@@ -27,11 +31,21 @@ struct box {
     double x, y, w, h;
 };
 
+/* fk: relationship rel between entity indexes parent (source, the "one" side) and child
+ * (target); a column index is -1 when it cannot be told (no column given, no single primary
+ * key, no <parent>_id column). */
+struct fk {
+    size_t rel, parent, child;
+    long parent_col, child_col;
+    const char *type;
+};
+
 /* ---- text ----------------------------------------------------------------------------- */
 
-/* xml_clean: s without characters XML forbids (C0 controls but tab/newline, which become
- * spaces; U+FFFE/U+FFFF), cut to max code points with "…". */
-static void xml_clean(struct buf *out, const char *s, size_t max)
+/* put_text: s for XML text or an attribute — without the characters XML forbids (C0 controls
+ * but tab/newline/return, which become spaces; U+FFFE/U+FFFF), cut to max code points with
+ * "…", and escaped — in one pass straight into out. */
+static void put_text(struct buf *out, const char *s, size_t max)
 {
     size_t cps = 0;
     for (const unsigned char *p = (const unsigned char *)s; s && *p; p++) {
@@ -45,17 +59,63 @@ static void xml_clean(struct buf *out, const char *s, size_t max)
             buf_puts(out, "\xE2\x80\xA6");
             return;
         }
-        buf_putc(out, *p < 0x20 ? ' ' : (char)*p);
+        switch (*p) {
+        case '&': buf_append(out, "&amp;", 5); break;
+        case '<': buf_append(out, "&lt;", 4); break;
+        case '>': buf_append(out, "&gt;", 4); break;
+        case '"': buf_append(out, "&quot;", 6); break;
+        case '\'': buf_append(out, "&#39;", 5); break;
+        default: buf_putc(out, *p < 0x20 ? ' ' : (char)*p);
+        }
     }
 }
 
-/* put_text: s cleaned for XML and escaped. */
-static void put_text(struct buf *out, const char *s, size_t max)
+/* put_tenths: v as printf's "%.1f" writes it.  Most coordinates are far from a tie between
+ * two tenths and small enough that v * 10 is exact to better than 1e-6, so the digits are
+ * worked out here; near a tie, or for huge values, printf decides. */
+static void put_tenths(struct buf *out, double v)
 {
-    struct buf clean = BUF_INIT;
-    xml_clean(&clean, s, max);
-    html_escape(out, clean.data ? clean.data : "", clean.len);
-    buf_free(&clean);
+    double a = fabs(v), t = a * 10;
+    if (!(a < 1e7) || fabs(t - floor(t) - 0.5) < 1e-6) {
+        char num[48];
+        int n = snprintf(num, sizeof num, "%.1f", v);
+        buf_append(out, num, (size_t)n);
+        return;
+    }
+    unsigned long long n = (unsigned long long)(t + 0.5);
+    char num[32], *p = num + sizeof num;
+    *--p = (char)('0' + n % 10);
+    *--p = '.';
+    n /= 10;
+    do
+        *--p = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    if (signbit(v))
+        *--p = '-';
+    buf_append(out, p, (size_t)(num + sizeof num - p));
+}
+
+/* svgf: a tiny printf for the drawing's markup: "%.1f" takes a double (put_tenths), "%s" a
+ * string written as it is (callers escape), "%%" a percent sign. */
+static void svgf(struct buf *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *pct; (pct = strchr(fmt, '%')); ) {
+        buf_append(out, fmt, (size_t)(pct - fmt));
+        if (strncmp(pct, "%.1f", 4) == 0) {
+            put_tenths(out, va_arg(ap, double));
+            fmt = pct + 4;
+        } else if (pct[1] == 's') {
+            buf_puts(out, va_arg(ap, const char *));
+            fmt = pct + 2;
+        } else {
+            buf_putc(out, '%');
+            fmt = pct + (pct[1] == '%' ? 2 : 1);
+        }
+    }
+    buf_puts(out, fmt);
+    va_end(ap);
 }
 
 /* text_width: estimated pixels of s at 13px (code points × CHAR_W, capped like put_text). */
@@ -69,26 +129,23 @@ static double text_width(const char *s)
 
 /* ---- geometry ------------------------------------------------------------------------- */
 
-static double coord(const json_t *e, const char *key)
+static double coord(double v)
 {
-    double v = json_number_value(json_object_get(e, key));
     return isfinite(v) ? fmax(-COORD_MAX, fmin(COORD_MAX, v)) : 0;
 }
 
-static const char *col_type(const json_t *c)
+static const char *col_type(const struct erd_column *c)
 {
-    const char *t = ddl_export_str(c, "type");
-    return t ? t : "";
+    return c->type ? c->type : "";
 }
 
-static struct box measure(const json_t *e)
+static struct box measure(const struct erd_entity *e)
 {
-    const json_t *cols = json_object_get(e, "columns");
-    struct box b = {coord(e, "x"), coord(e, "y"), MIN_W, HEADER_H + ROW_H * (double)json_array_size(cols)};
-    b.w = fmax(b.w, 24 + text_width(ddl_export_str(e, "name")) * 15.0 / 13.0);
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        const json_t *c = json_array_get(cols, j);
-        b.w = fmax(b.w, 42 + text_width(ddl_export_str(c, "name")) + 20 + text_width(col_type(c)) + 28);
+    struct box b = {coord(e->x), coord(e->y), MIN_W, HEADER_H + ROW_H * (double)e->ncolumns};
+    b.w = fmax(b.w, 24 + text_width(e->name) * 15.0 / 13.0);
+    for (size_t j = 0; j < e->ncolumns; j++) {
+        const struct erd_column *c = &e->columns[j];
+        b.w = fmax(b.w, 42 + text_width(c->name) + 20 + text_width(col_type(c)) + 28);
     }
     b.w = fmin(b.w, MAX_W);
     return b;
@@ -143,7 +200,7 @@ static void defs(struct buf *out, const char *prefix)
 {
     buf_puts(out, "<defs>");
     for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++)
-        buf_printf(out,
+        svgf(out,
                    "<marker id=\"%s-%s\" viewBox=\"-20 -10 40 20\" refX=\"0\" refY=\"0\" markerWidth=\"40\" "
                    "markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">"
                    "<path d=\"%s\" fill=\"none\" stroke=\"" LINE_COLOR "\" stroke-width=\"1.5\"/></marker>",
@@ -151,51 +208,50 @@ static void defs(struct buf *out, const char *prefix)
     buf_puts(out, "</defs>\n");
 }
 
-static void column_row(struct buf *out, const json_t *c, double w, size_t j, int is_fk)
+static void column_row(struct buf *out, const struct erd_column *c, double w, size_t j, int is_fk)
 {
     double y = HEADER_H + ROW_H * (double)j;
-    int pk = ddl_export_flag(c, "is_pk"), nullable = !json_is_false(json_object_get(c, "is_nullable")) && !pk;
+    int pk = c->is_pk, nullable = c->is_nullable && !pk;
     buf_puts(out, "<g class=\"erd-col");
     buf_puts(out, pk ? " erd-col-pk" : "");
     buf_puts(out, is_fk ? " erd-col-fk" : "");
     buf_puts(out, "\" data-id=\"");
-    html_txt(out, ddl_export_str(c, "id"));
-    buf_printf(out, "\"><rect class=\"erd-row\" x=\"0.0\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+    html_txt(out, c->id);
+    svgf(out, "\"><rect class=\"erd-row\" x=\"0.0\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
                y, w, ROW_H, j % 2 ? "#f8fafc" : "#ffffff");
     if (pk)
-        buf_printf(out, "<text class=\"erd-pk\" x=\"6.0\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#b45309\">PK</text>", y + 18);
+        svgf(out, "<text class=\"erd-pk\" x=\"6.0\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#b45309\">PK</text>", y + 18);
     if (is_fk)
-        buf_printf(out, "<text class=\"erd-fk\" x=\"%.1f\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#2563eb\">FK</text>",
+        svgf(out, "<text class=\"erd-fk\" x=\"%.1f\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#2563eb\">FK</text>",
                    pk ? 22.0 : 6.0, y + 18);
-    buf_printf(out, "<text class=\"erd-name\" x=\"42.0\" y=\"%.1f\" font-size=\"13\" fill=\"#0f172a\">", y + 18);
-    put_text(out, ddl_export_str(c, "name"), MAX_TEXT);
-    buf_printf(out, "</text><text class=\"erd-type\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#64748b\" text-anchor=\"end\">",
+    svgf(out, "<text class=\"erd-name\" x=\"42.0\" y=\"%.1f\" font-size=\"13\" fill=\"#0f172a\">", y + 18);
+    put_text(out, c->name, MAX_TEXT);
+    svgf(out, "</text><text class=\"erd-type\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#64748b\" text-anchor=\"end\">",
                w - 26, y + 18);
     put_text(out, col_type(c), MAX_TEXT);
     buf_puts(out, "</text>");
     if (nullable)
-        buf_printf(out, "<text class=\"erd-null\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#94a3b8\" text-anchor=\"middle\">?</text>",
+        svgf(out, "<text class=\"erd-null\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#94a3b8\" text-anchor=\"middle\">?</text>",
                    w - 12, y + 18);
     buf_puts(out, "</g>");
 }
 
-static void table(struct buf *out, const struct erd_view *v, size_t i, const struct box *b,
+static void table(struct buf *out, const struct erd_entity *e, const struct box *b,
                   const unsigned char *fk_cols, int thumb)
 {
-    const json_t *e = ddl_export_entity(v, i), *cols = json_object_get(e, "columns");
-    const char *color = ddl_export_str(e, "color");
+    const char *color = e->color;
     buf_puts(out, "<g class=\"erd-table\" data-id=\"");
-    html_txt(out, ddl_export_str(e, "id"));
-    buf_printf(out, "\" transform=\"translate(%.1f,%.1f)\">", b->x, b->y);
-    buf_printf(out, "<rect class=\"erd-box\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"#ffffff\" "
+    html_txt(out, e->id);
+    svgf(out, "\" transform=\"translate(%.1f,%.1f)\">", b->x, b->y);
+    svgf(out, "<rect class=\"erd-box\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"#ffffff\" "
                     "stroke=\"#cbd5e1\" stroke-width=\"1\"/>", b->w, b->h);
-    buf_printf(out, "<rect class=\"erd-header\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"%s\"/>",
+    svgf(out, "<rect class=\"erd-header\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"%s\"/>",
                b->w, HEADER_H, valid_color(color) ? color : DEFAULT_COLOR);
     buf_puts(out, "<text class=\"erd-title\" x=\"12.0\" y=\"23.0\" font-size=\"15\" font-weight=\"600\" fill=\"#ffffff\">");
-    put_text(out, ddl_export_str(e, "name"), MAX_TEXT);
+    put_text(out, e->name, MAX_TEXT);
     buf_puts(out, "</text>");
-    for (size_t j = 0; !thumb && j < json_array_size(cols); j++)
-        column_row(out, json_array_get(cols, j), b->w, j, fk_cols[j]);
+    for (size_t j = 0; !thumb && j < e->ncolumns; j++)
+        column_row(out, &e->columns[j], b->w, j, fk_cols[j]);
     buf_puts(out, "</g>\n");
 }
 
@@ -230,94 +286,160 @@ static int is_many_end(const char *type, int parent_end)
     return !strcmp(type, "many-to-many") || (!parent_end && !strcmp(type, "one-to-many"));
 }
 
-static void relationship(struct buf *out, struct buf *labels, const struct erd_view *v, const struct erd_fk *fk,
+static void relationship(struct buf *out, struct buf *labels, const struct erd_doc *doc, const struct fk *fk,
                          const struct box *boxes, const char *prefix, int thumb)
 {
     const struct box *p = &boxes[fk->parent], *c = &boxes[fk->child];
     struct curve k = route(p, anchor_y(p, thumb ? -1 : fk->parent_col), c, anchor_y(c, thumb ? -1 : fk->child_col));
-    const json_t *r = json_array_get(v->rels, fk->rel);
-    const char *label = ddl_export_str(r, "label");
+    const struct erd_relationship *r = &doc->relationships[fk->rel];
+    const char *label = r->label;
     buf_puts(out, "<path class=\"erd-rel\" data-id=\"");
-    html_txt(out, ddl_export_str(r, "id"));
-    buf_printf(out, "\" d=\"M%.1f %.1f C%.1f %.1f, %.1f %.1f, %.1f %.1f\" fill=\"none\" stroke=\"" LINE_COLOR "\" stroke-width=\"1.5\"",
+    html_txt(out, r->id);
+    svgf(out, "\" d=\"M%.1f %.1f C%.1f %.1f, %.1f %.1f, %.1f %.1f\" fill=\"none\" stroke=\"" LINE_COLOR "\" stroke-width=\"1.5\"",
                k.x0, k.y0, k.x1, k.y1, k.x2, k.y2, k.x3, k.y3);
     if (!thumb)
-        buf_printf(out, " marker-start=\"url(#%s-%s-start)\" marker-end=\"url(#%s-%s-end)\"", prefix,
+        svgf(out, " marker-start=\"url(#%s-%s-start)\" marker-end=\"url(#%s-%s-end)\"", prefix,
                    is_many_end(fk->type, 1) ? "many" : "one", prefix, is_many_end(fk->type, 0) ? "many" : "one");
     buf_puts(out, "/>\n");
     if (thumb || !label || !*label)
         return;
-    buf_printf(labels, "<text class=\"erd-rel-label\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#334155\" "
+    svgf(labels, "<text class=\"erd-rel-label\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#334155\" "
                        "text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">",
                (k.x0 + 3 * k.x1 + 3 * k.x2 + k.x3) / 8, (k.y0 + 3 * k.y1 + 3 * k.y2 + k.y3) / 8 - 4);
     put_text(labels, label, 80);
     buf_puts(labels, "</text>\n");
 }
 
-/* fk_flags: per entity, a flag per column set when it references another table. */
-static unsigned char **fk_flags(const struct erd_view *v)
+/* ---- relationships resolved to entity and column indexes --------------------------------- */
+
+static long column_by_id(const struct erd_entity *e, const char *id)
 {
-    unsigned char **f = calloc(v->nent ? v->nent : 1, sizeof *f);
-    if (!f)
-        abort();
-    for (size_t i = 0; i < v->nent; i++) {
-        f[i] = calloc(json_array_size(json_object_get(ddl_export_entity(v, i), "columns")) + 1, 1);
-        if (!f[i])
-            abort();
+    for (size_t j = 0; id && j < e->ncolumns; j++)
+        if (e->columns[j].id && strcmp(e->columns[j].id, id) == 0)
+            return (long)j;
+    return -1;
+}
+
+/* sole_pk: index of e's only primary-key column, or -1 (none, or composite). */
+static long sole_pk(const struct erd_entity *e)
+{
+    long found = -1;
+    for (size_t j = 0; j < e->ncolumns; j++) {
+        if (!e->columns[j].is_pk)
+            continue;
+        if (found >= 0)
+            return -1;
+        found = (long)j;
     }
-    for (size_t k = 0; k < v->nfk; k++)
-        if (v->fks[k].child_col >= 0 && strcmp(v->fks[k].type, "many-to-many"))
-            f[v->fks[k].child][v->fks[k].child_col] = 1;
+    return found;
+}
+
+/* parent_id_column: the child's column named <parent>_id (case-insensitive), or -1. */
+static long parent_id_column(const struct erd_entity *child, const struct erd_entity *parent)
+{
+    const char *name = parent->name ? parent->name : "", *dot = strrchr(name, '.');
+    if (dot && dot[1])
+        name = dot + 1;
+    size_t n = strlen(name);
+    for (size_t j = 0; j < child->ncolumns; j++) {
+        const char *c = child->columns[j].name;
+        if (c && strncasecmp(c, name, n) == 0 && strcasecmp(c + n, "_id") == 0)
+            return (long)j;
+    }
+    return -1;
+}
+
+static const char *relationship_type(const char *t)
+{
+    static const char *const kinds[] = {"one-to-one", "one-to-many", "many-to-many"};
+    for (size_t i = 0; t && i < 3; i++)
+        if (strcmp(t, kinds[i]) == 0)
+            return kinds[i];
+    return "one-to-many";
+}
+
+/* resolve: the relationships whose two entities exist, in model order, into fks; their count. */
+static size_t resolve(struct arena *a, const struct erd_doc *doc, struct fk *fks)
+{
+    struct erd_index idx;
+    struct erd_index_slot dup;
+    size_t n = 0;
+    erd_index_build(a, doc, &idx, &dup);
+    for (size_t k = 0; k < doc->nrelationships; k++) {
+        const struct erd_relationship *r = &doc->relationships[k];
+        const struct erd_index_slot *s = erd_index_find(&idx, r->source_entity_id);
+        const struct erd_index_slot *t = erd_index_find(&idx, r->target_entity_id);
+        if (!s || !t || s->kind != ERD_ID_ENTITY || t->kind != ERD_ID_ENTITY)
+            continue;
+        struct fk *fk = &fks[n++];
+        const struct erd_entity *p = &doc->entities[s->entity], *c = &doc->entities[t->entity];
+        *fk = (struct fk){k, (size_t)s->entity, (size_t)t->entity, column_by_id(p, r->source_column_id),
+                          column_by_id(c, r->target_column_id), relationship_type(r->type)};
+        if (fk->parent_col < 0)
+            fk->parent_col = sole_pk(p);
+        if (fk->child_col < 0)
+            fk->child_col = strcmp(fk->type, "many-to-many") == 0 ? sole_pk(c) : parent_id_column(c, p);
+    }
+    return n;
+}
+
+/* fk_flags: per entity, a flag per column set when it references another table. */
+static unsigned char **fk_flags(struct arena *a, const struct erd_doc *doc, const struct fk *fks, size_t nfk)
+{
+    unsigned char **f = arena_alloc(a, (doc->nentities + 1) * sizeof *f);
+    for (size_t i = 0; i < doc->nentities; i++)
+        f[i] = arena_alloc(a, doc->entities[i].ncolumns + 1);
+    for (size_t k = 0; k < nfk; k++)
+        if (fks[k].child_col >= 0 && strcmp(fks[k].type, "many-to-many"))
+            f[fks[k].child][fks[k].child_col] = 1;
     return f;
 }
 
-static void open_svg(struct buf *out, const json_t *model, const struct box *vb, const struct svg_erd_opts *o)
+static void open_svg(struct buf *out, const struct erd_doc *doc, const struct box *vb, const struct svg_erd_opts *o)
 {
     double w = vb->w, h = vb->h;
+    const char *name = doc->name ? doc->name : "Diagram";
     if (o && o->thumbnail) {
         w = o->max_width > 0 ? o->max_width : 240;
         h = vb->h * w / vb->w;
     }
-    buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"erd-svg%s\" viewBox=\"%.1f %.1f %.1f %.1f\" "
+    svgf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"erd-svg%s\" viewBox=\"%.1f %.1f %.1f %.1f\" "
                     "width=\"%.1f\" height=\"%.1f\" role=\"img\" aria-label=\"",
                o && o->thumbnail ? " erd-thumb" : "", vb->x, vb->y, vb->w, vb->h, w, h);
-    put_text(out, ddl_export_str(model, "name") ? ddl_export_str(model, "name") : "Diagram", 200);
+    put_text(out, name, 200);
     buf_puts(out, "\" font-family=\"" FONT "\" font-size=\"13\">\n<title>");
-    put_text(out, ddl_export_str(model, "name") ? ddl_export_str(model, "name") : "Diagram", 200);
+    put_text(out, name, 200);
     buf_puts(out, "</title>\n");
 }
 
-int svg_erd_render(const json_t *model, const struct svg_erd_opts *opts, struct buf *out)
+int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, struct buf *out)
 {
-    struct erd_view v;
-    if (ddl_export_view_init(&v, model) != 0)
-        return -1;
-    int thumb = opts && opts->thumbnail;
+    struct arena a;
     struct buf prefix = BUF_INIT, labels = BUF_INIT;
+    int thumb = opts && opts->thumbnail;
+    arena_init(&a);
     safe_prefix(&prefix, opts ? opts->id_prefix : NULL);
-    struct box *boxes = calloc(v.nent ? v.nent : 1, sizeof *boxes);
-    if (!boxes)
-        abort();
-    for (size_t i = 0; i < v.nent; i++)
-        boxes[i] = measure(ddl_export_entity(&v, i));
-    struct box vb = view_box(boxes, v.nent);
-    unsigned char **fks = fk_flags(&v);
-    open_svg(out, model, &vb, opts);
+    struct box *boxes = arena_alloc(&a, (doc->nentities + 1) * sizeof *boxes);
+    struct fk *fks = arena_alloc(&a, (doc->nrelationships + 1) * sizeof *fks);
+    for (size_t i = 0; i < doc->nentities; i++)
+        boxes[i] = measure(&doc->entities[i]);
+    size_t nfk = resolve(&a, doc, fks);
+    struct box vb = view_box(boxes, doc->nentities);
+    unsigned char **flags = fk_flags(&a, doc, fks, nfk);
+    open_svg(out, doc, &vb, opts);
     if (!thumb)
         defs(out, buf_cstr(&prefix));
     buf_puts(out, "<g class=\"erd-rels\">\n");
-    for (size_t k = 0; k < v.nfk; k++)
-        relationship(out, &labels, &v, &v.fks[k], boxes, buf_cstr(&prefix), thumb);
+    for (size_t k = 0; k < nfk; k++)
+        relationship(out, &labels, doc, &fks[k], boxes, buf_cstr(&prefix), thumb);
     buf_puts(out, "</g>\n<g class=\"erd-tables\">\n");
-    for (size_t i = 0; i < v.nent; i++)
-        table(out, &v, i, &boxes[i], fks[i], thumb);
-    buf_printf(out, "</g>\n<g class=\"erd-labels\">\n%s</g>\n</svg>\n", buf_cstr(&labels));
-    for (size_t i = 0; i < v.nent; i++)
-        free(fks[i]);
-    free(fks);
-    free(boxes);
+    for (size_t i = 0; i < doc->nentities; i++)
+        table(out, &doc->entities[i], &boxes[i], flags[i], thumb);
+    buf_puts(out, "</g>\n<g class=\"erd-labels\">\n");
+    buf_append(out, buf_cstr(&labels), labels.len);
+    buf_puts(out, "</g>\n</svg>\n");
     buf_free(&prefix);
     buf_free(&labels);
-    ddl_export_view_free(&v);
+    arena_free(&a);
     return 0;
 }

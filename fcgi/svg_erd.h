@@ -3,8 +3,8 @@
  * output deterministic for the same model. */
 #ifndef CARD_SVG_ERD_H
 #define CARD_SVG_ERD_H
-#include <jansson.h>
 struct buf;
+struct erd_doc;
 
 struct svg_erd_opts {
     int thumbnail;      /* 1: small, no column rows or labels, fixed max width */
@@ -12,6 +12,6 @@ struct svg_erd_opts {
     const char *id_prefix; /* prefix for ids inside the SVG (markers), so two SVGs on one page don't clash; NULL = "erd" */
 };
 
-/* svg_erd_render: append <svg …>…</svg> for model to out.  0, or -1 if malformed. */
-int svg_erd_render(const json_t *model, const struct svg_erd_opts *opts, struct buf *out);
+/* svg_erd_render: append <svg …>…</svg> for doc to out.  0. */
+int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, struct buf *out);
 #endif

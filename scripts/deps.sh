@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|run|test]   (test includes run, run includes build)
 set -euo pipefail
 what=${1:-run}
-build="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libcurl4-openssl-dev
+build="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libyajl-dev libcurl4-openssl-dev
  libsodium-dev libcrypt-dev libpg-query-dev libsqlite3-dev libgumbo-dev libcmark-gfm-dev
  libcmark-gfm-extensions-dev"
 run="postgresql nginx-light"

@@ -39,14 +39,30 @@ async function main() {
   const put = await c.request('PUT', `/api/diagrams/${diagram}`, { json: { _version: cur._version, name: 'Big diagram', viewport: { x: 0, y: 0, zoom: 1 }, ...model } });
   const firstSave = Date.now() - t0;
   let version = put.status === 200 ? put.json()._version : cur._version;
-  const saves = [];
-  for (let i = 0; i < 10 && put.status === 200; i++) {
-    const s0 = process.hrtime.bigint();
-    const r = await c.request('PUT', `/api/diagrams/${diagram}`, { json: { _version: version, name: 'Big diagram', viewport: { x: 0, y: 0, zoom: 1 }, ...model } });
-    saves.push(Number(process.hrtime.bigint() - s0) / 1e6);
-    version = r.json()._version;
-  }
-  saves.sort((a, b) => a - b);
+  // Server time of each kind of save, from the app's log (median of the runs).
+  const log = `${outDir}/log/app.log`;
+  const saveTimes = async (runs, edit) => {
+    const mark = fs.readFileSync(log, 'utf8').split('\n').length;
+    for (let i = 0; i < runs && put.status === 200; i++) {
+      const m = structuredClone(model);
+      edit(m, i);
+      const r = await c.request('PUT', `/api/diagrams/${diagram}`, { json: { _version: version, name: 'Big diagram', viewport: { x: 0, y: 0, zoom: 1 }, ...m } });
+      if (r.status !== 200) throw new Error(`save: ${r.status} ${r.text.slice(0, 200)}`);
+      version = r.json()._version;
+    }
+    const ms = fs.readFileSync(log, 'utf8').split('\n').slice(mark - 1)
+      .filter((l) => l.includes(` PUT /api/diagrams/${diagram} 200 `))
+      .map((l) => parseFloat(l.split(' ')[5])).sort((a, b) => a - b);
+    return ms.length ? `median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms (${ms.length} saves)` : 'n/a';
+  };
+  const unchanged = await saveTimes(10, () => {});
+  const oneTable = await saveTimes(10, (m, i) => {
+    m.entities[7].x += 10 * (i + 1);
+    m.entities[42].columns[3].name = `renamed_${i}`;
+  });
+  const allTables = await saveTimes(5, (m, i) => {
+    for (const e of m.entities) e.columns[2].name = `all_${i}`;
+  });
   let ddl = '';
   for (let t = 0; t < 3000; t++) {
     ddl += `CREATE TABLE t_${t} (\n  id bigserial PRIMARY KEY,\n  name varchar(120) NOT NULL,\n  created_at timestamptz DEFAULT now()` +
@@ -60,7 +76,8 @@ async function main() {
   console.log(`IMPORT_DIAGRAM='${imp}'`);
   console.log(`PUT_STATUS='${put.status}'`);
   console.log(`SAVE_FIRST_MS='${firstSave}'`);
-  console.log(`SAVE_MEDIAN_MS='${saves.length ? saves[Math.floor(saves.length / 2)].toFixed(1) : 'n/a'}'`);
-  console.log(`SAVE_MAX_MS='${saves.length ? saves[saves.length - 1].toFixed(1) : 'n/a'}'`);
+  console.log(`SAVE_UNCHANGED='${unchanged}'`);
+  console.log(`SAVE_ONE_TABLE='${oneTable}'`);
+  console.log(`SAVE_ALL_TABLES='${allTables}'`);
 }
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -142,8 +142,12 @@ test('PUT a model with 3 tables and relationships; GET returns it unchanged', as
   assert.equal(res.status, 200, res.text);
   const saved = res.json();
   assert.equal(saved._version, before._version + 1);
+  // the answer is the header and counts, not the 1 MB model the editor already has
+  assert.deepEqual(saved.saved, { entities: 3, columns: 10, relationships: 3, tables_rewritten: 3 });
+  assert.equal(saved.entities, undefined);
   const got = await getModel(alice, uid);
-  assert.deepEqual(got, saved);
+  assert.deepEqual({ uid: got.uid, name: got.name, _version: got._version, viewport: got.viewport },
+    { uid: saved.uid, name: saved.name, _version: saved._version, viewport: saved.viewport });
   assert.equal(got.name, 'Shop v2');
   assert.deepEqual(got.viewport, model.viewport);
   assert.deepEqual(got.entities, model.entities);
@@ -157,6 +161,49 @@ test('PUT a model with 3 tables and relationships; GET returns it unchanged', as
   const t = model.entities[0].id;
   assert.equal(stack.sql(`SELECT enum_values FROM columns WHERE entity_id = '${t}' AND name = 'status'`), 'active,banned,on hold');
   assert.equal(stack.sql(`SELECT string_agg(name, ',' ORDER BY sort_order) FROM columns WHERE entity_id = '${t}'`), 'id,email,status,created_at');
+});
+
+test('a save rewrites only the tables whose columns changed, and never trusts a digest another writer made stale', async () => {
+  const uid = await newDiagram(alice, 'Digest');
+  const t = tag();
+  const model = shopModel(t);
+  let v = (await getModel(alice, uid))._version;
+  const save = async (m) => {
+    const res = await put(alice, uid, { _version: v, ...m });
+    assert.equal(res.status, 200, res.text);
+    v = res.json()._version;
+    return res.json().saved.tables_rewritten;
+  };
+  const stored = (eid) => stack.sql(`SELECT string_agg(name || ':' || type, ',' ORDER BY sort_order) FROM columns WHERE entity_id = '${eid}'`);
+  assert.equal(await save(model), 3);
+  assert.equal(await save(model), 0, 'an unchanged model writes no column');
+  // moving a table and renaming a column of another: one table's columns rewritten
+  const edited = structuredClone(model);
+  edited.entities[0].x = 999;
+  edited.entities[1].columns[2].name = 'grand_total';
+  assert.equal(await save(edited), 1);
+  assert.deepEqual((await getModel(alice, uid)).entities, edited.entities);
+  // ERD Builder Pro (or psql) changes columns behind our back, without touching _version:
+  // the next save puts back exactly what the editor sent
+  stack.sql(`UPDATE columns SET name = 'changed_elsewhere' WHERE id = '${t}_users_email'`);
+  stack.sql(`INSERT INTO columns (id, entity_id, name, type, sort_order) VALUES ('${t}_extra', '${t}_orders', 'extra', 'int', 9)`);
+  stack.sql(`DELETE FROM columns WHERE id = '${t}_items_qty'`);
+  assert.equal(await save(edited), 3);
+  assert.deepEqual((await getModel(alice, uid)).entities, edited.entities);
+  assert.equal(stored(`${t}_users`), 'id:bigserial,email:varchar(160),status:user_status,created_at:timestamptz');
+  assert.equal(stored(`${t}_orders`), 'id:bigserial,user_id:bigint,grand_total:numeric(10,2)');
+  // a column moved from one table to another: both rewritten
+  const moved = structuredClone(edited);
+  moved.entities[2].columns.push(moved.entities[1].columns.pop());
+  assert.equal(await save(moved), 2);
+  assert.deepEqual((await getModel(alice, uid)).entities, moved.entities);
+  // a table renamed with all its columns replaced (and its relationships dropped)
+  const reborn = structuredClone(moved);
+  reborn.entities[2] = { ...reborn.entities[2], name: 'reborn', columns: [col(`${t}_reborn_id`, 'id', 'uuid')] };
+  reborn.relationships = reborn.relationships.filter((r) => r.target_entity_id !== `${t}_items`);
+  assert.equal(await save(reborn), 1);
+  assert.deepEqual((await getModel(alice, uid)).entities, reborn.entities);
+  assert.equal(stack.sql(`SELECT count(*) FROM columns WHERE entity_id = '${t}_items'`), '1');
 });
 
 test('a stale PUT is refused with 409 and the current model; nothing is lost', async () => {

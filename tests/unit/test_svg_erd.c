@@ -1,7 +1,9 @@
 /* test_svg_erd.c — the server-drawn ERD: well-formed XML (a tag-balance checker), boxes sized
  * by columns, markers per relationship kind, escaping of hostile names, determinism,
  * thumbnails without column rows, and the time to draw 500 tables / 5,000 columns. */
+#include "arena.h"
 #include "buf.h"
+#include "erd_doc.h"
 #include "svg_erd.h"
 #include <check.h>
 #include <jansson.h>
@@ -73,10 +75,23 @@ static size_t count(const char *s, const char *needle)
     return n;
 }
 
+/* draw: the jansson model m as a doc, drawn into out (what the server does with a loaded one). */
+static void draw(const json_t *m, const struct svg_erd_opts *o, struct buf *out)
+{
+    struct arena a;
+    struct erd_doc doc;
+    struct buf err = BUF_INIT;
+    arena_init(&a);
+    ck_assert_msg(erd_doc_from_json(&a, m, &doc, &err) == 0, "fixture: %s", buf_cstr(&err));
+    ck_assert_int_eq(svg_erd_render(&doc, o, out), 0);
+    arena_free(&a);
+    buf_free(&err);
+}
+
 static void render(const json_t *m, const struct svg_erd_opts *o, struct buf *out)
 {
     buf_reset(out);
-    ck_assert_int_eq(svg_erd_render(m, o, out), 0);
+    draw(m, o, out);
     const char *why = well_formed(buf_cstr(out));
     ck_assert_msg(why == NULL, "%s in:\n%s", why ? why : "", buf_cstr(out));
 }
@@ -119,7 +134,7 @@ END_TEST
 START_TEST(hostile_names)
 {
     json_t *m = load("{`name`:`<b>&`,`entities`:[{`id`:`e\\`1`,`name`:`<script>alert(1)</script> & co`,`color`:`red\\`/><script>`,"
-                     "`x`:`nan`,`y`:1e308,`columns`:[{`id`:`c1`,`name`:`a\\u0001b\\u001fc`,`type`:`text\\uFFFE`},"
+                     "`x`:-1e308,`y`:1e308,`columns`:[{`id`:`c1`,`name`:`a\\u0001b\\u001fc`,`type`:`text\\uFFFE`},"
                      "{`id`:`c2`,`name`:`xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,`type`:`yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy`}]}],"
                      "`relationships`:[{`id`:`r`,`source_entity_id`:`e\\`1`,`target_entity_id`:`e\\`1`,`label`:`</text><script>`}]}");
     struct buf out = BUF_INIT;
@@ -137,12 +152,12 @@ START_TEST(hostile_names)
     ck_assert_ptr_nonnull(strstr(s, "\xE2\x80\xA6</text>"));      /* and is cut */
     ck_assert_ptr_null(strstr(s, "nan"));
     ck_assert_ptr_null(strstr(s, "inf"));
-    /* malformed models */
-    json_t *bad = load("{`entities`:[{`columns`:[]}]}");
-    ck_assert_int_eq(svg_erd_render(bad, NULL, &out), -1);
-    json_decref(bad);
-    ck_assert_int_eq(svg_erd_render(NULL, NULL, &out), -1);
-    json_t *empty = load("{`entities`:[]}");
+    /* a table with neither id nor name still draws well-formed (loaded docs always have both) */
+    json_t *bare = load("{`entities`:[{`columns`:[{}]}],`relationships`:[{}]}");
+    render(bare, NULL, &out);
+    ck_assert_int_eq(count(buf_cstr(&out), "<g class=\"erd-table\""), 1);
+    json_decref(bare);
+    json_t *empty = load("{`entities`:[],`relationships`:[]}");
     render(empty, NULL, &out);
     ck_assert_ptr_nonnull(strstr(buf_cstr(&out), "viewBox=\"0.0 0.0 320.0 160.0\""));
     json_decref(empty);
@@ -210,11 +225,17 @@ static json_t *big_model(size_t n, size_t cols)
 START_TEST(five_hundred_tables)
 {
     json_t *m = big_model(500, 10);
-    struct buf out = BUF_INIT;
+    struct buf out = BUF_INIT, err = BUF_INIT;
     struct timespec t0, t1;
+    struct arena a;
+    struct erd_doc doc;
+    arena_init(&a);
+    ck_assert_int_eq(erd_doc_from_json(&a, m, &doc, &err), 0);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_assert_int_eq(svg_erd_render(m, NULL, &out), 0);
+    ck_assert_int_eq(svg_erd_render(&doc, NULL, &out), 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    arena_free(&a);
+    buf_free(&err);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     printf("svg_erd: 500 tables / 5000 columns / 499 relationships rendered in %.2f ms (%zu bytes)\n", ms, out.len);
     ck_assert_ptr_null(well_formed(buf_cstr(&out)));
@@ -222,6 +243,45 @@ START_TEST(five_hundred_tables)
     ck_assert_int_eq(count(buf_cstr(&out), "class=\"erd-col"), 5000);
     buf_free(&out);
     json_decref(m);
+}
+END_TEST
+
+/* Coordinates are written as printf's "%.1f" would, by a faster formatter: check it against
+ * snprintf on ties, near-ties, negatives, huge and random values. */
+START_TEST(numbers_as_printf)
+{
+    static const double edge[] = {0, -0.0, 0.05, -0.05, 0.25, 0.35, -0.25, 0.45, 1.25, 2.5, 12345.65,
+                                  -12345.65, 999999.95, 1e6, -1e6, 0.04999999, 0.0500001, 3.0000001,
+                                  1e-300, 123.449999999999, 7.2 * 13, 93.6 * 15 / 13};
+    enum { N = 20000 };
+    struct arena a;
+    struct erd_doc doc;
+    struct buf out = BUF_INIT;
+    unsigned long long seed = 42;
+    arena_init(&a);
+    memset(&doc, 0, sizeof doc);
+    doc.entities = arena_alloc(&a, N * sizeof *doc.entities);
+    for (size_t i = 0; i < N; i++) {
+        struct erd_entity *e = &doc.entities[doc.nentities++];
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double r = (double)(seed >> 11) / 9007199254740992.0;   /* [0, 1) */
+        e->id = arena_printf(&a, "e%zu", i);
+        e->name = "t";
+        e->x = i < sizeof edge / sizeof edge[0] ? edge[i] : (r - 0.5) * (i % 3 ? 2e3 : 2e6);
+        e->y = i % 7 ? (double)(long)(r * 1e5) / 100.0 + 0.05 : -e->x;  /* many exact-looking ties */
+    }
+    ck_assert_int_eq(svg_erd_render(&doc, NULL, &out), 0);
+    const char *at = buf_cstr(&out);  /* tables come in order: search on from the last one */
+    for (size_t i = 0; i < N; i++) {
+        char t[128];
+        snprintf(t, sizeof t, "data-id=\"e%zu\" transform=\"translate(%.1f,%.1f)\"", i,
+                 doc.entities[i].x, doc.entities[i].y);
+        const char *found = strstr(at, t);
+        ck_assert_msg(found, "missing %s", t);
+        at = found + strlen(t);
+    }
+    buf_free(&out);
+    arena_free(&a);
 }
 END_TEST
 
@@ -234,6 +294,7 @@ int main(void)
     tcase_add_test(tc, hostile_names);
     tcase_add_test(tc, deterministic_and_thumbnail);
     tcase_add_test(tc, five_hundred_tables);
+    tcase_add_test(tc, numbers_as_printf);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
