@@ -109,6 +109,16 @@ PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *p
     return run(r, sql, params, nparams, 1);
 }
 
+/* generic_plans: once per transaction, have prepared statements use their generic plan. */
+static void generic_plans(struct db *db)
+{
+    if (db->generic_plans || !db->in_tx)
+        return;
+    PGresult *res = PQexec(db->conn, "SET LOCAL plan_cache_mode = force_generic_plan");
+    db->generic_plans = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+}
+
 static PGresult *run(struct req *r, const char *sql, const char *const *params, int nparams,
                      int prepared)
 {
@@ -125,6 +135,8 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
         db->failed = 1;
         return NULL;
     }
+    if (prepared)
+        generic_plans(db);
     PGresult *res = prepared && prepared_name(db, sql, nparams, name) == 0
                         ? PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0)
                         : PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
@@ -156,6 +168,7 @@ int db_begin(struct req *r, const char *user_id, const char *share_token)
             return -1;
     }
     db->in_tx = 1;
+    db->generic_plans = 0;
     if (!db_query(r, "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true)",
                   DB_ARGS(user_id ? user_id : "", share_token ? share_token : "")))
         return -1;

@@ -20,6 +20,7 @@ struct db {
     char sqlstate[6];       /* of the last failure */
     const char *prepared[DB_PREPARED_MAX]; /* statements prepared on conn, named card_<index> */
     int nprepared;
+    int generic_plans;      /* this transaction runs prepared statements with generic plans */
 };
 
 /* db_init: remember conninfo; connects lazily. */
@@ -45,7 +46,10 @@ int db_finish(struct req *r, int ok);
 PGresult *db_query(struct req *r, const char *sql, const char *const *params, int nparams);
 /* db_query_prepared: the same, for a statement run often enough that parsing and planning
  * it each time shows (a diagram's load and save): prepared once per connection under a name
- * and executed by name.  sql must be a string with static storage (it is the cache key). */
+ * and executed by name, with a generic plan (plan_cache_mode is set for the rest of the
+ * transaction: the diagram statements' row-level security makes each plan cost up to 15 ms,
+ * and PostgreSQL would otherwise re-plan them for their first five runs on every
+ * connection).  sql must be a string with static storage (it is the cache key). */
 PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
 #define DB_ARGS(...) (const char *const[]){__VA_ARGS__}, \
     (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))

@@ -407,8 +407,9 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
     struct frame *f = top(p);
     const char *const *keys = keys_of(f->kind);
     f->key = -1;
-    for (int i = 0; keys && keys[i]; i++) {
-        if (strlen(keys[i]) == len && memcmp(keys[i], key, len) == 0) {
+    for (int i = 0; keys && keys[i] && len; i++) {
+        if (keys[i][0] == key[0] && strncmp(keys[i], (const char *)key, len) == 0 &&
+            keys[i][len] == '\0') {
             if (f->seen & (1u << i)) {
                 buf_printf(p->err, "Invalid JSON: duplicate key \"%s\"", keys[i]);
                 p->status = ERD_PARSE_SYNTAX;
@@ -575,14 +576,10 @@ static void put_number(struct buf *out, double v)
     buf_puts(out, num);
 }
 
-static void put_key(struct buf *out, const char *key, bool first)
-{
-    if (!first)
-        buf_putc(out, ',');
-    buf_putc(out, '"');
-    buf_puts(out, key);
-    buf_append(out, "\":", 2);
-}
+/* put_key: ,"key": — a macro so the key's length is known at compile time. */
+#define put_key(out, key, first) \
+    ((first) ? buf_append(out, "\"" key "\":", sizeof key + 2) \
+             : buf_append(out, ",\"" key "\":", sizeof key + 3))
 
 static void put_bool(struct buf *out, bool v)
 {
@@ -633,7 +630,9 @@ static void write_relationship(const struct erd_relationship *x, struct buf *out
                             x->source_column_id, x->target_column_id, x->source_handle,
                             x->target_handle, x->type, x->label, x->on_delete, x->on_update};
     for (size_t k = 0; rel_keys[k]; k++) {
-        put_key(out, rel_keys[k], k == 0);
+        buf_append(out, ",\"" + (k == 0), k == 0 ? 1 : 2);
+        buf_puts(out, rel_keys[k]);
+        buf_append(out, "\":", 2);
         put_string(out, values[k]);
     }
 }
@@ -647,8 +646,9 @@ void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
     put_key(out, "_version", false), buf_printf(out, "%lld", doc->has_version ? doc->version : 0);
     put_key(out, "viewport", false);
     for (int k = 0; k < ERD_VP_N; k++) {
-        buf_putc(out, k ? ',' : '{');
-        put_key(out, vp_keys[k], true);
+        buf_append(out, k ? ",\"" : "{\"", 2);
+        buf_puts(out, vp_keys[k]);
+        buf_append(out, "\":", 2);
         put_number(out, doc->has_viewport[k] ? doc->viewport[k] : vp_default[k]);
     }
     buf_putc(out, '}');

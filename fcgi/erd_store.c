@@ -408,7 +408,8 @@ static void arr_params(struct buf *arrs, size_t n, const char **params)
 static void digest_field(struct buf *in, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    buf_printf(in, "%c%zu:", s ? 's' : 'n', n);
+    buf_putc(in, s ? 's' : 'n');
+    buf_append(in, &n, sizeof n);
     buf_append(in, s ? s : "", n);
 }
 
@@ -417,14 +418,16 @@ static void columns_digest(const struct erd_entity *e, struct buf *in, char *hex
 {
     unsigned char bin[ERD_DIGEST_BYTES];
     buf_reset(in);
-    buf_puts(in, "columns/1");      /* the encoding's version */
+    buf_puts(in, "columns/2");      /* the encoding's version */
     digest_field(in, e->id);
     for (size_t j = 0; j < e->ncolumns; j++) {
         const struct erd_column *c = &e->columns[j];
         const char *fields[] = {c->id, c->name, c->type, c->default_value, c->comment};
         for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
             digest_field(in, fields[k]);
-        buf_printf(in, "%d%d%d%zu", c->is_pk, c->is_nullable, c->is_unique, c->n_enum);
+        const char flags[3] = {c->is_pk ? 'p' : '-', c->is_nullable ? 'n' : '-', c->is_unique ? 'u' : '-'};
+        buf_append(in, flags, sizeof flags);
+        buf_append(in, &c->n_enum, sizeof c->n_enum);
         for (size_t k = 0; k < c->n_enum; k++)
             digest_field(in, c->enum_values[k]);
     }

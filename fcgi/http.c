@@ -3,6 +3,7 @@
 #include "app.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,6 +49,11 @@ int http_utf8_valid(const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
+        uint64_t word;
+        if (n - i >= 8 && (memcpy(&word, s + i, 8), (word & 0x8080808080808080ull) == 0)) {
+            i += 8;     /* eight ASCII bytes at once: most bodies are mostly ASCII */
+            continue;
+        }
         unsigned char c = s[i];
         if (c < 0x80) { i++; continue; }
         size_t len;

@@ -9,6 +9,7 @@
 #include "http.h"
 #include "svg_cache.h"
 #include "view.h"
+#include <string.h>
 
 static const char SQL_PROJECT[] =
     "SELECT p.uid, p.name FROM diagrams d JOIN projects p ON p.id = d.project_id "
@@ -47,11 +48,13 @@ void page_diagram_show(struct req *r)
         "api_url", arena_printf(r->arena, "/api/diagrams/%s", uid)));
     if (project)
         json_object_set_new(ctx, "project", project);
-    /* The drawing, and the model for the editor escaped for a <script> element. */
+    /* The drawing, and the model for the editor escaped for a <script> element: both UTF-8
+     * by construction (from the database's text), so jansson need not check megabytes. */
     struct buf *model = buf_arena(r->arena);
     erd_doc_write_json(&doc, model);
-    json_object_set_new(ctx, "svg", json_string(svg_cache_full(r, &doc)));
-    json_object_set_new(ctx, "model_json", json_string(view_script_text(r->arena, buf_cstr(model))));
+    const char *svg = svg_cache_full(r, &doc), *script = view_script_text(r->arena, buf_cstr(model));
+    json_object_set_new(ctx, "svg", json_stringn_nocheck(svg, strlen(svg)));
+    json_object_set_new(ctx, "model_json", json_stringn_nocheck(script, strlen(script)));
     view_flash(r, ctx);
     view_render(r, 200, "diagram", ctx);
 }

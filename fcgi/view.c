@@ -79,30 +79,33 @@ void page_error(struct req *r, int status, const char *title, const char *fmt, .
 
 char *view_script_text(struct arena *a, const char *text)
 {
-    struct buf b = BUF_INIT;
+    struct buf *b = buf_arena(a);
     size_t start = 0, i = 0;
-    for (; text[i]; i++) {
+    for (;;) {
+        i += strcspn(text + i, "<>&\xE2");   /* runs with nothing to replace go in one copy */
+        if (!text[i])
+            break;
         const char *rep = NULL;
         size_t skip = 1;
         const unsigned char *u = (const unsigned char *)text + i;
         if (text[i] == '<') rep = "\\u003c";
         else if (text[i] == '>') rep = "\\u003e";
         else if (text[i] == '&') rep = "\\u0026";
-        else if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+        else if (u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
             rep = u[2] == 0xA8 ? "\\u2028" : "\\u2029";
             skip = 3;
         }
-        if (!rep)
+        if (!rep) {
+            i++;
             continue;
-        buf_append(&b, text + start, i - start);
-        buf_puts(&b, rep);
-        i += skip - 1;
-        start = i + 1;
+        }
+        buf_append(b, text + start, i - start);
+        buf_puts(b, rep);
+        i += skip;
+        start = i;
     }
-    buf_append(&b, text + start, i - start);
-    char *out = arena_strndup(a, buf_cstr(&b), b.len);
-    buf_free(&b);
-    return out;
+    buf_append(b, text + start, i - start);
+    return b->data;
 }
 
 char *view_script_json(struct arena *a, const json_t *j)

@@ -19,9 +19,13 @@ curl -s "$base/login" -o "$tmp/bench/login.html"
 curl -s -H "Cookie: $COOKIE" "$base/dashboard" -o "$tmp/bench/dashboard.html"
 chmod 644 "$tmp/bench/"*
 dur=${BENCH_SECONDS:-5}
-# serial: server time of one request at a time (median and max of 20, from the app's log)
+# serial: server time of one request at a time (median and max of 20, from the app's log),
+# after warming every connection (each prepares the statement and PostgreSQL settles on a
+# plan after its first five runs: what a server that has been up for a minute does)
 serial() { # name path
   local name=$1 path=$2 mark
+  for _ in $(seq 1 $((CARD_WORKERS * CARD_THREADS * 6))); do printf 'url = "%s"\noutput = "/dev/null"\n' "$base$path"; done |
+    curl -s --no-progress-meter -H "Cookie: $COOKIE" --parallel --parallel-max 4 -K - || true
   mark=$(wc -l < "$tmp/log/app.log")
   for _ in $(seq 1 20); do curl -s -o /dev/null -H "Cookie: $COOKIE" "$base$path"; done
   tail -n +"$((mark + 1))" "$tmp/log/app.log" | grep -F " GET ${path%%\?*} " | awk '{print $6}' | sed 's/ms//' | sort -n |

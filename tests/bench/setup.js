@@ -55,6 +55,10 @@ async function main() {
       .map((l) => parseFloat(l.split(' ')[5])).sort((a, b) => a - b);
     return ms.length ? `median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms (${ms.length} saves)` : 'n/a';
   };
+  // Warm the connections first (each prepares the statements; PostgreSQL settles on a plan
+  // after five runs), as on a server that has been up a while.
+  const warm = Number(process.env.CARD_WORKERS || 2) * Number(process.env.CARD_THREADS || 16) * 6;
+  await saveTimes(warm, (m, i) => { m.entities[3].x += i; });
   const unchanged = await saveTimes(10, () => {});
   const oneTable = await saveTimes(10, (m, i) => {
     m.entities[7].x += 10 * (i + 1);
