@@ -2,21 +2,22 @@
  *
  * Loading is four queries (diagram, entities, columns, relationships) whose text values the
  * doc points at directly.  Saving is a diff against what is stored: the optimistic-lock
- * UPDATE of the diagram row, then one statement per table (entities, columns, relationships)
- * that deletes the rows no longer in the model, updates the rows whose values differ, inserts
- * the new ones and answers an incoming id taken by another diagram.  The rows travel as one
- * array parameter per field (unnest), which PostgreSQL reads far faster than JSON.
+ * UPDATE of the diagram row, then entities and relationships diffed in C against their
+ * stored rows (erd_save_rows.c: only new, changed and gone rows are written), and columns by
+ * one statement that deletes the rows no longer in the model, updates the rows whose values
+ * differ, inserts the new ones and answers an incoming id taken by another diagram.  The
+ * rows travel as one array parameter per field (unnest), which PostgreSQL reads far faster
+ * than JSON.
  *
  * Columns are most of a diagram (5,000 in a 500-table one) and an autosave changes a table or
  * two, so only the columns of entities whose columns changed are sent and compared: each
  * entity row keeps a digest of its columns as Cardinality last wrote them
- * (entities.columns_digest, sql/009), cleared by trigger when anyone else writes them.
- * Entities and relationships have no order column in ERD Builder Pro's schema: their order is
- * kept through created_at (see ORDER_PLAN). */
+ * (entities.columns_digest, sql/009), cleared by trigger when anyone else writes them. */
 #include "erd_store.h"
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "erd_save_rows.h"
 #include "http.h"
 #include <sodium.h>
 #include <stdlib.h>
@@ -252,18 +253,16 @@ static const char SQL_UPDATE_DIAGRAM[] =
     "RETURNING id, uid, name, COALESCE(viewport_x, 0), COALESCE(viewport_y, 0), "
     "COALESCE(viewport_zoom, 1), COALESCE(_version, 0)";
 
-/* One statement per table brings the diagram's rows to the model.  x holds the incoming rows
- * (one array parameter per field, in stored form); j joins them once with the diagram's
- * stored rows: sid NULL — new, x's id NULL — no longer in the model, differs — changed.  Then
- * it DELETEs the rows gone, UPDATEs the changed ones and INSERTs the new ones (ON CONFLICT
- * (id) DO NOTHING: ids are primary keys shared by every user's diagrams), reaching stored
- * rows through the primary key.  It answers the first new id it could not insert: that id
- * belongs to another diagram (maybe another user's, hidden by row-level security).  Tables go
- * entities, columns, relationships: an entity is in place before anything refers to it, and
- * deleting one cascades (at the end of its statement) to its columns and relationships, which
- * the later statements insert again if they are still in the model. */
+/* One statement brings the rewritten entities' columns to the model.  x holds the incoming
+ * rows (one array parameter per field, in stored form); j joins them once with the stored
+ * rows of those entities: sid NULL — new, x's id NULL — no longer in the model, differs —
+ * changed.  Then it DELETEs the rows gone, UPDATEs the changed ones and INSERTs the new ones
+ * (ON CONFLICT (id) DO NOTHING: ids are primary keys shared by every user's diagrams),
+ * reaching stored rows through the primary key.  It answers the first new id it could not
+ * insert: that id belongs to another diagram (maybe another user's, hidden by row-level
+ * security). */
 #define DIFF_JOIN(FIELDS, STORED) \
-    "j AS MATERIALIZED (SELECT x.*, s.id AS sid, s.created_at AS sat, (" FIELDS("s.") ") " \
+    "j AS MATERIALIZED (SELECT x.*, s.id AS sid, (" FIELDS("s.") ") " \
     "IS DISTINCT FROM (" FIELDS("x.") ") AS differs FROM x FULL JOIN (" STORED ") s " \
     "ON s.id = x.id)"
 /* ROWS_IN(Q): the rows whose ids Q answers, as an array (the planner probes the primary key
@@ -273,40 +272,6 @@ static const char SQL_UPDATE_DIAGRAM[] =
 #define TAKEN_ID \
     " SELECT j.id FROM j WHERE j.sid IS NULL AND j.id NOT IN (SELECT id FROM ins) " \
     "ORDER BY j.ord LIMIT 1"
-
-/* Entities and relationships have no order column: they are read in created_at, id order.
- * ORDER_PLAN over cur (the rows both stored and incoming): keep — their created_at already
- * sort them in incoming order and every new row comes after them, so stored rows keep
- * created_at and new rows get start + ord ms; otherwise (a reordering, or rows inserted in
- * between) every row gets LOCALTIMESTAMP(3) + ord ms. */
-#define ORDER_PLAN \
-    "cur AS (SELECT ord, id, sat AS created_at FROM j WHERE sid IS NOT NULL AND id IS NOT NULL), " \
-    "plan AS (SELECT NOT EXISTS (SELECT 1 FROM (SELECT id, created_at, lag(id) OVER w AS pid, " \
-    "lag(created_at) OVER w AS pat FROM cur WINDOW w AS (ORDER BY ord)) s " \
-    "WHERE created_at IS NULL OR (pid IS NOT NULL AND ((pat, pid) < (created_at, id)) IS NOT TRUE)) " \
-    "AND NOT EXISTS (SELECT 1 FROM j WHERE j.sid IS NULL AND j.ord < (SELECT max(ord) FROM cur)) " \
-    "AS keep, GREATEST(LOCALTIMESTAMP(3), (SELECT max(created_at) FROM cur) " \
-    "+ interval '1 millisecond') AS start)"
-#define MS(ORD) " + " ORD " * interval '1 millisecond'"
-#define STORED_AT "CASE WHEN plan.keep THEN j.sat ELSE LOCALTIMESTAMP(3)" MS("j.ord") " END"
-#define NEW_AT "CASE WHEN plan.keep THEN plan.start ELSE LOCALTIMESTAMP(3) END" MS("j.ord")
-/* UPDATE_ORDERED(T, FIELDS): the changed rows (all of them when reordering). */
-#define UPDATE_ORDERED(T, FIELDS) \
-    "upd AS (UPDATE " T " t SET (" FIELDS("") ", created_at) = (" FIELDS("j.") ", " STORED_AT ") " \
-    "FROM j, plan WHERE " ROWS_IN("j.id) FROM j, plan WHERE j.sid IS NOT NULL " \
-    "AND j.id IS NOT NULL AND (j.differs OR NOT plan.keep)") " AND t.id = j.id)"
-
-/* $1..$6 id, name, x, y, color, comment; $7 diagram id. */
-enum { E_ID, E_NAME, E_X, E_Y, E_COLOR, E_COMMENT, E_N };
-#define ENT_FIELDS(P) P "name, " P "x, " P "y, " P "color, " P "comment"
-static const char SQL_SAVE_ENTITIES[] =
-    "WITH x AS (SELECT u.*, u.n - 1 AS ord FROM unnest($1::text[], $2::text[], $3::float8[], "
-    "$4::float8[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, " ENT_FIELDS("") ", n)), "
-    DIFF_JOIN(ENT_FIELDS, "SELECT * FROM entities WHERE diagram_id = $7::int") ", "
-    ORDER_PLAN ", " DELETE_GONE("entities") ", " UPDATE_ORDERED("entities", ENT_FIELDS) ", "
-    "ins AS (INSERT INTO entities (id, diagram_id, " ENT_FIELDS("") ", created_at) "
-    "SELECT j.id, $7::int, " ENT_FIELDS("j.") ", " NEW_AT " FROM j, plan WHERE j.sid IS NULL "
-    "ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
 /* $1..$11 id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, comment,
  * enum_values, sort_order of the columns of the entities being rewritten; $12 those entities'
@@ -328,36 +293,15 @@ static const char SQL_SAVE_COLUMNS[] =
     "ins AS (INSERT INTO columns (id, " COL_FIELDS("") ") SELECT j.id, " COL_FIELDS("j.") " "
     "FROM j WHERE j.sid IS NULL ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
 
-/* $1..$11 id, source_entity_id, target_entity_id, source_column_id, target_column_id,
- * source_handle, target_handle, type, label, on_delete, on_update; $12 diagram id. */
-enum { R_ID, R_N = 11 };
-#define REL_FIELDS(P) \
-    P "source_entity_id, " P "target_entity_id, " P "source_column_id, " P "target_column_id, " \
-    P "source_handle, " P "target_handle, " P "type, " P "label, " P "on_delete, " P "on_update"
-static const char SQL_SAVE_RELATIONSHIPS[] =
-    "WITH x AS (SELECT u.*, u.n - 1 AS ord FROM unnest($1::text[], $2::text[], $3::text[], "
-    "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
-    "$11::text[]) WITH ORDINALITY AS u(id, " REL_FIELDS("") ", n)), "
-    DIFF_JOIN(REL_FIELDS, "SELECT * FROM relationships WHERE diagram_id = $12::int") ", "
-    ORDER_PLAN ", " DELETE_GONE("relationships") ", "
-    UPDATE_ORDERED("relationships", REL_FIELDS) ", "
-    "ins AS (INSERT INTO relationships (id, diagram_id, " REL_FIELDS("") ", created_at) "
-    "SELECT j.id, $12::int, " REL_FIELDS("j.") ", " NEW_AT " FROM j, plan WHERE j.sid IS NULL "
-    "ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
-
-
-static const char SQL_STORED_DIGESTS[] =
-    "SELECT id, columns_digest FROM entities WHERE diagram_id = $1::int";
-
 static const char SQL_SET_DIGESTS[] =
     "UPDATE entities e SET columns_digest = u.digest "
     "FROM unnest($1::text[], $2::text[]) AS u(id, digest) "
     "WHERE e.id = u.id AND e.diagram_id = $3::int";
 
-/* The model flattened into array literals, one per field of each table; rewrite[i] says
+/* The columns to write, flattened into array literals (one per field); rewrite[i] says
  * whether entity i's columns go to the database. */
 struct rows {
-    struct buf ent[E_N], col[C_N], rel[R_N];
+    struct buf col[C_N];
     struct buf rewrite_ids, digests;
     char (*digest)[2 * ERD_DIGEST_BYTES + 1];
     bool *rewrite;
@@ -388,11 +332,6 @@ static void arr_text(struct buf *b, const char *s)
 static void arr_bool(struct buf *b, bool v)
 {
     buf_puts(b, b->len ? (v ? ",t" : ",f") : (v ? "{t" : "{f"));
-}
-
-static void arr_number(struct buf *b, double v)
-{
-    buf_printf(b, "%c%.17g", b->len ? ',' : '{', v);
 }
 
 /* arr_params: the n array literals, closed, as query parameters (into params). */
@@ -435,16 +374,6 @@ static void columns_digest(const struct erd_entity *e, struct buf *in, char *hex
     sodium_bin2hex(hex, 2 * ERD_DIGEST_BYTES + 1, bin, sizeof bin);
 }
 
-static void flatten_entity(const struct erd_entity *e, struct rows *rows)
-{
-    arr_text(&rows->ent[E_ID], e->id);
-    arr_text(&rows->ent[E_NAME], e->name);
-    arr_number(&rows->ent[E_X], e->x);
-    arr_number(&rows->ent[E_Y], e->y);
-    arr_text(&rows->ent[E_COLOR], e->color ? e->color : DEFAULT_COLOR);
-    arr_text(&rows->ent[E_COMMENT], e->comment);
-}
-
 /* arr_enum: the enum values joined with commas (NULL when there are none). */
 static void arr_enum(struct buf *b, const struct erd_column *c, struct buf *scratch)
 {
@@ -476,15 +405,6 @@ static void flatten_columns(const struct erd_entity *e, struct rows *rows, struc
     }
 }
 
-static void flatten_relationship(const struct erd_relationship *x, struct rows *rows)
-{
-    const char *fields[R_N] = {x->id, x->source_entity_id, x->target_entity_id,
-                               x->source_column_id, x->target_column_id, x->source_handle,
-                               x->target_handle, x->type, x->label, x->on_delete, x->on_update};
-    for (size_t k = 0; k < R_N; k++)
-        arr_text(&rows->rel[k], fields[k]);
-}
-
 /* plan_rewrites: rows->rewrite[i] for every entity whose stored digest (in res: id, digest)
  * is missing or differs; their columns and digests flattened. */
 static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx,
@@ -495,8 +415,8 @@ static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx
         rows->rewrite[i] = true;
     for (int row = 0; row < PQntuples(stored); row++) {
         const struct erd_index_slot *s = erd_index_find(idx, db_val(stored, row, 0));
-        if (s && s->kind == ERD_ID_ENTITY && !db_isnull(stored, row, 1) &&
-            strcmp(db_val(stored, row, 1), rows->digest[s->entity]) == 0)
+        if (s && s->kind == ERD_ID_ENTITY && !db_isnull(stored, row, ERD_STORED_ENTITY_DIGEST) &&
+            strcmp(db_val(stored, row, ERD_STORED_ENTITY_DIGEST), rows->digest[s->entity]) == 0)
             rows->rewrite[s->entity] = false;
     }
     for (size_t i = 0; i < doc->nentities; i++) {
@@ -510,29 +430,21 @@ static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx
     buf_free(&scratch);
 }
 
-/* flatten: entities, relationships and every entity's columns digest. */
-static void flatten(struct arena *a, const struct erd_doc *doc, struct rows *rows)
+/* digest_all: every entity's columns digest. */
+static void digest_all(struct arena *a, const struct erd_doc *doc, struct rows *rows)
 {
     struct buf scratch = BUF_INIT;
     rows->digest = arena_alloc(a, (doc->nentities + 1) * sizeof *rows->digest);
     rows->rewrite = arena_alloc(a, (doc->nentities + 1) * sizeof *rows->rewrite);
-    for (size_t i = 0; i < doc->nentities; i++) {
-        flatten_entity(&doc->entities[i], rows);
+    for (size_t i = 0; i < doc->nentities; i++)
         columns_digest(&doc->entities[i], &scratch, rows->digest[i]);
-    }
-    for (size_t k = 0; k < doc->nrelationships; k++)
-        flatten_relationship(&doc->relationships[k], rows);
     buf_free(&scratch);
 }
 
 static void rows_free(struct rows *rows)
 {
-    for (size_t k = 0; k < E_N; k++)
-        buf_free(&rows->ent[k]);
     for (size_t k = 0; k < C_N; k++)
         buf_free(&rows->col[k]);
-    for (size_t k = 0; k < R_N; k++)
-        buf_free(&rows->rel[k]);
     buf_free(&rows->rewrite_ids);
     buf_free(&rows->digests);
 }
@@ -583,58 +495,59 @@ static void item_path(const struct erd_doc *doc, const char *id, const char *tab
     buf_puts(out, table);
 }
 
-/* save_table: run one table's statement with its n arrays and a last parameter.  0;
- * ERD_STORE_INVALID naming the id it found taken (the caller rolls back); DB. */
-static int save_table(struct req *r, const char *sql, const char *table, struct buf *arrs,
-                      size_t n, const char *last, const struct erd_doc *doc, struct buf *err)
+/* taken_message: an incoming id that belongs to another diagram, named by its place. */
+static void taken_message(const struct erd_doc *doc, const char *id, const char *table,
+                          struct buf *err)
 {
-    const char *params[C_N + 1];
-    arr_params(arrs, n, params);
-    params[n] = last;
-    PGresult *res = db_query_prepared(r, sql, params, (int)n + 1);
-    if (!res)
-        return ERD_STORE_DB;
-    if (PQntuples(res) == 0)
-        return ERD_STORE_OK;
-    item_path(doc, db_val(res, 0, 0), table, err);
-    buf_printf(err, ": id '%s' is already used by another diagram; use a new id", db_val(res, 0, 0));
-    return ERD_STORE_INVALID;
+    item_path(doc, id, table, err);
+    buf_printf(err, ": id '%s' is already used by another diagram; use a new id", id);
 }
 
 /* save_columns: the columns of the entities to rewrite, then their new digests (after the
  * columns statement, whose triggers clear the digests of the entities it touched). */
-static int save_columns(struct req *r, const char *diagram_id, const struct erd_doc *doc,
-                        struct rows *rows, struct buf *err)
+static int save_columns(struct req *r, const char *diagram_id, struct rows *rows,
+                        const char **taken)
 {
+    const char *params[C_N + 1];
     if (!rows->nrewrite)
         return ERD_STORE_OK;
     buf_puts(&rows->rewrite_ids, "}");
-    int rc = save_table(r, SQL_SAVE_COLUMNS, "columns", rows->col, C_N,
-                        buf_cstr(&rows->rewrite_ids), doc, err);
-    if (rc != ERD_STORE_OK)
-        return rc;
+    arr_params(rows->col, C_N, params);
+    params[C_N] = buf_cstr(&rows->rewrite_ids);
+    PGresult *res = db_query_prepared(r, SQL_SAVE_COLUMNS, params, C_N + 1);
+    if (!res)
+        return ERD_STORE_DB;
+    if (PQntuples(res)) {
+        *taken = db_val(res, 0, 0);
+        return ERD_STORE_INVALID;
+    }
     buf_puts(&rows->digests, "}");
     return db_query_prepared(r, SQL_SET_DIGESTS, DB_ARGS(buf_cstr(&rows->rewrite_ids),
                     buf_cstr(&rows->digests), diagram_id)) ? ERD_STORE_OK : ERD_STORE_DB;
 }
 
-/* save_children: entities, the columns that changed, relationships. */
+/* save_children: entities, the columns that changed, relationships — in that order, so an
+ * entity is in place before anything refers to it, and deleting one cascades (at the end of
+ * its statement) to its columns and relationships, which later statements insert again if
+ * they are still in the model. */
 static int save_children(struct req *r, const char *diagram_id, const struct erd_doc *doc,
                          struct rows *rows, struct buf *err)
 {
     struct erd_index idx;
     struct erd_index_slot dup;
-    PGresult *stored = db_query_prepared(r, SQL_STORED_DIGESTS, DB_ARGS(diagram_id));
+    const char *taken = NULL, *table = "entities";
+    PGresult *stored = db_query_prepared(r, ERD_SQL_STORED_ENTITIES, DB_ARGS(diagram_id));
     if (!stored)
         return ERD_STORE_DB;
     erd_index_build(r->arena, doc, &idx, &dup); /* checked: no duplicates */
     plan_rewrites(doc, &idx, stored, rows);
-    int rc = save_table(r, SQL_SAVE_ENTITIES, "entities", rows->ent, E_N, diagram_id, doc, err);
-    if (rc == ERD_STORE_OK)
-        rc = save_columns(r, diagram_id, doc, rows, err);
-    if (rc == ERD_STORE_OK)
-        rc = save_table(r, SQL_SAVE_RELATIONSHIPS, "relationships", rows->rel, R_N, diagram_id,
-                        doc, err);
+    int rc = erd_save_entities(r, diagram_id, doc, &idx, stored, &taken);
+    if (rc == ERD_STORE_OK && (table = "columns"))
+        rc = save_columns(r, diagram_id, rows, &taken);
+    if (rc == ERD_STORE_OK && (table = "relationships"))
+        rc = erd_save_relationships(r, diagram_id, doc, &idx, &taken);
+    if (rc == ERD_STORE_INVALID)
+        taken_message(doc, taken, table, err);
     return rc;
 }
 
@@ -662,7 +575,7 @@ int erd_store_save(struct req *r, const char *uid, int base_version, const struc
     memset(current, 0, sizeof *current);
     if (erd_doc_check(r->arena, doc, err) != 0)
         return ERD_STORE_INVALID;
-    flatten(r->arena, doc, &rows);
+    digest_all(r->arena, doc, &rows);
     int rc = update_diagram(r, uid, base_version, doc, &d, current);
     if (rc == ERD_STORE_OK)
         rc = save_children(r, db_val(d, 0, 0), doc, &rows, err);

@@ -206,6 +206,55 @@ test('a save rewrites only the tables whose columns changed, and never trusts a 
   assert.equal(stack.sql(`SELECT count(*) FROM columns WHERE entity_id = '${t}_items'`), '1');
 });
 
+test('only changed rows are written, and order, deletes and rows written by others come out right', async () => {
+  const uid = await newDiagram(alice, 'Rows');
+  const t = tag();
+  const model = shopModel(t);
+  let v = (await getModel(alice, uid))._version;
+  const save = async (m) => {
+    const res = await put(alice, uid, { _version: v, ...m });
+    assert.equal(res.status, 200, res.text);
+    v = res.json()._version;
+    const got = await getModel(alice, uid);
+    assert.deepEqual(got.entities, m.entities);
+    assert.deepEqual(got.relationships, m.relationships);
+  };
+  const xmin = (table, id) => stack.sql(`SELECT xmin FROM ${table} WHERE id = '${id}'`);
+  await save(model);
+  // moving one table rewrites that row and no other
+  const before = [xmin('entities', `${t}_users`), xmin('entities', `${t}_orders`), xmin('relationships', `${t}_r1`)];
+  const moved = structuredClone(model);
+  moved.entities[1].x = 512.5;
+  await save(moved);
+  assert.equal(xmin('entities', `${t}_users`), before[0]);
+  assert.notEqual(xmin('entities', `${t}_orders`), before[1]);
+  assert.equal(xmin('relationships', `${t}_r1`), before[2]);
+  // relationships reordered, one relabelled
+  const reordered = structuredClone(moved);
+  reordered.relationships.reverse();
+  reordered.relationships[1].label = 'relabelled';
+  await save(reordered);
+  // a table deleted takes its relationships with it; a new table goes last
+  const deleted = structuredClone(reordered);
+  deleted.entities.splice(1, 1);
+  deleted.relationships = deleted.relationships.filter((r) => r.source_entity_id !== `${t}_orders` && r.target_entity_id !== `${t}_orders`);
+  deleted.entities.push({ id: `${t}_new`, name: 'new_table', x: 1, y: 2, color: '#10b981', comment: null, columns: [col(`${t}_new_id`, 'id', 'int')] });
+  await save(deleted);
+  assert.equal(stack.sql(`SELECT count(*) FROM columns WHERE entity_id = '${t}_orders'`), '0');
+  // a new table put first, and the same id given back to a deleted table: everything in the model's order
+  const first = structuredClone(deleted);
+  first.entities.unshift({ id: `${t}_orders`, name: 'orders_again', x: 0, y: 0, color: '#6366f1', comment: null, columns: [] });
+  await save(first);
+  // rows ERD Builder Pro wrote (no created_at) are put in the model's order on the next save
+  stack.sql(`UPDATE entities SET created_at = NULL WHERE id = '${t}_users'`);
+  stack.sql(`UPDATE relationships SET created_at = NULL, type = NULL WHERE id = '${t}_r3'`);
+  await save(first);
+  assert.equal(stack.sql(`SELECT count(*) FROM entities WHERE id LIKE '${t}%' AND created_at IS NULL`), '0');
+  // and an empty model empties the diagram
+  await save({ ...first, entities: [], relationships: [] });
+  assert.equal(stack.sql(`SELECT count(*) FROM columns WHERE id LIKE '${t}%'`), '0');
+});
+
 test('a stale PUT is refused with 409 and the current model; nothing is lost', async () => {
   const uid = await newDiagram(alice, 'Conflict');
   const v0 = (await getModel(alice, uid))._version;

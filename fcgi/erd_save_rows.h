@@ -1,0 +1,27 @@
+/* erd_save_rows.h — saving a diagram's entities and relationships by a diff worked out in C
+ * against the stored rows: only rows that are new, changed or gone reach the database (an
+ * autosave after moving one table writes one row).  Used by erd_store.c inside its
+ * transaction, after the diagram row is locked by the optimistic-lock UPDATE. */
+#ifndef CARD_ERD_SAVE_ROWS_H
+#define CARD_ERD_SAVE_ROWS_H
+#include "erd_doc.h"
+#include <libpq-fe.h>
+
+struct req;
+
+/* What the stored-entities query answers, in order (erd_store.c reads the digest too). */
+extern const char ERD_SQL_STORED_ENTITIES[];    /* $1 diagram id */
+enum { ERD_STORED_ENTITY_DIGEST = 7 };          /* the columns_digest column */
+
+/* erd_save_entities / erd_save_relationships: write the difference between doc and the
+ * stored rows (stored: ERD_SQL_STORED_ENTITIES's result; relationships are read here).
+ * Entities and relationships are read back in created_at, id order: while the kept rows are
+ * in their stored order and new rows come last, kept rows keep created_at and new ones get
+ * later times; otherwise every row is rewritten with times in the model's order.
+ * ERD_STORE_OK; ERD_STORE_INVALID with *taken = an incoming id that belongs to another
+ * diagram (the caller names it and rolls back); ERD_STORE_DB. */
+int erd_save_entities(struct req *r, const char *diagram_id, const struct erd_doc *doc,
+                      const struct erd_index *idx, const PGresult *stored, const char **taken);
+int erd_save_relationships(struct req *r, const char *diagram_id, const struct erd_doc *doc,
+                           const struct erd_index *idx, const char **taken);
+#endif
