@@ -26,8 +26,10 @@ enum frame_kind {
 };
 
 /* Known keys of each object, by frame kind; a key's index is its bit in the frame's seen mask. */
-static const char *const top_keys[] = {"name", "_version", "viewport", "entities", "relationships", NULL};
-enum { K_NAME, K_VERSION, K_VIEWPORT, K_ENTITIES, K_RELS };
+/* "uid" is informational: kept when a string, any other value ignored. */
+static const char *const top_keys[] = {"name", "_version", "viewport", "entities", "relationships",
+                                       "uid", NULL};
+enum { K_NAME, K_VERSION, K_VIEWPORT, K_ENTITIES, K_RELS, K_UID };
 static const char *const vp_keys[] = {"x", "y", "zoom", NULL};
 static const char *const ent_keys[] = {"id", "name", "color", "comment", "x", "y", "columns", NULL};
 enum { KE_ID, KE_NAME, KE_COLOR, KE_COMMENT, KE_X, KE_Y, KE_COLUMNS };
@@ -209,6 +211,8 @@ static const char **string_slot(struct parser *p)
     struct frame *f = top(p);
     if (f->kind == F_TOP && f->key == K_NAME)
         return &p->doc->name;
+    if (f->kind == F_TOP && f->key == K_UID)
+        return &p->doc->uid;
     if (f->kind == F_ENTITY) {
         struct erd_entity *e = cur_entity(p);
         const char **slots[] = {&e->id, &e->name, &e->color, &e->comment};
@@ -325,7 +329,7 @@ static int on_boolean(void *ctx, int v)
         *slots[f->key - KC_PK] = v != 0;
         return 1;
     }
-    if (f->kind == F_TOP && f->key == K_VERSION)
+    if (f->kind == F_TOP && (f->key == K_VERSION || f->key == K_UID))
         return 1;
     if (f->kind == F_ENTITIES || f->kind == F_COLUMNS || f->kind == F_RELS || f->kind == F_ENUMS)
         return element_wrong(p);
@@ -357,6 +361,8 @@ static int on_number(void *ctx, const char *s, size_t len)
         p->doc->has_version = version_value(text, &p->doc->version);
         return 1;
     }
+    if (f->kind == F_TOP && f->key == K_UID)
+        return 1;
     if (f->kind == F_VIEWPORT) {
         p->doc->viewport[f->key] = strtod(text, NULL);
         p->doc->has_viewport[f->key] = true;
@@ -434,6 +440,8 @@ static int on_start_map(void *ctx)
     struct frame *f = top(p);
     switch (f->kind) {
     case F_TOP:
+        if (f->key == K_UID)
+            return push(p, F_SKIP);
         return f->key == K_VIEWPORT ? push(p, F_VIEWPORT) : wrong_type(p);
     case F_ENTITIES:
         return new_entity(p);
@@ -465,6 +473,8 @@ static int on_start_array(void *ctx)
         p->seen_rels = true;
         return push(p, F_RELS);
     }
+    if (f->kind == F_TOP && f->key == K_UID)
+        return push(p, F_SKIP);
     if (f->kind == F_ENTITY && f->key == KE_COLUMNS)
         return push(p, F_COLUMNS);
     if (f->kind == F_COLUMN && f->key == KC_ENUMS)
@@ -630,7 +640,7 @@ static void write_relationship(const struct erd_relationship *x, struct buf *out
                             x->source_column_id, x->target_column_id, x->source_handle,
                             x->target_handle, x->type, x->label, x->on_delete, x->on_update};
     for (size_t k = 0; rel_keys[k]; k++) {
-        buf_append(out, ",\"" + (k == 0), k == 0 ? 1 : 2);
+        buf_append(out, k ? ",\"" : "\"", k ? 2 : 1);
         buf_puts(out, rel_keys[k]);
         buf_append(out, "\":", 2);
         put_string(out, values[k]);
