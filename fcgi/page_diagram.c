@@ -52,7 +52,8 @@ void page_diagram_show(struct req *r)
      * by construction (from the database's text), so jansson need not check megabytes. */
     struct buf *model = buf_arena(r->arena);
     erd_doc_write_json(&doc, model);
-    const char *svg = svg_cache_full(r, &doc), *script = view_script_text(r->arena, buf_cstr(model));
+    const char *svg = svg_cache_full(r, &doc, buf_cstr(model));
+    const char *script = view_script_text(r->arena, buf_cstr(model));
     json_object_set_new(ctx, "svg", json_stringn_nocheck(svg, strlen(svg)));
     json_object_set_new(ctx, "model_json", json_stringn_nocheck(script, strlen(script)));
     view_flash(r, ctx);

@@ -1,5 +1,6 @@
 /* svg_cache.c — the diagram SVG cache (see svg_cache.h): a fixed table of entries under one
- * mutex with a byte budget, replaced round-robin.  Keys carry the kind, uid and version. */
+ * mutex with a byte budget, replaced round-robin.  Keys: "t:uid@version" for thumbnails,
+ * "f:" and a BLAKE2b digest of the model JSON for full drawings. */
 #include "svg_cache.h"
 #include "arena.h"
 #include "buf.h"
@@ -8,6 +9,7 @@
 #include "http.h"
 #include "svg_erd.h"
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +18,7 @@
 #define THUMB_MAX_ENTITIES 2000      /* bigger diagrams get the kind icon instead */
 
 struct cache_slot {
-    char *key;      /* "t:uid@version" or "f:uid@version" */
+    char *key;      /* "t:uid@version" or "f:" + digest */
     char *svg;
     size_t len;
 };
@@ -87,9 +89,14 @@ const char *svg_cache_thumb(struct req *r, const char *uid, const char *version)
     return svg;
 }
 
-const char *svg_cache_full(struct req *r, const struct erd_doc *doc)
+const char *svg_cache_full(struct req *r, const struct erd_doc *doc, const char *model_json)
 {
-    const char *key = arena_printf(r->arena, "f:%s@%lld", doc->uid, doc->version);
+    unsigned char digest[16];
+    char hex[2 * sizeof digest + 1];
+    crypto_generichash(digest, sizeof digest, (const unsigned char *)model_json,
+                       strlen(model_json), NULL, 0);
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    const char *key = arena_printf(r->arena, "f:%s", hex);
     const char *svg = cache_get(r, key);
     if (svg)
         return svg;

@@ -499,6 +499,15 @@ test('the editor page renders the diagram for its owner', async (t) => {
   assert.ok(!res.text.includes('Page <script>'), 'the name is escaped');
   assert.ok(!res.text.includes('✓ <b>'), 'comments are escaped in the script JSON and the SVG');
   assert.equal((await alice.get('/diagrams/nope')).status, 404);
+  // a table renamed by another writer without touching _version: the drawing follows (every
+  // worker may hold the old one in its cache, so ask each thread a few times)
+  stack.sql(`UPDATE entities SET name = 'renamed_elsewhere' WHERE id = '${model.entities[1].id}'`);
+  for (let i = 0; i < 12; i++) {
+    const page = (await alice.get(`/diagrams/${uid}`)).text;
+    const start = page.indexOf('class="erd-svg');
+    const svg = page.slice(start, page.indexOf('</svg>', start));
+    assert.match(svg, />renamed_elsewhere</);
+  }
 });
 
 test('a 500-table model saves and loads', async () => {

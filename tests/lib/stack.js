@@ -75,7 +75,12 @@ async function startStack(opts = {}) {
     },
     masterPid() { return Number(fs.readFileSync(path.join(varDir, 'run', 'cardinality.pid'), 'utf8')); },
     workerPids() {
-      const out = execFileSync('pgrep', ['-P', String(s.masterPid())]).toString().trim();
+      let out = '';
+      try {
+        out = execFileSync('pgrep', ['-P', String(s.masterPid())]).toString().trim();
+      } catch (e) {
+        if (e.status !== 1) throw e;   // 1: no worker at this instant (e.g. all just killed)
+      }
       return out ? out.split('\n').map(Number) : [];
     },
     socketPath() { return fs.readFileSync(path.join(varDir, 'run', 'socket.path'), 'utf8').trim(); },
