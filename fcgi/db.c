@@ -1,5 +1,6 @@
 /* db.c — connections, per-request transactions and parameterized queries (see db.h). */
 #include "db.h"
+#include "buf.h"
 #include "http.h"
 #include "log.h"
 #include <stdio.h>
@@ -214,4 +215,30 @@ int db_bool(const PGresult *res, int row, int col)
 long long db_int(const PGresult *res, int row, int col)
 {
     return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+void db_array_text(struct buf *b, const char *s)
+{
+    buf_putc(b, b->len ? ',' : '{');
+    if (!s) {
+        buf_append(b, "NULL", 4);
+        return;
+    }
+    buf_putc(b, '"');
+    for (size_t n; *s; s += n) {
+        n = strcspn(s, "\"\\");
+        buf_append(b, s, n);
+        if (s[n]) {
+            buf_putc(b, '\\');
+            buf_putc(b, s[n]);
+            n++;
+        }
+    }
+    buf_putc(b, '"');
+}
+
+const char *db_array_close(struct buf *b)
+{
+    buf_puts(b, b->len ? "}" : "{}");
+    return buf_cstr(b);
 }

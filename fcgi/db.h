@@ -55,6 +55,13 @@ PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *p
     (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 #define DB_NOARGS NULL, 0
 
+/* db_array_text: append s (NULL: SQL NULL) to b, a PostgreSQL array literal being built
+ * ("{" first), as one quoted element; db_array_close: close it ("{}" when empty) and answer
+ * the text, for an array parameter ($1::text[]). */
+struct buf;
+void db_array_text(struct buf *b, const char *s);
+const char *db_array_close(struct buf *b);
+
 /* db_val: row/col as a string ("" for NULL); db_isnull; db_bool ('t'); db_int. */
 const char *db_val(const PGresult *res, int row, int col);
 int db_isnull(const PGresult *res, int row, int col);

@@ -1,12 +1,13 @@
-/* erd_save_rows.c — entities and relationships saved by a diff in C (see erd_save_rows.h).
+/* erd_save_rows.c — entities, columns and relationships saved by a diff in C (see
+ * erd_save_rows.h).
  *
- * The stored rows are read in created_at, id order (entities' come with the digests
- * erd_store.c needs anyway); each incoming row is matched by id through the doc's index and
- * compared field by field (coordinates as numbers).  One statement per table then deletes
- * the rows gone, updates the changed ones and inserts the new ones — new ids may belong to
- * another diagram (ids are primary keys shared by every user), so inserts are ON CONFLICT
- * DO NOTHING and the statement answers the first id it could not insert.  Nothing to write,
- * no statement. */
+ * The stored rows are read (entities' and relationships' in created_at, id order; entities'
+ * come with the digests erd_store.c needs anyway; columns only for the entities being
+ * rewritten); each incoming row is matched by id through the doc's index and compared field
+ * by field (coordinates as numbers).  One statement per table then deletes the rows gone,
+ * updates the changed ones and inserts the new ones — new ids may belong to another diagram
+ * (ids are primary keys shared by every user), so inserts are ON CONFLICT DO NOTHING and the
+ * statement answers the first id it could not insert.  Nothing to write, no statement. */
 #include "erd_save_rows.h"
 #include "arena.h"
 #include "buf.h"
@@ -65,6 +66,28 @@ static const char SQL_APPLY_RELATIONSHIPS[] = APPLY("relationships",
     "source_handle, target_handle, type, label, on_delete, on_update, is_new, ord)",
     REL_FIELDS, "$14::int", "$15::text[]", "$16::bool");
 
+/* Columns have an order field (sort_order) and no times: the stored rows are those of the
+ * entities being rewritten, and the statement deletes, updates and inserts like APPLY. */
+static const char SQL_STORED_COLUMNS[] =
+    "SELECT id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, comment, "
+    "enum_values, sort_order FROM columns WHERE entity_id = ANY ($1::text[])";
+
+#define COL_FIELDS(P) \
+    P "entity_id, " P "name, " P "type, " P "is_pk, " P "is_nullable, " P "is_unique, " \
+    P "default_value, " P "comment, " P "enum_values, " P "sort_order"
+static const char SQL_APPLY_COLUMNS[] =
+    "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], "
+    "$6::bool[], $7::bool[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bool[], "
+    "$13::int[]) AS u(id, " COL_FIELDS("") ", is_new, ord)), "
+    "del AS (DELETE FROM columns t WHERE t.id = ANY ($14::text[]) "
+    "AND t.entity_id = ANY ($15::text[])), "
+    "upd AS (UPDATE columns t SET (" COL_FIELDS("") ") = (" COL_FIELDS("x.") ") FROM x "
+    "WHERE t.id = ANY ((SELECT array_agg(id) FROM x WHERE NOT is_new)::text[]) "
+    "AND t.id = x.id AND NOT x.is_new), "
+    "ins AS (INSERT INTO columns (id, " COL_FIELDS("") ") SELECT x.id, " COL_FIELDS("x.") " "
+    "FROM x WHERE x.is_new ON CONFLICT (id) DO NOTHING RETURNING id) "
+    "SELECT x.id FROM x WHERE x.is_new AND x.id NOT IN (SELECT id FROM ins) ORDER BY x.ord LIMIT 1";
+
 /* A table saved this way: its incoming rows as text (v[0] the id), which of them compare as
  * numbers, and its statement. */
 struct row_table {
@@ -111,33 +134,6 @@ static const struct row_table entities_table = {
 static const struct row_table relationships_table = {
     SQL_APPLY_RELATIONSHIPS, ERD_ID_RELATIONSHIP, 11, 0, relationship_count, relationship_values};
 
-/* arr_text: append s (NULL: SQL NULL) to the array literal b as a quoted element. */
-static void arr_text(struct buf *b, const char *s)
-{
-    buf_putc(b, b->len ? ',' : '{');
-    if (!s) {
-        buf_append(b, "NULL", 4);
-        return;
-    }
-    buf_putc(b, '"');
-    for (size_t n; *s; s += n) {
-        n = strcspn(s, "\"\\");
-        buf_append(b, s, n);
-        if (s[n]) {
-            buf_putc(b, '\\');
-            buf_putc(b, s[n]);
-            n++;
-        }
-    }
-    buf_putc(b, '"');
-}
-
-static const char *arr_close(struct buf *b)
-{
-    buf_puts(b, b->len ? "}" : "{}");
-    return buf_cstr(b);
-}
-
 /* differs: incoming v against stored row s (same column order after the id). */
 static bool differs(const struct row_table *t, const char **v, const PGresult *stored, int s)
 {
@@ -177,7 +173,7 @@ static void plan_rows(struct arena *a, const struct row_table *t, const struct e
         if (slot && slot->kind == t->kind)
             p->match[slot->entity] = s;
         else
-            arr_text(&p->gone, db_val(stored, s, 0));
+            db_array_text(&p->gone, db_val(stored, s, 0));
     }
     for (size_t i = 0; i < n && !p->reorder; i++) {
         long s = p->match[i];
@@ -190,6 +186,41 @@ static void plan_rows(struct arena *a, const struct row_table *t, const struct e
     }
 }
 
+/* run_apply: a table's statement with its na arrays (closed here) and the ntail parameters
+ * after them.  ERD_STORE_OK, _INVALID (*taken: an id another diagram has) or _DB. */
+static int run_apply(struct req *r, const char *sql, struct buf *arrs, int na,
+                     const char *const *tail, int ntail, const char **taken)
+{
+    const char *params[MAX_FIELDS + 8];
+    for (int k = 0; k < na; k++)
+        params[k] = db_array_close(&arrs[k]);
+    for (int k = 0; k < ntail; k++)
+        params[na + k] = tail[k];
+    PGresult *res = db_query_prepared(r, sql, params, na + ntail);
+    if (!res)
+        return ERD_STORE_DB;
+    if (!PQntuples(res))
+        return ERD_STORE_OK;
+    *taken = db_val(res, 0, 0);
+    return ERD_STORE_INVALID;
+}
+
+/* add_row: incoming row v (new or not, at place ord) to the arrays of t. */
+static void add_row(const struct row_table *t, struct buf *arrs, const char **v, bool is_new,
+                    size_t ord)
+{
+    for (int k = 0; k < t->nvalues; k++)
+        db_array_text(&arrs[k], v[k]);
+    db_array_text(&arrs[t->nvalues], is_new ? "t" : "f");
+    buf_printf(&arrs[t->nvalues + 1], "%c%zu", arrs[t->nvalues + 1].len ? ',' : '{', ord);
+}
+
+static void free_arrays(struct buf *arrs, int n)
+{
+    for (int k = 0; k < n; k++)
+        buf_free(&arrs[k]);
+}
+
 /* save_rows: plan, then write what differs.  ERD_STORE_OK, _INVALID (*taken) or _DB. */
 static int save_rows(struct req *r, const struct row_table *t, const char *diagram_id,
                      const struct erd_doc *doc, const struct erd_index *idx,
@@ -197,33 +228,23 @@ static int save_rows(struct req *r, const struct row_table *t, const char *diagr
 {
     struct row_plan p = {0};
     struct buf arrs[MAX_FIELDS + 2] = {0};      /* values, is_new, ord */
-    const char *params[MAX_FIELDS + 5], *v[MAX_FIELDS];
+    const char *v[MAX_FIELDS];
     char num[2][32];
     size_t n = t->count(doc), nwrite = 0;
-    int rc = ERD_STORE_OK, na = t->nvalues + 2;
+    int rc = ERD_STORE_OK;
     plan_rows(r->arena, t, doc, idx, stored, &p);
     for (size_t i = 0; i < n; i++) {
         t->values(doc, i, v, num);
         if (!p.reorder && p.match[i] >= 0 && !differs(t, v, stored, (int)p.match[i]))
             continue;
-        for (int k = 0; k < t->nvalues; k++)
-            arr_text(&arrs[k], v[k]);
-        arr_text(&arrs[t->nvalues], p.match[i] < 0 ? "t" : "f");
-        buf_printf(&arrs[t->nvalues + 1], "%c%zu", nwrite++ ? ',' : '{', i);
+        add_row(t, arrs, v, p.match[i] < 0, i);
+        nwrite++;
     }
     if (nwrite || p.gone.len) {
-        for (int k = 0; k < na; k++)
-            params[k] = arr_close(&arrs[k]);
-        params[na] = diagram_id;
-        params[na + 1] = arr_close(&p.gone);
-        params[na + 2] = p.reorder ? "t" : "f";
-        PGresult *res = db_query_prepared(r, t->apply_sql, params, na + 3);
-        rc = !res ? ERD_STORE_DB : PQntuples(res) ? ERD_STORE_INVALID : ERD_STORE_OK;
-        if (rc == ERD_STORE_INVALID)
-            *taken = db_val(res, 0, 0);
+        const char *tail[] = {diagram_id, db_array_close(&p.gone), p.reorder ? "t" : "f"};
+        rc = run_apply(r, t->apply_sql, arrs, t->nvalues + 2, tail, 3, taken);
     }
-    for (int k = 0; k < na; k++)
-        buf_free(&arrs[k]);
+    free_arrays(arrs, t->nvalues + 2);
     buf_free(&p.gone);
     return rc;
 }
@@ -241,4 +262,84 @@ int erd_save_relationships(struct req *r, const char *diagram_id, const struct e
     if (!stored)
         return ERD_STORE_DB;
     return save_rows(r, &relationships_table, diagram_id, doc, idx, stored, taken);
+}
+
+/* ---- columns ------------------------------------------------------------------------------ */
+
+static const struct row_table columns_table = {SQL_APPLY_COLUMNS, ERD_ID_COLUMN, 11, 0, NULL, NULL};
+
+/* column_values: column j of entity e as stored text (enum values joined, NULL when none). */
+static void column_values(struct arena *a, const struct erd_entity *e, size_t j, const char **v)
+{
+    const struct erd_column *c = &e->columns[j];
+    const char *enums = NULL;
+    if (c->n_enum) {
+        struct buf joined = BUF_INIT;
+        for (size_t k = 0; k < c->n_enum; k++) {
+            if (k)
+                buf_putc(&joined, ',');
+            buf_puts(&joined, c->enum_values[k]);
+        }
+        enums = arena_strndup(a, joined.data, joined.len);
+        buf_free(&joined);
+    }
+    const char *values[] = {c->id, e->id, c->name, c->type, c->is_pk ? "t" : "f",
+                            c->is_nullable ? "t" : "f", c->is_unique ? "t" : "f",
+                            c->default_value, c->comment, enums, arena_printf(a, "%zu", j)};
+    memcpy(v, values, sizeof values);
+}
+
+/* match_columns: for each stored row, the place of its column among the incoming ones
+ * (offset[entity] + column) when its entity is being rewritten; the rows no longer in the
+ * model into gone.  A column the model has under an entity not being rewritten is left be. */
+static long *match_columns(struct arena *a, const struct erd_index *idx, const bool *rewrite,
+                           const size_t *offset, size_t n, const PGresult *stored,
+                           struct buf *gone)
+{
+    long *match = arena_alloc(a, (n + 1) * sizeof *match);
+    for (size_t i = 0; i < n; i++)
+        match[i] = -1;
+    for (int s = 0; s < PQntuples(stored); s++) {
+        const struct erd_index_slot *slot = erd_index_find(idx, db_val(stored, s, 0));
+        if (!slot || slot->kind != ERD_ID_COLUMN)
+            db_array_text(gone, db_val(stored, s, 0));
+        else if (rewrite[slot->entity])
+            match[offset[slot->entity] + (size_t)slot->column] = s;
+    }
+    return match;
+}
+
+int erd_save_columns(struct req *r, const struct erd_doc *doc, const struct erd_index *idx,
+                     const bool *rewrite, const char *rewrite_ids, const char **taken)
+{
+    struct buf arrs[MAX_FIELDS + 2] = {0}, gone = BUF_INIT;
+    const char *v[MAX_FIELDS];
+    size_t *offset = arena_alloc(r->arena, (doc->nentities + 1) * sizeof *offset), n = 0;
+    size_t nwrite = 0;
+    int rc = ERD_STORE_OK;
+    PGresult *stored = db_query_prepared(r, SQL_STORED_COLUMNS, DB_ARGS(rewrite_ids));
+    if (!stored)
+        return ERD_STORE_DB;
+    for (size_t i = 0; i < doc->nentities; i++) {
+        offset[i] = n;
+        n += doc->entities[i].ncolumns;
+    }
+    long *match = match_columns(r->arena, idx, rewrite, offset, n, stored, &gone);
+    for (size_t i = 0; i < doc->nentities; i++) {
+        for (size_t j = 0; rewrite[i] && j < doc->entities[i].ncolumns; j++) {
+            long s = match[offset[i] + j];
+            column_values(r->arena, &doc->entities[i], j, v);
+            if (s >= 0 && !differs(&columns_table, v, stored, (int)s))
+                continue;
+            add_row(&columns_table, arrs, v, s < 0, offset[i] + j);
+            nwrite++;
+        }
+    }
+    if (nwrite || gone.len) {
+        const char *tail[] = {db_array_close(&gone), rewrite_ids};
+        rc = run_apply(r, SQL_APPLY_COLUMNS, arrs, columns_table.nvalues + 2, tail, 2, taken);
+    }
+    free_arrays(arrs, columns_table.nvalues + 2);
+    buf_free(&gone);
+    return rc;
 }

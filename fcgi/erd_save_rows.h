@@ -1,11 +1,12 @@
-/* erd_save_rows.h — saving a diagram's entities and relationships by a diff worked out in C
- * against the stored rows: only rows that are new, changed or gone reach the database (an
- * autosave after moving one table writes one row).  Used by erd_store.c inside its
+/* erd_save_rows.h — saving a diagram's entities, columns and relationships by a diff worked
+ * out in C against the stored rows: only rows that are new, changed or gone reach the
+ * database (an autosave after moving one table writes one row).  Used by erd_store.c inside its
  * transaction, after the diagram row is locked by the optimistic-lock UPDATE. */
 #ifndef CARD_ERD_SAVE_ROWS_H
 #define CARD_ERD_SAVE_ROWS_H
 #include "erd_doc.h"
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 struct req;
 
@@ -24,4 +25,10 @@ int erd_save_entities(struct req *r, const char *diagram_id, const struct erd_do
                       const struct erd_index *idx, const PGresult *stored, const char **taken);
 int erd_save_relationships(struct req *r, const char *diagram_id, const struct erd_doc *doc,
                            const struct erd_index *idx, const char **taken);
+
+/* erd_save_columns: the same for the columns of the entities with rewrite[i] set (their ids
+ * as an array literal in rewrite_ids): only those entities' stored columns are read and
+ * compared; the others' columns are known unchanged (erd_store.c's digests). */
+int erd_save_columns(struct req *r, const struct erd_doc *doc, const struct erd_index *idx,
+                     const bool *rewrite, const char *rewrite_ids, const char **taken);
 #endif

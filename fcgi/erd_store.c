@@ -2,17 +2,13 @@
  *
  * Loading is four queries (diagram, entities, columns, relationships) whose text values the
  * doc points at directly.  Saving is a diff against what is stored: the optimistic-lock
- * UPDATE of the diagram row, then entities and relationships diffed in C against their
- * stored rows (erd_save_rows.c: only new, changed and gone rows are written), and columns by
- * one statement that deletes the rows no longer in the model, updates the rows whose values
- * differ, inserts the new ones and answers an incoming id taken by another diagram.  The
- * rows travel as one array parameter per field (unnest), which PostgreSQL reads far faster
- * than JSON.
+ * UPDATE of the diagram row, then entities, columns and relationships diffed in C against
+ * their stored rows (erd_save_rows.c), so only new, changed and gone rows are written.
  *
  * Columns are most of a diagram (5,000 in a 500-table one) and an autosave changes a table or
- * two, so only the columns of entities whose columns changed are sent and compared: each
- * entity row keeps a digest of its columns as Cardinality last wrote them
- * (entities.columns_digest, sql/009), cleared by trigger when anyone else writes them. */
+ * two, so only the columns of entities whose columns changed are even read: each entity row
+ * keeps a digest of its columns as Cardinality last wrote them (entities.columns_digest,
+ * sql/009), cleared by trigger when anyone else writes them. */
 #include "erd_store.h"
 #include "arena.h"
 #include "buf.h"
@@ -253,95 +249,19 @@ static const char SQL_UPDATE_DIAGRAM[] =
     "RETURNING id, uid, name, COALESCE(viewport_x, 0), COALESCE(viewport_y, 0), "
     "COALESCE(viewport_zoom, 1), COALESCE(_version, 0)";
 
-/* One statement brings the rewritten entities' columns to the model.  x holds the incoming
- * rows (one array parameter per field, in stored form); j joins them once with the stored
- * rows of those entities: sid NULL — new, x's id NULL — no longer in the model, differs —
- * changed.  Then it DELETEs the rows gone, UPDATEs the changed ones and INSERTs the new ones
- * (ON CONFLICT (id) DO NOTHING: ids are primary keys shared by every user's diagrams),
- * reaching stored rows through the primary key.  It answers the first new id it could not
- * insert: that id belongs to another diagram (maybe another user's, hidden by row-level
- * security). */
-#define DIFF_JOIN(FIELDS, STORED) \
-    "j AS MATERIALIZED (SELECT x.*, s.id AS sid, (" FIELDS("s.") ") " \
-    "IS DISTINCT FROM (" FIELDS("x.") ") AS differs FROM x FULL JOIN (" STORED ") s " \
-    "ON s.id = x.id)"
-/* ROWS_IN(Q): the rows whose ids Q answers, as an array (the planner probes the primary key
- * instead of scanning the table). */
-#define ROWS_IN(Q) "t.id = ANY ((SELECT array_agg(" Q ")::text[])"
-#define DELETE_GONE(T) "del AS (DELETE FROM " T " t WHERE " ROWS_IN("sid) FROM j WHERE j.id IS NULL") ")"
-#define TAKEN_ID \
-    " SELECT j.id FROM j WHERE j.sid IS NULL AND j.id NOT IN (SELECT id FROM ins) " \
-    "ORDER BY j.ord LIMIT 1"
-
-/* $1..$11 id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, comment,
- * enum_values, sort_order of the columns of the entities being rewritten; $12 those entities'
- * ids (the stored rows compared are theirs).  A column may move between two of them. */
-enum { C_ID, C_ENTITY, C_NAME, C_TYPE, C_PK, C_NULLABLE, C_UNIQUE, C_DEFAULT, C_COMMENT, C_ENUM,
-       C_SORT, C_N };
-#define COL_FIELDS(P) \
-    P "entity_id, " P "name, " P "type, " P "is_pk, " P "is_nullable, " P "is_unique, " \
-    P "default_value, " P "comment, " P "enum_values, " P "sort_order"
-static const char SQL_SAVE_COLUMNS[] =
-    "WITH x AS (SELECT u.*, u.n AS ord FROM unnest($1::text[], $2::text[], $3::text[], "
-    "$4::text[], $5::bool[], $6::bool[], $7::bool[], $8::text[], $9::text[], $10::text[], "
-    "$11::int[]) WITH ORDINALITY AS u(id, " COL_FIELDS("") ", n)), "
-    DIFF_JOIN(COL_FIELDS, "SELECT * FROM columns WHERE entity_id = ANY ($12::text[])") ", "
-    DELETE_GONE("columns") ", "
-    "upd AS (UPDATE columns t SET (" COL_FIELDS("") ") = (" COL_FIELDS("j.") ") FROM j "
-    "WHERE " ROWS_IN("j.id) FROM j WHERE j.sid IS NOT NULL AND j.id IS NOT NULL AND j.differs")
-    " AND t.id = j.id), "
-    "ins AS (INSERT INTO columns (id, " COL_FIELDS("") ") SELECT j.id, " COL_FIELDS("j.") " "
-    "FROM j WHERE j.sid IS NULL ON CONFLICT (id) DO NOTHING RETURNING id)" TAKEN_ID;
-
 static const char SQL_SET_DIGESTS[] =
     "UPDATE entities e SET columns_digest = u.digest "
     "FROM unnest($1::text[], $2::text[]) AS u(id, digest) "
     "WHERE e.id = u.id AND e.diagram_id = $3::int";
 
-/* The columns to write, flattened into array literals (one per field); rewrite[i] says
- * whether entity i's columns go to the database. */
+/* Which entities' columns go to the database (rewrite[i]), their ids and new digests as
+ * array literals. */
 struct rows {
-    struct buf col[C_N];
     struct buf rewrite_ids, digests;
     char (*digest)[2 * ERD_DIGEST_BYTES + 1];
     bool *rewrite;
     size_t nrewrite;
 };
-
-/* arr_text: append s (NULL: SQL NULL) to the array literal b as a quoted element. */
-static void arr_text(struct buf *b, const char *s)
-{
-    buf_putc(b, b->len ? ',' : '{');
-    if (!s) {
-        buf_puts(b, "NULL");
-        return;
-    }
-    buf_putc(b, '"');
-    for (size_t n; *s; s += n) {
-        n = strcspn(s, "\"\\");
-        buf_append(b, s, n);
-        if (s[n]) {
-            buf_putc(b, '\\');
-            buf_putc(b, s[n]);
-            n++;
-        }
-    }
-    buf_putc(b, '"');
-}
-
-static void arr_bool(struct buf *b, bool v)
-{
-    buf_puts(b, b->len ? (v ? ",t" : ",f") : (v ? "{t" : "{f"));
-}
-
-/* arr_params: the n array literals, closed, as query parameters (into params). */
-static void arr_params(struct buf *arrs, size_t n, const char **params)
-{
-    for (size_t i = 0; i < n; i++) {
-        buf_puts(&arrs[i], arrs[i].len ? "}" : "{}");
-        params[i] = buf_cstr(&arrs[i]);
-    }
-}
 
 /* digest_field: s into the digest input, length-prefixed (NULL distinct from ""). */
 static void digest_field(struct buf *in, const char *s)
@@ -374,43 +294,11 @@ static void columns_digest(const struct erd_entity *e, struct buf *in, char *hex
     sodium_bin2hex(hex, 2 * ERD_DIGEST_BYTES + 1, bin, sizeof bin);
 }
 
-/* arr_enum: the enum values joined with commas (NULL when there are none). */
-static void arr_enum(struct buf *b, const struct erd_column *c, struct buf *scratch)
-{
-    buf_reset(scratch);
-    for (size_t k = 0; k < c->n_enum; k++) {
-        if (k)
-            buf_putc(scratch, ',');
-        buf_puts(scratch, c->enum_values[k]);
-    }
-    arr_text(b, c->n_enum ? buf_cstr(scratch) : NULL);
-}
-
-static void flatten_columns(const struct erd_entity *e, struct rows *rows, struct buf *scratch)
-{
-    for (size_t j = 0; j < e->ncolumns; j++) {
-        const struct erd_column *c = &e->columns[j];
-        struct buf *col = rows->col;
-        arr_text(&col[C_ID], c->id);
-        arr_text(&col[C_ENTITY], e->id);
-        arr_text(&col[C_NAME], c->name);
-        arr_text(&col[C_TYPE], c->type);
-        arr_bool(&col[C_PK], c->is_pk);
-        arr_bool(&col[C_NULLABLE], c->is_nullable);
-        arr_bool(&col[C_UNIQUE], c->is_unique);
-        arr_text(&col[C_DEFAULT], c->default_value);
-        arr_text(&col[C_COMMENT], c->comment);
-        arr_enum(&col[C_ENUM], c, scratch);
-        buf_printf(&col[C_SORT], "%c%zu", col[C_SORT].len ? ',' : '{', j);
-    }
-}
-
-/* plan_rewrites: rows->rewrite[i] for every entity whose stored digest (in res: id, digest)
- * is missing or differs; their columns and digests flattened. */
+/* plan_rewrites: rows->rewrite[i] for every entity whose stored digest is missing or
+ * differs; their ids and digests listed. */
 static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx,
                           const PGresult *stored, struct rows *rows)
 {
-    struct buf scratch = BUF_INIT;
     for (size_t i = 0; i < doc->nentities; i++)
         rows->rewrite[i] = true;
     for (int row = 0; row < PQntuples(stored); row++) {
@@ -423,11 +311,9 @@ static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx
         if (!rows->rewrite[i])
             continue;
         rows->nrewrite++;
-        flatten_columns(&doc->entities[i], rows, &scratch);
-        arr_text(&rows->rewrite_ids, doc->entities[i].id);
-        arr_text(&rows->digests, rows->digest[i]);
+        db_array_text(&rows->rewrite_ids, doc->entities[i].id);
+        db_array_text(&rows->digests, rows->digest[i]);
     }
-    buf_free(&scratch);
 }
 
 /* digest_all: every entity's columns digest. */
@@ -443,8 +329,6 @@ static void digest_all(struct arena *a, const struct erd_doc *doc, struct rows *
 
 static void rows_free(struct rows *rows)
 {
-    for (size_t k = 0; k < C_N; k++)
-        buf_free(&rows->col[k]);
     buf_free(&rows->rewrite_ids);
     buf_free(&rows->digests);
 }
@@ -505,25 +389,17 @@ static void taken_message(const struct erd_doc *doc, const char *id, const char 
 
 /* save_columns: the columns of the entities to rewrite, then their new digests (after the
  * columns statement, whose triggers clear the digests of the entities it touched). */
-static int save_columns(struct req *r, const char *diagram_id, struct rows *rows,
-                        const char **taken)
+static int save_columns(struct req *r, const char *diagram_id, const struct erd_doc *doc,
+                        const struct erd_index *idx, struct rows *rows, const char **taken)
 {
-    const char *params[C_N + 1];
     if (!rows->nrewrite)
         return ERD_STORE_OK;
-    buf_puts(&rows->rewrite_ids, "}");
-    arr_params(rows->col, C_N, params);
-    params[C_N] = buf_cstr(&rows->rewrite_ids);
-    PGresult *res = db_query_prepared(r, SQL_SAVE_COLUMNS, params, C_N + 1);
-    if (!res)
-        return ERD_STORE_DB;
-    if (PQntuples(res)) {
-        *taken = db_val(res, 0, 0);
-        return ERD_STORE_INVALID;
-    }
-    buf_puts(&rows->digests, "}");
-    return db_query_prepared(r, SQL_SET_DIGESTS, DB_ARGS(buf_cstr(&rows->rewrite_ids),
-                    buf_cstr(&rows->digests), diagram_id)) ? ERD_STORE_OK : ERD_STORE_DB;
+    const char *ids = db_array_close(&rows->rewrite_ids);
+    int rc = erd_save_columns(r, doc, idx, rows->rewrite, ids, taken);
+    if (rc != ERD_STORE_OK)
+        return rc;
+    return db_query_prepared(r, SQL_SET_DIGESTS, DB_ARGS(ids, db_array_close(&rows->digests),
+                             diagram_id)) ? ERD_STORE_OK : ERD_STORE_DB;
 }
 
 /* save_children: entities, the columns that changed, relationships — in that order, so an
@@ -543,7 +419,7 @@ static int save_children(struct req *r, const char *diagram_id, const struct erd
     plan_rewrites(doc, &idx, stored, rows);
     int rc = erd_save_entities(r, diagram_id, doc, &idx, stored, &taken);
     if (rc == ERD_STORE_OK && (table = "columns"))
-        rc = save_columns(r, diagram_id, rows, &taken);
+        rc = save_columns(r, diagram_id, doc, &idx, rows, &taken);
     if (rc == ERD_STORE_OK && (table = "relationships"))
         rc = erd_save_relationships(r, diagram_id, doc, &idx, &taken);
     if (rc == ERD_STORE_INVALID)
