@@ -133,6 +133,41 @@ test('undo and redo, by buttons and keys', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('pinch and ctrl+wheel zoom about the fingers / pointer, and the viewport is saved', async () => {
+  const { page, problems } = await newPage();
+  const uid = await openNewDiagram(page);
+  await addTable(page, 'alpha', [['id', 'int']]);
+  await saved(page);
+  const zoom = async () => (await (await page.request.get(`${stack.baseUrl}/api/diagrams/${uid}`)).json()).viewport.zoom;
+  const z0 = await zoom();
+  // two fingers 100 px apart spread to 250 px: the zoom grows 2.5 times
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, a, b) => cdp.send('Input.dispatchTouchEvent', {
+    type, touchPoints: type === 'touchEnd' ? [] : [{ x: a, y: 450, id: 1 }, { x: b, y: 450, id: 2 }],
+  });
+  await touch('touchStart', 650, 750);
+  for (let i = 1; i <= 10; i++) await touch('touchMove', 650 - 7.5 * i, 750 + 7.5 * i);
+  await touch('touchEnd');
+  await saved(page);
+  await page.waitForTimeout(100);
+  await saved(page);
+  const z1 = await zoom();
+  assert.ok(Math.abs(z1 / z0 - 2.5) < 0.05, `pinch: zoom ${z0} -> ${z1}`);
+  // ctrl+wheel (a trackpad pinch) zooms out again
+  await page.mouse.move(700, 450);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, 240);
+  await page.keyboard.up('Control');
+  await page.waitForTimeout(300);
+  await saved(page);
+  const z2 = await zoom();
+  assert.ok(z2 < z1 * 0.8, `ctrl+wheel: zoom ${z1} -> ${z2}`);
+  // the table stays on screen and the page never scrolled or zoomed itself
+  assert.ok(await table(page, 'alpha').isVisible());
+  assert.equal(await page.evaluate(() => window.visualViewport.scale), 1);
+  assert.deepEqual(problems, []);
+});
+
 test('a save conflict shows what changed and "Keep mine" saves on top', async () => {
   const { page, problems } = await newPage();
   const uid = await openNewDiagram(page);
