@@ -1,7 +1,7 @@
 /* erd_doc.h — the ERD model (erd_model.h's JSON shape) as plain C structs, for the paths that
  * must stay fast on big diagrams: loading (GET, the editor page), saving (PUT) and drawing
  * the SVG.  A jansson tree of a 500-table diagram costs ~30 ms to parse and ~13 ms to print;
- * these structs are read from JSON with yajl's event parser, printed with yajl's generator
+ * these structs are read from JSON with yajl's event parser, printed by a direct writer
  * and filled straight from PGresults, with every string in the request's arena (or in a
  * PGresult the arena owns).  Importers, exporters and the diff keep the jansson model;
  * erd_doc_to_json / erd_doc_from_json cross between the two.
