@@ -121,6 +121,14 @@ static int shape(struct parser *p, const char *key, const char *what)
     return 0;
 }
 
+/* shape_msg: a wrong type or count with a message already naming its item; stops the parse. */
+static int shape_msg(struct parser *p, const char *msg)
+{
+    buf_puts(p->err, msg);
+    p->status = ERD_PARSE_SHAPE;
+    return 0;
+}
+
 static int syntax(struct parser *p, const char *msg)
 {
     buf_printf(p->err, "Invalid JSON: %s", msg);
@@ -162,11 +170,8 @@ static bool push(struct parser *p, enum frame_kind kind)
 static int new_entity(struct parser *p)
 {
     struct erd_doc *d = p->doc;
-    if (d->nentities >= ERD_MAX_ENTITIES) {
-        buf_puts(p->err, "model: too many entities");
-        p->status = ERD_PARSE_SHAPE;
-        return 0;
-    }
+    if (d->nentities >= ERD_MAX_ENTITIES)
+        return shape_msg(p, "model: too many entities");
     d->entities = grow(p, d->entities, d->nentities, &p->cap_entities, sizeof *d->entities);
     struct erd_entity *e = &d->entities[d->nentities++];
     memset(e, 0, sizeof *e);
@@ -179,9 +184,8 @@ static int new_column(struct parser *p)
 {
     struct erd_entity *e = cur_entity(p);
     if (e->ncolumns >= ERD_MAX_COLUMNS) {
-        buf_printf(p->err, "entities[%zu]: too many columns", p->doc->nentities - 1);
-        p->status = ERD_PARSE_SHAPE;
-        return 0;
+        p->depth--;     /* name the entity (the frame below is its columns array) */
+        return shape(p, NULL, "too many columns");
     }
     e->columns = grow(p, e->columns, e->ncolumns, &p->cap_columns, sizeof *e->columns);
     struct erd_column *c = &e->columns[e->ncolumns++];
@@ -194,11 +198,8 @@ static int new_column(struct parser *p)
 static int new_relationship(struct parser *p)
 {
     struct erd_doc *d = p->doc;
-    if (d->nrelationships >= ERD_MAX_RELATIONSHIPS) {
-        buf_puts(p->err, "model: too many relationships");
-        p->status = ERD_PARSE_SHAPE;
-        return 0;
-    }
+    if (d->nrelationships >= ERD_MAX_RELATIONSHIPS)
+        return shape_msg(p, "model: too many relationships");
     d->relationships = grow(p, d->relationships, d->nrelationships, &p->cap_rels,
                             sizeof *d->relationships);
     memset(&d->relationships[d->nrelationships++], 0, sizeof *d->relationships);
@@ -239,21 +240,12 @@ static int wrong_type(struct parser *p)
 {
     struct frame *f = top(p);
     const char *key = pending_key(p);
-    if (f->kind == F_TOP && f->key == K_NAME) {
-        buf_puts(p->err, "name: must be a string of 1 to 200 bytes");
-        p->status = ERD_PARSE_SHAPE;
-        return 0;
-    }
-    if (f->kind == F_TOP && f->key == K_VIEWPORT) {
-        buf_puts(p->err, "viewport: is not an object");
-        p->status = ERD_PARSE_SHAPE;
-        return 0;
-    }
-    if (f->kind == F_TOP) {
-        buf_printf(p->err, "model: %s is missing or not an array", key);
-        p->status = ERD_PARSE_SHAPE;
-        return 0;
-    }
+    if (f->kind == F_TOP && f->key == K_NAME)
+        return shape_msg(p, "name: must be a string of 1 to 200 bytes");
+    if (f->kind == F_TOP && f->key == K_VIEWPORT)
+        return shape_msg(p, "viewport: is not an object");
+    if (f->kind == F_TOP)
+        return shape(p, key, "is missing or not an array");
     if (f->kind == F_VIEWPORT || (f->kind == F_ENTITY && (f->key == KE_X || f->key == KE_Y)))
         return shape(p, key, "is not a finite number");
     if (f->kind == F_ENTITY && f->key == KE_COLUMNS)
