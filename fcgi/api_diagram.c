@@ -165,7 +165,6 @@ static int sql_media_type(const char *ct)
 static int import_params(struct req *r, enum ddl_dialect *dialect, int *preview)
 {
     const char *name = req_query(r, "dialect");
-    const char *p = req_query(r, "preview");
     if (!name || ddl_dialect_from_name(name, dialect) != 0) {
         resp_json_error(r, 422, "invalid", "dialect: use postgres, mysql or sqlite");
         return -1;
@@ -175,7 +174,7 @@ static int import_params(struct req *r, enum ddl_dialect *dialect, int *preview)
                         "Send the SQL as application/sql or text/plain.");
         return -1;
     }
-    *preview = p && (strcmp(p, "1") == 0 || strcmp(p, "true") == 0);
+    *preview = req_query_bool(r, "preview");
     return 0;
 }
 

@@ -62,14 +62,16 @@ enum auth_pw_check auth_password_check(const char *pw)
 
 const char *auth_password_message(enum auth_pw_check c)
 {
-    static const char *const messages[] = {
-        [AUTH_PW_OK] = NULL,
-        [AUTH_PW_SHORT] = "Use at least 8 characters.",
-        [AUTH_PW_LONG] = "Use at most 1024 bytes.",
-        [AUTH_PW_COMMON] = "This password is too common; choose another.",
-        [AUTH_PW_BAD_UTF8] = "The password is not valid text.",
+    static const struct { enum auth_pw_check code; const char *text; } messages[] = {
+        {AUTH_PW_SHORT, "Use at least 8 characters."},
+        {AUTH_PW_LONG, "Use at most 1024 bytes."},
+        {AUTH_PW_COMMON, "This password is too common; choose another."},
+        {AUTH_PW_BAD_UTF8, "The password is not valid text."},
     };
-    return messages[c];
+    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++)
+        if (messages[i].code == c)
+            return messages[i].text;
+    return NULL;
 }
 
 int auth_hash_password(const char *pw, char out[AUTH_HASH_MAX])

@@ -15,7 +15,8 @@ struct arena;
 #define AUTH_PASSWORD_MAX_BYTES 1024
 #define AUTH_TOKEN_BYTES 32
 
-enum auth_pw_check { AUTH_PW_OK = 0, AUTH_PW_SHORT, AUTH_PW_LONG, AUTH_PW_COMMON, AUTH_PW_BAD_UTF8 };
+enum auth_pw_check { AUTH_PW_OK = 0, AUTH_PW_SHORT = -1, AUTH_PW_LONG = -2, AUTH_PW_COMMON = -3,
+                     AUTH_PW_BAD_UTF8 = -4 };
 
 /* auth_init: sodium_init and the dummy hash used for unknown emails.  0 or -1. */
 int auth_init(void);

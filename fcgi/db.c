@@ -18,6 +18,8 @@ void db_close(struct db *db)
     if (db->conn)
         PQfinish(db->conn);
     db->conn = NULL;
+    free(db->share_token);
+    db->share_token = NULL;
 }
 
 static int db_connect(struct db *db)
@@ -47,14 +49,24 @@ static int db_connect(struct db *db)
 
 int db_ready(struct db *db)
 {
-    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+    if (db->fake_exec || (db->conn && PQstatus(db->conn) == CONNECTION_OK))
         return 0;
     return db_connect(db);
 }
 
 int db_unavailable(const struct db *db)
 {
-    return !db->conn || PQstatus(db->conn) != CONNECTION_OK;
+    return !db->fake_exec && (!db->conn || PQstatus(db->conn) != CONNECTION_OK);
+}
+
+/* exec_plain: a statement without parameters outside the request's bookkeeping (transaction
+ * control, session settings); 0 when it succeeded. */
+static int exec_plain(struct db *db, const char *sql)
+{
+    PGresult *res = db->fake_exec ? db->fake_exec(db->fake_ctx, sql, NULL, 0) : PQexec(db->conn, sql);
+    int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    return ok ? 0 : -1;
 }
 
 int db_sqlstate_is(const struct db *db, const char *state)
@@ -67,11 +79,16 @@ static void clear_result(void *p)
     PQclear(p);
 }
 
-void db_want_tx(struct req *r)
+void db_want_tx(struct req *r, const char *share_token)
 {
-    r->db->want_tx = 1;
-    r->db->failed = 0;
-    r->db->sqlstate[0] = '\0';
+    struct db *db = r->db;
+    db->want_tx = 1;
+    db->failed = 0;
+    db->sqlstate[0] = '\0';
+    free(db->share_token);
+    db->share_token = share_token ? strdup(share_token) : NULL;
+    if (share_token && !db->share_token)
+        abort();
 }
 
 /* prepared_name: the name sql is prepared under on this connection (into name), preparing
@@ -115,33 +132,40 @@ static void generic_plans(struct db *db)
 {
     if (db->generic_plans || !db->in_tx)
         return;
-    PGresult *res = PQexec(db->conn, "SET LOCAL plan_cache_mode = force_generic_plan");
-    db->generic_plans = PQresultStatus(res) == PGRES_COMMAND_OK;
-    PQclear(res);
+    db->generic_plans = exec_plain(db, "SET LOCAL plan_cache_mode = force_generic_plan") == 0;
+}
+
+/* execute: sql on the connection (by name when prepared), or on the test seam. */
+static PGresult *execute(struct db *db, const char *sql, const char *const *params, int nparams,
+                         int prepared)
+{
+    char name[16];
+    if (db->fake_exec)
+        return db->fake_exec(db->fake_ctx, sql, params, nparams);
+    if (prepared && prepared_name(db, sql, nparams, name) == 0)
+        return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+    return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 }
 
 static PGresult *run(struct req *r, const char *sql, const char *const *params, int nparams,
                      int prepared)
 {
     struct db *db = r->db;
-    char name[16];
     if (db->want_tx && !db->in_tx) {
         db->want_tx = 0;
-        if (db_ready(db) != 0 || db_begin(r, NULL, NULL) != 0) {
+        if (db_ready(db) != 0 || db_begin(r, NULL, db->share_token) != 0) {
             db->failed = 1;
             return NULL;
         }
     }
-    if (!db->conn) {
+    if (!db->conn && !db->fake_exec) {
         db->failed = 1;
         return NULL;
     }
     if (prepared)
         generic_plans(db);
-    PGresult *res = prepared && prepared_name(db, sql, nparams, name) == 0
-                        ? PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0)
-                        : PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
+    PGresult *res = execute(db, sql, params, nparams, prepared);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         arena_defer(r->arena, clear_result, res);
         return res;
@@ -162,7 +186,7 @@ int db_begin(struct req *r, const char *user_id, const char *share_token)
     db->sqlstate[0] = '\0';
     if (!db_query(r, "BEGIN", DB_NOARGS)) {
         /* The server went away since this connection's last use: reconnect once. */
-        if (PQstatus(db->conn) == CONNECTION_OK || db_connect(db) != 0)
+        if (db->fake_exec || PQstatus(db->conn) == CONNECTION_OK || db_connect(db) != 0)
             return -1;
         db->failed = 0;
         if (!db_query(r, "BEGIN", DB_NOARGS))
@@ -188,12 +212,10 @@ int db_finish(struct req *r, int ok)
     if (!db->in_tx)
         return ok ? 0 : -1;
     db->in_tx = 0;
-    if (!db->conn)
+    if (!db->conn && !db->fake_exec)
         return -1;
     int commit = ok && !db->failed;
-    PGresult *res = PQexec(db->conn, commit ? "COMMIT" : "ROLLBACK");
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
-    PQclear(res);
+    int rc = exec_plain(db, commit ? "COMMIT" : "ROLLBACK");
     return commit && rc == 0 ? 0 : -1;
 }
 

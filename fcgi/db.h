@@ -21,6 +21,11 @@ struct db {
     const char *prepared[DB_PREPARED_MAX]; /* statements prepared on conn, named card_<index> */
     int nprepared;
     int generic_plans;      /* this transaction runs prepared statements with generic plans */
+    char *share_token;      /* app.share_token of the wanted transaction (malloc'd), or NULL */
+    /* Tests only: when set, every statement goes to fake_exec instead of a server; it answers
+     * a PGresult (PQmakeEmptyPGresult…) the caller frees, or NULL for a failure. */
+    PGresult *(*fake_exec)(void *ctx, const char *sql, const char *const *params, int nparams);
+    void *fake_ctx;
 };
 
 /* db_init: remember conninfo; connects lazily. */
@@ -30,8 +35,10 @@ void db_close(struct db *db);
 int db_ready(struct db *db);
 
 /* db_want_tx: this request runs in one transaction, begun lazily by its first query (a
- * page that needs no data, like the login form, costs no round trip at all). */
-void db_want_tx(struct req *r);
+ * page that needs no data, like the login form, costs no round trip at all) with
+ * app.share_token set to share_token (NULL: none; the token is copied).  dispatch.c is its
+ * one caller: the route's flags decide. */
+void db_want_tx(struct req *r, const char *share_token);
 /* db_begin: BEGIN, then set_config('app.user_id', user_id, true) and, when share_token
  * is given, app.share_token — both transaction-local.  0 or -1. */
 int db_begin(struct req *r, const char *user_id, const char *share_token);

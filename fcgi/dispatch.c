@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+const struct route *dispatch_routes;
+int dispatch_route_count;
+
 static const char *param_or(const struct raw_request *raw, const char *name, const char *def)
 {
     const char *v = raw->param(raw->ctx, name);
@@ -76,26 +79,17 @@ static int read_body(struct req *r, const struct raw_request *raw)
 static int parse_body(struct req *r)
 {
     unsigned f = r->route->flags;
-    if (!(f & (R_JSON | R_JSON_TEXT | R_FORM | R_RAW)))
+    if (!(f & (R_JSON_TEXT | R_FORM | R_RAW)))
         return 0;
     if (!http_utf8_valid(r->body, r->body_len) || memchr(r->body, '\0', r->body_len)) {
         page_error(r, 400, "Bad request", "The request body is not valid UTF-8 text.");
         return -1;
     }
-    if ((f & (R_JSON | R_JSON_TEXT)) && !media_type_is(r->content_type, "application/json")) {
+    if ((f & R_JSON_TEXT) && !media_type_is(r->content_type, "application/json")) {
         page_error(r, 415, "Unsupported media type", "Send the body as application/json.");
         return -1;
     }
-    if (f & R_JSON) {
-        json_error_t jerr;
-        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-        if (!r->json) {
-            page_error(r, 400, "Bad request", "Invalid JSON at line %d column %d: %s", jerr.line,
-                       jerr.column, jerr.text);
-            return -1;
-        }
-        arena_defer(r->arena, (void (*)(void *))json_decref, r->json);
-    } else if (f & R_FORM) {
+    if (f & R_FORM) {
         if (r->body_len && !media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
             page_error(r, 415, "Unsupported media type", "Send the form as application/x-www-form-urlencoded.");
             return -1;
@@ -145,41 +139,65 @@ static void require_login(struct req *r)
     resp_redirect(r, buf_cstr(to));
 }
 
+/* open_transaction: declare the request's transaction as the route's flags say — none
+ * (R_NODB), a share page's (R_SHARE: app.share_token = the path's token, never a session, so
+ * the page reads only what the link shares), or the signed-in user's (the session is looked
+ * up, then app.user_id set).  0, or -1 after answering 503. */
+static int open_transaction(struct req *r)
+{
+    unsigned f = r->route->flags;
+    if (f & R_NODB)
+        return 0;
+    if (f & R_SHARE) {
+        db_want_tx(r, r->nparams > 0 ? r->params[0] : NULL);
+        return 0;
+    }
+    db_want_tx(r, NULL);
+    if (auth_load_session(r) == 0)
+        return 0;
+    db_finish(r, 0);
+    page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
+    return -1;
+}
+
+/* close_transaction: COMMIT when the handler succeeded (status below 400, or it asked to keep
+ * its writes), else ROLLBACK; a failed COMMIT replaces the answer with 500/503. */
+static void close_transaction(struct req *r)
+{
+    if (r->route->flags & R_NODB)
+        return;
+    int ok = r->status < 400 || r->commit_on_error;
+    if (db_finish(r, ok) == 0 || !ok)
+        return;
+    int down = db_unavailable(r->db);
+    page_error(r, down ? 503 : 500, down ? "Service unavailable" : "Internal error",
+               down ? "The database is unavailable; try again in a moment."
+                    : "Something went wrong; nothing was saved.");
+}
+
 /* run_route: everything after routing, inside the transaction when the route needs one. */
 static void run_route(struct req *r)
 {
     const struct route *rt = r->route;
-    if (!(rt->flags & R_NODB)) {
-        db_want_tx(r);
-        if (auth_load_session(r) != 0) {
-            db_finish(r, 0);
-            page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
-            return;
-        }
-    }
+    if (open_transaction(r) != 0)
+        return;
     if (route_is_unsafe(r->method) && !csrf_ok(r)) {
         page_error(r, 403, "Forbidden", "The form expired or came from another site. Reload the page and try again.");
     } else if ((rt->flags & R_LOGIN) && !r->user) {
         require_login(r);
     } else {
         rt->handler(r);
+        if (r->status == 500 && r->resp_body->len == 0)    /* the handler answered nothing */
+            page_error(r, 500, "Internal error", "Something went wrong; nothing was saved.");
     }
     if (r->user)
         r->no_store = 1;
-    if (rt->flags & R_NODB)
-        return;
-    int ok = r->status < 400 || r->commit_on_error;
-    if (db_finish(r, ok) != 0 && ok) {
-        int down = db_unavailable(r->db);
-        page_error(r, down ? 503 : 500, down ? "Service unavailable" : "Internal error",
-                   down ? "The database is unavailable; try again in a moment."
-                        : "Something went wrong; nothing was saved.");
-    }
+    close_transaction(r);
 }
 
 void dispatch_request(struct req *r, const struct raw_request *raw)
 {
-    r->status = 200;
+    r->status = 500;    /* until a handler answers */
     r->start_us = log_now_us();
     read_headers(r, raw);
     if (r->path[0] != '/' || !http_utf8_valid(r->path, strlen(r->path)) ||
@@ -188,7 +206,9 @@ void dispatch_request(struct req *r, const struct raw_request *raw)
         return;
     }
     http_parse_cookies(r->arena, r->cookie_header, &r->cookies);
-    switch (route_find(route_table, route_count, r->method, r->path, r, &r->route)) {
+    const struct route *table = dispatch_routes ? dispatch_routes : route_table;
+    int n = dispatch_routes ? dispatch_route_count : route_count;
+    switch (route_find(table, n, r->method, r->path, r, &r->route)) {
     case ROUTE_NOT_FOUND:
         page_error(r, 404, "Page not found", "There is nothing at this address.");
         return;

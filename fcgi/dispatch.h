@@ -12,7 +12,16 @@ struct raw_request {
     void *ctx;
 };
 
-/* dispatch_request: fill r from raw, run the route, leave the response in r. */
+/* dispatch_routes / dispatch_route_count: the table dispatch_request routes through; NULL
+ * (the default) means routes.c's route_table.  Unit tests put their own table here. */
+struct route;
+extern const struct route *dispatch_routes;
+extern int dispatch_route_count;
+
+/* dispatch_request: fill r from raw, run the route, leave the response in r.  The status
+ * starts at 500 and becomes whatever a handler answers; a handler that answers nothing is a
+ * 500 page.  The route's flags decide the transaction (see route.h): it commits when the
+ * answer is below 400 (or the handler set commit_on_error) and rolls back otherwise. */
 void dispatch_request(struct req *r, const struct raw_request *raw);
 /* dispatch_log: the access-log line for r (never cookies, tokens or bodies). */
 void dispatch_log(const struct req *r);

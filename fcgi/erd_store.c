@@ -28,32 +28,32 @@ static const char SQL_DIAGRAM[] =
     "SELECT d.id, d.uid, d.name, COALESCE(d.viewport_x, 0), COALESCE(d.viewport_y, 0), "
     "COALESCE(d.viewport_zoom, 1), COALESCE(d._version, 0) "
     "FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
-    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "
+    "WHERE d.uid = $1 AND d.is_deleted IS NOT TRUE "
     "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
 
-/* The children: scoped by the diagram id found above and, again, by its owner. */
-#define OWNED_BY_USER " AND EXISTS (SELECT 1 FROM diagrams d WHERE d.id = $1 AND d.user_id = $2)"
+/* The children, by the diagram id found above.  Which diagrams a transaction may read (its
+ * user's, or the one its share token names) is row-level security's rule (sql/005_rls.sql),
+ * not these statements'. */
 
 static const char SQL_ENTITIES[] =
     "SELECT id, name, x, y, color, comment FROM entities "
-    "WHERE diagram_id = $1" OWNED_BY_USER " ORDER BY created_at, id";
+    "WHERE diagram_id = $1 ORDER BY created_at, id";
 
 /* Unordered: load_columns deals them out to their entities and puts each entity's few in
  * (sort_order, id) order, which costs far less than PostgreSQL sorting them all. */
 static const char SQL_COLUMNS[] =
     "SELECT c.entity_id, c.id, c.name, c.type, c.is_pk, c.is_nullable, c.is_unique, "
     "c.default_value, c.comment, c.enum_values, COALESCE(c.sort_order, 0) FROM columns c "
-    "WHERE c.entity_id = ANY ((SELECT array_agg(e.id) FROM entities e WHERE e.diagram_id = $1)::text[])"
-    OWNED_BY_USER;
+    "WHERE c.entity_id = ANY ((SELECT array_agg(e.id) FROM entities e WHERE e.diagram_id = $1)::text[])";
 
 static const char SQL_RELATIONSHIPS[] =
     "SELECT id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
     "source_handle, target_handle, COALESCE(type, 'one-to-many'), label, on_delete, on_update "
-    "FROM relationships WHERE diagram_id = $1" OWNED_BY_USER " ORDER BY created_at, id";
+    "FROM relationships WHERE diagram_id = $1 ORDER BY created_at, id";
 
 static const char SQL_VERSION[] =
     "SELECT COALESCE(d._version, 0) FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
-    "WHERE d.uid = $1 AND d.user_id = $2 AND d.is_deleted IS NOT TRUE "
+    "WHERE d.uid = $1 AND d.is_deleted IS NOT TRUE "
     "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
 
 /* text_or_null: the value, or NULL for SQL NULL. */
@@ -206,15 +206,15 @@ static void load_relationships(struct arena *a, const PGresult *res, struct erd_
 int erd_store_load(struct req *r, const char *uid, struct erd_doc *doc)
 {
     memset(doc, 0, sizeof *doc);
-    PGresult *d = db_query_prepared(r, SQL_DIAGRAM, DB_ARGS(uid, r->user->id));
+    PGresult *d = db_query_prepared(r, SQL_DIAGRAM, DB_ARGS(uid));
     if (!d)
         return ERD_STORE_DB;
     if (PQntuples(d) != 1)
         return ERD_STORE_NOT_FOUND;
     const char *id = db_val(d, 0, 0);
-    PGresult *ents = db_query_prepared(r, SQL_ENTITIES, DB_ARGS(id, r->user->id));
-    PGresult *cols = ents ? db_query_prepared(r, SQL_COLUMNS, DB_ARGS(id, r->user->id)) : NULL;
-    PGresult *rels = cols ? db_query_prepared(r, SQL_RELATIONSHIPS, DB_ARGS(id, r->user->id)) : NULL;
+    PGresult *ents = db_query_prepared(r, SQL_ENTITIES, DB_ARGS(id));
+    PGresult *cols = ents ? db_query_prepared(r, SQL_COLUMNS, DB_ARGS(id)) : NULL;
+    PGresult *rels = cols ? db_query_prepared(r, SQL_RELATIONSHIPS, DB_ARGS(id)) : NULL;
     if (!rels)
         return ERD_STORE_DB;
     load_header(d, doc);
@@ -226,7 +226,7 @@ int erd_store_load(struct req *r, const char *uid, struct erd_doc *doc)
 
 int erd_store_version(struct req *r, const char *uid, const char **version)
 {
-    PGresult *res = db_query_prepared(r, SQL_VERSION, DB_ARGS(uid, r->user->id));
+    PGresult *res = db_query_prepared(r, SQL_VERSION, DB_ARGS(uid));
     if (!res)
         return ERD_STORE_DB;
     if (PQntuples(res) != 1)
@@ -240,11 +240,11 @@ int erd_store_version(struct req *r, const char *uid, const char **version)
 
 /* The optimistic-lock UPDATE; it answers what the saved model's header needs. */
 static const char SQL_UPDATE_DIAGRAM[] =
-    "UPDATE diagrams SET name = COALESCE($3, name), "
-    "viewport_x = COALESCE($4::float8, viewport_x), viewport_y = COALESCE($5::float8, viewport_y), "
-    "viewport_zoom = COALESCE($6::float8, viewport_zoom) "
-    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE "
-    "AND COALESCE(_version, 0) = $7::int "
+    "UPDATE diagrams SET name = COALESCE($2, name), "
+    "viewport_x = COALESCE($3::float8, viewport_x), viewport_y = COALESCE($4::float8, viewport_y), "
+    "viewport_zoom = COALESCE($5::float8, viewport_zoom) "
+    "WHERE uid = $1 AND is_deleted IS NOT TRUE "
+    "AND COALESCE(_version, 0) = $6::int "
     "AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = diagrams.project_id AND p.is_deleted IS TRUE) "
     "RETURNING id, uid, name, COALESCE(viewport_x, 0), COALESCE(viewport_y, 0), "
     "COALESCE(viewport_zoom, 1), COALESCE(_version, 0)";
@@ -346,7 +346,7 @@ static int update_diagram(struct req *r, const char *uid, int base_version,
                           struct erd_doc *current)
 {
     PGresult *res = db_query_prepared(r, SQL_UPDATE_DIAGRAM,
-        DB_ARGS(uid, r->user->id, doc->name, num_param(r, doc, ERD_VP_X),
+        DB_ARGS(uid, doc->name, num_param(r, doc, ERD_VP_X),
                 num_param(r, doc, ERD_VP_Y), num_param(r, doc, ERD_VP_ZOOM),
                 arena_printf(r->arena, "%d", base_version)));
     if (!res)

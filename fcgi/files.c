@@ -1,35 +1,37 @@
-/* files.c — the file kinds table: one row of constant SQL per kind (see files.h). */
+/* files.c — the file-kind registry's table: one row of constant SQL per kind, derived from
+ * FILE_KINDS (see files.h).  No statement filters on the owner: row-level security decides
+ * which files a transaction sees. */
 #include "files.h"
+#include "handlers.h"
+#include "svg_cache.h"
+#include <jansson.h>
 #include <string.h>
 #include <strings.h>
 
-#define FILE_KIND(KIND, LABEL, PLURAL, TABLE, TITLE, PREFIX) {                                     \
-    KIND, LABEL, PLURAL, PREFIX,                                                                   \
-    "INSERT INTO " TABLE " (uid, " TITLE ", user_id, project_id) "                                 \
+#define FILE_KIND_ROW(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB) {                          \
+    #KIND, LABEL, PLURAL, #TABLE, "/" #TABLE "/", SHOW, THUMB,                                     \
+    "INSERT INTO " #TABLE " (uid, " #TITLE ", user_id, project_id) "                               \
     "VALUES (gen_random_uuid()::text, $1, $2, $3) RETURNING uid",                                   \
-    "SELECT f.uid, f." TITLE ", extract(epoch from f.updated_at), p.uid, p.name, f._version "       \
-    "FROM " TABLE " f LEFT JOIN projects p ON p.id = f.project_id "                                 \
-    "WHERE f.uid = $1 AND f.user_id = $2 AND f.is_deleted IS NOT TRUE "                             \
-    "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)",                                               \
-    "UPDATE " TABLE " SET is_deleted = true, deleted_at = now() "                                   \
-    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE RETURNING uid",                     \
-    "UPDATE " TABLE " SET is_deleted = false, deleted_at = NULL "                                   \
-    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE RETURNING uid",                         \
-    "DELETE FROM " TABLE " WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE RETURNING uid",   \
-    "UPDATE " TABLE " SET " TITLE " = $3 "                                                          \
-    "WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE RETURNING uid",                     \
-}
+    "SELECT f.uid, f." #TITLE ", extract(epoch from f.updated_at), p.uid, p.name, f._version "     \
+    "FROM " #TABLE " f LEFT JOIN projects p ON p.id = f.project_id "                               \
+    "WHERE f.uid = $1 AND f.is_deleted IS NOT TRUE AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)", \
+    "UPDATE " #TABLE " SET is_deleted = true, deleted_at = now() "                                 \
+    "WHERE uid = $1 AND is_deleted IS NOT TRUE RETURNING uid",                                     \
+    "UPDATE " #TABLE " SET is_deleted = false, deleted_at = NULL "                                 \
+    "WHERE uid = $1 AND is_deleted IS TRUE RETURNING uid",                                         \
+    "DELETE FROM " #TABLE " WHERE uid = $1 AND is_deleted IS TRUE RETURNING uid",                  \
+    "UPDATE " #TABLE " SET " #TITLE " = $2 WHERE uid = $1 AND is_deleted IS NOT TRUE RETURNING uid", \
+    "DELETE FROM " #TABLE " WHERE project_id = "                                                   \
+    "(SELECT id FROM projects WHERE uid = $1 AND is_deleted IS TRUE)",                             \
+    /* "owns", not "may see": an account's deletion takes what it owns, whoever else can see */  \
+    "DELETE FROM " #TABLE " WHERE user_id = $1",                                                   \
+},
 
-const struct file_kind file_kinds[4] = {
-    FILE_KIND("diagram", "Diagram", "Diagrams", "diagrams", "name", "/diagrams/"),
-    FILE_KIND("note", "Note", "Notes", "notes", "title", "/notes/"),
-    FILE_KIND("drawing", "Drawing", "Drawings", "drawings", "title", "/drawings/"),
-    FILE_KIND("flowchart", "Flowchart", "Flowcharts", "flowcharts", "title", "/flowcharts/"),
-};
+const struct file_kind file_kinds[FILE_KIND_COUNT] = {FILE_KINDS(FILE_KIND_ROW, )};
 
 const struct file_kind *file_kind_by_name(const char *name)
 {
-    for (int i = 0; name && i < 4; i++)
+    for (int i = 0; name && i < FILE_KIND_COUNT; i++)
         if (strcmp(file_kinds[i].kind, name) == 0)
             return &file_kinds[i];
     return NULL;
@@ -37,10 +39,20 @@ const struct file_kind *file_kind_by_name(const char *name)
 
 const struct file_kind *file_kind_by_path(const char *path)
 {
-    for (int i = 0; path && i < 4; i++)
+    for (int i = 0; path && i < FILE_KIND_COUNT; i++)
         if (strncmp(path, file_kinds[i].url_prefix, strlen(file_kinds[i].url_prefix)) == 0)
             return &file_kinds[i];
     return NULL;
+}
+
+json_t *file_kinds_json(const char *selected)
+{
+    const struct file_kind *sel = file_kind_by_name(selected);
+    json_t *a = json_array();
+    for (int k = 0; k < FILE_KIND_COUNT; k++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "kind", file_kinds[k].kind, "label",
+            file_kinds[k].label, "selected", sel ? sel == &file_kinds[k] : k == 0));
+    return a;
 }
 
 int uid_valid(const char *uid)
@@ -56,8 +68,6 @@ int uid_valid(const char *uid)
     }
     return 1;
 }
-
-#include <jansson.h>
 
 static const struct { const char *value, *name, *cls; } palette[] = {
     {"#6366f1", "Indigo", "swatch-indigo"}, {"#8b5cf6", "Violet", "swatch-violet"},

@@ -1,34 +1,72 @@
-/* files.h — the four kinds of project files and the SQL for each (table names are
- * compile-time constants; every value is a $n parameter). */
+/* files.h — the file-kind registry: the one list of the kinds of project files (diagrams,
+ * notes, drawings, flowcharts), from which their SQL, the routes, the page labels and the
+ * UNION ALL queries of the dashboard, project, trash and account pages are all derived.
+ *
+ * Adding a kind is one line in FILE_KINDS (plus its table's migration, its show handler
+ * and its template).  Table and column names are compile-time constants; every value is a
+ * $n parameter.  Access is row-level security's job (sql/005_rls.sql): the statements below
+ * carry no "AND user_id = …" owner filter, so a rule that lets another user reach a file
+ * (teams) is written once, in a policy, and every statement follows it. */
 #ifndef CARD_FILES_H
 #define CARD_FILES_H
 struct req;
+struct json_t;
+
+/* FILE_KINDS(X, SEP): X(kind, Label, Plural, table, title column, show handler, thumbnail)
+ * for every kind, with SEP between two kinds (empty, ",", " UNION ALL " …).  The URL of a
+ * file is /<table>/<uid>; the thumbnail is a function (or NULL) drawing a small SVG.  */
+#define FILE_KINDS(X, SEP)                                                                     \
+    X(diagram, "Diagram", "Diagrams", diagrams, name, page_diagram_show, svg_cache_thumb)      \
+    SEP X(note, "Note", "Notes", notes, title, page_file_show, NULL)                           \
+    SEP X(drawing, "Drawing", "Drawings", drawings, title, page_file_show, NULL)               \
+    SEP X(flowchart, "Flowchart", "Flowcharts", flowcharts, title, page_file_show, NULL)
+
+#define FILE_KIND_ENUM_(kind, label, plural, table, title, show, thumb) FILE_KIND_##kind,
+enum file_kind_id { FILE_KINDS(FILE_KIND_ENUM_, ) FILE_KIND_COUNT };
+
+/* FILES_UNION(BRANCH): the SQL text "<branch> UNION ALL <branch> …", one branch a kind;
+ * BRANCH(kind, label, plural, table, title, show, thumb) writes one SELECT as a string
+ * literal (FILE_KIND_SQL_NAME gives 'kind' as an SQL literal). */
+#define FILES_UNION(BRANCH) FILE_KINDS(BRANCH, " UNION ALL ")
+#define FILE_KIND_SQL_NAME(kind) "'" #kind "'"
+
+typedef void (*file_show_fn)(struct req *r);
+typedef const char *(*file_thumb_fn)(struct req *r, const char *uid, const char *version);
 
 struct file_kind {
     const char *kind;          /* "diagram" */
     const char *label;         /* "Diagram" */
     const char *plural;        /* "Diagrams" */
+    const char *table;         /* "diagrams" */
     const char *url_prefix;    /* "/diagrams/" */
-    const char *sql_insert;    /* $1 title, $2 user_id, $3 project id → uid */
-    const char *sql_get;       /* $1 uid, $2 user → uid, title, epoch(updated_at), project uid, project name, _version */
-    const char *sql_soft_delete;   /* $1 uid, $2 user */
-    const char *sql_restore;       /* $1 uid, $2 user */
-    const char *sql_purge;         /* $1 uid, $2 user (only deleted ones) */
-    const char *sql_rename;        /* $1 uid, $2 user, $3 title */
+    file_show_fn show;         /* GET /diagrams/:uid */
+    file_thumb_fn thumb;       /* small SVG for lists, or NULL */
+    const char *sql_insert;    /* $1 title, $2 owner user id, $3 project id → uid */
+    const char *sql_get;       /* $1 uid → uid, title, epoch(updated_at), project uid, project name, _version */
+    const char *sql_soft_delete;   /* $1 uid → uid */
+    const char *sql_restore;       /* $1 uid → uid */
+    const char *sql_purge;         /* $1 uid (only deleted ones) → uid */
+    const char *sql_rename;        /* $1 uid, $2 title → uid */
+    const char *sql_purge_project; /* $1 uid of a deleted project: delete its files of this kind */
+    const char *sql_delete_owned;  /* $1 user id: delete every file of this kind the user owns */
 };
 
-extern const struct file_kind file_kinds[4];
+extern const struct file_kind file_kinds[FILE_KIND_COUNT];
 /* file_kind_by_name: "diagram" → kind, or NULL.  file_kind_by_path: from "/notes/…". */
 const struct file_kind *file_kind_by_name(const char *name);
 const struct file_kind *file_kind_by_path(const char *path);
+/* file_kinds_json: [{kind, label, selected}] for a "new file" form, `selected` marking the
+ * kind named (the first kind when NULL or unknown). */
+struct json_t *file_kinds_json(const char *selected);
 /* uid_valid: plausible uid text (1–64 chars of [0-9A-Za-z-_]). */
 int uid_valid(const char *uid);
 
+/* PALETTE_DEFAULT: the colour of a project (or table) that has none. */
+#define PALETTE_DEFAULT "#6366f1"
 /* palette_class: the CSS class of a palette color ("swatch-indigo"); unknown → indigo. */
 const char *palette_class(const char *color);
 /* palette_valid: color is one of the eight palette values. */
 int palette_valid(const char *color);
 /* palette_json: [{value, name, class, selected}] with selected marking `current`. */
-struct json_t;
 struct json_t *palette_json(const char *current);
 #endif

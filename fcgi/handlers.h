@@ -13,6 +13,11 @@ void page_signup(struct req *r);
 void page_logout(struct req *r);
 /* page_dashboard.c */
 void page_dashboard(struct req *r);
+/* dashboard_render: the dashboard with the given status; name/color/errors refill the
+ * "new project" form after a failed create (errors: {"name": message}, stolen; NULL: none). */
+struct json_t;
+void dashboard_render(struct req *r, int status, const char *name, const char *color,
+                      struct json_t *errors);
 /* page_project.c */
 void page_project_create(struct req *r);
 void page_project_show(struct req *r);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -151,6 +152,30 @@ const char *kv_get(const struct kvlist *list, const char *key)
 const char *req_query(struct req *r, const char *key) { return kv_get(&r->query_params, key); }
 const char *req_form(struct req *r, const char *key) { return kv_get(&r->form, key); }
 const char *req_cookie(struct req *r, const char *key) { return kv_get(&r->cookies, key); }
+
+static int text_is_true(const char *v)
+{
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0);
+}
+
+int req_query_bool(struct req *r, const char *key) { return text_is_true(req_query(r, key)); }
+int req_form_bool(struct req *r, const char *key) { return text_is_true(req_form(r, key)); }
+
+int req_query_int(struct req *r, const char *key, long long min, long long max, long long def,
+                  long long *out)
+{
+    const char *v = req_query(r, key);
+    char *end;
+    *out = def;
+    if (!v)
+        return 0;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno || n < min || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}
 
 int req_wants_json(const struct req *r)
 {

@@ -41,7 +41,6 @@ struct req {
     char *body;
     size_t body_len;
     struct kvlist query_params, form, cookies;
-    json_t *json;                     /* parsed JSON body, when the route asks for it */
     const char *params[HTTP_MAX_PATH_PARAMS];
     int nparams;
     int is_head;
@@ -56,7 +55,6 @@ struct req {
     struct buf *resp_body;
     const char *resp_type;
     int no_store;                     /* Cache-Control: no-store */
-    int streaming;                    /* headers already sent by a streaming handler */
     int commit_on_error;              /* keep the transaction although status >= 400 */
     long long start_us;
 };
@@ -85,6 +83,14 @@ const char *kv_get(const struct kvlist *list, const char *key);
 const char *req_query(struct req *r, const char *key);
 const char *req_form(struct req *r, const char *key);
 const char *req_cookie(struct req *r, const char *key);
+/* req_query_bool / req_form_bool: the parameter is "1", "true" or "on" (a ticked checkbox);
+ * anything else, or absent, is false. */
+int req_query_bool(struct req *r, const char *key);
+int req_form_bool(struct req *r, const char *key);
+/* req_query_int: the parameter as a whole number in [min, max] into *out: 0; absent: *out =
+ * def and 0; not a number or out of range: -1 (*out = def). */
+int req_query_int(struct req *r, const char *key, long long min, long long max, long long def,
+                  long long *out);
 /* req_wants_json: the client asked for JSON (Accept) or the path starts with /api/. */
 int req_wants_json(const struct req *r);
 

@@ -2,6 +2,7 @@
  * sessions), sign out everywhere else, delete the account with all its data. */
 #include "auth.h"
 #include "db.h"
+#include "files.h"
 #include "handlers.h"
 #include "http.h"
 #include "view.h"
@@ -9,16 +10,15 @@
 
 static void account_render(struct req *r, int status, json_t *errors)
 {
-    PGresult *res = db_query(r, "SELECT count(*) FROM sessions WHERE user_id = $1 AND token <> $2",
-                             DB_ARGS(r->user->id, r->session_token_hash));
+    PGresult *res = db_query(r, "SELECT count(*) FROM sessions WHERE token <> $1",
+                             DB_ARGS(r->session_token_hash));
     if (!res) {
-        json_decref(errors);
         page_db_error(r);
         return;
     }
     json_t *ctx = view_ctx(r);
     json_object_set_new(ctx, "sessions", json_integer(db_int(res, 0, 0)));
-    json_object_set_new(ctx, "errors", errors ? errors : json_object());
+    json_object_set_new(ctx, "errors", errors ? json_incref(errors) : json_object());
     view_flash(r, ctx);
     view_render(r, status, "account", ctx);
 }
@@ -52,22 +52,21 @@ void page_account_password(struct req *r)
         if (failed_db)
             page_db_error(r);
         else
-            account_render(r, 422, json_pack("{s:s}", "current", "That is not your current password."));
+            account_render(r, 422, view_field_error(r, "current", "That is not your current password."));
         return;
     }
     const char *msg = auth_password_message(auth_password_check(pw ? pw : ""));
     if (msg) {
-        account_render(r, 422, json_pack("{s:s}", "password", msg));
+        account_render(r, 422, view_field_error(r, "password", msg));
         return;
     }
     char hash[AUTH_HASH_MAX];
-    const char *logout = req_form(r, "logout_others");
+    int logout_others = req_form_bool(r, "logout_others");
     if (auth_hash_password(pw, hash) != 0 ||
         !db_query(r, "UPDATE users SET password = $1, password_changed_at = now(), updated_at = now() "
                      "WHERE id = $2", DB_ARGS(hash, r->user->id)) ||
-        (logout && strcmp(logout, "1") == 0 &&
-         !db_query(r, "DELETE FROM sessions WHERE user_id = $1 AND token <> $2",
-                   DB_ARGS(r->user->id, r->session_token_hash)))) {
+        (logout_others &&
+         !db_query(r, "DELETE FROM sessions WHERE token <> $1", DB_ARGS(r->session_token_hash)))) {
         page_db_error(r);
         return;
     }
@@ -76,25 +75,32 @@ void page_account_password(struct req *r)
 
 void page_account_revoke(struct req *r)
 {
-    if (!db_query(r, "DELETE FROM sessions WHERE user_id = $1 AND token <> $2",
-                  DB_ARGS(r->user->id, r->session_token_hash))) {
+    if (!db_query(r, "DELETE FROM sessions WHERE token <> $1", DB_ARGS(r->session_token_hash))) {
         page_db_error(r);
         return;
     }
     resp_redirect(r, "/account?done=saved");
 }
 
-/* Everything of the user's, children first; the users row last (sessions cascade). */
-static const char *const delete_account_sql[] = {
+/* Everything the user owns, children first, the users row last (sessions cascade).  The
+ * owner filter here is the rule itself ("what this account owns"), not an access check. */
+static const char *const delete_owned_before_files[] = {
     "DELETE FROM entity_changes WHERE user_id = $1",
-    "DELETE FROM diagrams WHERE user_id = $1",
-    "DELETE FROM notes WHERE user_id = $1",
-    "DELETE FROM drawings WHERE user_id = $1",
-    "DELETE FROM flowcharts WHERE user_id = $1",
+};
+static const char *const delete_owned_after_files[] = {
     "DELETE FROM projects WHERE user_id = $1",
     "DELETE FROM sessions WHERE user_id = $1",
     "DELETE FROM users WHERE id = $1",
 };
+
+/* delete_owned: run each statement of sql[0..n) for the signed-in user; 0 or -1. */
+static int delete_owned(struct req *r, const char *const *sql, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!db_query(r, sql[i], DB_ARGS(r->user->id)))
+            return -1;
+    return 0;
+}
 
 void page_account_delete(struct req *r)
 {
@@ -103,14 +109,17 @@ void page_account_delete(struct req *r)
         if (failed_db)
             page_db_error(r);
         else
-            account_render(r, 422, json_pack("{s:s}", "delete", "Enter your password to delete the account."));
+            account_render(r, 422, view_field_error(r, "delete", "Enter your password to delete the account."));
         return;
     }
-    for (size_t i = 0; i < sizeof delete_account_sql / sizeof delete_account_sql[0]; i++) {
-        if (!db_query(r, delete_account_sql[i], DB_ARGS(r->user->id))) {
-            page_db_error(r);
-            return;
-        }
+    int rc = delete_owned(r, delete_owned_before_files,
+                          sizeof delete_owned_before_files / sizeof *delete_owned_before_files);
+    for (int k = 0; rc == 0 && k < FILE_KIND_COUNT; k++)
+        rc = db_query(r, file_kinds[k].sql_delete_owned, DB_ARGS(r->user->id)) ? 0 : -1;
+    if (rc != 0 || delete_owned(r, delete_owned_after_files,
+                                     sizeof delete_owned_after_files / sizeof *delete_owned_after_files) != 0) {
+        page_db_error(r);
+        return;
     }
     auth_end_session(r);
     resp_redirect(r, "/signup");

@@ -17,7 +17,7 @@ static PGresult *file_lookup(struct req *r, const struct file_kind **kind)
         page_error(r, 404, "Page not found", "There is no such file.");
         return NULL;
     }
-    PGresult *res = db_query(r, fk->sql_get, DB_ARGS(uid, r->user->id));
+    PGresult *res = db_query(r, fk->sql_get, DB_ARGS(uid));
     if (!res) {
         page_db_error(r);
         return NULL;
@@ -54,7 +54,7 @@ void page_file_delete(struct req *r)
     PGresult *f = file_lookup(r, &fk);
     if (!f)
         return;
-    if (!db_query(r, fk->sql_soft_delete, DB_ARGS(r->params[0], r->user->id))) {
+    if (!db_query(r, fk->sql_soft_delete, DB_ARGS(r->params[0]))) {
         page_db_error(r);
         return;
     }
@@ -74,7 +74,7 @@ void page_file_rename(struct req *r)
         page_error(r, 422, "Invalid name", "Enter a name of 1 to 200 characters.");
         return;
     }
-    if (!db_query(r, fk->sql_rename, DB_ARGS(r->params[0], r->user->id, title))) {
+    if (!db_query(r, fk->sql_rename, DB_ARGS(r->params[0], title))) {
         page_db_error(r);
         return;
     }

@@ -3,14 +3,11 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
-#include "svg_cache.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define NAME_MAX_BYTES 200
-
-void dashboard_render(struct req *r, int status, const char *name, const char *color, json_t *errors);
 
 /* name_error: NULL when name is acceptable for a project or file title. */
 static const char *name_error(const char *name)
@@ -40,9 +37,9 @@ void page_project_create(struct req *r)
     const char *color = req_form(r, "color");
     const char *err = name_error(name);
     if (!palette_valid(color))
-        color = "#6366f1";
+        color = PALETTE_DEFAULT;
     if (err) {
-        dashboard_render(r, 422, name, color, json_pack("{s:s}", "name", err));
+        dashboard_render(r, 422, name, color, view_field_error(r, "name", err));
         return;
     }
     PGresult *res = db_query(r,
@@ -65,9 +62,9 @@ static PGresult *project_lookup(struct req *r, const char *uid)
         return NULL;
     }
     PGresult *res = db_query(r,
-        "SELECT id, uid, name, coalesce(color, '#6366f1'), extract(epoch from updated_at) "
-        "FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS NOT TRUE",
-        DB_ARGS(uid, r->user->id));
+        "SELECT id, uid, name, coalesce(color, '" PALETTE_DEFAULT "'), extract(epoch from updated_at) "
+        "FROM projects WHERE uid = $1 AND is_deleted IS NOT TRUE",
+        DB_ARGS(uid));
     if (!res) {
         page_db_error(r);
         return NULL;
@@ -79,22 +76,18 @@ static PGresult *project_lookup(struct req *r, const char *uid)
     return res;
 }
 
+#define PROJECT_FILES_BRANCH(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                  \
+    "SELECT " FILE_KIND_SQL_NAME(KIND) " AS kind, uid, " #TITLE " AS title, updated_at, _version" \
+    " FROM " #TABLE " WHERE project_id = $1 AND is_deleted IS NOT TRUE"
+
 static const char sql_project_files[] =
     "SELECT kind, uid, title, extract(epoch from updated_at), coalesce(_version, 0) FROM ("
-    " SELECT 'diagram' AS kind, uid, name AS title, updated_at, _version FROM diagrams"
-    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'note', uid, title, updated_at, _version FROM notes"
-    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'drawing', uid, title, updated_at, _version FROM drawings"
-    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE"
-    " UNION ALL SELECT 'flowchart', uid, title, updated_at, _version FROM flowcharts"
-    "  WHERE project_id = $1 AND user_id = $2 AND is_deleted IS NOT TRUE) f"
-    " ORDER BY updated_at DESC NULLS LAST";
+    FILES_UNION(PROJECT_FILES_BRANCH) ") f ORDER BY updated_at DESC NULLS LAST";
 
 static json_t *kinds_json(struct req *r, PGresult *files)
 {
     json_t *kinds = json_array();
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < FILE_KIND_COUNT; k++) {
         const struct file_kind *fk = &file_kinds[k];
         json_t *list = json_array();
         for (int i = 0; i < PQntuples(files); i++) {
@@ -106,7 +99,7 @@ static json_t *kinds_json(struct req *r, PGresult *files)
                 "uid", uid, "title", db_val(files, i, 2),
                 "url", arena_printf(r->arena, "%s%s", fk->url_prefix, uid),
                 "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t),
-                "thumb_svg", k == 0 ? svg_cache_thumb(r, uid, db_val(files, i, 4)) : ""));
+                "thumb_svg", fk->thumb ? fk->thumb(r, uid, db_val(files, i, 4)) : ""));
         }
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o, s:b}", "kind", fk->kind,
             "label", fk->plural, "singular_label", fk->label, "files", list,
@@ -118,9 +111,8 @@ static json_t *kinds_json(struct req *r, PGresult *files)
 static void project_render(struct req *r, int status, PGresult *p, const char *name, const char *color,
                            json_t *errors, const char *kind, const char *title)
 {
-    PGresult *files = db_query(r, sql_project_files, DB_ARGS(db_val(p, 0, 0), r->user->id));
+    PGresult *files = db_query(r, sql_project_files, DB_ARGS(db_val(p, 0, 0)));
     if (!files) {
-        json_decref(errors);
         page_db_error(r);
         return;
     }
@@ -131,13 +123,9 @@ static void project_render(struct req *r, int status, PGresult *p, const char *n
         "updated_human", view_ago(r->arena, t)));
     json_object_set_new(ctx, "kinds", kinds_json(r, files));
     json_object_set_new(ctx, "colors", palette_json(color));
-    json_object_set_new(ctx, "errors", errors ? errors : json_object());
+    json_object_set_new(ctx, "errors", errors ? json_incref(errors) : json_object());
     json_object_set_new(ctx, "new_file", json_pack("{s:s}", "title", title ? title : ""));
-    json_t *fk = json_array();
-    for (int k = 0; k < 4; k++)
-        json_array_append_new(fk, json_pack("{s:s, s:s, s:b}", "kind", file_kinds[k].kind, "label",
-            file_kinds[k].label, "selected", kind ? strcmp(kind, file_kinds[k].kind) == 0 : k == 0));
-    json_object_set_new(ctx, "file_kinds", fk);
+    json_object_set_new(ctx, "file_kinds", file_kinds_json(kind));
     view_flash(r, ctx);
     view_render(r, status, "project", ctx);
 }
@@ -160,11 +148,11 @@ void page_project_update(struct req *r)
         color = db_val(p, 0, 3);
     const char *err = name_error(name);
     if (err) {
-        project_render(r, 422, p, db_val(p, 0, 2), color, json_pack("{s:s}", "name", err), NULL, NULL);
+        project_render(r, 422, p, db_val(p, 0, 2), color, view_field_error(r, "name", err), NULL, NULL);
         return;
     }
-    if (!db_query(r, "UPDATE projects SET name = $1, color = $2 WHERE id = $3 AND user_id = $4",
-                  DB_ARGS(name, color, db_val(p, 0, 0), r->user->id))) {
+    if (!db_query(r, "UPDATE projects SET name = $1, color = $2 WHERE id = $3",
+                  DB_ARGS(name, color, db_val(p, 0, 0)))) {
         page_db_error(r);
         return;
     }
@@ -176,8 +164,8 @@ void page_project_delete(struct req *r)
     PGresult *p = project_lookup(r, r->params[0]);
     if (!p)
         return;
-    if (!db_query(r, "UPDATE projects SET is_deleted = true, deleted_at = now() WHERE id = $1 AND user_id = $2",
-                  DB_ARGS(db_val(p, 0, 0), r->user->id))) {
+    if (!db_query(r, "UPDATE projects SET is_deleted = true, deleted_at = now() WHERE id = $1",
+                  DB_ARGS(db_val(p, 0, 0)))) {
         page_db_error(r);
         return;
     }
@@ -194,7 +182,7 @@ void page_project_file_create(struct req *r)
     char *title = trim(r, req_form(r, "title"));
     const char *err = fk ? name_error(title) : "Choose what kind of file to create.";
     if (err) {
-        project_render(r, 422, p, db_val(p, 0, 2), db_val(p, 0, 3), json_pack("{s:s}", "title", err),
+        project_render(r, 422, p, db_val(p, 0, 2), db_val(p, 0, 3), view_field_error(r, "title", err),
                        kind, title);
         return;
     }

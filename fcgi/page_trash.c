@@ -8,26 +8,22 @@
 #include <string.h>
 
 static const char sql_trash_projects[] =
-    "SELECT uid, name, coalesce(color, '#6366f1'), extract(epoch from deleted_at) FROM projects"
-    " WHERE user_id = $1 AND is_deleted IS TRUE ORDER BY deleted_at DESC NULLS LAST";
+    "SELECT uid, name, coalesce(color, '" PALETTE_DEFAULT "'), extract(epoch from deleted_at) FROM projects"
+    " WHERE is_deleted IS TRUE ORDER BY deleted_at DESC NULLS LAST";
+
+#define TRASH_BRANCH(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                          \
+    "SELECT " FILE_KIND_SQL_NAME(KIND) " AS kind, uid, " #TITLE " AS title, deleted_at,"       \
+    " project_id FROM " #TABLE " WHERE is_deleted IS TRUE"
 
 static const char sql_trash_files[] =
     "SELECT f.kind, f.uid, f.title, extract(epoch from f.deleted_at), coalesce(p.name, '') FROM ("
-    " SELECT 'diagram' AS kind, uid, name AS title, deleted_at, project_id FROM diagrams"
-    "  WHERE user_id = $1 AND is_deleted IS TRUE"
-    " UNION ALL SELECT 'note', uid, title, deleted_at, project_id FROM notes"
-    "  WHERE user_id = $1 AND is_deleted IS TRUE"
-    " UNION ALL SELECT 'drawing', uid, title, deleted_at, project_id FROM drawings"
-    "  WHERE user_id = $1 AND is_deleted IS TRUE"
-    " UNION ALL SELECT 'flowchart', uid, title, deleted_at, project_id FROM flowcharts"
-    "  WHERE user_id = $1 AND is_deleted IS TRUE) f"
-    " LEFT JOIN projects p ON p.id = f.project_id"
+    FILES_UNION(TRASH_BRANCH) ") f LEFT JOIN projects p ON p.id = f.project_id"
     " ORDER BY f.deleted_at DESC NULLS LAST";
 
 void page_trash(struct req *r)
 {
-    PGresult *ps = db_query(r, sql_trash_projects, DB_ARGS(r->user->id));
-    PGresult *fs = ps ? db_query(r, sql_trash_files, DB_ARGS(r->user->id)) : NULL;
+    PGresult *ps = db_query(r, sql_trash_projects, DB_NOARGS);
+    PGresult *fs = ps ? db_query(r, sql_trash_files, DB_NOARGS) : NULL;
     if (!fs) {
         page_db_error(r);
         return;
@@ -64,31 +60,25 @@ static void trash_apply(struct req *r, int purge)
         page_error(r, 404, "Not found", "There is no such item in the trash.");
         return;
     }
-    if (purge && !(req_form(r, "confirm") && strcmp(req_form(r, "confirm"), "1") == 0)) {
+    if (purge && !req_form_bool(r, "confirm")) {
         page_error(r, 422, "Please confirm", "Tick “I understand this cannot be undone” to delete forever.");
         return;
     }
     PGresult *res;
     if (is_project && purge) {
         /* The project's files go with it (their FK would otherwise just be cleared). */
-        static const char *const purge_files[] = {
-            "DELETE FROM diagrams WHERE user_id = $2 AND project_id = (SELECT id FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE)",
-            "DELETE FROM notes WHERE user_id = $2 AND project_id = (SELECT id FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE)",
-            "DELETE FROM drawings WHERE user_id = $2 AND project_id = (SELECT id FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE)",
-            "DELETE FROM flowcharts WHERE user_id = $2 AND project_id = (SELECT id FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE)",
-        };
-        for (size_t i = 0; i < 4; i++)
-            if (!db_query(r, purge_files[i], DB_ARGS(uid, r->user->id))) {
+        for (int k = 0; k < FILE_KIND_COUNT; k++)
+            if (!db_query(r, file_kinds[k].sql_purge_project, DB_ARGS(uid))) {
                 page_db_error(r);
                 return;
             }
-        res = db_query(r, "DELETE FROM projects WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE RETURNING uid",
-                       DB_ARGS(uid, r->user->id));
+        res = db_query(r, "DELETE FROM projects WHERE uid = $1 AND is_deleted IS TRUE RETURNING uid",
+                       DB_ARGS(uid));
     } else if (is_project) {
-        res = db_query(r, "UPDATE projects SET is_deleted = false, deleted_at = NULL WHERE uid = $1 AND user_id = $2 AND is_deleted IS TRUE RETURNING uid",
-                       DB_ARGS(uid, r->user->id));
+        res = db_query(r, "UPDATE projects SET is_deleted = false, deleted_at = NULL "
+                          "WHERE uid = $1 AND is_deleted IS TRUE RETURNING uid", DB_ARGS(uid));
     } else {
-        res = db_query(r, purge ? fk->sql_purge : fk->sql_restore, DB_ARGS(uid, r->user->id));
+        res = db_query(r, purge ? fk->sql_purge : fk->sql_restore, DB_ARGS(uid));
     }
     if (!res) {
         page_db_error(r);

@@ -1,5 +1,5 @@
 /* route.h — the one route table: {method, pattern, handler, flags}.  Flags are enforced in
- * one place (worker.c) before any handler runs. */
+ * one place (dispatch.c) before any handler runs. */
 #ifndef CARD_ROUTE_H
 #define CARD_ROUTE_H
 struct req;
@@ -8,12 +8,14 @@ typedef void (*route_handler)(struct req *r);
 
 enum route_flags {
     R_LOGIN = 1 << 0,   /* needs a signed-in user (pages redirect to /login, APIs 401) */
-    R_JSON = 1 << 1,    /* body must be application/json; parsed into r->json */
     R_FORM = 1 << 2,    /* body is application/x-www-form-urlencoded; parsed into r->form */
     R_RAW = 1 << 3,     /* body kept raw (r->body) e.g. application/sql */
     R_NODB = 1 << 4,    /* runs without a database transaction (/healthz) */
     R_JSON_TEXT = 1 << 5, /* body must be application/json, kept as text for the handler's own
-                             parser (big documents: erd_doc_parse) */
+                             parser (erd_doc_parse, or json_loadb for small bodies) */
+    R_SHARE = 1 << 6,   /* a public share page: the first path parameter is the share token,
+                           the transaction reads with app.share_token set and no session is
+                           looked up (never a signed-in user's rights) */
 };
 
 struct route {

@@ -1,7 +1,13 @@
 /* routes.c — the application's route table.  Every POST/PUT/DELETE is CSRF-checked by
  * dispatch.c; R_LOGIN routes need a signed-in user. */
+#include "files.h"
 #include "handlers.h"
 #include "route.h"
+
+#define FILE_ROUTES(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                     \
+    {"GET", "/" #TABLE "/:uid", SHOW, R_LOGIN},                                          \
+    {"POST", "/" #TABLE "/:uid/rename", page_file_rename, R_LOGIN | R_FORM},             \
+    {"POST", "/" #TABLE "/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
 
 const struct route route_table[] = {
     {"GET", "/healthz", page_healthz, R_NODB},
@@ -17,18 +23,8 @@ const struct route route_table[] = {
     {"POST", "/projects/:uid", page_project_update, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/delete", page_project_delete, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/files", page_project_file_create, R_LOGIN | R_FORM},
-    {"GET", "/diagrams/:uid", page_diagram_show, R_LOGIN},
-    {"GET", "/notes/:uid", page_file_show, R_LOGIN},
-    {"GET", "/drawings/:uid", page_file_show, R_LOGIN},
-    {"GET", "/flowcharts/:uid", page_file_show, R_LOGIN},
-    {"POST", "/diagrams/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
-    {"POST", "/notes/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
-    {"POST", "/drawings/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
-    {"POST", "/flowcharts/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
-    {"POST", "/diagrams/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
-    {"POST", "/notes/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
-    {"POST", "/drawings/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
-    {"POST", "/flowcharts/:uid/rename", page_file_rename, R_LOGIN | R_FORM},
+    /* Every file kind: its page, rename and move to the trash (files.h's registry). */
+    FILE_KINDS(FILE_ROUTES, )
     {"GET", "/account", page_account, R_LOGIN},
     {"POST", "/account/password", page_account_password, R_LOGIN | R_FORM},
     {"POST", "/account/sessions/revoke", page_account_revoke, R_LOGIN | R_FORM},

@@ -11,9 +11,26 @@
 #include <string.h>
 #include <time.h>
 
+static void json_release(void *j)
+{
+    json_decref(j);
+}
+
+json_t *view_keep(struct req *r, json_t *j)
+{
+    if (j)
+        arena_defer(r->arena, json_release, j);
+    return j;
+}
+
+json_t *view_field_error(struct req *r, const char *field, const char *message)
+{
+    return view_keep(r, json_pack("{s:s}", field, message));
+}
+
 json_t *view_ctx(struct req *r)
 {
-    json_t *ctx = json_object();
+    json_t *ctx = view_keep(r, json_object());
     json_object_set_new(ctx, "app_name", json_string("Cardinality"));
     json_object_set_new(ctx, "asset_version", json_string(g_app.cfg.asset_version));
     json_object_set_new(ctx, "csrf", json_string(r->csrf ? r->csrf : ""));
@@ -34,7 +51,6 @@ void view_render(struct req *r, int status, const char *name, json_t *ctx)
     pthread_rwlock_rdlock(&g_app.lock);
     int rc = tmpl_render(g_app.templates, name, ctx, r->resp_body, &err);
     pthread_rwlock_unlock(&g_app.lock);
-    json_decref(ctx);
     if (rc != 0) {
         log_msg("view: template %s: %s", name, buf_cstr(&err));
         buf_free(&err);

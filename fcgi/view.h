@@ -6,9 +6,14 @@
 struct req;
 struct arena;
 
-/* view_ctx: a new context with app_name, asset_version, csrf and user (when signed in). */
+/* view_ctx: a new context with app_name, asset_version, csrf and user (when signed in),
+ * owned by the request's arena (released when the request ends: never decref it). */
 json_t *view_ctx(struct req *r);
-/* view_render: render template name with ctx (stolen) as an HTML response with status. */
+/* view_keep: hand j (a new reference, may be NULL) to the request's arena; returns j. */
+json_t *view_keep(struct req *r, json_t *j);
+/* view_field_error: {field: message}, owned by the arena — a form's error next to its field. */
+json_t *view_field_error(struct req *r, const char *field, const char *message);
+/* view_render: render template name with ctx (borrowed) as an HTML response with status. */
 void view_render(struct req *r, int status, const char *name, json_t *ctx);
 /* page_error: an error response — JSON {"error","message"} for API clients, else the
  * friendly error page.  The message is escaped like every other value. */

@@ -46,11 +46,9 @@ static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db)
     r.resp_body = buf_arena(arena);
     struct raw_request raw = {fcgx_param, fcgx_read, fr};
     dispatch_request(&r, &raw);
-    if (!r.streaming) {
-        struct buf *out = buf_arena(arena);
-        http_serialize(&r, out);
-        FCGX_PutStr(out->data, (int)out->len, fr->out);
-    }
+    struct buf *out = buf_arena(arena);
+    http_serialize(&r, out);
+    FCGX_PutStr(out->data, (int)out->len, fr->out);
     dispatch_log(&r);
     return r.body_len + r.resp_body->len;
 }

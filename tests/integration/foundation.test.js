@@ -279,7 +279,15 @@ test('after a request, the connection carries no user id (transaction-local sett
   for (let i = 0; i < 10; i++) await c.get('/dashboard');
   const active = stack.sql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'card_app' AND state = 'idle in transaction'");
   assert.equal(active, '0', 'no connection left inside a transaction');
-  assert.equal(stack.psqlAs('card_app', "SELECT coalesce(current_setting('app.user_id', true), '')"), '');
+  // What the app relies on: on ONE connection, a user id set with set_config(…, true) inside a
+  // transaction opens that user's rows there and is gone after COMMIT (a plain SET, or
+  // is_local = false, would leave the next request on this connection with the same rights).
+  const pid = await c.createProject('Leak check');
+  const owner = stack.sql(`SELECT user_id FROM projects WHERE uid = '${pid}'`);
+  const out = stack.psqlAs('card_app', `BEGIN; SELECT set_config('app.user_id', '${owner}', true);
+    SELECT 'inside:' || count(*) FROM projects; COMMIT; SELECT 'after:' || count(*) FROM projects;`);
+  assert.match(out, /inside:1/);
+  assert.match(out, /after:0/);
 });
 
 test('PostgreSQL stopped → 503; back → 200 without restarting workers', async () => {

@@ -1,10 +1,10 @@
-/* test_http.c — request parsing: percent-decoding, forms, cookies, UTF-8, hostile input;
- * the arena and buffer underneath; route matching. */
+/* test_http.c — request parsing: percent-decoding, forms, cookies, UTF-8, hostile input,
+ * typed parameter getters; escaping writers.  (The arena: test_arena.c; routes: test_route.c;
+ * the whole pipeline: test_dispatch.c.) */
 #include "arena.h"
 #include "buf.h"
 #include "html.h"
 #include "http.h"
-#include "route.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,84 +105,27 @@ START_TEST(escaping)
 }
 END_TEST
 
-START_TEST(arena_many)
-{
-    for (int round = 0; round < 3; round++) {
-        for (int i = 0; i < 10000; i++) {
-            char *p = arena_printf(&A, "item-%d", i);
-            ck_assert_str_eq(p, arena_printf(&A, "item-%d", i));
-        }
-        void *big = arena_alloc(&A, 1 << 20);   /* larger than a chunk */
-        memset(big, 1, 1 << 20);
-        arena_reset(&A);
-        ck_assert_uint_eq(A.used_total, 0);
-    }
-}
-END_TEST
-
-static int cleaned;
-static void count_cleanup(void *p) { cleaned += *(int *)p; }
-
-START_TEST(arena_cleanups)
-{
-    int one = 1, ten = 10;
-    cleaned = 0;
-    arena_defer(&A, count_cleanup, &one);
-    arena_defer(&A, count_cleanup, &ten);
-    arena_reset(&A);
-    ck_assert_int_eq(cleaned, 11);
-    arena_reset(&A);
-    ck_assert_int_eq(cleaned, 11);   /* ran once */
-}
-END_TEST
-
-static void h_a(struct req *r) { (void)r; }
-static void h_b(struct req *r) { (void)r; }
-static const struct route table[] = {
-    {"GET", "/", h_a, 0},
-    {"GET", "/projects/:uid", h_a, 0},
-    {"POST", "/projects/:uid", h_b, 0},
-    {"POST", "/projects/:uid/files", h_b, 0},
-    {"GET", "/a/:x/b/:y", h_a, 0},
-};
-
-START_TEST(routing)
+START_TEST(typed_getters)
 {
     struct req r;
     memset(&r, 0, sizeof r);
     r.arena = &A;
-    const struct route *found = NULL;
-    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/abc", &r, &found), ROUTE_FOUND);
-    ck_assert_ptr_eq(found, &table[1]);
-    ck_assert_str_eq(r.params[0], "abc");
-    ck_assert_int_eq(route_find(table, 5, "HEAD", "/projects/abc", &r, &found), ROUTE_FOUND);
-    ck_assert_int_eq(route_find(table, 5, "POST", "/projects/abc", &r, &found), ROUTE_FOUND);
-    ck_assert_ptr_eq(found, &table[2]);
-    ck_assert_int_eq(route_find(table, 5, "DELETE", "/projects/abc", &r, &found), ROUTE_BAD_METHOD);
-    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/", &r, &found), ROUTE_NOT_FOUND);
-    ck_assert_int_eq(route_find(table, 5, "GET", "/projects", &r, &found), ROUTE_NOT_FOUND);
-    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/a/b", &r, &found), ROUTE_NOT_FOUND);
-    ck_assert_int_eq(route_find(table, 5, "GET", "/a/1/b/2", &r, &found), ROUTE_FOUND);
-    ck_assert_str_eq(r.params[0], "1");
-    ck_assert_str_eq(r.params[1], "2");
-    ck_assert_int_eq(route_find(table, 5, "GET", "/", &r, &found), ROUTE_FOUND);
-    ck_assert_int_eq(route_find(table, 5, "GET", "//", &r, &found), ROUTE_NOT_FOUND);
-}
-END_TEST
-
-/* No GET route of the application may change state: GET handlers are the read-only pages. */
-START_TEST(app_routes_safe)
-{
-    for (int i = 0; i < route_count; i++) {
-        const struct route *rt = &route_table[i];
-        if (strcmp(rt->method, "GET") == 0)
-            ck_assert_msg(!(rt->flags & (R_FORM | R_JSON | R_JSON_TEXT | R_RAW)), "GET %s takes a body", rt->pattern);
-        else
-            ck_assert_msg(route_is_unsafe(rt->method), "%s", rt->pattern);
-        for (int k = 0; k < i; k++)
-            ck_assert_msg(strcmp(route_table[k].method, rt->method) || strcmp(route_table[k].pattern, rt->pattern),
-                          "duplicate route %s %s", rt->method, rt->pattern);
-    }
+    const char *q = "n=42&neg=-3&big=99999999999999999999&junk=4x&empty=&yes=1&t=true&on=on&no=0";
+    ck_assert_int_eq(http_parse_urlencoded(&A, q, strlen(q), &r.query_params), HTTP_OK);
+    long long v;
+    ck_assert_int_eq(req_query_int(&r, "n", 0, 100, 7, &v), 0);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(req_query_int(&r, "missing", 0, 100, 7, &v), 0);
+    ck_assert_int_eq(v, 7);
+    ck_assert_int_eq(req_query_int(&r, "n", 0, 10, 7, &v), -1);        /* out of range */
+    ck_assert_int_eq(v, 7);
+    ck_assert_int_eq(req_query_int(&r, "neg", -5, 5, 0, &v), 0);
+    ck_assert_int_eq(v, -3);
+    ck_assert_int_eq(req_query_int(&r, "big", 0, 100, 1, &v), -1);     /* overflows */
+    ck_assert_int_eq(req_query_int(&r, "junk", 0, 100, 1, &v), -1);
+    ck_assert_int_eq(req_query_int(&r, "empty", 0, 100, 1, &v), -1);
+    ck_assert(req_query_bool(&r, "yes") && req_query_bool(&r, "t") && req_query_bool(&r, "on"));
+    ck_assert(!req_query_bool(&r, "no") && !req_query_bool(&r, "empty") && !req_query_bool(&r, "missing"));
 }
 END_TEST
 
@@ -198,10 +141,7 @@ int main(void)
     tcase_add_test(tc, cookies);
     tcase_add_test(tc, utf8);
     tcase_add_test(tc, escaping);
-    tcase_add_test(tc, arena_many);
-    tcase_add_test(tc, arena_cleanups);
-    tcase_add_test(tc, routing);
-    tcase_add_test(tc, app_routes_safe);
+    tcase_add_test(tc, typed_getters);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

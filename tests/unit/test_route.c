@@ -1,0 +1,114 @@
+/* test_route.c — route matching (404 vs 405, parameters, HEAD as GET), the application's
+ * route table, and the routes derived from the file-kind registry. */
+#include "arena.h"
+#include "files.h"
+#include "http.h"
+#include "route.h"
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct arena A;
+static void setup(void) { arena_init(&A); }
+static void teardown(void) { arena_free(&A); }
+
+static void h_a(struct req *r) { (void)r; }
+static void h_b(struct req *r) { (void)r; }
+static const struct route table[] = {
+    {"GET", "/", h_a, 0},
+    {"GET", "/projects/:uid", h_a, 0},
+    {"POST", "/projects/:uid", h_b, 0},
+    {"POST", "/projects/:uid/files", h_b, 0},
+    {"GET", "/a/:x/b/:y", h_a, 0},
+};
+
+START_TEST(routing)
+{
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.arena = &A;
+    const struct route *found = NULL;
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/abc", &r, &found), ROUTE_FOUND);
+    ck_assert_ptr_eq(found, &table[1]);
+    ck_assert_str_eq(r.params[0], "abc");
+    ck_assert_int_eq(route_find(table, 5, "HEAD", "/projects/abc", &r, &found), ROUTE_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "POST", "/projects/abc", &r, &found), ROUTE_FOUND);
+    ck_assert_ptr_eq(found, &table[2]);
+    ck_assert_int_eq(route_find(table, 5, "DELETE", "/projects/abc", &r, &found), ROUTE_BAD_METHOD);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/projects/a/b", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "/a/1/b/2", &r, &found), ROUTE_FOUND);
+    ck_assert_str_eq(r.params[0], "1");
+    ck_assert_str_eq(r.params[1], "2");
+    ck_assert_int_eq(route_find(table, 5, "GET", "/", &r, &found), ROUTE_FOUND);
+    ck_assert_int_eq(route_find(table, 5, "GET", "//", &r, &found), ROUTE_NOT_FOUND);
+}
+END_TEST
+
+/* The application's table: no GET route takes a body (that GETs write nothing but the
+ * session's last-seen time is test_dispatch.c's get_writes_only_last_seen), every other
+ * method is an unsafe one (so CSRF-checked), no route is listed twice. */
+START_TEST(app_routes_well_formed)
+{
+    for (int i = 0; i < route_count; i++) {
+        const struct route *rt = &route_table[i];
+        if (strcmp(rt->method, "GET") == 0)
+            ck_assert_msg(!(rt->flags & (R_FORM | R_JSON_TEXT | R_RAW)), "GET %s takes a body", rt->pattern);
+        else
+            ck_assert_msg(route_is_unsafe(rt->method), "%s", rt->pattern);
+        for (int k = 0; k < i; k++)
+            ck_assert_msg(strcmp(route_table[k].method, rt->method) || strcmp(route_table[k].pattern, rt->pattern),
+                          "duplicate route %s %s", rt->method, rt->pattern);
+    }
+}
+END_TEST
+
+/* Every kind in the registry has its page, rename and delete routes, behind login, and its
+ * page is the kind's own show handler. */
+START_TEST(file_kind_routes)
+{
+    for (int k = 0; k < FILE_KIND_COUNT; k++) {
+        const struct file_kind *fk = &file_kinds[k];
+        struct req r;
+        memset(&r, 0, sizeof r);
+        r.arena = &A;
+        const struct route *found = NULL;
+        char path[128];
+        snprintf(path, sizeof path, "%sabc-123", fk->url_prefix);
+        ck_assert_int_eq(route_find(route_table, route_count, "GET", path, &r, &found), ROUTE_FOUND);
+        ck_assert_ptr_eq(found->handler, fk->show);
+        ck_assert(found->flags & R_LOGIN);
+        ck_assert_ptr_eq(file_kind_by_path(path), fk);
+        ck_assert_ptr_eq(file_kind_by_name(fk->kind), fk);
+        for (int v = 0; v < 2; v++) {
+            snprintf(path, sizeof path, "%sabc-123/%s", fk->url_prefix, v ? "rename" : "delete");
+            ck_assert_int_eq(route_find(route_table, route_count, "POST", path, &r, &found), ROUTE_FOUND);
+            ck_assert(found->flags & R_LOGIN && found->flags & R_FORM);
+        }
+        /* The kind's SQL names its own table and never filters on the owner (RLS does). */
+        ck_assert_ptr_nonnull(strstr(fk->sql_get, fk->table));
+        ck_assert_ptr_null(strstr(fk->sql_get, "user_id"));
+        ck_assert_ptr_null(strstr(fk->sql_rename, "user_id"));
+    }
+    ck_assert_ptr_null(file_kind_by_name("diagrams"));
+    ck_assert_ptr_null(file_kind_by_path("/projects/x"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("route");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, routing);
+    tcase_add_test(tc, app_routes_well_formed);
+    tcase_add_test(tc, file_kind_routes);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
