@@ -21,70 +21,104 @@
 #define DEFAULT_COLOR "#6366f1"
 #define MAX_FIELDS 11               /* id and the fields of the widest table */
 
-const char ERD_SQL_STORED_ENTITIES[] =
+static const char SQL_STORED_ENTITIES[] =
     "SELECT id, name, x, y, color, comment, created_at IS NULL, columns_digest FROM entities "
     "WHERE diagram_id = $1::int ORDER BY created_at, id";
+enum { STORED_ENTITY_DIGEST = 7 };  /* the columns_digest column */
+
+const PGresult *erd_save_read_entities(struct req *r, const char *diagram_id)
+{
+    return db_query_prepared(r, SQL_STORED_ENTITIES, DB_ARGS(diagram_id));
+}
+
+const char *erd_stored_entity_id(const PGresult *stored, int row)
+{
+    return db_val(stored, row, 0);
+}
+
+const char *erd_stored_entity_digest(const PGresult *stored, int row)
+{
+    return db_isnull(stored, row, STORED_ENTITY_DIGEST) ? NULL : db_val(stored, row, STORED_ENTITY_DIGEST);
+}
 
 static const char SQL_STORED_RELATIONSHIPS[] =
     "SELECT id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
     "source_handle, target_handle, type, label, on_delete, on_update, created_at IS NULL "
     "FROM relationships WHERE diagram_id = $1::int ORDER BY created_at, id";
 
-/* APPLY(T, X, FIELDS, D, GONE, REORDER): x — the rows to write (fields, is_new, ord: their
- * place in the model); start — when kept rows stay put, just after the latest of them, else
- * now; then delete the ids in GONE, update the kept rows (times rewritten only when
- * REORDER), insert the new ones at start + ord ms, and answer an id that could not be. */
-#define MS(ORD) " + " ORD " * interval '1 millisecond'"
-#define APPLY(T, X, FIELDS, D, GONE, REORDER)                                                   \
-    "WITH x AS (SELECT * FROM " X "), "                                                         \
-    "start AS (SELECT CASE WHEN " REORDER " THEN LOCALTIMESTAMP(3) ELSE GREATEST("              \
-    "LOCALTIMESTAMP(3), (SELECT max(created_at) FROM " T " WHERE diagram_id = " D               \
-    " AND id <> ALL (" GONE ")) + interval '1 millisecond') END AS at), "                       \
-    "del AS (DELETE FROM " T " t WHERE t.id = ANY (" GONE ") AND t.diagram_id = " D "), "      \
-    "upd AS (UPDATE " T " t SET (" FIELDS("") ", created_at) = (" FIELDS("x.") ", CASE WHEN "  \
-    REORDER " THEN start.at" MS("x.ord") " ELSE t.created_at END) FROM x, start "              \
-    "WHERE t.id = ANY ((SELECT array_agg(id) FROM x WHERE NOT is_new)::text[]) "                \
-    "AND t.id = x.id AND NOT x.is_new AND t.diagram_id = " D "), "                              \
-    "ins AS (INSERT INTO " T " (id, diagram_id, " FIELDS("") ", created_at) SELECT x.id, " D   \
-    ", " FIELDS("x.") ", start.at" MS("x.ord") " FROM x, start WHERE x.is_new "                \
-    "ON CONFLICT (id) DO NOTHING RETURNING id) "                                                \
-    "SELECT x.id FROM x WHERE x.is_new AND x.id NOT IN (SELECT id FROM ins) ORDER BY x.ord LIMIT 1"
+/* The entities and relationships statements: x — the rows to write (fields, is_new, ord:
+ * their place in the model); start — when the kept rows stay in their stored order ($11 /
+ * $16 false), just after the latest of them, else now; then delete the ids that are gone
+ * ($10 / $15), update the kept rows (times rewritten only when reordering), insert the new
+ * ones at start + ord ms, and answer an incoming id that could not be inserted (another
+ * diagram owns it). */
+static const char SQL_APPLY_ENTITIES[] =
+    "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], "
+    "$5::text[], $6::text[], $7::bool[], $8::int[]) "
+    "AS u(id, name, x, y, color, comment, is_new, ord)), "
+    "start AS (SELECT CASE WHEN $11::bool THEN LOCALTIMESTAMP(3) ELSE GREATEST(LOCALTIMESTAMP(3), "
+    "(SELECT max(created_at) FROM entities WHERE diagram_id = $9::int AND id <> ALL ($10::text[])) "
+    "+ interval '1 millisecond') END AS at), "
+    "del AS (DELETE FROM entities t WHERE t.id = ANY ($10::text[]) AND t.diagram_id = $9::int), "
+    "upd AS (UPDATE entities t SET (name, x, y, color, comment, created_at) = "
+    "(x.name, x.x, x.y, x.color, x.comment, "
+    "CASE WHEN $11::bool THEN start.at + x.ord * interval '1 millisecond' ELSE t.created_at END) "
+    "FROM x, start WHERE t.id = ANY ((SELECT array_agg(id) FROM x WHERE NOT is_new)::text[]) "
+    "AND t.id = x.id AND NOT x.is_new AND t.diagram_id = $9::int), "
+    "ins AS (INSERT INTO entities (id, diagram_id, name, x, y, color, comment, created_at) "
+    "SELECT x.id, $9::int, x.name, x.x, x.y, x.color, x.comment, "
+    "start.at + x.ord * interval '1 millisecond' FROM x, start WHERE x.is_new "
+    "ON CONFLICT (id) DO NOTHING RETURNING id) "
+    "SELECT x.id FROM x WHERE x.is_new AND x.id NOT IN (SELECT id FROM ins) ORDER BY x.ord LIMIT 1";
 
-#define ENT_FIELDS(P) P "name, " P "x, " P "y, " P "color, " P "comment"
-static const char SQL_APPLY_ENTITIES[] = APPLY("entities",
-    "unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::text[], $6::text[], "
-    "$7::bool[], $8::int[]) AS u(id, name, x, y, color, comment, is_new, ord)",
-    ENT_FIELDS, "$9::int", "$10::text[]", "$11::bool");
-
-#define REL_FIELDS(P) \
-    P "source_entity_id, " P "target_entity_id, " P "source_column_id, " P "target_column_id, " \
-    P "source_handle, " P "target_handle, " P "type, " P "label, " P "on_delete, " P "on_update"
-static const char SQL_APPLY_RELATIONSHIPS[] = APPLY("relationships",
-    "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
-    "$8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::int[]) "
-    "AS u(id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
-    "source_handle, target_handle, type, label, on_delete, on_update, is_new, ord)",
-    REL_FIELDS, "$14::int", "$15::text[]", "$16::bool");
+static const char SQL_APPLY_RELATIONSHIPS[] =
+    "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], "
+    "$13::int[]) AS u(id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
+    "source_handle, target_handle, type, label, on_delete, on_update, is_new, ord)), "
+    "start AS (SELECT CASE WHEN $16::bool THEN LOCALTIMESTAMP(3) ELSE GREATEST(LOCALTIMESTAMP(3), "
+    "(SELECT max(created_at) FROM relationships WHERE diagram_id = $14::int "
+    "AND id <> ALL ($15::text[])) + interval '1 millisecond') END AS at), "
+    "del AS (DELETE FROM relationships t WHERE t.id = ANY ($15::text[]) "
+    "AND t.diagram_id = $14::int), "
+    "upd AS (UPDATE relationships t SET (source_entity_id, target_entity_id, source_column_id, "
+    "target_column_id, source_handle, target_handle, type, label, on_delete, on_update, "
+    "created_at) = (x.source_entity_id, x.target_entity_id, x.source_column_id, "
+    "x.target_column_id, x.source_handle, x.target_handle, x.type, x.label, x.on_delete, "
+    "x.on_update, "
+    "CASE WHEN $16::bool THEN start.at + x.ord * interval '1 millisecond' ELSE t.created_at END) "
+    "FROM x, start WHERE t.id = ANY ((SELECT array_agg(id) FROM x WHERE NOT is_new)::text[]) "
+    "AND t.id = x.id AND NOT x.is_new AND t.diagram_id = $14::int), "
+    "ins AS (INSERT INTO relationships (id, diagram_id, source_entity_id, target_entity_id, "
+    "source_column_id, target_column_id, source_handle, target_handle, type, label, on_delete, "
+    "on_update, created_at) SELECT x.id, $14::int, x.source_entity_id, x.target_entity_id, "
+    "x.source_column_id, x.target_column_id, x.source_handle, x.target_handle, x.type, x.label, "
+    "x.on_delete, x.on_update, start.at + x.ord * interval '1 millisecond' "
+    "FROM x, start WHERE x.is_new ON CONFLICT (id) DO NOTHING RETURNING id) "
+    "SELECT x.id FROM x WHERE x.is_new AND x.id NOT IN (SELECT id FROM ins) ORDER BY x.ord LIMIT 1";
 
 /* Columns have an order field (sort_order) and no times: the stored rows are those of the
- * entities being rewritten, and the statement deletes, updates and inserts like APPLY. */
+ * entities being rewritten, and the statement deletes, updates and inserts like the two
+ * above. */
 static const char SQL_STORED_COLUMNS[] =
     "SELECT id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, comment, "
     "enum_values, sort_order FROM columns WHERE entity_id = ANY ($1::text[])";
 
-#define COL_FIELDS(P) \
-    P "entity_id, " P "name, " P "type, " P "is_pk, " P "is_nullable, " P "is_unique, " \
-    P "default_value, " P "comment, " P "enum_values, " P "sort_order"
 static const char SQL_APPLY_COLUMNS[] =
     "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], "
     "$6::bool[], $7::bool[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bool[], "
-    "$13::int[]) AS u(id, " COL_FIELDS("") ", is_new, ord)), "
+    "$13::int[]) AS u(id, entity_id, name, type, is_pk, is_nullable, is_unique, default_value, "
+    "comment, enum_values, sort_order, is_new, ord)), "
     "del AS (DELETE FROM columns t WHERE t.id = ANY ($14::text[]) "
     "AND t.entity_id = ANY ($15::text[])), "
-    "upd AS (UPDATE columns t SET (" COL_FIELDS("") ") = (" COL_FIELDS("x.") ") FROM x "
+    "upd AS (UPDATE columns t SET (entity_id, name, type, is_pk, is_nullable, is_unique, "
+    "default_value, comment, enum_values, sort_order) = (x.entity_id, x.name, x.type, x.is_pk, "
+    "x.is_nullable, x.is_unique, x.default_value, x.comment, x.enum_values, x.sort_order) FROM x "
     "WHERE t.id = ANY ((SELECT array_agg(id) FROM x WHERE NOT is_new)::text[]) "
     "AND t.id = x.id AND NOT x.is_new), "
-    "ins AS (INSERT INTO columns (id, " COL_FIELDS("") ") SELECT x.id, " COL_FIELDS("x.") " "
+    "ins AS (INSERT INTO columns (id, entity_id, name, type, is_pk, is_nullable, is_unique, "
+    "default_value, comment, enum_values, sort_order) SELECT x.id, x.entity_id, x.name, x.type, "
+    "x.is_pk, x.is_nullable, x.is_unique, x.default_value, x.comment, x.enum_values, x.sort_order "
     "FROM x WHERE x.is_new ON CONFLICT (id) DO NOTHING RETURNING id) "
     "SELECT x.id FROM x WHERE x.is_new AND x.id NOT IN (SELECT id FROM ins) ORDER BY x.ord LIMIT 1";
 

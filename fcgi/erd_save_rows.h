@@ -10,12 +10,16 @@
 
 struct req;
 
-/* What the stored-entities query answers, in order (erd_store.c reads the digest too). */
-extern const char ERD_SQL_STORED_ENTITIES[];    /* $1 diagram id */
-enum { ERD_STORED_ENTITY_DIGEST = 7 };          /* the columns_digest column */
+/* erd_save_read_entities: the diagram's stored entities (once per save: erd_store.c plans
+ * the column rewrites from their digests, erd_save_entities diffs them), or NULL on a
+ * database error.  erd_stored_entity_id / _digest: row's id, and its columns digest (NULL
+ * when it has none) — the only parts of the result anyone but this file reads. */
+const PGresult *erd_save_read_entities(struct req *r, const char *diagram_id);
+const char *erd_stored_entity_id(const PGresult *stored, int row);
+const char *erd_stored_entity_digest(const PGresult *stored, int row);
 
 /* erd_save_entities / erd_save_relationships: write the difference between doc and the
- * stored rows (stored: ERD_SQL_STORED_ENTITIES's result; relationships are read here).
+ * stored rows (stored: erd_save_read_entities's result; relationships are read here).
  * Entities and relationships are read back in created_at, id order: while the kept rows are
  * in their stored order and new rows come last, kept rows keep created_at and new ones get
  * later times; otherwise every row is rewritten with times in the model's order.

@@ -68,7 +68,8 @@ static bool bool_or(const PGresult *res, int row, int col, bool def)
     return db_isnull(res, row, col) ? def : db_bool(res, row, col);
 }
 
-/* load_header: the diagram row into doc. */
+/* load_header: a diagram row (id, uid, name, viewport x, y, zoom, _version — what both the
+ * load and the save's UPDATE answer) into doc's header. */
 static void load_header(const PGresult *d, struct erd_doc *doc)
 {
     doc->uid = db_val(d, 0, 1);
@@ -302,9 +303,9 @@ static void plan_rewrites(const struct erd_doc *doc, const struct erd_index *idx
     for (size_t i = 0; i < doc->nentities; i++)
         rows->rewrite[i] = true;
     for (int row = 0; row < PQntuples(stored); row++) {
-        const struct erd_index_slot *s = erd_index_find(idx, db_val(stored, row, 0));
-        if (s && s->kind == ERD_ID_ENTITY && !db_isnull(stored, row, ERD_STORED_ENTITY_DIGEST) &&
-            strcmp(db_val(stored, row, ERD_STORED_ENTITY_DIGEST), rows->digest[s->entity]) == 0)
+        const struct erd_index_slot *s = erd_index_find(idx, erd_stored_entity_id(stored, row));
+        const char *digest = erd_stored_entity_digest(stored, row);
+        if (s && s->kind == ERD_ID_ENTITY && digest && strcmp(digest, rows->digest[s->entity]) == 0)
             rows->rewrite[s->entity] = false;
     }
     for (size_t i = 0; i < doc->nentities; i++) {
@@ -412,7 +413,7 @@ static int save_children(struct req *r, const char *diagram_id, const struct erd
     struct erd_index idx;
     struct erd_index_slot dup;
     const char *taken = NULL, *table = "entities";
-    PGresult *stored = db_query_prepared(r, ERD_SQL_STORED_ENTITIES, DB_ARGS(diagram_id));
+    const PGresult *stored = erd_save_read_entities(r, diagram_id);
     if (!stored)
         return ERD_STORE_DB;
     erd_index_build(r->arena, doc, &idx, &dup); /* checked: no duplicates */
@@ -425,20 +426,6 @@ static int save_children(struct req *r, const char *diagram_id, const struct erd
     if (rc == ERD_STORE_INVALID)
         taken_message(doc, taken, table, err);
     return rc;
-}
-
-/* saved_header: what the diagram row says after the save. */
-static void saved_header(const PGresult *d, struct erd_doc *h)
-{
-    memset(h, 0, sizeof *h);
-    h->uid = db_val(d, 0, 1);
-    h->name = db_val(d, 0, 2);
-    for (int k = 0; k < ERD_VP_N; k++) {
-        h->viewport[k] = strtod(db_val(d, 0, 3 + k), NULL);
-        h->has_viewport[k] = true;
-    }
-    h->version = db_int(d, 0, 6);
-    h->has_version = true;
 }
 
 int erd_store_save(struct req *r, const char *uid, int base_version, const struct erd_doc *doc,
@@ -456,7 +443,7 @@ int erd_store_save(struct req *r, const char *uid, int base_version, const struc
     if (rc == ERD_STORE_OK)
         rc = save_children(r, db_val(d, 0, 0), doc, &rows, err);
     if (rc == ERD_STORE_OK) {
-        saved_header(d, &saved->header);
+        load_header(d, &saved->header);
         saved->tables_rewritten = rows.nrewrite;
     }
     rows_free(&rows);
