@@ -6,7 +6,9 @@
 struct req;
 struct arena;
 
-/* view_ctx: a new context with app_name, asset_version, csrf and user (when signed in). */
+/* view_ctx: a new context with app_name, asset_version (the build id of static/), static_url
+ * ("/static/<build id>": every asset's URL prefix, so ES modules' relative imports carry the
+ * id too), csrf and user (when signed in). */
 json_t *view_ctx(struct req *r);
 /* view_render: render template name with ctx (stolen) as an HTML response with status. */
 void view_render(struct req *r, int status, const char *name, json_t *ctx);
