@@ -6,6 +6,7 @@ CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -Ifcgi
 LDLIBS  += -pthread -lpg_query -lcrypt -lcmark-gfm-extensions -lm
 BUILD   ?= build
 VAR_DIR ?= var
+STATIC_DIR ?= static
 PORT    ?= 8080
 export VAR_DIR PORT
 
@@ -19,7 +20,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-build deps-test run start stop test unit integration browser asan fuzz fuzz-smoke sqltest bench clean node-deps
-all: deps-build $(BUILD)/cardinality $(BUILD)/mustache-spec
+all: deps-build $(BUILD)/cardinality $(BUILD)/mustache-spec $(BUILD)/static.env
 
 deps-build:
 	@scripts/deps.sh build
@@ -38,6 +39,14 @@ $(BUILD)/libcard.a: $(LIB_OBJ)
 
 $(BUILD)/cardinality: fcgi/main.c $(BUILD)/libcard.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(LDLIBS)
+
+# The build id of static/ (scripts/static-id.sh) as CARD_ASSET_VERSION=<id>: the server names its
+# assets /static/<id>/…, so each change to any file under static/ gives every page new URLs.
+# scripts/stack.sh and the systemd unit (EnvironmentFile) pass it to the server.  Directories
+# are prerequisites too, so adding or removing a file recomputes it.
+$(BUILD)/static.env: $(shell find $(STATIC_DIR) -type f -o -type d) scripts/static-id.sh
+	@mkdir -p $(dir $@)
+	@echo "CARD_ASSET_VERSION=$$(scripts/static-id.sh $(STATIC_DIR))" > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/mustache-spec: tests/mustache_spec.c $(BUILD)/libcard.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libcard.a -o $@ $(PKG_LIBS) $(LDLIBS)
@@ -69,7 +78,7 @@ tests/node_modules/.ok: tests/package.json
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
-	$(MAKE) BUILD=build-asan OPT="$(ASAN_FLAGS)" build-asan/cardinality build-asan/mustache-spec \
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_FLAGS)" build-asan/cardinality build-asan/mustache-spec build-asan/static.env \
 	  $(UNIT_SRC:tests/unit/%.c=build-asan/%)
 
 integration: all node-deps

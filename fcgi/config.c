@@ -49,7 +49,8 @@ static const struct config_var {
      "largest request body in bytes (11 MiB)"},
     {"CARD_DEV", V_BOOL, offsetof(struct config, dev), "0", "1 = reload templates on every request"},
     {"CARD_ASSET_VERSION", V_STR, offsetof(struct config, asset_version), "",
-     "cache-busting suffix for /static URLs (default: start time)"},
+     "build id of static/ (hex, 8-64 digits; `make` writes it to build/static.env): assets are "
+     "served as /static/<id>/… (default: start time)"},
 };
 
 void config_usage(void)
@@ -108,6 +109,13 @@ int config_load(struct config *cfg)
         static char ver[32];
         snprintf(ver, sizeof ver, "%lld", (long long)time(NULL));
         cfg->asset_version = ver;
+    }
+    /* It is a path segment nginx maps to static/ (nginx/server.conf.in): hex digits only. */
+    size_t idlen = strlen(cfg->asset_version);
+    if (idlen < 8 || idlen > 64 || strspn(cfg->asset_version, "0123456789abcdef") != idlen) {
+        fprintf(stderr, "config: CARD_ASSET_VERSION=%s is not 8 to 64 lowercase hex digits\n",
+                cfg->asset_version);
+        return -1;
     }
     return 0;
 }

@@ -1,8 +1,10 @@
 /* page_diagram.c — the ERD editor page: the diagram drawn on the server as inline SVG (so it
- * reads without JavaScript) plus the model as JSON for the editor script to enhance. */
+ * reads without JavaScript) plus the model as JSON and the drawing's box geometry for the
+ * editor script to enhance it with. */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "erd_geometry.h"
 #include "erd_store.h"
 #include "files.h"
 #include "handlers.h"
@@ -48,6 +50,8 @@ void page_diagram_show(struct req *r)
         "api_url", arena_printf(r->arena, "/api/diagrams/%s", uid)));
     if (project)
         json_object_set_new(ctx, "project", project);
+    json_object_set_new(ctx, "box", json_pack("{s:i, s:i, s:i, s:i}", "header_h", ERD_BOX_HEADER_H,
+        "row_h", ERD_BOX_ROW_H, "min_w", ERD_BOX_MIN_W, "max_w", ERD_BOX_MAX_W));
     /* The drawing, and the model for the editor escaped for a <script> element: both UTF-8
      * by construction (from the database's text), so jansson need not check megabytes. */
     struct buf *model = buf_arena(r->arena);

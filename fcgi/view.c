@@ -33,6 +33,7 @@ json_t *view_ctx(struct req *r)
     json_t *ctx = view_keep(r, json_object());
     json_object_set_new(ctx, "app_name", json_string("Cardinality"));
     json_object_set_new(ctx, "asset_version", json_string(g_app.cfg.asset_version));
+    json_object_set_new(ctx, "static_url", json_sprintf("/static/%s", g_app.cfg.asset_version));
     json_object_set_new(ctx, "csrf", json_string(r->csrf ? r->csrf : ""));
     if (r->user) {
         json_object_set_new(ctx, "user", json_pack("{s:s, s:s, s:b}", "name", r->user->name,

@@ -6,8 +6,10 @@
 struct req;
 struct arena;
 
-/* view_ctx: a new context with app_name, asset_version, csrf and user (when signed in),
- * owned by the request's arena (released when the request ends: never decref it). */
+/* view_ctx: a new context with app_name, asset_version (the build id of static/), static_url
+ * ("/static/<build id>": every asset's URL prefix, so ES modules' relative imports carry the
+ * id too), csrf and user (when signed in); owned by the request's arena (released when
+ * the request ends: never decref it). */
 json_t *view_ctx(struct req *r);
 /* view_keep: hand j (a new reference, may be NULL) to the request's arena; returns j. */
 json_t *view_keep(struct req *r, json_t *j);

@@ -5,6 +5,8 @@
 #   scripts/stack.sh start   background; returns once GET /healthz answers 200
 #   scripts/stack.sh stop    stops exactly what start started (pid files under $VAR_DIR)
 # Env: VAR_DIR (var), PORT (8080), BIN (build/cardinality), PG_FAST=1 (fsync off, for tests),
+#      STATIC_DIR (static/: what nginx serves), STATIC_ENV (static.env next to BIN: the build id
+#      `make` computed, passed as CARD_ASSET_VERSION; computed here when that file is absent),
 #      LOGIN_RATE (10r/m), LOGIN_BURST (5), CARD_WORKERS, CARD_THREADS, CARD_* passed through.
 set -euo pipefail
 cmd=${1:-run}
@@ -14,6 +16,8 @@ VAR_DIR=${VAR_DIR:-var}
 mkdir -p "$VAR_DIR"
 VAR=$(cd "$VAR_DIR" && pwd)
 BIN=${BIN:-$root/build/cardinality}
+STATIC_DIR=$(cd "${STATIC_DIR:-$root/static}" && pwd)
+STATIC_ENV=${STATIC_ENV:-$(dirname "$BIN")/static.env}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 PGDATA=$VAR/pg/data
 PGSOCK=$VAR/pg/sock
@@ -51,6 +55,12 @@ pg_stop() {
 # reachable_by USER PATH: USER can open PATH (always true when not root)
 reachable_by() { [ $as_root = 0 ] || runuser -u "$1" -- test -r "$2"; }
 
+# static_id: the build id of $STATIC_DIR — from make's $STATIC_ENV, else computed now.
+static_id() {
+  if [ -f "$STATIC_ENV" ]; then sed -n 's/^CARD_ASSET_VERSION=//p' "$STATIC_ENV"
+  else "$root/scripts/static-id.sh" "$STATIC_DIR"; fi
+}
+
 app_start() {
   mkdir -p "$VAR/run" "$LOG"
   local sockdir=$VAR/run group="" user=""
@@ -67,6 +77,7 @@ app_start() {
       CARD_SECRET_KEY_FILE="${CARD_SECRET_KEY_FILE:-$VAR/secret.key}" \
       CARD_TEMPLATES="${CARD_TEMPLATES:-$root/templates}" CARD_SQL_DIR="${CARD_SQL_DIR:-$root/sql}" \
       CARD_BASE_URL="${CARD_BASE_URL:-http://127.0.0.1:$PORT}" \
+      CARD_ASSET_VERSION="${CARD_ASSET_VERSION:-$(static_id)}" \
       "$BIN" serve >>"$LOG/app.log" 2>&1 &
   echo $! > "$VAR/run/cardinality.pid"
   for _ in $(seq 1 100); do
@@ -79,7 +90,7 @@ app_start() {
 
 nginx_start() {
   mkdir -p "$VAR/nginx/tmp" "$LOG"
-  local static=$root/static errors=$root/nginx/errors user_line=""
+  local static=$STATIC_DIR errors=$root/nginx/errors user_line=""
   if [ $as_root = 1 ]; then
     user_line="user www-data www-data;"
     chown -R www-data "$VAR/nginx/tmp"

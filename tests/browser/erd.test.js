@@ -1,5 +1,6 @@
 // tests/browser/erd.test.js — the ERD editor in headless Chromium against the real stack: build a
-// two-table diagram with a relationship, autosave, reload; undo/redo; a save conflict resolved with
+// two-table diagram with a relationship, autosave, reload (tables drawn with the server's box
+// geometry); undo/redo; a save conflict resolved with
 // "Keep mine". No script dialog, no CSP violation, no page error.
 //
 // Selectors (stable; defined in templates/diagram.mustache and static/js/erd/*.js):
@@ -69,6 +70,22 @@ async function drag(page, from, to) {
 }
 const centre = (b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
+/** sameBoxesAsServer: each named table's box on the live canvas is as wide and tall as the
+ *  server draws it (the SVG export): 240 px wide for short texts, 36 + 28 px per column tall. */
+async function sameBoxesAsServer(page, uid, columns) {
+  const svg = await (await page.request.get(`${stack.baseUrl}/api/diagrams/${uid}/export?format=svg`)).text();
+  for (const [name, n] of Object.entries(columns)) {
+    const id = await table(page, name).getAttribute('data-id');
+    const m = new RegExp(`data-id="${id}"[^>]*>\\s*<rect class="erd-box"[^>]* width="([\\d.]+)" height="([\\d.]+)"`).exec(svg);
+    assert.ok(m, `${name} in the server's SVG`);
+    const server = { w: +m[1], h: +m[2] };
+    assert.deepEqual(server, { w: 240, h: 36 + 28 * n }, `${name}: server box`);
+    const box = table(page, name).locator('.erd-table-box');
+    const live = { w: +(await box.getAttribute('width')), h: +(await box.getAttribute('height')) };
+    assert.deepEqual(live, server, `${name}: live canvas box = server box`);
+  }
+}
+
 test('build a diagram: tables, columns, a relationship by dragging; autosave survives reload', async () => {
   const { page, problems } = await newPage();
   const uid = await openNewDiagram(page);
@@ -92,6 +109,7 @@ test('build a diagram: tables, columns, a relationship by dragging; autosave sur
     assert.equal(await table(page, t).locator(`[data-testid="erd-column"][data-name="${c}"]`).count(), 1, `${t}.${c} drawn`);
   }
   assert.equal(await page.locator('[data-testid="erd-relationship"]').count(), 1);
+  await sameBoxesAsServer(page, uid, { customers: 2, orders: 3 });
 
   const res = await page.request.get(`${stack.baseUrl}/api/diagrams/${uid}`);
   assert.equal(res.status(), 200);

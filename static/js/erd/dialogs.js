@@ -1,10 +1,13 @@
 // dialogs.js — the editor's <dialog>s: help, find-a-table (zooms to it), SQL import with preview
 // and replace, and the save-conflict dialog (what changed on each side; keep mine / take theirs /
-// merge). Focus returns to where it was when a dialog closes; Escape closes (except the conflict).
+// merge, lib/conflict.js). Focus returns to where it was when a dialog closes; Escape closes
+// (except the conflict).
 
-import { request } from './api.js';
+import { request } from '../lib/request.js';
+import { h } from '../lib/dom.js';
+import { modal, openModal } from '../lib/dialog.js';
+import { ConflictDialog } from '../lib/conflict.js';
 import { diff, describe } from './merge.js';
-import { h } from './panel.js';
 
 export class Dialogs {
   constructor(ed, root) {
@@ -15,26 +18,14 @@ export class Dialogs {
     this.conflict = root.querySelector('#erd-conflict');
     this.searchInput = root.querySelector('#erd-search-input');
     this.results = root.querySelector('#erd-search-results');
-    for (const d of [this.help, this.search, this.imp, this.conflict]) {
-      d.addEventListener('close', () => {
-        const back = d._returnFocus;
-        d._returnFocus = null;
-        if (back && back.isConnected) back.focus({ preventScroll: true });
-        else ed.render.host.focus({ preventScroll: true });
-      });
-      // Click on the backdrop closes (not the conflict dialog: a choice is required).
-      if (d !== this.conflict) d.addEventListener('click', (e) => { if (e.target === d) d.close('cancel'); });
-    }
-    this.conflict.addEventListener('cancel', (e) => e.preventDefault());
+    const fallbackFocus = () => ed.render.host;
+    for (const d of [this.help, this.search, this.imp]) modal(d, { fallbackFocus });
+    this.conflictDialog = new ConflictDialog(this.conflict, fallbackFocus);
     this.initSearch();
     this.initImport();
   }
 
-  open(d) {
-    if (d.open) return;
-    d._returnFocus = document.activeElement;
-    d.showModal();
-  }
+  open(d) { openModal(d); }
 
   openHelp() { this.open(this.help); }
 
@@ -158,23 +149,6 @@ export class Dialogs {
   // ---- conflict ----------------------------------------------------------------------------
   /** askConflict: resolves to 'mine' | 'theirs' | 'merge'. */
   askConflict(base, mine, theirs) {
-    const fill = (side, d) => {
-      const ul = this.conflict.querySelector(`[data-side="${side}"]`);
-      ul.textContent = '';
-      const lines = describe(d);
-      if (!lines.length) lines.push(side === 'mine' ? 'Only the view (zoom, scroll) changed.' : 'Only the view or ordering changed.');
-      for (const l of lines) ul.append(h('li', { text: l }));
-    };
-    fill('theirs', diff(base, theirs));
-    fill('mine', diff(base, mine));
-    this.conflict.returnValue = '';
-    this.open(this.conflict);
-    return new Promise((resolve) => {
-      const onClose = () => {
-        this.conflict.removeEventListener('close', onClose);
-        resolve(this.conflict.returnValue || 'mine');
-      };
-      this.conflict.addEventListener('close', onClose);
-    });
+    return this.conflictDialog.ask(describe(diff(base, theirs)), describe(diff(base, mine)));
   }
 }

@@ -1,7 +1,9 @@
 // interact.js — mouse, touch and keyboard on the canvas: select (click, shift-click, rubber-band),
 // move tables (rAF-batched, one commit on release), draw relationships from a column handle, pan
-// (background drag, space+drag, wheel), zoom (ctrl+wheel, pinch) and the editor's shortcuts.
+// (background drag, space+drag, wheel), zoom (ctrl+wheel, pinch — lib/panzoom.js) and the
+// editor's shortcuts.
 
+import { PanZoom, panned } from '../lib/panzoom.js';
 import * as M from './model.js';
 
 const isTyping = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
@@ -14,14 +16,16 @@ export class Interact {
     this.host = this.r.host;
     this.drag = null;
     this.space = false;
-    this.touches = new Map();
     this.frame = 0;
+    this.panzoom = new PanZoom({
+      host: this.host, surface: this.svg, get: () => ed.doc.viewport,
+      set: (v) => ed.setViewport(v, false), save: () => ed.saveViewport(),
+    });
     this.svg.addEventListener('pointerdown', (e) => this.down(e));
     this.svg.addEventListener('pointermove', (e) => this.move(e));
     this.svg.addEventListener('pointerup', (e) => this.up(e));
     this.svg.addEventListener('pointercancel', (e) => this.up(e, true));
     this.svg.addEventListener('dblclick', (e) => this.dblclick(e));
-    this.host.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
     this.svg.addEventListener('focusin', (e) => {
       const t = e.target.closest && e.target.closest('.erd-table');
       if (t && !this.drag && !ed.sel.ents.has(t.dataset.id)) ed.select([t.dataset.id]);
@@ -37,10 +41,7 @@ export class Interact {
   }
 
   down(e) {
-    if (e.pointerType === 'touch') {
-      this.touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
-      if (this.touches.size === 2) { this.cancelDrag(); this.startPinch(); this.svg.setPointerCapture(e.pointerId); return; }
-    }
+    if (this.panzoom.pointerDown(e)) { this.cancelDrag(); return; }
     const p = this.world(e);
     const tableEl = e.target.closest('.erd-table');
     if (e.button === 1 || (e.button === 0 && this.space)) return this.begin(e, { kind: 'pan', sx: e.clientX, sy: e.clientY, vp: { ...this.ed.doc.viewport } });
@@ -79,10 +80,7 @@ export class Interact {
   }
 
   move(e) {
-    if (this.touches.has(e.pointerId)) {
-      this.touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
-      if (this.pinch) { this.schedule(); return; }
-    }
+    if (this.panzoom.pointerMove(e)) return;
     const d = this.drag;
     if (!d || e.pointerId !== d.pointer) return;
     d.last = e;
@@ -95,12 +93,11 @@ export class Interact {
 
   /** apply: the per-frame update for the current gesture (only what changed is touched). */
   apply() {
-    if (this.pinch) return this.applyPinch();
     const d = this.drag;
     if (!d) return;
     const p = this.world(d.last);
     if (d.kind === 'pan') {
-      this.ed.setViewport({ ...d.vp, x: d.vp.x + d.last.clientX - d.sx, y: d.vp.y + d.last.clientY - d.sy }, false);
+      this.ed.setViewport(panned(d.vp, d.last.clientX - d.sx, d.last.clientY - d.sy), false);
     } else if (d.kind === 'move') {
       d.dx = Math.round(p.x - d.start.x); d.dy = Math.round(p.y - d.start.y);
       for (const id of d.ids) { const o = d.orig.get(id); this.r.moveTable(id, o.x + d.dx, o.y + d.dy); }
@@ -130,10 +127,7 @@ export class Interact {
   }
 
   up(e, cancelled = false) {
-    if (this.touches.has(e.pointerId)) {
-      this.touches.delete(e.pointerId);
-      if (this.pinch) { if (this.touches.size < 2) { this.pinch = null; this.ed.saveViewport(); } return; }
-    }
+    if (this.panzoom.pointerUp(e)) return;
     const d = this.drag;
     if (!d || e.pointerId !== d.pointer) return;
     d.last = e;
@@ -182,45 +176,6 @@ export class Interact {
     if (d.kind === 'rubber') this.r.rubber.setAttribute('visibility', 'hidden');
     if (d.kind === 'pan') this.ed.setViewport(d.vp, false);
     this.host.classList.remove(`is-${d.kind}`);
-  }
-
-  startPinch() {
-    const [a, b] = [...this.touches.values()];
-    this.pinch = { dist: Math.hypot(a.x - b.x, a.y - b.y) || 1, mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, vp: { ...this.ed.doc.viewport } };
-  }
-
-  applyPinch() {
-    const [a, b] = [...this.touches.values()];
-    if (!a || !b) return;
-    const p = this.pinch, rect = this.svg.getBoundingClientRect();
-    const zoom = clampZoom(p.vp.zoom * Math.hypot(a.x - b.x, a.y - b.y) / p.dist);
-    const mx = (a.x + b.x) / 2 - rect.left, my = (a.y + b.y) / 2 - rect.top;
-    const ox = p.mid.x - rect.left, oy = p.mid.y - rect.top;
-    const wx = (ox - p.vp.x) / p.vp.zoom, wy = (oy - p.vp.y) / p.vp.zoom;
-    this.ed.setViewport({ x: mx - wx * zoom, y: my - wy * zoom, zoom }, false);
-  }
-
-  wheel(e) {
-    e.preventDefault();
-    const v = this.ed.doc.viewport;
-    // Wheel events are accumulated and applied once per animation frame.
-    const w = this.wheelAcc || (this.wheelAcc = { zoom: 1, dx: 0, dy: 0, sx: 0, sy: 0 });
-    if (e.ctrlKey || e.metaKey) {
-      const b = this.svg.getBoundingClientRect();
-      w.zoom *= Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0025));
-      w.sx = e.clientX - b.left; w.sy = e.clientY - b.top;
-    } else {
-      const k = e.deltaMode === 1 ? 16 : 1;
-      w.dx += (e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX) * k;
-      w.dy += (e.shiftKey && !e.deltaX ? 0 : e.deltaY) * k;
-    }
-    if (this.wheelFrame) return;
-    this.wheelFrame = requestAnimationFrame(() => {
-      this.wheelFrame = 0;
-      const a = this.wheelAcc; this.wheelAcc = null;
-      if (a.zoom !== 1) this.ed.zoomAt(this.ed.doc.viewport.zoom * a.zoom, a.sx, a.sy);
-      if (a.dx || a.dy) { const cur = this.ed.doc.viewport; this.ed.setViewport({ ...cur, x: cur.x - a.dx, y: cur.y - a.dy }); }
-    });
   }
 
   dblclick(e) {
@@ -276,5 +231,3 @@ export class Interact {
     }
   }
 }
-
-export const clampZoom = (z) => Math.min(3, Math.max(0.1, z));

@@ -2,12 +2,13 @@
 // server-drawn SVG with the interactive one and wires renderer, interaction, side panel, dialogs,
 // history and autosave together through the Editor object (the one place that changes the model).
 
+import { History } from '../lib/history.js';
+import { Saver } from '../lib/saver.js';
+import { clampZoom, zoomAbout, fitBox, centreOn } from '../lib/panzoom.js';
 import * as M from './model.js';
-import { History } from './history.js';
-import { Renderer } from './render.js';
-import { Interact, clampZoom } from './interact.js';
+import { Renderer, geometryFrom } from './render.js';
+import { Interact } from './interact.js';
 import { Panel } from './panel.js';
-import { Saver } from './api.js';
 import { Dialogs } from './dialogs.js';
 import { merge3 } from './merge.js';
 import { autoLayout } from './layout.js';
@@ -33,10 +34,17 @@ class Editor {
     const dl = root.querySelector('#erd-types');
     for (const t of M.SQL_TYPES) { const o = document.createElement('option'); o.value = t; dl.append(o); }
 
-    this.render = new Renderer(host, this);
+    this.render = new Renderer(host, this, geometryFrom(root));
     this.panel = new Panel(this, root.querySelector('.erd-panel'));
     this.dialogs = new Dialogs(this, root);
-    this.saver = new Saver(this, this.uid, raw._version ?? +root.dataset.version ?? 0, root.querySelector('.erd-status'));
+    this.saver = new Saver({
+      url: () => `/api/diagrams/${encodeURIComponent(this.uid)}`,
+      body: () => { const d = this.doc; return { name: d.name, viewport: d.viewport, entities: d.entities, relationships: d.relationships }; },
+      version: raw._version ?? +root.dataset.version ?? 0,
+      statusEl: root.querySelector('.erd-status'),
+      onConflict: (theirs) => this.resolveConflict(theirs),
+      noun: 'diagram',
+    });
     this.interact = new Interact(this);
     this.render.sync();
     this.render.setViewport(this.doc.viewport);
@@ -96,7 +104,7 @@ class Editor {
 
   adoptServerModel(model) {
     this.replaceDoc(model);
-    this.saver.adopt(model);
+    this.saver.adopt(model._version);
     this.fit(false);
   }
 
@@ -148,7 +156,7 @@ class Editor {
       // Centre of the visible canvas, nudged so repeated adds don't stack exactly.
       const b = this.render.svg.getBoundingClientRect(), v = this.doc.viewport;
       const n = this.doc.entities.length % 8;
-      x = (b.width / 2 - v.x) / v.zoom - 95 + n * 24;
+      x = (b.width / 2 - v.x) / v.zoom - this.render.MIN_W / 2 + n * 24;
       y = (b.height / 2 - v.y) / v.zoom - 60 + n * 24;
     }
     let e;
@@ -220,12 +228,7 @@ class Editor {
 
   showZoom() { this.zoomOut.textContent = `${Math.round(this.doc.viewport.zoom * 100)}%`; }
 
-  zoomAt(zoom, sx, sy) {
-    const v = this.doc.viewport;
-    zoom = clampZoom(zoom);
-    const wx = (sx - v.x) / v.zoom, wy = (sy - v.y) / v.zoom;
-    this.setViewport({ x: sx - wx * zoom, y: sy - wy * zoom, zoom });
-  }
+  zoomAt(zoom, sx, sy) { this.setViewport(zoomAbout(this.doc.viewport, zoom, sx, sy)); }
 
   zoomBy(f) {
     const b = this.render.svg.getBoundingClientRect();
@@ -233,19 +236,16 @@ class Editor {
   }
 
   fit(save = true, ids) {
-    const bb = this.render.bounds(ids);
     const b = this.render.svg.getBoundingClientRect();
-    if (!bb || !b.width) return;
-    const zoom = clampZoom(Math.min(1.25, Math.min((b.width - 80) / bb.w, (b.height - 80) / bb.h)));
-    this.setViewport({ x: (b.width - bb.w * zoom) / 2 - bb.x * zoom, y: (b.height - bb.h * zoom) / 2 - bb.y * zoom, zoom }, save);
+    const v = fitBox(this.render.bounds(ids), b.width, b.height);
+    if (v) this.setViewport(v, save);
   }
 
   zoomTo(id) {
     const t = this.render.tables.get(id);
     const b = this.render.svg.getBoundingClientRect();
     if (!t) return;
-    const zoom = Math.max(this.doc.viewport.zoom, 1);
-    this.setViewport({ x: b.width / 2 - (t.x + t.w / 2) * zoom, y: b.height / 2 - (t.y + t.h / 2) * zoom, zoom });
+    this.setViewport(centreOn(t, b.width, b.height, Math.max(this.doc.viewport.zoom, 1)));
   }
 
   // ---- conflicts ---------------------------------------------------------------------------

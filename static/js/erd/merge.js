@@ -1,8 +1,9 @@
-// merge.js — what changed between two models (tables, columns, relationships, matched by id) and a
-// 3-way merge by id: non-conflicting changes from both sides are kept; on the same item, mine wins.
+// merge.js — what changed between two ERD models (tables, columns, relationships, matched by id) and
+// a 3-way merge by id: non-conflicting changes from both sides are kept; on the same item, mine
+// wins. The id-keyed list and field merging is lib/merge.js's; this file knows the ERD's fields.
 
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-const byId = (list) => new Map((list || []).map((x) => [x.id, x]));
+import { same, byId, mergeFields, mergeList, listChanges } from '../lib/merge.js';
+
 const ENTITY_FIELDS = ['name', 'x', 'y', 'color', 'comment'];
 const COLUMN_FIELDS = ['name', 'type', 'is_pk', 'is_nullable', 'is_unique', 'default', 'comment', 'enum_values'];
 
@@ -36,13 +37,10 @@ export function diff(a, b) {
       && o.columns.every((c) => cb.has(c.id))) out.columns.changed.push({ table: e.name, column: '(order)', what: ['order'] });
   }
   for (const [id, e] of ea) if (!eb.has(id)) out.tables.removed.push(e.name);
-  const ra = byId(a.relationships), rb = byId(b.relationships);
-  for (const [id, r] of rb) {
-    const o = ra.get(id);
-    if (!o) out.relationships.added.push(relName(b, r));
-    else if (!same(o, r)) out.relationships.changed.push(relName(b, r));
-  }
-  for (const [id, r] of ra) if (!rb.has(id)) out.relationships.removed.push(relName(a, r));
+  const rels = listChanges(a.relationships, b.relationships);
+  out.relationships.added = rels.added.map((r) => relName(b, r));
+  out.relationships.changed = rels.changed.map((r) => relName(b, r));
+  out.relationships.removed = rels.removed.map((r) => relName(a, r));
   for (const k of ['tables', 'columns', 'relationships']) for (const l of ['added', 'removed', 'changed']) out.count += out[k][l].length;
   if (a.name !== b.name) { out.renamed = { from: a.name, to: b.name }; out.count++; }
   return out;
@@ -63,32 +61,6 @@ export function describe(d) {
   if (d.relationships.removed.length) lines.push(`Relationships removed: ${d.relationships.removed.join(', ')}`);
   if (d.relationships.changed.length) lines.push(`Relationships changed: ${d.relationships.changed.join(', ')}`);
   return lines;
-}
-
-// Field-wise 3-way merge of two versions of one object (mine wins where both changed a field).
-function mergeFields(base, mine, theirs, fields) {
-  const out = { ...mine };
-  for (const f of fields) if (same(mine[f], base[f]) && !same(theirs[f], base[f])) out[f] = theirs[f];
-  return out;
-}
-
-// 3-way merge of id-keyed lists; mergeItem(base, mine, theirs) merges an item present on all sides.
-function mergeList(base, mine, theirs, mergeItem) {
-  const b = byId(base), m = byId(mine), t = byId(theirs);
-  const out = [];
-  const seen = new Set();
-  const take = (id) => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    const bi = b.get(id), mi = m.get(id), ti = t.get(id);
-    if (mi && ti) out.push(bi ? mergeItem(bi, mi, ti) : mi); // both have it (added on both sides: mine)
-    else if (mi && !ti) { if (!bi || !same(bi, mi)) out.push(mi); } // they deleted it: keep only if I changed/added it
-    else if (!mi && ti) { if (!bi) out.push(ti); else if (!same(bi, ti)) { /* I deleted, they changed: mine wins (deleted) */ } }
-  };
-  // Order: mine's order, then items only theirs added, in their order.
-  for (const x of mine) take(x.id);
-  for (const x of theirs) take(x.id);
-  return out;
 }
 
 /** merge3: merged document from the common base, my version and theirs. */

@@ -1,6 +1,6 @@
 // model.js — the ERD model in the browser: ids, normalisation, lookups and the operations the
 // editor applies to it (shape defined in fcgi/erd_model.h). Operations mutate the document passed in;
-// history.js snapshots it before every change.
+// lib/history.js snapshots it before every change.
 
 export const PALETTE = ['#6366f1', '#0ea5e9', '#14b8a6', '#22c55e', '#eab308', '#f97316', '#ef4444', '#ec4899', '#a855f7', '#64748b'];
 export const PALETTE_NAMES = ['Indigo', 'Sky', 'Teal', 'Green', 'Yellow', 'Orange', 'Red', 'Pink', 'Purple', 'Slate'];

@@ -2,23 +2,10 @@
 // columns with type, PK/nullable/unique, default, enum values, comment; add/delete/reorder), the
 // selected relationship (kind, label, on delete/update, swap, delete), a multi-selection or the diagram.
 
+import { h, svgIcon } from '../lib/dom.js';
 import * as M from './model.js';
 
 let uid = 0;
-export function h(tag, attrs, ...kids) {
-  const n = document.createElement(tag);
-  if (attrs) for (const k in attrs) {
-    const v = attrs[k];
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') n.className = v;
-    else if (k === 'text') n.textContent = v;
-    else if (k === 'value') n.value = v;
-    else if (k === 'checked') n.checked = !!v;
-    else n.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) n.append(c);
-  return n;
-}
 
 function field(label, input, hint) {
   const id = input.id || (input.id = `erd-f${++uid}`);
@@ -28,13 +15,7 @@ function field(label, input, hint) {
 const ICON = {
   up: 'M12 19V5M5 12l7-7 7 7', down: 'M12 5v14M19 12l-7 7-7-7', del: 'M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4.5A1.5 1.5 0 0 1 10.5 3h3A1.5 1.5 0 0 1 15 4.5V7',
 };
-function icon(name) {
-  const s = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('aria-hidden', 'true');
-  const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  p.setAttribute('d', ICON[name]); s.appendChild(p);
-  return s;
-}
+const icon = (name) => svgIcon(ICON[name]);
 
 export class Panel {
   constructor(ed, el) {

@@ -1,16 +1,20 @@
 // render.js — draws the model as one interactive SVG: table groups (coloured header, column rows
 // with PK key glyph, type, nullable marker and a relationship handle) and relationship paths with
 // crow's-foot ends. sync() is a keyed diff (only changed tables are rebuilt); moveTable() and
-// updateRels() are the cheap per-frame updates used while dragging.
+// updateRels() are the cheap per-frame updates used while dragging. Box geometry (header and row
+// heights, width limits) is the server drawing's (fcgi/erd_geometry.h), read by main.js from the
+// page, so a table has the same size in the editor as in the server-drawn SVG and exports.
 
-const NS = 'http://www.w3.org/2000/svg';
-export const HEAD_H = 34, ROW_H = 26, MIN_W = 190, MAX_W = 460, PAD = 12;
+import { svgEl } from '../lib/dom.js';
 
-export function svgEl(tag, attrs, parent) {
-  const n = document.createElementNS(NS, tag);
-  if (attrs) for (const k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) n.setAttribute(k, attrs[k]);
-  if (parent) parent.appendChild(n);
-  return n;
+const PAD = 12;
+
+/** geometryFrom: {headH, rowH, minW, maxW} from the editor root's data-box-* attributes. */
+export function geometryFrom(el) {
+  const d = el.dataset;
+  const g = { headH: +d.boxHeaderH, rowH: +d.boxRowH, minW: +d.boxMinW, maxW: +d.boxMaxW };
+  for (const k in g) if (!(g[k] > 0)) throw new Error(`editor page lacks the box geometry (${k})`);
+  return g;
 }
 
 function textColorFor(hex) {
@@ -23,8 +27,9 @@ function textColorFor(hex) {
 const KEY_D = 'M5.5 0a3.5 3.5 0 1 0 3.2 4.9H10l1 1 1-1 1 1 1.4-1.9-1.4-1.5H8.7A3.5 3.5 0 0 0 5.5 0zm-1 2.4a1.1 1.1 0 1 1 0 2.2 1.1 1.1 0 0 1 0-2.2z';
 
 export class Renderer {
-  constructor(host, ed) {
+  constructor(host, ed, geometry) {
     this.ed = ed; this.host = host;
+    ({ headH: this.HEAD_H, rowH: this.ROW_H, minW: this.MIN_W, maxW: this.MAX_W } = geometry);
     host.textContent = '';
     this.svg = svgEl('svg', { class: 'erd-svg', 'data-testid': 'erd-svg', width: '100%', height: '100%' }, host);
     this.vp = svgEl('g', { class: 'erd-viewport' }, this.svg);
@@ -67,7 +72,7 @@ export class Renderer {
     for (const c of e.columns) {
       w = Math.max(w, 34 + this.measure(c.name, `13px ${this.fontSans}`) + 24 + this.measure(c.type, `12px ${this.fontMono}`) + 34);
     }
-    return Math.min(MAX_W, Math.max(MIN_W, Math.ceil(w / 10) * 10));
+    return Math.min(this.MAX_W, Math.max(this.MIN_W, Math.ceil(w / 10) * 10));
   }
 
   setViewport(v) {
@@ -129,9 +134,10 @@ export class Renderer {
   }
 
   buildTable(e, sig) {
+    const { HEAD_H, ROW_H } = this;
     const w = this.tableWidth(e);
     const n = e.columns.length;
-    const h = HEAD_H + Math.max(1, n) * ROW_H + 4;
+    const h = HEAD_H + Math.max(1, n) * ROW_H;
     const g = svgEl('g', {
       class: 'erd-table', 'data-id': e.id, 'data-name': e.name, 'data-testid': 'erd-table', tabindex: '0',
       role: 'group', 'aria-roledescription': 'table', 'aria-label': `Table ${e.name}, ${n} column${n === 1 ? '' : 's'}`,
@@ -139,7 +145,7 @@ export class Renderer {
     svgEl('rect', { class: 'erd-table-shadow', x: 1, y: 2, width: w, height: h, rx: 9 }, g);
     svgEl('rect', { class: 'erd-table-box', width: w, height: h, rx: 9 }, g);
     svgEl('path', { class: 'erd-table-head', d: `M0 9a9 9 0 0 1 9-9h${w - 18}a9 9 0 0 1 9 9v${HEAD_H - 9}h-${w}z`, fill: e.color }, g);
-    const title = svgEl('text', { class: 'erd-table-name', x: PAD, y: 22, fill: textColorFor(e.color) }, g);
+    const title = svgEl('text', { class: 'erd-table-name', x: PAD, y: HEAD_H / 2 + 5, fill: textColorFor(e.color) }, g);
     title.textContent = this.fit(e.name, w - 2 * PAD, `600 14px ${this.fontSans}`);
     if (e.comment) svgEl('title', null, g).textContent = e.comment;
     const rows = new Map();
@@ -206,6 +212,7 @@ export class Renderer {
 
   /** anchor: y of a column row's centre (header centre when no column). */
   anchor(t, colId) {
+    const { HEAD_H, ROW_H } = this;
     const i = colId != null ? t.rows.get(colId) : undefined;
     return t.y + (i === undefined ? HEAD_H / 2 : HEAD_H + i * ROW_H + ROW_H / 2);
   }
@@ -285,7 +292,7 @@ export class Renderer {
   }
 
   /** size of a table as drawn (for layout, fit, search). */
-  sizeOf(id) { const t = this.tables.get(id); return t ? { w: t.w, h: t.h } : { w: MIN_W, h: HEAD_H + ROW_H }; }
+  sizeOf(id) { const t = this.tables.get(id); return t ? { w: t.w, h: t.h } : { w: this.MIN_W, h: this.HEAD_H + this.ROW_H }; }
 
   /** world bounding box of some tables (all when ids is empty). */
   bounds(ids) {

@@ -1,35 +1,32 @@
-// api.js — same-origin JSON calls with the CSRF header, and the autosaver: PUT ~800 ms after the
-// last change with the _version it started from, visible status (aria-live), back-off retries when
-// offline, a beforeunload guard, and 409 conflicts handed to the editor's conflict dialog.
-
-export function csrfToken() {
-  const m = document.querySelector('meta[name="csrf-token"]');
-  return m ? m.content : '';
-}
-
-/** request: {status, data} (data parsed JSON or null); throws only on network failure. */
-export async function request(method, url, body, contentType = 'application/json') {
-  const headers = { Accept: 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
-  let payload;
-  if (body !== undefined) { headers['Content-Type'] = contentType; payload = contentType === 'application/json' ? JSON.stringify(body) : body; }
-  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });
-  let data = null;
-  const text = await res.text();
-  try { data = text ? JSON.parse(text) : null; } catch { data = { message: text.slice(0, 200) }; }
-  return { status: res.status, data };
-}
+// lib/saver.js — autosave for any editor that saves a whole JSON document with optimistic
+// versioning. Contract:
+//   const s = new Saver({ url, body, version, statusEl, onConflict, noun, method = 'PUT', delay = 800 });
+//   url        string, or function returning the URL to send to;
+//   body()     the document to save (plain JSON, without _version) — the Saver sends
+//              {_version, ...body()} and the server answers 200 {_version} or 409 {current};
+//   onConflict(current)  called on 409 with the server's current document (saving pauses until
+//              resume() is called); a 409 without `current` shows an error instead;
+//   noun       what the document is called in error messages ('document': "the document is too big");
+//   statusEl   the element showing the state: data-state and text saved | saving | dirty |
+//              offline | error | conflict (it should be aria-live).
+// markDirty() after each change schedules a save `delay` ms after the last one; network failures,
+// 5xx and 429 retry with back-off (1 s doubling to 30 s) and on `online`; leaving the page with
+// unsaved changes asks first. `base` is the last document known to be on the server (for diffs
+// and merges); `version` the server version it was saved as.
+import { request } from './request.js';
 
 const STATUS = {
   saved: 'Saved', saving: 'Saving…', dirty: 'Unsaved changes', offline: 'Offline — retrying', error: 'Not saved', conflict: 'Conflict — choose a version',
 };
 
+const copy = (x) => JSON.parse(JSON.stringify(x));
+
 export class Saver {
-  constructor(ed, uid, version, statusEl) {
-    this.ed = ed; this.uid = uid; this.version = version; this.statusEl = statusEl;
-    this.base = JSON.parse(JSON.stringify(ed.doc)); // last state known to be on the server (for diff/merge)
+  constructor({ url, body, version = 0, statusEl = null, onConflict, noun = 'document', method = 'PUT', delay = 800 }) {
+    this.url = url; this.body = body; this.version = version; this.statusEl = statusEl;
+    this.onConflict = onConflict; this.noun = noun; this.method = method; this.delay = delay;
+    this.base = copy(body()); // last state known to be on the server (for diff/merge)
     this.dirty = false; this.inflight = false; this.timer = 0; this.attempt = 0; this.paused = false;
-    this.delay = 800;
     this.set('saved');
     window.addEventListener('beforeunload', (e) => {
       if (this.dirty || this.inflight) { e.preventDefault(); e.returnValue = ''; }
@@ -58,21 +55,16 @@ export class Saver {
     this.timer = setTimeout(() => this.save(), ms);
   }
 
-  body() {
-    const d = this.ed.doc;
-    return { _version: this.version, name: d.name, viewport: d.viewport, entities: d.entities, relationships: d.relationships };
-  }
-
   async save() {
     clearTimeout(this.timer);
     if (this.inflight || this.paused || !this.dirty) return;
     this.inflight = true; this.dirty = false;
     this.set('saving');
-    const body = this.body();
-    const snapshot = JSON.stringify({ name: body.name, viewport: body.viewport, entities: body.entities, relationships: body.relationships });
+    const doc = this.body();
+    const snapshot = JSON.stringify(doc);
     let res;
     try {
-      res = await request('PUT', `/api/diagrams/${encodeURIComponent(this.uid)}`, body);
+      res = await request(this.method, typeof this.url === 'function' ? this.url() : this.url, { _version: this.version, ...doc });
     } catch (err) {
       res = null;
     }
@@ -98,24 +90,24 @@ export class Saver {
       this.set('conflict');
       const theirs = res.data && res.data.current;
       if (!theirs) { this.paused = false; this.set('error', 'conflict without the current version'); return; }
-      this.ed.resolveConflict(theirs);
+      this.onConflict(theirs);
       return;
     }
-    if (res.status === 422) { this.set('error', (res.data && res.data.message) || 'invalid diagram'); return; }
-    if (res.status === 413) { this.set('error', 'the diagram is too big'); return; }
+    if (res.status === 422) { this.set('error', (res.data && res.data.message) || `invalid ${this.noun}`); return; }
+    if (res.status === 413) { this.set('error', `the ${this.noun} is too big`); return; }
     if (res.status === 401 || res.status === 403) { this.set('error', 'signed out or no permission — reload the page'); return; }
     this.set('error', `HTTP ${res.status}`);
   }
 
-  /** resume: after a conflict was resolved; version is the server's current one. */
+  /** resume: after a conflict was resolved; version is the server's current one, base its document. */
   resume(version, base, dirty) {
     this.version = version;
-    this.base = JSON.parse(JSON.stringify(base));
+    this.base = copy(base);
     this.paused = false;
     this.dirty = dirty;
     if (dirty) { this.set('dirty'); this.schedule(0); } else this.set('saved');
   }
 
-  /** adopt: the server replaced the diagram (import); take its version as the new base. */
-  adopt(model) { this.version = model._version; this.base = JSON.parse(JSON.stringify(this.ed.doc)); this.dirty = false; clearTimeout(this.timer); this.set('saved'); }
+  /** adopt: the server replaced the document (e.g. an import) at version; what body() gives now is on the server. */
+  adopt(version) { this.version = version; this.base = copy(this.body()); this.dirty = false; clearTimeout(this.timer); this.set('saved'); }
 }

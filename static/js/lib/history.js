@@ -1,5 +1,8 @@
-// history.js — undo/redo over every change to the document: a bounded stack of JSON snapshots.
-// Consecutive edits with the same key (typing in one field, arrow-key nudges) merge into one step.
+// lib/history.js — undo/redo for any editor whose document is plain JSON: a bounded stack of JSON
+// snapshots. Contract: call record(doc, key) just before each change (doc as it was); undo(doc) /
+// redo(doc) take the current document and return the one to switch to (a fresh copy) or null.
+// Consecutive records with the same non-null key within 1.5 s (typing in one field, arrow-key
+// nudges) merge into one step; breakMerge() ends such a run (e.g. when the selection changes).
 
 export class History {
   constructor(limit = 200) { this.limit = limit; this.undoStack = []; this.redoStack = []; this.lastKey = null; this.lastAt = 0; }
