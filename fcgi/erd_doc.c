@@ -230,6 +230,9 @@ static int header(struct check *c, const struct erd_doc *doc)
     for (int k = 0; k < ERD_VP_N; k++)
         if (doc->has_viewport[k] && !isfinite(doc->viewport[k]))
             return fail(c, "%s is not a finite number", vp_keys[k], NULL, NULL);
+    if (doc->has_viewport[ERD_VP_ZOOM] &&
+        !(doc->viewport[ERD_VP_ZOOM] >= ERD_ZOOM_MIN && doc->viewport[ERD_VP_ZOOM] <= ERD_ZOOM_MAX))
+        return fail(c, "zoom must be between 0.01 and 10", NULL, NULL, NULL);
     return 0;
 }
 

@@ -41,6 +41,9 @@ struct erd_relationship {
 };
 
 enum { ERD_VP_X, ERD_VP_Y, ERD_VP_ZOOM, ERD_VP_N };
+/* The zoom a stored viewport may have (erd_doc_check); the editor's own limits lie within. */
+#define ERD_ZOOM_MIN 0.01
+#define ERD_ZOOM_MAX 10.0
 
 struct erd_doc {
     const char *uid;                        /* NULL when absent (documents sent to PUT) */
@@ -84,7 +87,8 @@ const struct erd_index_slot *erd_index_find(const struct erd_index *idx, const c
 /* erd_doc_check: 0 when doc can be stored — ids unique, names and types non-empty, lengths
  * and counts within erd_model.h's limits, relationships pointing at existing entities and at
  * columns of those entities, kinds and referential actions known, enum values free of commas
- * (they are stored comma-separated); otherwise -1 and a message naming the item
+ * (they are stored comma-separated), a viewport zoom within ERD_ZOOM_MIN..MAX; otherwise -1
+ * and a message naming the item
  * ("entities[3].columns[2]: name is empty"). */
 int erd_doc_check(struct arena *a, const struct erd_doc *doc, struct buf *err);
 
@@ -98,7 +102,9 @@ enum { ERD_PARSE_OK = 0, ERD_PARSE_SYNTAX = -1, ERD_PARSE_SHAPE = -2 };
  *   ERD_PARSE_OK;
  *   ERD_PARSE_SYNTAX  not JSON, nested deeper than 64, a known key twice in one object, or a
  *                     string holding \u0000 — err says what and at which byte (answer 400);
- *   ERD_PARSE_SHAPE   JSON, but a value of the wrong type or too many items, err naming the
+ *   ERD_PARSE_SHAPE   JSON, but a value of the wrong type, too many items, or a string holding
+ *                     a lone UTF-16 surrogate escape ("\ud800" names no character: it
+ *                     would be stored as '?'), err naming the
  *                     item as erd_doc_check does ("entities[0]: x is not a finite number",
  *                     "model: is not an object") (answer 422). */
 int erd_doc_parse(struct arena *a, const char *text, size_t len, struct erd_doc *doc,

@@ -501,9 +501,58 @@ static void yajl_failure(yajl_handle h, const char *text, size_t len, struct buf
         yajl_free_error(h, msg);
 }
 
+/* hex4: the value of 4 hex digits at s (len bytes left), or -1. */
+static long hex4(const char *s, size_t len)
+{
+    long v = 0;
+    for (size_t i = 0; i < 4; i++) {
+        char ch = i < len ? s[i] : '\0';
+        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* lone_surrogate: the offset of a \uD800–\uDFFF escape that is not half of a pair, or -1.
+ * (Backslashes only occur inside strings in JSON, and each escapes the next character.) */
+static long lone_surrogate(const char *text, size_t len)
+{
+    for (const char *p = memchr(text, '\\', len); p; ) {
+        size_t at = (size_t)(p - text);
+        if (at + 1 >= len)
+            break;
+        size_t next = at + 2;
+        if (p[1] == 'u') {
+            long u = hex4(p + 2, len - at - 2);
+            next = at + 6;
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return (long)at;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                long lo = next + 1 < len && text[next] == '\\' && text[next + 1] == 'u'
+                              ? hex4(text + next + 2, len - next - 2) : -1;
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return (long)at;
+                next += 6;
+            }
+        }
+        p = next < len ? memchr(text + next, '\\', len - next) : NULL;
+    }
+    return -1;
+}
+
 int erd_doc_parse(struct arena *a, const char *text, size_t len, struct erd_doc *doc,
                   struct buf *err)
 {
+    long lone = lone_surrogate(text, len);
+    if (lone >= 0) {
+        memset(doc, 0, sizeof *doc);
+        buf_printf(err, "model: a string holds a lone UTF-16 surrogate (\\u%.4s) at byte %ld",
+                   text + lone + 2, lone);
+        return ERD_PARSE_SHAPE;
+    }
     struct parser *p = arena_alloc(a, sizeof *p);
     *p = (struct parser){.a = a, .doc = doc, .err = err};
     memset(doc, 0, sizeof *doc);

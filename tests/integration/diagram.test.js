@@ -285,6 +285,10 @@ test('422 for invalid models, naming the item, writing nothing', async () => {
     ['non-integer _version', (m) => { m._version = '3'; }, /_version/],
     ['enum value with a comma', (m) => { m.entities[0].columns[2].enum_values = ['a,b']; }, /entities\[0\]\.columns\[2\].*comma/],
     ['bad relationship type', (m) => { m.relationships[0].type = 'some'; }, /relationships\[0\].*type/],
+    // JSON.stringify writes a lone surrogate as the escape "\ud800" (it used to be stored as '?')
+    ['lone surrogate in a name', (m) => { m.entities[0].name = 'x\ud800y'; }, /lone UTF-16 surrogate/],
+    ['zoom 0', (m) => { m.viewport = { x: 0, y: 0, zoom: 0 }; }, /viewport: zoom/],
+    ['negative zoom', (m) => { m.viewport = { x: 0, y: 0, zoom: -2 }; }, /viewport: zoom/],
   ];
   for (const [what, spoil, re] of cases) {
     const m = { _version: current._version, ...structuredClone(good), name: 'Changed' };

@@ -170,9 +170,42 @@ START_TEST(shape_errors)
     expect("{\"entities\":[{\"columns\":[{\"enum_values\":[\"a\",1]}]}],\"relationships\":[]}", ERD_PARSE_SHAPE, "entities[0].columns[0]: enum_values holds a value that is not a string");
     expect("{\"entities\":[],\"relationships\":[{\"type\":[]}]}", ERD_PARSE_SHAPE, "relationships[0]: type is not a string");
     expect("{\"entities\":[],\"relationships\":[null]}", ERD_PARSE_SHAPE, "relationships[0]: is not an object");
+    /* Lone UTF-16 surrogates name no character (they used to be stored as '?'); pairs are fine,
+     * and an escaped backslash before "ud800" is just text. */
+    expect("{\"name\":\"\\ud800\",\"entities\":[],\"relationships\":[]}", ERD_PARSE_SHAPE,
+           "model: a string holds a lone UTF-16 surrogate (\\ud800) at byte 9");
+    expect("{\"name\":\"a\\uDC00b\",\"entities\":[],\"relationships\":[]}", ERD_PARSE_SHAPE,
+           "model: a string holds a lone UTF-16 surrogate (\\uDC00) at byte 10");
+    expect("{\"name\":\"\\ud83d\\u0041\",\"entities\":[],\"relationships\":[]}", ERD_PARSE_SHAPE,
+           "model: a string holds a lone UTF-16 surrogate (\\ud83d) at byte 9");
+    expect("{\"name\":\"\\ud83d\\ude00 \\\\ud800\",\"entities\":[],\"relationships\":[]}", ERD_PARSE_OK, "");
     /* unknown keys of any shape are skipped, at any level */
     expect("{\"entities\":[{\"extra\":{\"a\":[1,{\"b\":null}]},\"columns\":[{\"ui\":[true]}]}],"
            "\"relationships\":[{\"points\":[[1,2]]}],\"meta\":null}", ERD_PARSE_OK, "");
+}
+END_TEST
+
+/* A stored viewport's zoom is a positive, bounded number (0 and negatives used to be stored). */
+START_TEST(viewport_zoom_checked)
+{
+    static const struct { const char *zoom; int ok; } cases[] = {
+        {"1", 1}, {"0.01", 1}, {"10", 1}, {"0.5", 1}, {"0", 0}, {"-1", 0}, {"0.001", 0}, {"11", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct arena a;
+        struct erd_doc doc;
+        struct buf err = BUF_INIT;
+        char text[128];
+        arena_init(&a);
+        snprintf(text, sizeof text, "{\"viewport\":{\"x\":0,\"y\":0,\"zoom\":%s},\"entities\":[],"
+                 "\"relationships\":[]}", cases[i].zoom);
+        ck_assert_int_eq(parse(&a, text, &doc, &err), ERD_PARSE_OK);
+        ck_assert_msg((erd_doc_check(&a, &doc, &err) == 0) == cases[i].ok, "zoom %s", cases[i].zoom);
+        if (!cases[i].ok)
+            ck_assert_ptr_nonnull(strstr(buf_cstr(&err), "viewport: zoom must be between 0.01 and 10"));
+        arena_free(&a);
+        buf_free(&err);
+    }
 }
 END_TEST
 
@@ -247,6 +280,7 @@ int main(void)
     tcase_add_test(tc, syntax_errors);
     tcase_add_test(tc, shape_errors);
     tcase_add_test(tc, limits_while_reading);
+    tcase_add_test(tc, viewport_zoom_checked);
     tcase_add_test(tc, five_hundred_tables);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
