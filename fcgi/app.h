@@ -14,6 +14,7 @@ struct tmpl_set;
 
 struct config {
     const char *database_url;     /* CARD_DATABASE_URL: runtime role (card_app) */
+    const char *auth_url;         /* CARD_AUTH_DATABASE_URL: sign-in role (card_auth) */
     const char *migrate_url;      /* CARD_MIGRATE_DATABASE_URL: owner role, for migrations */
     const char *socket_path;      /* CARD_SOCKET */
     const char *socket_group;     /* CARD_SOCKET_GROUP: group that may connect (nginx's) */

@@ -238,12 +238,11 @@ int auth_start_session(struct req *r, const char *user_id, const char *email, co
 {
     char *tok = auth_new_token(r->arena);
     char *hash = auth_token_hash(r->arena, tok);
-    if (db_set_user(r, user_id))
+    /* Only the sign-in role may create sessions (sql/011). */
+    if (!db_auth_query(r, "SELECT card_session_create($1, $2, $3, $4)",
+                       DB_ARGS(user_id, hash, email, name)))
         return -1;
-    if (!db_query(r,
-            "INSERT INTO sessions (id, token, user_id, email, name, created_at, last_seen_at) "
-            "VALUES (gen_random_uuid()::text, $1, $2, $3, $4, now(), now())",
-            DB_ARGS(hash, user_id, email, name)))
+    if (db_set_user(r, user_id))
         return -1;
     resp_headerf(r, "Set-Cookie", "%s=%s%s", auth_cookie_name(), tok, cookie_attrs());
     struct user *u = arena_alloc(r->arena, sizeof *u);

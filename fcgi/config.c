@@ -25,6 +25,9 @@ static const struct config_var {
 } config_vars[] = {
     {"CARD_DATABASE_URL", V_STR, offsetof(struct config, database_url),
      "host=var/pg/sock dbname=cardinality user=card_app", "libpq conninfo of the runtime role"},
+    {"CARD_AUTH_DATABASE_URL", V_STR, offsetof(struct config, auth_url),
+     "host=var/pg/sock dbname=cardinality user=card_auth",
+     "conninfo of the sign-in role (sign-up, login, password checks and changes only)"},
     {"CARD_MIGRATE_DATABASE_URL", V_STR, offsetof(struct config, migrate_url),
      "host=var/pg/sock dbname=cardinality user=card_owner", "conninfo of the owner role (migrations)"},
     {"CARD_SOCKET", V_STR, offsetof(struct config, socket_path), "var/run/cardinality.sock",

@@ -113,6 +113,25 @@ static int prepared_name(struct db *db, const char *sql, int nparams, char name[
     return ok ? 0 : -1;
 }
 
+/* settle: keep a successful result in the request's arena and return it; otherwise log the
+ * failure, mark the request failed with the failure's SQLSTATE and return NULL. */
+static PGresult *settle(struct req *r, PGresult *res, const char *sql)
+{
+    struct db *db = r->db;
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        arena_defer(r->arena, clear_result, res);
+        return res;
+    }
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
+    db->failed = 1;
+    if (!state || (strcmp(state, "23505") != 0))
+        log_msg("db: %s [%s] in: %.120s", PQresultErrorMessage(res), db->sqlstate, sql);
+    PQclear(res);
+    return NULL;
+}
+
 /* run: execute sql (by name when prepared) in the request's transaction. */
 static PGresult *run(struct req *r, const char *sql, const char *const *params, int nparams,
                      int prepared);
@@ -165,18 +184,28 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
     if (prepared)
         generic_plans(db);
     PGresult *res = execute(db, sql, params, nparams, prepared);
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-        arena_defer(r->arena, clear_result, res);
-        return res;
+    return settle(r, res, sql);
+}
+
+PGresult *db_auth_query(struct req *r, const char *sql, const char *const *params, int nparams)
+{
+    struct db *auth = r->auth_db;
+    PGresult *res = NULL;
+    if (auth && db_ready(auth) == 0) {
+        res = PQexecParams(auth->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+        /* The server went away since this connection's last use: reconnect once. */
+        if (PQstatus(auth->conn) != CONNECTION_OK && db_connect(auth) == 0) {
+            PQclear(res);
+            res = PQexecParams(auth->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+        }
     }
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
-    db->failed = 1;
-    if (!state || (strcmp(state, "23505") != 0))
-        log_msg("db: %s [%s] in: %.120s", PQresultErrorMessage(res), db->sqlstate, sql);
-    PQclear(res);
-    return NULL;
+    if (!res || !auth->conn || PQstatus(auth->conn) != CONNECTION_OK) {
+        PQclear(res);
+        snprintf(r->db->sqlstate, sizeof r->db->sqlstate, "%s", DB_SQLSTATE_CONNECTION);
+        r->db->failed = 1;
+        return NULL;
+    }
+    return settle(r, res, sql);
 }
 
 int db_begin(struct req *r, const char *user_id, const char *share_token)

@@ -1,6 +1,9 @@
 /* db.h — one PostgreSQL connection per worker thread, the per-request transaction that
  * carries the signed-in user into row-level security, and the one way to query
- * (PQexecParams with $n placeholders; results are freed when the request's arena resets). */
+ * (PQexecParams with $n placeholders; results are freed when the request's arena resets).
+ * A second, lazily opened connection per thread, as the sign-in role card_auth, runs the few
+ * statements that see password hashes or create sessions (db_auth_query): the runtime role
+ * may not (sql/011_auth_boundary.sql). */
 #ifndef CARD_DB_H
 #define CARD_DB_H
 #include <libpq-fe.h>
@@ -8,6 +11,7 @@
 struct req;
 
 #define DB_PREPARED_MAX 32
+#define DB_SQLSTATE_CONNECTION "08006"  /* recorded when a connection could not be had */
 
 struct db {
     PGconn *conn;
@@ -58,6 +62,13 @@ PGresult *db_query(struct req *r, const char *sql, const char *const *params, in
  * and PostgreSQL would otherwise re-plan them for their first five runs on every
  * connection).  sql must be a string with static storage (it is the cache key). */
 PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
+/* db_auth_query: the same, on the sign-in role's connection (r->auth_db, connected at first
+ * use), outside the request's transaction: each statement commits on its own. Only for the
+ * sign-in functions of sql/006 and 011 (card_signup, card_login_lookup, card_session_create,
+ * card_password_set). A failure counts as a failure of the request (r->db->failed, its
+ * SQLSTATE in r->db->sqlstate; DB_SQLSTATE_CONNECTION when there is no connection), so the
+ * request's transaction rolls back as after any failed query. */
+PGresult *db_auth_query(struct req *r, const char *sql, const char *const *params, int nparams);
 #define DB_ARGS(...) (const char *const[]){__VA_ARGS__}, \
     (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 #define DB_NOARGS NULL, 0

@@ -33,6 +33,7 @@ struct req {
     struct arena *arena;
     struct app *app;
     struct db *db;
+    struct db *auth_db;               /* the sign-in role's connection (db_auth_query) */
     void *fcgx;                       /* FCGX_Request * (NULL in unit tests) */
     /* request */
     const char *method, *path, *query, *content_type, *cookie_header;

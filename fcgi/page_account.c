@@ -35,7 +35,7 @@ static int current_password_ok(struct req *r, int *failed_db)
     *failed_db = 0;
     if (!pw || strlen(pw) > AUTH_PASSWORD_MAX_BYTES)
         return 0;
-    PGresult *u = db_query(r, "SELECT password_hash FROM card_login_lookup($1)", DB_ARGS(r->user->email));
+    PGresult *u = db_auth_query(r, "SELECT password_hash FROM card_login_lookup($1)", DB_ARGS(r->user->email));
     if (!u) {
         *failed_db = 1;
         return 0;
@@ -62,11 +62,12 @@ void page_account_password(struct req *r)
     }
     char hash[AUTH_HASH_MAX];
     int logout_others = req_form_bool(r, "logout_others");
+    /* The other sessions go first, in the request's transaction: should storing the password
+     * (the sign-in role's own statement, committed at once) fail, that is rolled back too. */
     if (auth_hash_password(pw, hash) != 0 ||
-        !db_query(r, "UPDATE users SET password = $1, password_changed_at = now(), updated_at = now() "
-                     "WHERE id = $2", DB_ARGS(hash, r->user->id)) ||
         (logout_others &&
-         !db_query(r, "DELETE FROM sessions WHERE token <> $1", DB_ARGS(r->session_token_hash)))) {
+         !db_query(r, "DELETE FROM sessions WHERE token <> $1", DB_ARGS(r->session_token_hash))) ||
+        !db_auth_query(r, "SELECT card_password_set($1, $2, true)", DB_ARGS(r->user->id, hash))) {
         page_db_error(r);
         return;
     }

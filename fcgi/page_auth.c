@@ -96,8 +96,8 @@ void page_login(struct req *r)
                      json_pack("{s:s}", "form", "Too many failed attempts. Wait a moment and try again."));
         return;
     }
-    PGresult *u = db_query(r, "SELECT user_id, password_hash, coalesce(name, ''), is_super_admin "
-                              "FROM card_login_lookup($1)", DB_ARGS(email));
+    PGresult *u = db_auth_query(r, "SELECT user_id, password_hash, coalesce(name, ''), is_super_admin "
+                                   "FROM card_login_lookup($1)", DB_ARGS(email));
     if (!u) {
         page_db_error(r);
         return;
@@ -117,8 +117,7 @@ void page_login(struct req *r)
     if (!db_query(r, "SELECT card_login_succeeded($1)", DB_ARGS(key)) ||
         auth_start_session(r, uid, email, db_val(u, 0, 2)) != 0 ||
         (rehash && (auth_hash_password(pw, fresh) != 0 ||
-                    !db_query(r, "UPDATE users SET password = $1, updated_at = now() WHERE id = $2",
-                              DB_ARGS(fresh, uid))))) {
+                    !db_auth_query(r, "SELECT card_password_set($1, $2, false)", DB_ARGS(uid, fresh))))) {
         page_db_error(r);
         return;
     }
@@ -186,7 +185,7 @@ void page_signup(struct req *r)
         page_error(r, 500, "Internal error", "Could not secure the password.");
         return;
     }
-    PGresult *u = db_query(r, "SELECT user_id FROM card_signup($1, $2, $3)", DB_ARGS(email, name, hash));
+    PGresult *u = db_auth_query(r, "SELECT user_id FROM card_signup($1, $2, $3)", DB_ARGS(email, name, hash));
     if (!u) {
         if (db_sqlstate_is(r->db, "23505")) {
             render_signup(r, 422, name, email,

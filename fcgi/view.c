@@ -169,7 +169,7 @@ const char *view_iso(struct arena *a, double epoch)
 
 void page_db_error(struct req *r)
 {
-    if (db_unavailable(r->db))
+    if (db_unavailable(r->db) || db_sqlstate_is(r->db, DB_SQLSTATE_CONNECTION))
         page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
     else
         page_error(r, 500, "Internal error", "Something went wrong; nothing was saved.");

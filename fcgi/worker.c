@@ -1,5 +1,5 @@
 /* worker.c — the accept loop: threads × FCGX_Accept_r, one arena and one PostgreSQL
- * connection per thread, signals handled by a dedicated thread (DESIGN.md §9: libfcgi's
+ * connection per thread (plus one for the sign-in role, opened at its first use), signals handled by a dedicated thread (DESIGN.md §9: libfcgi's
  * own SIGTERM handler cannot wake threads blocked in accept, so we interrupt them with
  * SIGUSR2 and FCGI_FAIL_ACCEPT_ON_INTR). */
 #include "worker.h"
@@ -34,13 +34,14 @@ static long fcgx_read(void *ctx, char *dst, long n)
 }
 
 /* serve_one: one request; returns the bytes it moved (request + response bodies). */
-static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db)
+static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db, struct db *auth_db)
 {
     struct req r;
     memset(&r, 0, sizeof r);
     r.arena = arena;
     r.app = &g_app;
     r.db = db;
+    r.auth_db = auth_db;
     r.fcgx = fr;
     r.resp_headers = buf_arena(arena);
     r.resp_body = buf_arena(arena);
@@ -57,10 +58,11 @@ static void *thread_main(void *arg)
 {
     (void)arg;
     struct arena arena;
-    struct db db;
+    struct db db, auth_db;
     FCGX_Request fr;
     arena_init(&arena);
     db_init(&db, g_app.cfg.database_url);
+    db_init(&auth_db, g_app.cfg.auth_url);
     FCGX_InitRequest(&fr, g_listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
     for (;;) {
         pthread_mutex_lock(&g_accept_lock);
@@ -68,7 +70,7 @@ static void *thread_main(void *arg)
         pthread_mutex_unlock(&g_accept_lock);
         if (rc < 0)
             break;
-        size_t used = serve_one(&fr, &arena, &db);
+        size_t used = serve_one(&fr, &arena, &db, &auth_db);
         FCGX_Finish_r(&fr);
         arena_reset(&arena);
         if (used > WORKER_TRIM_AFTER)
@@ -78,6 +80,7 @@ static void *thread_main(void *arg)
     }
     FCGX_Free(&fr, 0);
     db_close(&db);
+    db_close(&auth_db);
     arena_free(&arena);
     return NULL;
 }

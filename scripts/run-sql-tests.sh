@@ -11,5 +11,9 @@ sock=$tmp/pg/sock
 su() { psql -X -q -h "$sock" -U postgres -v ON_ERROR_STOP=1 -c "$1"; }
 su "CREATE DATABASE sqltest OWNER card_owner"
 su "CREATE DATABASE sqltest_ebp OWNER card_owner"
-tests/sql/run.sh "host=$sock dbname=sqltest user=card_owner" "host=$sock dbname=sqltest user=card_app"
-tests/sql/run.sh "host=$sock dbname=sqltest_ebp user=card_owner" "host=$sock dbname=sqltest_ebp user=card_app" --on-ebp
+pw="passfile=$tmp/db.pgpass"   # the roles' passwords (scripts/stack.sh)
+for db in sqltest sqltest_ebp; do
+  flag=""; [ $db = sqltest_ebp ] && flag=--on-ebp
+  tests/sql/run.sh "host=$sock dbname=$db user=card_owner $pw" "host=$sock dbname=$db user=card_app $pw" \
+    "host=$sock dbname=$db user=card_auth $pw" $flag
+done

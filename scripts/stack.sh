@@ -8,6 +8,11 @@
 #      STATIC_DIR (static/: what nginx serves), STATIC_ENV (static.env next to BIN: the build id
 #      `make` computed, passed as CARD_ASSET_VERSION; computed here when that file is absent),
 #      LOGIN_RATE (10r/m), LOGIN_BURST (5), CARD_WORKERS, CARD_THREADS, CARD_* passed through.
+# The cluster admits nobody but its own roles: its socket directory is private (0700, or 0750 with
+# group cardinality when run as root), the superuser postgres logs in by peer authentication only
+# (as the OS user postgres or whoever runs this script), and card_owner, card_app and card_auth
+# with scram-sha-256 passwords generated on first start into $VAR_DIR/db.pgpass (mode 0600, owned
+# by the user the workers run as), which the conninfos name as their passfile.
 set -euo pipefail
 cmd=${1:-run}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,30 +26,79 @@ STATIC_ENV=${STATIC_ENV:-$(dirname "$BIN")/static.env}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 PGDATA=$VAR/pg/data
 PGSOCK=$VAR/pg/sock
+PGPASS=$VAR/db.pgpass
 LOG=$VAR/log
+ROLES="card_owner card_app card_auth"
 as_root=0; [ "$(id -u)" = 0 ] && as_root=1
 
 say() { echo "stack: $*" >&2; }
 pg_as() { if [ $as_root = 1 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 psql_su() { "$PGBIN/psql" -X -q -h "$PGSOCK" -U postgres -d "${2:-postgres}" -v ON_ERROR_STOP=1 -tAc "$1"; }
 
+# app_user: when root, the system user the workers run as (created on first use).
+app_user() {
+  id cardinality >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin cardinality
+}
+
+# write_pgpass: one random password per application role, in a 0600 file the workers can read.
+write_pgpass() {
+  if [ ! -s "$PGPASS" ]; then
+    local tmp="$PGPASS.new" role
+    (umask 077; : > "$tmp")
+    for role in $ROLES; do
+      echo "*:*:*:$role:$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >> "$tmp"
+    done
+    mv "$tmp" "$PGPASS"
+  fi
+  chmod 600 "$PGPASS"
+  [ $as_root = 1 ] && chown cardinality "$PGPASS"
+  return 0
+}
+
+# write_hba: peer for the superuser (as postgres or as the user running this script), passwords
+# for the application roles, nothing for anyone else. Rewritten on every start.
+write_hba() {
+  local me; me=$(id -un)
+  printf '# written by scripts/stack.sh\nlocal all postgres peer map=stack\nlocal all %s scram-sha-256\n' \
+    "$(echo $ROLES | tr ' ' ',')" > "$PGDATA/pg_hba.conf"
+  printf '# written by scripts/stack.sh\nstack postgres postgres\nstack %s postgres\n' "$me" > "$PGDATA/pg_ident.conf"
+  [ $as_root = 1 ] && chown postgres "$PGDATA/pg_hba.conf" "$PGDATA/pg_ident.conf"
+  chmod 600 "$PGDATA/pg_hba.conf" "$PGDATA/pg_ident.conf"
+}
+
 pg_start() {
   mkdir -p "$VAR/pg" "$PGSOCK" "$LOG"
   if [ $as_root = 1 ]; then
-    chown postgres "$VAR/pg" "$PGSOCK"
+    app_user
+    chown postgres "$VAR/pg"
+    # the workers (user cardinality) reach the socket through its group; no one else does
+    chown postgres:"$(id -gn cardinality)" "$PGSOCK"; chmod 750 "$PGSOCK"
     touch "$LOG/postgres.log"; chown postgres "$LOG/postgres.log"
     runuser -u postgres -- test -x "$VAR/pg" || { say "user postgres cannot reach $VAR; set VAR_DIR to a directory outside private homes"; exit 1; }
+  else
+    chmod 700 "$PGSOCK"
   fi
+  write_pgpass
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
-    pg_as "$PGBIN/initdb" -D "$PGDATA" --no-sync -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+    pg_as "$PGBIN/initdb" -D "$PGDATA" --no-sync -A peer -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
+  write_hba
+  # Socket mode 0777 inside a 0700/0750 directory: the directory is the gate (the socket's group
+  # would be postgres's, not the workers').
   local opts="-k $PGSOCK -c listen_addresses= -c unix_socket_permissions=0777"
   [ "${PG_FAST:-0}" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   if ! pg_as "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
     pg_as "$PGBIN/pg_ctl" -D "$PGDATA" -w -t 30 -l "$LOG/postgres.log" -o "$opts" start >/dev/null
+  else
+    pg_as "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
   fi
-  [ "$(psql_su "SELECT 1 FROM pg_roles WHERE rolname='card_owner'")" = 1 ] || psql_su "CREATE ROLE card_owner LOGIN"
-  [ "$(psql_su "SELECT 1 FROM pg_roles WHERE rolname='card_app'")" = 1 ] || psql_su "CREATE ROLE card_app LOGIN NOSUPERUSER NOBYPASSRLS"
+  local role pw
+  for role in $ROLES; do
+    [ "$(psql_su "SELECT 1 FROM pg_roles WHERE rolname='$role'")" = 1 ] || psql_su "CREATE ROLE $role LOGIN NOSUPERUSER NOBYPASSRLS"
+    # the password goes through stdin, never a command line (ps shows those to everyone)
+    pw=$(awk -F: -v r="$role" '$4 == r { print $5 }' "$PGPASS")
+    echo "ALTER ROLE $role WITH LOGIN PASSWORD '$pw'" | "$PGBIN/psql" -X -q -h "$PGSOCK" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null
+  done
   [ "$(psql_su "SELECT 1 FROM pg_database WHERE datname='cardinality'")" = 1 ] || psql_su "CREATE DATABASE cardinality OWNER card_owner"
 }
 
@@ -65,14 +119,15 @@ app_start() {
   mkdir -p "$VAR/run" "$LOG"
   local sockdir=$VAR/run group="" user=""
   if [ $as_root = 1 ]; then
-    id cardinality >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin cardinality
+    app_user
     user=cardinality; group=www-data
     chmod 755 "$VAR/run"
     reachable_by www-data "$VAR/run" || { sockdir=$(mktemp -d /tmp/cardinality-run.XXXXXX); chmod 755 "$sockdir"; }
   fi
   echo "$sockdir/cardinality.sock" > "$VAR/run/socket.path"
-  env CARD_DATABASE_URL="${CARD_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_app}" \
-      CARD_MIGRATE_DATABASE_URL="${CARD_MIGRATE_DATABASE_URL-host=$PGSOCK dbname=cardinality user=card_owner}" \
+  env CARD_DATABASE_URL="${CARD_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_app passfile=$PGPASS}" \
+      CARD_AUTH_DATABASE_URL="${CARD_AUTH_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_auth passfile=$PGPASS}" \
+      CARD_MIGRATE_DATABASE_URL="${CARD_MIGRATE_DATABASE_URL-host=$PGSOCK dbname=cardinality user=card_owner passfile=$PGPASS}" \
       CARD_SOCKET="$sockdir/cardinality.sock" CARD_SOCKET_GROUP="$group" CARD_USER="$user" \
       CARD_SECRET_KEY_FILE="${CARD_SECRET_KEY_FILE:-$VAR/secret.key}" \
       CARD_TEMPLATES="${CARD_TEMPLATES:-$root/templates}" CARD_SQL_DIR="${CARD_SQL_DIR:-$root/sql}" \

@@ -228,6 +228,56 @@ test('another user gets 404 for my project and files, by uid and by guessing', a
   assert.equal(stack.psqlAs('card_app', 'SELECT rolsuper::text || rolbypassrls::text FROM pg_roles WHERE rolname = current_user'), 'falsefalse');
 });
 
+// psqlFails: the psql call throws; its stderr matches re.
+function psqlFails(fn, re) {
+  let err;
+  try { fn(); } catch (e) { err = e; }
+  assert.ok(err, 'psql must fail');
+  assert.match(String(err.stderr), re);
+}
+
+test('the runtime role cannot read password hashes, mint sessions or purge them (only card_auth signs in)', async () => {
+  const c = new Client(stack.baseUrl);
+  const { email } = await c.signup();
+  const uid = stack.sql(`SELECT id FROM users WHERE email = '${email}'`);
+  psqlFails(() => stack.psqlAs('card_app', `SELECT * FROM card_login_lookup('${email}')`), /permission denied for function card_login_lookup/);
+  psqlFails(() => stack.psqlAs('card_app', 'SELECT card_sessions_purge(1, 1)'), /permission denied for function card_sessions_purge/);
+  psqlFails(() => stack.psqlAs('card_app', `SELECT set_config('app.user_id', '${uid}', false); SELECT password FROM users`), /permission denied for table users/);
+  psqlFails(() => stack.psqlAs('card_app', `SELECT set_config('app.user_id', '${uid}', false);
+    INSERT INTO sessions (id, token, user_id, email) VALUES ('x', 'y', '${uid}', 'z')`), /permission denied for table sessions/);
+  // the sign-in role touches no table
+  psqlFails(() => stack.psqlAs('card_auth', 'SELECT count(*) FROM users'), /permission denied for table users/);
+  assert.equal(stack.sql(`SELECT count(*) FROM sessions WHERE user_id = '${uid}'`), '1');
+  assert.equal((await c.get('/dashboard')).status, 200);
+});
+
+test('the development cluster admits only its own roles, by password, through a private socket directory', () => {
+  const mode = require('fs').statSync(stack.pgSocketDir).mode;
+  assert.equal(mode & 0o007, 0, `socket directory mode ${(mode & 0o777).toString(8)} lets everyone in`);
+  assert.equal(mode & 0o022, 0, 'socket directory is writable by group or others');
+  // no password, no entry: not for the owner, the runtime role or a made-up one
+  for (const role of ['card_owner', 'card_app', 'card_auth']) {
+    psqlFails(() => stack.psqlAs(role, 'SELECT 1', { env: { PGPASSFILE: '/dev/null' } }),
+      /password authentication failed|no password supplied/);
+    psqlFails(() => stack.psqlAs(role, 'SELECT 1', { env: { PGPASSFILE: '/dev/null', PGPASSWORD: 'guess' } }),
+      /password authentication failed/);
+  }
+  psqlFails(() => stack.psqlAs('intruder', 'SELECT 1'), /no pg_hba\.conf entry/);
+  assert.equal(stack.psqlAs('card_owner', 'SELECT current_user'), 'card_owner');
+  const pass = require('fs').statSync(require('path').join(stack.varDir, 'db.pgpass'));
+  assert.equal(pass.mode & 0o077, 0, 'the password file is readable by others');
+  if (process.getuid() === 0) {
+    // another local user cannot even reach the socket, let alone log in as the superuser
+    let err;
+    try {
+      execFileSync('runuser', ['-u', 'nobody', '--', 'psql', '-X', '-w', '-h', stack.pgSocketDir, '-U', 'postgres',
+        '-d', 'cardinality', '-c', 'SELECT 1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) { err = e; }
+    assert.ok(err, 'user nobody connected to the cluster');
+    assert.match(String(err.stderr), /Permission denied|permission denied/);
+  }
+});
+
 test('user input is escaped everywhere', async () => {
   const c = new Client(stack.baseUrl);
   await c.signup({ name: '<script>alert(1)</script>' });

@@ -61,11 +61,16 @@ async function startStack(opts = {}) {
       return execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', 'postgres', '-d', db,
         '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
     },
-    /** psqlAs: run SQL as another role (e.g. card_app). */
-    psqlAs(role, text) {
-      return execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', role, '-d', 'cardinality',
-        '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
+    /** psqlAs: run SQL as another role (e.g. card_app), with its password from the stack's
+     *  passfile (scripts/stack.sh); opts.env overrides the environment (e.g. PGPASSFILE). */
+    psqlAs(role, text, opts = {}) {
+      return execFileSync('psql', ['-X', '-q', '-At', '-w', '-h', sock, '-U', role, '-d', 'cardinality',
+        '-v', 'ON_ERROR_STOP=1', '-c', text], {
+        env: { ...process.env, PGPASSFILE: path.join(varDir, 'db.pgpass'), ...(opts.env || {}) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString().trim();
     },
+    pgSocketDir: sock,
     pgStop() {
       const [cmd, args] = pgAs([path.join(pgBin, 'pg_ctl'), '-D', path.join(varDir, 'pg', 'data'), '-m', 'fast', '-w', 'stop']);
       execFileSync(cmd, args, { stdio: 'ignore' });

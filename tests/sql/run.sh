@@ -1,25 +1,29 @@
 #!/bin/bash
 # tests/sql/run.sh — SQL-level tests of the schema migrations in sql/.
 #
-#   tests/sql/run.sh OWNER_CONNINFO APP_CONNINFO [--on-ebp]
+#   tests/sql/run.sh OWNER_CONNINFO APP_CONNINFO AUTH_CONNINFO [--on-ebp]
 #
-# Expects a fresh, empty database owned by the owner role (card_owner) and an application role
-# (card_app). Applies sql/*.sql in order as the owner, each in one transaction, twice (the files
+# Expects a fresh, empty database owned by the owner role (card_owner), an application role
+# (card_app) and the sign-in role (card_auth, see sql/011). Applies sql/*.sql in order as the owner, each in one transaction, twice (the files
 # must be idempotent); with --on-ebp it first loads ERD Builder Pro's raw "Pure PostgreSQL" DDL,
 # cut out of the seed file at test time ($SEED_DIR, default ../shared/seeds beside the repository). Then it checks
 # that the result has the seed's tables/columns/types/indexes/foreign keys (in a rolled-back
-# scratch schema), races concurrent first signups, and runs each tests/sql/test_*.sql as the
-# application role. Each test file is DO blocks that RAISE EXCEPTION when an assertion fails.
+# scratch schema), races concurrent first signups (as card_auth), and runs each tests/sql/test_*.sql
+# as the application role and each tests/sql/auth_*.sql as card_auth. Each test file is DO blocks
+# that RAISE EXCEPTION when an assertion fails. Test files run as card_app create their users and
+# sessions through the fixtures of schema sqltest (section 4b), which this script creates as the
+# owner: card_app itself may call none of the sign-in functions.
 # The last line printed is "N passed, N failed"; the exit status is non-zero on any failure.
 set -u
 
-usage() { echo "usage: $0 OWNER_CONNINFO APP_CONNINFO [--on-ebp]" >&2; exit 2; }
-[ $# -ge 2 ] || usage
+usage() { echo "usage: $0 OWNER_CONNINFO APP_CONNINFO AUTH_CONNINFO [--on-ebp]" >&2; exit 2; }
+[ $# -ge 3 ] || usage
 OWNER=$1
 APP=$2
+AUTH=$3
 ON_EBP=0
-if [ $# -ge 3 ]; then
-    [ "$3" = "--on-ebp" ] || usage
+if [ $# -ge 4 ]; then
+    [ "$4" = "--on-ebp" ] || usage
     ON_EBP=1
 fi
 
@@ -247,12 +251,12 @@ fi
 # racer would see an empty users table and become super admin.
 RACERS=6
 BARRIER=7251337
-$PSQL -At -d "$APP" -c "SELECT pg_advisory_lock($BARRIER)" -c "SELECT pg_sleep(1)" > "$TMP/barrier.log" 2>&1 &
+$PSQL -At -d "$AUTH" -c "SELECT pg_advisory_lock($BARRIER)" -c "SELECT pg_sleep(1)" > "$TMP/barrier.log" 2>&1 &
 holder=$!
 sleep 0.3
 racers=()
 for i in $(seq 1 $RACERS); do
-    $PSQL -At -F ' ' -d "$APP" -c "SELECT pg_advisory_lock_shared($BARRIER)" \
+    $PSQL -At -F ' ' -d "$AUTH" -c "SELECT pg_advisory_lock_shared($BARRIER)" \
         -c "BEGIN" \
         -c "SELECT user_id, is_super_admin FROM card_signup('Racer$i@Example.TEST', 'racer $i', 'x')" \
         -c "SELECT pg_sleep(0.3)" -c "COMMIT" \
@@ -271,10 +275,46 @@ else
 fi
 [ -n "$ADMIN_ID" ] || ADMIN_ID=none
 
-# --- 5. the test files, as the application role ----------------------------------------------
-for t in "$HERE"/test_*.sql; do
+# --- 4b. fixtures for the tests run as card_app ----------------------------------------------
+# Owner-defined wrappers around the sign-in functions (and a raw session insert), granted to
+# card_app in this test database only: the tests need users and sessions, which in production only
+# card_auth creates. They live outside public, which test_01 and the schema comparison inspect.
+if $PSQL -d "$OWNER" > "$TMP/fixtures.log" 2>&1 <<'EOF'
+CREATE SCHEMA IF NOT EXISTS sqltest;
+CREATE OR REPLACE FUNCTION sqltest.signup(p_email text, p_name text, p_hash text)
+RETURNS TABLE(user_id text, is_super_admin boolean) LANGUAGE sql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$ SELECT * FROM public.card_signup(p_email, p_name, p_hash) $$;
+CREATE OR REPLACE FUNCTION sqltest.login_lookup(p_email text)
+RETURNS TABLE(user_id text, password_hash text, name text, is_super_admin boolean) LANGUAGE sql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$ SELECT * FROM public.card_login_lookup(p_email) $$;
+CREATE OR REPLACE FUNCTION sqltest.sessions_purge(p_idle integer, p_absolute integer)
+RETURNS integer LANGUAGE sql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$ SELECT public.card_sessions_purge(p_idle, p_absolute) $$;
+CREATE OR REPLACE FUNCTION sqltest.insert_session(p_id text, p_token text, p_user_id text, p_email text,
+    p_name text DEFAULT NULL, p_created timestamp DEFAULT now() AT TIME ZONE 'UTC',
+    p_last_seen timestamp DEFAULT NULL, p_csrf text DEFAULT NULL)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    INSERT INTO public.sessions (id, token, user_id, email, name, created_at, last_seen_at, csrf_secret)
+    VALUES (p_id, p_token, p_user_id, p_email, p_name, p_created, p_last_seen, p_csrf) $$;
+CREATE OR REPLACE FUNCTION sqltest.password_changed_at(p_user_id text, p_at timestamp)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    UPDATE public.users SET password_changed_at = p_at WHERE id = p_user_id $$;
+GRANT USAGE ON SCHEMA sqltest TO card_app;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA sqltest TO card_app;
+EOF
+then
+    ok "test fixtures (schema sqltest) created"
+else
+    fail "test fixtures (schema sqltest) created" "$TMP/fixtures.log"
+    finish
+fi
+
+# --- 5. the test files, as the application role and as the sign-in role ----------------------
+for t in "$HERE"/test_*.sql "$HERE"/auth_*.sql; do
     name=$(basename "$t")
-    if $PSQL -d "$APP" -v admin_id="$ADMIN_ID" -f "$t" > "$TMP/$name.log" 2>&1; then
+    role=$APP
+    case "$name" in auth_*) role=$AUTH ;; esac
+    if $PSQL -d "$role" -v admin_id="$ADMIN_ID" -f "$t" > "$TMP/$name.log" 2>&1; then
         ok "$name"
     else
         fail "$name" "$TMP/$name.log"

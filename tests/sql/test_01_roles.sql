@@ -108,7 +108,7 @@ BEGIN
     IF has_table_privilege('public.users', 'INSERT') THEN
         RAISE EXCEPTION 'card_app may insert users';
     END IF;
-    SELECT user_id INTO uid FROM card_signup('promote-' || gen_random_uuid() || '@example.test', 'p', 'h');
+    SELECT user_id INTO uid FROM sqltest.signup('promote-' || gen_random_uuid() || '@example.test', 'p', 'h');
     PERFORM set_config('app.user_id', uid, true);
     BEGIN
         UPDATE public.users SET is_super_admin = true WHERE id = uid;

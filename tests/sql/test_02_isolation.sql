@@ -13,8 +13,8 @@ DECLARE
     nid int;
     sfx text := replace(gen_random_uuid()::text, '-', '');
 BEGIN
-    SELECT user_id INTO a FROM card_signup('iso-a-' || sfx || '@example.test', 'A', 'h');
-    SELECT user_id INTO b FROM card_signup('iso-b-' || sfx || '@example.test', 'B', 'h');
+    SELECT user_id INTO a FROM sqltest.signup('iso-a-' || sfx || '@example.test', 'A', 'h');
+    SELECT user_id INTO b FROM sqltest.signup('iso-b-' || sfx || '@example.test', 'B', 'h');
     PERFORM set_config('app.user_id', b, true);
     INSERT INTO projects (uid, name, user_id) VALUES (gen_random_uuid()::text, 'B project', b) RETURNING id INTO pid;
     INSERT INTO diagrams (uid, name, user_id, project_id) VALUES (gen_random_uuid()::text, 'B diagram', b, pid) RETURNING id INTO did;
@@ -24,7 +24,7 @@ BEGIN
     INSERT INTO notes (uid, title, content, user_id) VALUES (gen_random_uuid()::text, 'B note', '<p>secret</p>', b) RETURNING id INTO nid;
     INSERT INTO drawings (uid, title, user_id) VALUES (gen_random_uuid()::text, 'B drawing', b);
     INSERT INTO flowcharts (uid, title, user_id) VALUES (gen_random_uuid()::text, 'B flow', b);
-    INSERT INTO sessions (id, token, user_id, email) VALUES ('s-' || sfx, 'tok-' || sfx, b, 'b@example.test');
+    PERFORM sqltest.insert_session('s-' || sfx, 'tok-' || sfx, b, 'b@example.test');
     INSERT INTO user_preferences (id, user_id) VALUES ('pref-' || sfx, b);
     INSERT INTO db_accounts (user_id, name, type) VALUES (b, 'B db', 'postgres');
     -- B sees its own rows

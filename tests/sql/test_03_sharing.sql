@@ -9,7 +9,7 @@ DECLARE
     sfx text := replace(gen_random_uuid()::text, '-', '');
     d_ok int; d_other int; d_expired int; d_private int; d_deleted int; n_ok int;
 BEGIN
-    SELECT user_id INTO a FROM card_signup('share-' || sfx || '@example.test', 'Sharer', 'h');
+    SELECT user_id INTO a FROM sqltest.signup('share-' || sfx || '@example.test', 'Sharer', 'h');
     PERFORM set_config('app.user_id', a, true);
     INSERT INTO diagrams (uid, name, user_id, is_public, share_token, expiry_date)
         VALUES (gen_random_uuid()::text, 'shared', a, true, 'tok-ok-' || sfx, (now() + interval '1 day')::timestamp) RETURNING id INTO d_ok;

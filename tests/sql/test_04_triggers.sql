@@ -10,7 +10,7 @@ DECLARE
     v int;
     t0 timestamp;
 BEGIN
-    SELECT user_id INTO a FROM card_signup('ver-' || gen_random_uuid() || '@example.test', 'V', 'h');
+    SELECT user_id INTO a FROM sqltest.signup('ver-' || gen_random_uuid() || '@example.test', 'V', 'h');
     PERFORM set_config('app.user_id', a, true);
     INSERT INTO diagrams (uid, name, user_id, updated_at) VALUES (gen_random_uuid()::text, 'v0', a, '2001-01-01')
         RETURNING id, _version INTO did, v;
@@ -50,7 +50,7 @@ DECLARE
     nid int;
     r record;
 BEGIN
-    SELECT user_id INTO a FROM card_signup('audit-' || gen_random_uuid() || '@example.test', 'Au', 'h');
+    SELECT user_id INTO a FROM sqltest.signup('audit-' || gen_random_uuid() || '@example.test', 'Au', 'h');
     PERFORM set_config('app.user_id', a, true);
     INSERT INTO notes (uid, title, content, user_id) VALUES (gen_random_uuid()::text, 'audited', '<p>one</p>', a)
         RETURNING id INTO nid;
@@ -123,7 +123,7 @@ BEGIN
             (('diagrams', id1::text), ('drawings', id2::text), ('flowcharts', id3::text))) <> 3 THEN
         RAISE EXCEPTION 'audit trigger missing on diagrams/drawings/flowcharts';
     END IF;
-    SELECT user_id INTO b FROM card_signup('audit-b-' || gen_random_uuid() || '@example.test', 'B', 'h');
+    SELECT user_id INTO b FROM sqltest.signup('audit-b-' || gen_random_uuid() || '@example.test', 'B', 'h');
     PERFORM set_config('app.user_id', b, true);
     IF (SELECT count(*) FROM entity_changes) <> 0 THEN RAISE EXCEPTION 'another user sees the history'; END IF;
 END $$;

@@ -22,7 +22,7 @@ DO $$
 DECLARE
     u text;
 BEGIN
-    SELECT user_id INTO u FROM card_signup('ai-' || gen_random_uuid() || '@example.test', 'U', 'h');
+    SELECT user_id INTO u FROM sqltest.signup('ai-' || gen_random_uuid() || '@example.test', 'U', 'h');
     PERFORM set_config('app.user_id', u, true);
     IF app_is_super_admin() THEN RAISE EXCEPTION 'an ordinary user is super admin'; END IF;
     BEGIN

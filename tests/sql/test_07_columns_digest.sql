@@ -8,7 +8,7 @@ DECLARE
     did int;
     d text;
 BEGIN
-    SELECT user_id INTO a FROM card_signup('digest-' || gen_random_uuid() || '@example.test', 'D', 'h');
+    SELECT user_id INTO a FROM sqltest.signup('digest-' || gen_random_uuid() || '@example.test', 'D', 'h');
     PERFORM set_config('app.user_id', a, true);
     INSERT INTO diagrams (uid, name, user_id) VALUES (gen_random_uuid()::text, 'dg', a) RETURNING id INTO did;
     INSERT INTO entities (id, diagram_id, name, x, y) VALUES
