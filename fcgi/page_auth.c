@@ -21,9 +21,7 @@ void page_home(struct req *r)
 /* safe_next: a local path to return to after login, never another origin. */
 static const char *safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
-        return "/dashboard";
-    return next;
+    return http_safe_local_path(next) ? next : "/dashboard";
 }
 
 static char *trimmed_lower(struct req *r, const char *s)
