@@ -5,7 +5,7 @@
 #   scripts/stack.sh start   background; returns once GET /healthz answers 200
 #   scripts/stack.sh stop    stops exactly what start started (pid files under $VAR_DIR)
 # Env: VAR_DIR (var), PORT (8080), BIN (build/cardinality), PG_FAST=1 (fsync off, for tests),
-#      LOGIN_RATE (10r/m), LOGIN_BURST (5), CARD_WORKERS, CARD_THREADS, CARD_* passed through.
+#      LOGIN_RATE (10r/m), LOGIN_BURST (5), SIGNUP_RATE (5r/m), SIGNUP_BURST (5), CARD_WORKERS, CARD_THREADS, CARD_* passed through.
 set -euo pipefail
 cmd=${1:-run}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,7 +90,7 @@ nginx_start() {
     fi
   fi
   local sock; sock=$(cat "$VAR/run/socket.path")
-  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SOCKET@|$sock|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g"
+  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SOCKET@|$sock|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
   sed "$subst" "$root/nginx/dev.conf.in" > "$VAR/nginx/nginx.conf"
   sed "$subst" "$root/nginx/server.conf.in" > "$VAR/nginx/server.conf"
   nginx -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log" -t 2>/dev/null || \
