@@ -201,9 +201,38 @@ void resp_headerf(struct req *r, const char *name, const char *fmt, ...)
     resp_header(r, name, v);
 }
 
+/* url_byte_ok: a byte that may stand in a redirect target, as sent or once decoded. */
+static int url_byte_ok(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && c != '\\';
+}
+
+int http_safe_local_path(const char *s)
+{
+    if (!s || s[0] != '/')
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!url_byte_ok((unsigned char)*p))
+            return 0;
+    /* The path part once percent-decoded: decoded byte k (k >= 1) must pass too, and byte 1
+     * must not make "//" (raw or as %2F). */
+    size_t k = 1;
+    for (const char *p = s + 1; *p && *p != '?' && *p != '#'; k++) {
+        unsigned char c = (unsigned char)*p++;
+        int hi, lo;
+        if (c == '%' && (hi = hexval(p[0])) >= 0 && (lo = hexval(p[1])) >= 0) {
+            c = (unsigned char)(hi * 16 + lo);
+            p += 2;
+        }
+        if (!url_byte_ok(c) || (k == 1 && c == '/'))
+            return 0;
+    }
+    return 1;
+}
+
 void resp_redirect(struct req *r, const char *path)
 {
-    if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+    if (!http_safe_local_path(path))
         path = "/";
     r->status = 303;
     resp_header(r, "Location", path);

@@ -99,7 +99,14 @@ int req_wants_json(const struct req *r);
 void resp_header(struct req *r, const char *name, const char *value);
 void resp_headerf(struct req *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* resp_redirect: 303 See Other to a local path (must start with '/', never "//"). */
+/* http_safe_local_path: 1 when s is a same-origin path a browser cannot read as another origin,
+ * else 0 (NULL too).  Every redirect target taken from the request goes through here.  s must be
+ * printable ASCII (no control character, space, DEL or byte >= 0x80: browsers drop tabs and
+ * newlines before parsing), contain no backslash (browsers read it as '/'), start with exactly
+ * one '/' (so no scheme and no "//host"), and its path part (before '?' or '#') must still start
+ * with one '/' and hold none of those bytes once percent-decoded (for a proxy that decodes). */
+int http_safe_local_path(const char *s);
+/* resp_redirect: 303 See Other to path when http_safe_local_path(path), else to "/". */
 void resp_redirect(struct req *r, const char *path);
 /* resp_json: status + JSON body (steals ref of j). */
 void resp_json(struct req *r, int status, json_t *j);

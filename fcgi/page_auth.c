@@ -1,4 +1,5 @@
-/* page_auth.c — sign up, sign in, sign out, the home redirect and the health check. */
+/* page_auth.c — sign up, sign in, sign out, the home redirect and the health check.  Neither form
+ * tells a stranger whether an address has an account (see README.md "Accounts"). */
 #include "auth.h"
 #include "db.h"
 #include "handlers.h"
@@ -21,9 +22,7 @@ void page_home(struct req *r)
 /* safe_next: a local path to return to after login, never another origin. */
 static const char *safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
-        return "/dashboard";
-    return next;
+    return http_safe_local_path(next) ? next : "/dashboard";
 }
 
 static char *trimmed_lower(struct req *r, const char *s)
@@ -47,6 +46,7 @@ static void render_login(struct req *r, int status, const char *email, const cha
     json_object_set_new(ctx, "email", json_string(email ? email : ""));
     json_object_set_new(ctx, "next", json_string(next ? next : ""));
     json_object_set_new(ctx, "errors", errors ? errors : json_object());
+    view_flash(r, ctx);
     view_render(r, status, "login", ctx);
 }
 
@@ -59,10 +59,11 @@ void page_login_form(struct req *r)
     render_login(r, 200, "", req_query(r, "next"), NULL);
 }
 
-/* login_failed: one response for unknown email and wrong password alike. */
-static void login_failed(struct req *r, const char *email, const char *key)
+/* login_failed: one response for unknown email and wrong password alike; the failure counts
+ * against this email from this client address, and against the email's hourly ceiling (sql/010). */
+static void login_failed(struct req *r, const char *email)
 {
-    if (!db_query(r, "SELECT card_login_failed($1)", DB_ARGS(key))) {
+    if (!db_query(r, "SELECT card_login_throttle_fail($1, $2)", DB_ARGS(email, r->remote_addr))) {
         page_db_error(r);
         return;
     }
@@ -84,8 +85,7 @@ void page_login(struct req *r)
         page_error(r, 400, "Bad request", "That password is longer than %d bytes.", AUTH_PASSWORD_MAX_BYTES);
         return;
     }
-    const char *key = arena_printf(r->arena, "email:%s", email);
-    PGresult *wait = db_query(r, "SELECT card_login_throttle_check($1)", DB_ARGS(key));
+    PGresult *wait = db_query(r, "SELECT card_login_throttle_wait($1, $2)", DB_ARGS(email, r->remote_addr));
     if (!wait) {
         page_db_error(r);
         return;
@@ -105,16 +105,16 @@ void page_login(struct req *r)
     int rehash = 0;
     if (PQntuples(u) != 1) {
         auth_burn_dummy(pw);
-        login_failed(r, email, key);
+        login_failed(r, email);
         return;
     }
     if (auth_verify_password(db_val(u, 0, 1), pw, &rehash) != 0) {
-        login_failed(r, email, key);
+        login_failed(r, email);
         return;
     }
     const char *uid = db_val(u, 0, 0);
     char fresh[AUTH_HASH_MAX];
-    if (!db_query(r, "SELECT card_login_succeeded($1)", DB_ARGS(key)) ||
+    if (!db_query(r, "SELECT card_login_throttle_clear($1, $2)", DB_ARGS(email, r->remote_addr)) ||
         auth_start_session(r, uid, email, db_val(u, 0, 2)) != 0 ||
         (rehash && (auth_hash_password(pw, fresh) != 0 ||
                     !db_auth_query(r, "SELECT card_password_set($1, $2, false)", DB_ARGS(uid, fresh))))) {
@@ -185,21 +185,13 @@ void page_signup(struct req *r)
         page_error(r, 500, "Internal error", "Could not secure the password.");
         return;
     }
-    PGresult *u = db_auth_query(r, "SELECT user_id FROM card_signup($1, $2, $3)", DB_ARGS(email, name, hash));
-    if (!u) {
-        if (db_sqlstate_is(r->db, "23505")) {
-            render_signup(r, 422, name, email,
-                          json_pack("{s:s}", "email", "An account with this email already exists. Sign in instead."));
-        } else {
-            page_db_error(r);
-        }
-        return;
-    }
-    if (auth_start_session(r, db_val(u, 0, 0), email, name) != 0) {
+    /* A taken address and a new account get the same answer (no session, the same redirect):
+     * without e-mail, anything else tells a stranger which addresses have accounts. */
+    if (!db_auth_query(r, "SELECT user_id FROM card_signup_if_new($1, $2, $3)", DB_ARGS(email, name, hash))) {
         page_db_error(r);
         return;
     }
-    resp_redirect(r, "/dashboard");
+    resp_redirect(r, "/login?done=signed-up");
 }
 
 void page_logout(struct req *r)

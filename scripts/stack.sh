@@ -7,7 +7,8 @@
 # Env: VAR_DIR (var), PORT (8080), BIN (build/cardinality), PG_FAST=1 (fsync off, for tests),
 #      STATIC_DIR (static/: what nginx serves), STATIC_ENV (static.env next to BIN: the build id
 #      `make` computed, passed as CARD_ASSET_VERSION; computed here when that file is absent),
-#      LOGIN_RATE (10r/m), LOGIN_BURST (5), CARD_WORKERS, CARD_THREADS, CARD_* passed through.
+#      LOGIN_RATE (10r/m), LOGIN_BURST (5), SIGNUP_RATE (5r/m), SIGNUP_BURST (5), CARD_WORKERS,
+#      CARD_THREADS, CARD_* passed through.
 # The cluster admits nobody but its own roles: its socket directory is private (0700, or 0750 with
 # group cardinality when run as root), the superuser postgres logs in by peer authentication only
 # (as the OS user postgres or whoever runs this script), and card_owner, card_app and card_auth
@@ -156,7 +157,7 @@ nginx_start() {
     fi
   fi
   local sock; sock=$(cat "$VAR/run/socket.path")
-  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SOCKET@|$sock|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g"
+  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SOCKET@|$sock|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
   sed "$subst" "$root/nginx/dev.conf.in" > "$VAR/nginx/nginx.conf"
   sed "$subst" "$root/nginx/server.conf.in" > "$VAR/nginx/server.conf"
   nginx -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log" -t 2>/dev/null || \

@@ -82,6 +82,7 @@ BEGIN
     -- the auth functions: card_auth only
     FOREACH f IN ARRAY ARRAY[
         'public.card_signup(text, text, text)',
+        'public.card_signup_if_new(text, text, text)',
         'public.card_login_lookup(text)',
         'public.card_session_create(text, text, text, text)',
         'public.card_password_set(text, text, boolean)']

@@ -1,6 +1,6 @@
 // tests/integration/ratelimit.test.js — nginx's own limits with the production settings:
-// 10 login POSTs a minute per address with a burst of 5, and its error pages carry the
-// security headers too.
+// 10 login POSTs a minute per address with a burst of 5, 5 sign-up POSTs a minute with a burst
+// of 5, and its error pages carry the security headers too.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -8,7 +8,7 @@ const { startStack } = require('../lib/stack.js');
 const { Client } = require('../lib/client.js');
 
 let stack;
-test.before(async () => { stack = await startStack({ loginRate: '10r/m', loginBurst: 5 }); });
+test.before(async () => { stack = await startStack({ loginRate: '10r/m', loginBurst: 5, signupRate: '5r/m', signupBurst: 5 }); });
 test.after(() => stack && stack.stop());
 
 test('the 7th rapid POST /login from one address gets 429; GET /login is not limited', async () => {
@@ -25,6 +25,23 @@ test('the 7th rapid POST /login from one address gets 429; GET /login is not lim
   assert.match(r.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
   assert.match(r.text, /Too many requests/);
+});
+
+test('the 7th rapid POST /signup from one address gets 429; GET /signup and other addresses are not limited', async () => {
+  // its own address, so the other tests' POSTs to /signup keep their bucket
+  const c = new Client(stack.baseUrl, { localAddress: '127.0.0.4' });
+  for (let i = 0; i < 10; i++) assert.equal((await c.get('/signup')).status, 200);
+  const statuses = [];
+  for (let i = 0; i < 8; i++) {
+    const email = `rapid${i}-${Date.now()}@example.com`;
+    statuses.push((await c.postForm('/signup', { name: 'Rapid', email, password: 'correct horse battery' })).status);
+  }
+  assert.deepEqual(statuses, [303, 303, 303, 303, 303, 303, 429, 429]);
+  assert.equal(stack.sql("SELECT count(*) FROM users WHERE email LIKE 'rapid%'"), '6');
+  const other = new Client(stack.baseUrl, { localAddress: '127.0.0.5' });
+  await other.get('/signup');
+  const r = await other.postForm('/signup', { name: 'Other', email: `other-${Date.now()}@example.com`, password: 'correct horse battery' });
+  assert.equal(r.status, 303);
 });
 
 test("nginx's 413 page carries the security headers", async () => {

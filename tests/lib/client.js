@@ -1,10 +1,33 @@
 // tests/lib/client.js — a small cookie-keeping HTTP client for integration tests: it signs
-// up, keeps the CSRF token of the last page it saw, and posts forms and JSON like a browser.
+// up (and then in), keeps the CSRF token of the last page it saw, and posts forms and JSON
+// like a browser.
 'use strict';
+const http = require('http');
+
+/** fromAddress: one HTTP exchange whose TCP connection starts at localAddress (any 127.0.0.x
+ *  reaches the stack on Linux), answered like fetch: {status, headers: Headers, text}. */
+function fromAddress(localAddress, url, { method, headers, body }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        resolve({ status: res.statusCode, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 class Client {
-  constructor(baseUrl) {
+  /** opts.localAddress: send every request from this client address (e.g. '127.0.0.2'). */
+  constructor(baseUrl, opts = {}) {
     this.baseUrl = baseUrl;
+    this.localAddress = opts.localAddress || null;
     this.cookies = new Map();
     this.csrf = null;
   }
@@ -37,9 +60,15 @@ class Client {
       headers['X-CSRF-Token'] = this.csrf;
     }
     for (const k of Object.keys(headers)) if (headers[k] === null) delete headers[k];
-    const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    let res, text;
+    if (this.localAddress) {
+      res = await fromAddress(this.localAddress, this.baseUrl + path, { method, headers, body });
+      text = res.text;
+    } else {
+      res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+      text = await res.text();
+    }
     this.keepCookies(res);
-    const text = await res.text();
     const m = /<meta name="csrf-token" content="([^"]*)"/.exec(text);
     if (m && m[1]) this.csrf = m[1];
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
@@ -67,7 +96,9 @@ class Client {
     await this.get('/signup');
     const res = await this.postForm('/signup', { name: opts.name || `User ${Client.counter}`, email, password });
     if (res.status !== 303) throw new Error(`signup failed: ${res.status} ${res.text.slice(0, 300)}`);
-    await this.get('/dashboard');
+    // A sign-up never signs in (a taken address would answer differently): sign in next.
+    const login = await this.login(email, password);
+    if (login.status !== 303) throw new Error(`sign-in after signup failed: ${login.status} ${login.text.slice(0, 300)}`);
     this.email = email;
     this.password = password;
     return { email, password };

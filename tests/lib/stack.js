@@ -34,6 +34,8 @@ async function startStack(opts = {}) {
     BIN: process.env.BIN || path.join(root, 'build', 'cardinality'),
     LOGIN_RATE: opts.loginRate || '6000r/m',
     LOGIN_BURST: String(opts.loginBurst || 1000),
+    SIGNUP_RATE: opts.signupRate || '6000r/m',
+    SIGNUP_BURST: String(opts.signupBurst || 1000),
     CARD_WORKERS: String(opts.workers || 2),
     CARD_THREADS: String(opts.threads || 4),
     // Under ASan, libfcgi's reaction to a forged 2 GiB parameter (CVE-2025-23016, see the
@@ -130,7 +132,8 @@ async function newBrowser() {
 }
 
 let userCounter = 0;
-/** signUp: create a fresh user through the real form; the page ends signed in on /dashboard. */
+/** signUp: create a fresh user through the real form, then sign in through the login page it
+ *  leads to; the page ends signed in on /dashboard. */
 async function signUp(page, baseUrl, opts = {}) {
   userCounter += 1;
   const email = opts.email || `user${Date.now()}-${process.pid}-${userCounter}@example.com`;
@@ -138,7 +141,10 @@ async function signUp(page, baseUrl, opts = {}) {
   await page.fill('input[name="name"]', opts.name || `Test User ${userCounter}`);
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', opts.password || 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/dashboard/), page.click('form[action="/signup"] button[type="submit"]')]);
+  await Promise.all([page.waitForURL(/\/login\?done=signed-up/), page.click('form[action="/signup"] button[type="submit"]')]);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', opts.password || 'correct horse battery');
+  await Promise.all([page.waitForURL(/\/dashboard/), page.click('form[action="/login"] button[type="submit"]')]);
   return { email };
 }
 

@@ -1,5 +1,5 @@
 /* test_http.c — request parsing: percent-decoding, forms, cookies, UTF-8, hostile input,
- * typed parameter getters; escaping writers.  (The arena: test_arena.c; routes: test_route.c;
+ * typed parameter getters, redirect targets; escaping writers.  (The arena: test_arena.c; routes: test_route.c;
  * the whole pipeline: test_dispatch.c.) */
 #include "arena.h"
 #include "buf.h"
@@ -105,6 +105,65 @@ START_TEST(escaping)
 }
 END_TEST
 
+/* Redirect targets taken from the request: only a same-origin path, judged the way a browser
+ * parses a Location (it drops tabs and newlines, reads '\' as '/', and "//host" as another
+ * origin) and the way a decoding proxy would read it once more. */
+static const struct { const char *target; int ok; } redirect_cases[] = {
+    {"/ok/path?x=1", 1},
+    {"/", 1},
+    {"/dashboard", 1},
+    {"/projects/abc?done=saved", 1},
+    {"/login?next=%2Fprojects%2Fabc", 1},  /* encoded slashes in the query are only data */
+    {"/?x=//evil", 1},
+    {"/a%2Fb", 1},
+    {"/#top", 1},
+    {"//evil", 0},
+    {"//evil.example/phish", 0},
+    {"/\\evil", 0},
+    {"/\t/evil.example/phish", 0},         /* /%09/evil… once decoded: the browser drops the tab */
+    {"\t//evil", 0},
+    {"/\n/evil", 0},
+    {"/\r\n/evil", 0},
+    {"/ok\r\nSet-Cookie: x=1", 0},
+    {"/a/b\\c", 0},                        /* a backslash anywhere */
+    {"https://evil", 0},
+    {"http:evil", 0},
+    {"javascript:alert(1)", 0},
+    {"", 0},
+    {" /x", 0},
+    {"/a b", 0},
+    {"/\x7f", 0},
+    {"/\x01", 0},
+    {"/%2F%2Fevil", 0},                    /* decoded text of /%252F%252Fevil */
+    {"/%2f/evil", 0},
+    {"/%5Cevil", 0},
+    {"/%09/evil", 0},
+    {"/x%0d%0aLocation:%20//evil", 0},
+    {"/caf\xc3\xa9", 0},                   /* non-ASCII: a Location is ASCII */
+    {"/\xef\xbc\x8f" "evil", 0},           /* U+FF0F fullwidth solidus */
+    {"evil", 0},
+    {"./x", 0},
+};
+
+START_TEST(redirect_targets)
+{
+    ck_assert(!http_safe_local_path(NULL));
+    for (size_t i = 0; i < sizeof redirect_cases / sizeof redirect_cases[0]; i++) {
+        const char *t = redirect_cases[i].target;
+        ck_assert_msg(http_safe_local_path(t) == redirect_cases[i].ok, "case %zu: %s", i, t);
+        struct req r;
+        memset(&r, 0, sizeof r);
+        r.arena = &A;
+        r.resp_headers = buf_arena(&A);
+        r.resp_body = buf_arena(&A);
+        resp_redirect(&r, t);
+        const char *want = redirect_cases[i].ok ? arena_printf(&A, "Location: %s\r\n", t) : "Location: /\r\n";
+        ck_assert_int_eq(r.status, 303);
+        ck_assert_msg(strcmp(buf_cstr(r.resp_headers), want) == 0, "case %zu: %s", i, buf_cstr(r.resp_headers));
+    }
+}
+END_TEST
+
 START_TEST(typed_getters)
 {
     struct req r;
@@ -142,6 +201,7 @@ int main(void)
     tcase_add_test(tc, utf8);
     tcase_add_test(tc, escaping);
     tcase_add_test(tc, typed_getters);
+    tcase_add_test(tc, redirect_targets);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
