@@ -37,7 +37,7 @@ class Client {
       headers['X-CSRF-Token'] = this.csrf;
     }
     for (const k of Object.keys(headers)) if (headers[k] === null) delete headers[k];
-    const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual', signal: opts.signal });
     this.keepCookies(res);
     const text = await res.text();
     const m = /<meta name="csrf-token" content="([^"]*)"/.exec(text);
