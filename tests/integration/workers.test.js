@@ -125,3 +125,22 @@ test('workers killed with SIGKILL during a load: no request fails', async () => 
   for (const p of killed) assert.ok(!now.includes(p));
   assert.equal((stack.appLog().match(/worker \d+ exited/g) || []).length >= KILLS, true);
 });
+
+test('SIGTERM: workers leave by themselves, well before the drain deadline', async () => {
+  const c = new Client(stack.baseUrl);
+  // a half-sent head waiting in a worker's intake must not hold the drain up
+  const socks = stack.socketPaths();
+  const idle = await stall(socks[0], Buffer.from([1, 1, 0, 1]));
+  const load = Array.from({ length: 8 }, () => timedGet(c, '/login', 10000));
+  await sleep(20);
+  const master = stack.masterPid();
+  const t0 = Date.now();
+  process.kill(master, 'SIGTERM');
+  while (fs.existsSync(`/proc/${master}`) && Date.now() - t0 < 15000) await sleep(20);
+  const took = Date.now() - t0;
+  idle.destroy();
+  await Promise.all(load);
+  assert.ok(!fs.existsSync(`/proc/${master}`), 'the master stopped');
+  assert.ok(took < 5000, `stopping took ${took} ms (the drain deadline is 10 s)`);
+  assert.match(stack.appLog(), /master: stopped/);
+});
