@@ -126,6 +126,25 @@ test('workers killed with SIGKILL during a load: no request fails', async () => 
   assert.equal((stack.appLog().match(/worker \d+ exited/g) || []).length >= KILLS, true);
 });
 
+test('a forged FastCGI packet with a whole head reaches libfcgi and costs at most that worker', async () => {
+  // the CVE-2025-23016 lengths of the foundation test, this time ended by an empty PARAMS
+  // record, so the intake hands it to a thread and libfcgi's allocator sees it
+  const socks = stack.socketPaths();
+  const before = stack.workerPids();
+  const begin = Buffer.from([1, 1, 0, 1, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+  const body = Buffer.from([0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xfe, 0x41, 0x41, 0x41, 0x41]);
+  const params = Buffer.concat([Buffer.from([1, 4, 0, 1, 0, body.length, 0, 0]), body, Buffer.from([1, 4, 0, 1, 0, 0, 0, 0])]);
+  const s = await stall(socks[socks.length - 1], Buffer.concat([begin, params]));
+  for (let i = 0; i < 100 && !s.closedAt; i++) await sleep(20);
+  s.destroy();
+  await sleep(400);
+  const after = stack.workerPids();
+  assert.equal(after.length, WORKERS, 'the master keeps the pool full');
+  assert.ok(before.filter((p) => !after.includes(p)).length <= 1);
+  const c = new Client(stack.baseUrl);
+  for (let i = 0; i < 20; i++) assert.equal((await timedGet(c, '/login', 3000)).status, 200);
+});
+
 test('SIGTERM: workers leave by themselves, well before the drain deadline', async () => {
   const c = new Client(stack.baseUrl);
   // a half-sent head waiting in a worker's intake must not hold the drain up
