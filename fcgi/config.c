@@ -31,7 +31,7 @@ static const struct config_var {
     {"CARD_MIGRATE_DATABASE_URL", V_STR, offsetof(struct config, migrate_url),
      "host=var/pg/sock dbname=cardinality user=card_owner", "conninfo of the owner role (migrations)"},
     {"CARD_SOCKET", V_STR, offsetof(struct config, socket_path), "var/run/cardinality.sock",
-     "FastCGI unix socket (mode 0660)"},
+     "FastCGI unix sockets (mode 0660): worker i listens on CARD_SOCKET.i"},
     {"CARD_SOCKET_GROUP", V_STR, offsetof(struct config, socket_group), "",
      "group owning the socket (nginx's group); empty = unchanged"},
     {"CARD_USER", V_STR, offsetof(struct config, run_as_user), "",
@@ -59,7 +59,7 @@ static const struct config_var {
 void config_usage(void)
 {
     fputs("Usage: cardinality [serve|migrate|--help]\n"
-          "  serve    (default) bind the FastCGI socket and run the worker pool\n"
+          "  serve    (default) bind the FastCGI sockets and run the worker pool\n"
           "  migrate  apply sql/*.sql with CARD_MIGRATE_DATABASE_URL, then exit\n\n"
           "Environment:\n", stdout);
     for (size_t i = 0; i < sizeof config_vars / sizeof config_vars[0]; i++)

@@ -1,5 +1,8 @@
-/* main.c — the master process: configuration, migrations, the FastCGI socket, and a pool
- * of worker processes it restarts when they die, reloads on SIGHUP and drains on SIGTERM. */
+/* main.c — the master process: configuration, migrations, one FastCGI socket per worker
+ * process (CARD_SOCKET.0, .1, …: nginx lists them all in its upstream and retries an idempotent
+ * request on the next when one fails), and a pool of worker processes it restarts when they
+ * die, reloads on SIGHUP and drains on SIGTERM.  The master keeps every socket open, so the
+ * connections queued on a dead worker's socket wait there for its replacement. */
 #include "app.h"
 #include "auth.h"
 #include "log.h"
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #define DRAIN_SECONDS 10
+#define SOCKET_PATH_MAX 256   /* longer than any unix socket path */
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -31,28 +35,28 @@ static void on_signal(int sig)
         got_term = 1;
 }
 
-/* bind_socket: a fresh unix socket, mode 0660, group socket_group. */
-static int bind_socket(const struct config *cfg)
+/* bind_socket: a fresh unix socket at path, mode 0660, group socket_group. */
+static int bind_socket(const struct config *cfg, const char *path)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(cfg->socket_path) >= sizeof sa.sun_path) {
-        fprintf(stderr, "socket path too long: %s\n", cfg->socket_path);
+    if (strlen(path) >= sizeof sa.sun_path) {
+        fprintf(stderr, "socket path too long: %s\n", path);
         return -1;
     }
-    strcpy(sa.sun_path, cfg->socket_path);
+    strcpy(sa.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
-    unlink(cfg->socket_path);   /* a stale socket from a crash would make nginx answer 502 */
+    unlink(path);   /* a stale socket from a crash would make nginx answer 502 */
     mode_t old = umask(0117);
     int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);
     if (rc != 0 || listen(fd, 1024) != 0) {
-        fprintf(stderr, "cannot listen on %s: %s\n", cfg->socket_path, strerror(errno));
+        fprintf(stderr, "cannot listen on %s: %s\n", path, strerror(errno));
         close(fd);
         return -1;
     }
-    chmod(cfg->socket_path, 0660);
+    chmod(path, 0660);
     uid_t uid = (uid_t)-1;
     gid_t gid = (gid_t)-1;
     if (cfg->run_as_user[0] && getuid() == 0) {
@@ -69,8 +73,8 @@ static int bind_socket(const struct config *cfg)
         }
         gid = gr->gr_gid;
     }
-    if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(cfg->socket_path, uid, gid) != 0) {
-        fprintf(stderr, "cannot chown %s: %s\n", cfg->socket_path, strerror(errno));
+    if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) != 0) {
+        fprintf(stderr, "cannot chown %s: %s\n", path, strerror(errno));
         close(fd);
         return -1;
     }
@@ -91,14 +95,49 @@ static int drop_privileges(const struct config *cfg)
     return 0;
 }
 
-static pid_t spawn_worker(int fd)
+/* socket_path: worker i's socket, CARD_SOCKET with ".i" appended (bind_socket refuses a path
+ * too long for a unix socket, so a truncated one is never used). */
+static void socket_path(char *dst, size_t cap, int i)
+{
+    snprintf(dst, cap, "%s.%d", g_app.cfg.socket_path, i);
+}
+
+static void close_sockets(const int *fds, int n)
+{
+    char path[SOCKET_PATH_MAX];
+    for (int i = 0; i < n; i++) {
+        close(fds[i]);
+        socket_path(path, sizeof path, i);
+        unlink(path);
+    }
+}
+
+/* bind_sockets: one socket per worker into fds[0..n); on failure none stays open. */
+static int bind_sockets(int *fds, int n)
+{
+    char path[SOCKET_PATH_MAX];
+    for (int i = 0; i < n; i++) {
+        socket_path(path, sizeof path, i);
+        if ((fds[i] = bind_socket(&g_app.cfg, path)) < 0) {
+            close_sockets(fds, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* spawn_worker: fork worker i, serving on fds[i] only. */
+static pid_t spawn_worker(const int *fds, int n, int i)
 {
     pid_t pid = fork();
     if (pid == 0) {
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
-        exit(worker_run(fd));   /* exit, not _exit: sanitizers report at exit */
+        for (int j = 0; j < n; j++)
+            if (j != i)
+                close(fds[j]);
+        exit(worker_run(fds[i]));   /* exit, not _exit: sanitizers report at exit */
     }
     return pid;
 }
@@ -110,16 +149,17 @@ static void signal_all(const pid_t *pids, int n, int sig)
             kill(pids[i], sig);
 }
 
-/* supervise: keep n workers alive until SIGTERM/SIGINT, then drain with a deadline. */
-static int supervise(int fd, int n)
+/* supervise: keep worker i alive on fds[i] until SIGTERM/SIGINT, then drain with a deadline. */
+static int supervise(const int *fds, int n)
 {
     pid_t *pids = calloc((size_t)n, sizeof *pids);
     time_t *born = calloc((size_t)n, sizeof *born);
     for (int i = 0; i < n; i++) {
-        pids[i] = spawn_worker(fd);
+        pids[i] = spawn_worker(fds, n, i);
         born[i] = time(NULL);
     }
-    log_msg("master: %d workers × %d threads on %s", n, g_app.cfg.threads, g_app.cfg.socket_path);
+    log_msg("master: %d workers × %d threads on %s.0…%d", n, g_app.cfg.threads,
+            g_app.cfg.socket_path, n - 1);
     while (!got_term) {
         if (got_hup) {
             got_hup = 0;
@@ -138,7 +178,7 @@ static int supervise(int fd, int n)
             log_msg("master: worker %d exited (status %d); restarting", (int)dead, status);
             if (time(NULL) - born[i] < 1)
                 usleep(200000);      /* crash loop: slow down, don't spin */
-            pids[i] = spawn_worker(fd);
+            pids[i] = spawn_worker(fds, n, i);   /* same socket: its queue waited for it */
             born[i] = time(NULL);
         }
     }
@@ -169,9 +209,16 @@ static int serve(void)
     }
     if (app_load_secret(&g_app, 1) != 0 || app_load_templates(&g_app) != 0)
         return 1;
-    int fd = bind_socket(cfg);
-    if (fd < 0 || drop_privileges(cfg) != 0)
+    int *fds = calloc((size_t)cfg->workers, sizeof *fds);
+    if (!fds || bind_sockets(fds, cfg->workers) != 0) {
+        free(fds);
         return 1;
+    }
+    if (drop_privileges(cfg) != 0) {
+        close_sockets(fds, cfg->workers);
+        free(fds);
+        return 1;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;   /* no SA_RESTART: waitpid returns on signals */
@@ -179,9 +226,9 @@ static int serve(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int rc = supervise(fd, cfg->workers);
-    close(fd);
-    unlink(cfg->socket_path);
+    int rc = supervise(fds, cfg->workers);
+    close_sockets(fds, cfg->workers);
+    free(fds);
     log_msg("master: stopped");
     return rc;
 }

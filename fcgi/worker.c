@@ -1,12 +1,15 @@
-/* worker.c — the accept loop: threads × FCGX_Accept_r, one arena and one PostgreSQL
- * connection per thread (plus one for the sign-in role, opened at its first use), signals handled by a dedicated thread (DESIGN.md §9: libfcgi's
- * own SIGTERM handler cannot wake threads blocked in accept, so we interrupt them with
- * SIGUSR2 and FCGI_FAIL_ACCEPT_ON_INTR). */
+/* worker.c — a worker process: threads × FCGX_Accept_r, one arena and one PostgreSQL
+ * connection per thread (plus one for the sign-in role, opened at its first use), signals
+ * handled by a dedicated thread.  Connections come from
+ * intake.c, which hands a thread only those whose request head has arrived: libfcgi itself
+ * never accepts (its listen_sock is -1), so no lock is held while a peer is read, and no
+ * half-sent request can hold the threads (issue 15, finding 2). */
 #include "worker.h"
 #include "app.h"
 #include "db.h"
 #include "dispatch.h"
 #include "http.h"
+#include "intake.h"
 #include "log.h"
 #include <fcgiapp.h>
 #include <malloc.h>
@@ -18,9 +21,7 @@
 
 #define WORKER_TRIM_AFTER (256u << 10)
 
-static int g_listen_fd;
 static volatile sig_atomic_t g_stopping;
-static pthread_mutex_t g_accept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *fcgx_param(void *ctx, const char *name)
 {
@@ -63,39 +64,30 @@ static void *thread_main(void *arg)
     arena_init(&arena);
     db_init(&db, g_app.cfg.database_url);
     db_init(&auth_db, g_app.cfg.auth_url);
-    FCGX_InitRequest(&fr, g_listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    FCGX_InitRequest(&fr, -1, 0);   /* -1: FCGX_Accept_r reads connections we hand it, never accepts */
     for (;;) {
-        pthread_mutex_lock(&g_accept_lock);
-        int rc = g_stopping ? -1 : FCGX_Accept_r(&fr);
-        pthread_mutex_unlock(&g_accept_lock);
-        if (rc < 0)
+        if (fr.ipcFd >= 0 && g_stopping)
+            FCGX_Free(&fr, 1);          /* a connection kept by FCGI_KEEP_CONN: not while draining */
+        if (fr.ipcFd < 0 && (fr.ipcFd = intake_next()) < 0)
             break;
+        fr.keepConnection = 1;          /* FCGX_Accept_r first finishes the last request: keep fd */
+        if (FCGX_Accept_r(&fr) < 0)
+            continue;                   /* no valid request in time: libfcgi closed the connection */
         size_t used = serve_one(&fr, &arena, &db, &auth_db);
-        FCGX_Finish_r(&fr);
+        FCGX_Finish_r(&fr);             /* closes the connection unless the peer asked to keep it */
         arena_reset(&arena);
         if (used > WORKER_TRIM_AFTER)
             malloc_trim(0);   /* give a big request's pages back instead of keeping them per thread */
-        if (g_stopping)
-            break;
     }
-    FCGX_Free(&fr, 0);
+    FCGX_Free(&fr, 1);
     db_close(&db);
     db_close(&auth_db);
     arena_free(&arena);
     return NULL;
 }
 
-static void on_usr2(int sig)
-{
-    (void)sig; /* only interrupts accept() */
-}
-
 static void install_signals(sigset_t *waited)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr2;           /* no SA_RESTART: accept returns EINTR */
-    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(waited);
     sigaddset(waited, SIGTERM);
@@ -107,7 +99,6 @@ static void install_signals(sigset_t *waited)
 
 int worker_run(int listen_fd)
 {
-    g_listen_fd = listen_fd;
     if (FCGX_Init() != 0) {
         log_msg("worker: FCGX_Init failed");
         return 1;
@@ -115,6 +106,10 @@ int worker_run(int listen_fd)
     sigset_t waited;
     install_signals(&waited);   /* after FCGX_Init, which installs its own handlers */
     int n = g_app.cfg.threads;
+    if (intake_start(listen_fd, n) != 0) {
+        log_msg("worker: cannot start the accept thread");
+        return 1;
+    }
     pthread_t *tids = calloc((size_t)n, sizeof *tids);
     for (int i = 0; i < n; i++)
         if (pthread_create(&tids[i], NULL, thread_main, NULL) != 0) {
@@ -131,21 +126,9 @@ int worker_run(int listen_fd)
         break;
     }
     g_stopping = 1;
-    /* Wake every thread blocked in accept until all have left; in-flight ones finish. */
-    char *joined = calloc((size_t)n, 1);
-    for (int left = n; left > 0; usleep(20000)) {
-        for (int i = 0; i < n; i++) {
-            if (joined[i])
-                continue;
-            if (pthread_tryjoin_np(tids[i], NULL) == 0) {
-                joined[i] = 1;
-                left--;
-            } else {
-                pthread_kill(tids[i], SIGUSR2);
-            }
-        }
-    }
-    free(joined);
+    intake_stop();   /* no new connections; threads serve the ones already complete, then leave */
+    for (int i = 0; i < n; i++)
+        pthread_join(tids[i], NULL);
     free(tids);
     return 0;
 }

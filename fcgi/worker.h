@@ -1,4 +1,4 @@
-/* worker.h — a worker process: T threads accepting FastCGI requests on the shared socket. */
+/* worker.h — a worker process: T threads serving FastCGI requests from its own socket. */
 #ifndef CARD_WORKER_H
 #define CARD_WORKER_H
 /* worker_run: serve on listen_fd until SIGTERM (drains in-flight requests), reload

@@ -125,8 +125,16 @@ app_start() {
     chmod 755 "$VAR/run"
     reachable_by www-data "$VAR/run" || { sockdir=$(mktemp -d /tmp/cardinality-run.XXXXXX); chmod 755 "$sockdir"; }
   fi
-  echo "$sockdir/cardinality.sock" > "$VAR/run/socket.path"
-  env CARD_DATABASE_URL="${CARD_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_app passfile=$PGPASS}" \
+  # one socket per worker process: cardinality.sock.0 … .N-1, listed one a line for nginx_start
+  local workers=${CARD_WORKERS:-2} last
+  : > "$VAR/run/socket.path"
+  for i in $(seq 0 $((workers - 1))); do
+    rm -f "$sockdir/cardinality.sock.$i"
+    echo "$sockdir/cardinality.sock.$i" >> "$VAR/run/socket.path"
+  done
+  last=$sockdir/cardinality.sock.$((workers - 1))
+  env CARD_WORKERS="$workers" \
+      CARD_DATABASE_URL="${CARD_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_app passfile=$PGPASS}" \
       CARD_AUTH_DATABASE_URL="${CARD_AUTH_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_auth passfile=$PGPASS}" \
       CARD_MIGRATE_DATABASE_URL="${CARD_MIGRATE_DATABASE_URL-host=$PGSOCK dbname=cardinality user=card_owner passfile=$PGPASS}" \
       CARD_SOCKET="$sockdir/cardinality.sock" CARD_SOCKET_GROUP="$group" CARD_USER="$user" \
@@ -137,7 +145,7 @@ app_start() {
       "$BIN" serve >>"$LOG/app.log" 2>&1 &
   echo $! > "$VAR/run/cardinality.pid"
   for _ in $(seq 1 100); do
-    [ -S "$sockdir/cardinality.sock" ] && return 0
+    [ -S "$last" ] && return 0
     kill -0 "$(cat "$VAR/run/cardinality.pid")" 2>/dev/null || { say "cardinality failed to start:"; tail -n 20 "$LOG/app.log" >&2; exit 1; }
     sleep 0.1
   done
@@ -156,8 +164,8 @@ nginx_start() {
       static=$copy/static errors=$copy/errors
     fi
   fi
-  local sock; sock=$(cat "$VAR/run/socket.path")
-  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SOCKET@|$sock|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
+  local servers; servers=$(sed 's|.*|server unix:& max_fails=0;|' "$VAR/run/socket.path" | tr '\n' ' ')
+  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SERVERS@|$servers|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
   sed "$subst" "$root/nginx/dev.conf.in" > "$VAR/nginx/nginx.conf"
   sed "$subst" "$root/nginx/server.conf.in" > "$VAR/nginx/server.conf"
   nginx -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log" -t 2>/dev/null || \

@@ -65,7 +65,7 @@ class Client {
       res = await fromAddress(this.localAddress, this.baseUrl + path, { method, headers, body });
       text = res.text;
     } else {
-      res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+      res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual', signal: opts.signal });
       text = await res.text();
     }
     this.keepCookies(res);

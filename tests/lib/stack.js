@@ -90,7 +90,9 @@ async function startStack(opts = {}) {
       }
       return out ? out.split('\n').map(Number) : [];
     },
-    socketPath() { return fs.readFileSync(path.join(varDir, 'run', 'socket.path'), 'utf8').trim(); },
+    /** socketPaths: the FastCGI sockets, one per worker process (scripts/stack.sh lists them). */
+    socketPaths() { return fs.readFileSync(path.join(varDir, 'run', 'socket.path'), 'utf8').trim().split('\n'); },
+    socketPath() { return s.socketPaths()[0]; },
     /** waitGone: resolve once each pid has exited (zombie or reaped). */
     async waitGone(pids) {
       for (let i = 0; i < 200; i++) {
