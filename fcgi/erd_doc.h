@@ -109,6 +109,10 @@ int erd_doc_parse(struct arena *a, const char *text, size_t len, struct erd_doc 
  * order. */
 void erd_doc_write_json(const struct erd_doc *doc, struct buf *out);
 
+/* erd_doc_write_document: append doc as a standalone model file (the export's JSON): as
+ * erd_doc_write_json without uid and _version, indented by two spaces, ending in a newline. */
+void erd_doc_write_document(const struct erd_doc *doc, struct buf *out);
+
 /* erd_doc_to_json: doc as a new jansson model (same shape as erd_doc_write_json). */
 json_t *erd_doc_to_json(const struct erd_doc *doc);
 /* erd_doc_from_json: a jansson model (from an importer) as a doc in the arena.  0, or -1

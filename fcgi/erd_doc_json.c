@@ -639,13 +639,16 @@ static void write_relationship(const struct erd_relationship *x, struct buf *out
     }
 }
 
-void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
+/* write_doc: the model JSON, compact; with_header adds uid and _version. */
+static void write_doc(const struct erd_doc *doc, bool with_header, struct buf *out)
 {
     static const double vp_default[ERD_VP_N] = {0, 0, 1};
     buf_putc(out, '{');
-    put_key(out, "uid", true), put_string(out, doc->uid);
-    put_key(out, "name", false), put_string(out, doc->name);
-    put_key(out, "_version", false), buf_printf(out, "%lld", doc->has_version ? doc->version : 0);
+    if (with_header)
+        put_key(out, "uid", true), put_string(out, doc->uid);
+    put_key(out, "name", !with_header), put_string(out, doc->name);
+    if (with_header)
+        put_key(out, "_version", false), buf_printf(out, "%lld", doc->has_version ? doc->version : 0);
     put_key(out, "viewport", false);
     for (int k = 0; k < ERD_VP_N; k++) {
         buf_append(out, k ? ",\"" : "{\"", 2);
@@ -670,6 +673,51 @@ void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
         buf_putc(out, '}');
     }
     buf_append(out, "]}", 2);
+}
+
+void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
+{
+    write_doc(doc, true, out);
+}
+
+/* indent: compact JSON text (no spaces outside strings) laid out as jansson's JSON_INDENT(2)
+ * does — one member or element per line, "key": value, empty [] and {} kept on one line. */
+static void indent(const char *s, size_t n, struct buf *out)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {                         /* a string, escapes and all */
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            buf_append(out, s + i, j + 1 - i);
+            i = j;
+        } else if ((c == '{' || c == '[') && i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+            buf_putc(out, c);
+            buf_putc(out, s[++i]);
+        } else if (c == '{' || c == '[' || c == ',') {
+            depth += c != ',';
+            buf_putc(out, c);
+            buf_printf(out, "\n%*s", 2 * depth, "");
+        } else if (c == '}' || c == ']') {
+            depth--;
+            buf_printf(out, "\n%*s%c", 2 * depth, "", c);
+        } else if (c == ':') {
+            buf_append(out, ": ", 2);
+        } else {
+            buf_putc(out, c);
+        }
+    }
+}
+
+void erd_doc_write_document(const struct erd_doc *doc, struct buf *out)
+{
+    struct buf compact = BUF_INIT;
+    write_doc(doc, false, &compact);
+    indent(compact.data, compact.len, out);
+    buf_putc(out, '\n');
+    buf_free(&compact);
 }
 
 /* ---- jansson bridges ---------------------------------------------------------------------- */
