@@ -3,8 +3,8 @@
  * Reading uses yajl's event parser: each event lands straight in the doc (strings copied into
  * the arena, arrays grown by doubling there), with a frame stack saying where we are, so a
  * 1 MB model takes a few milliseconds and no jansson tree.  Writing is a hand-written escaper
- * into the response buffer.  erd_doc_to_json / erd_doc_from_json bridge to the jansson model
- * the importers, exporters and the diff use. */
+ * into the response buffer (erd_doc_write_document indents it for the JSON export).
+ * erd_doc_to_json / erd_doc_from_json bridge to the jansson model the importers build. */
 #include "erd_doc.h"
 #include "arena.h"
 #include "buf.h"
@@ -17,7 +17,6 @@
 #include <yajl/yajl_parse.h>
 
 #define MAX_DEPTH 64
-#define DEFAULT_COLOR "#6366f1"
 
 /* ---- reading: where the parser is --------------------------------------------------------- */
 
@@ -175,7 +174,7 @@ static int new_entity(struct parser *p)
     d->entities = grow(p, d->entities, d->nentities, &p->cap_entities, sizeof *d->entities);
     struct erd_entity *e = &d->entities[d->nentities++];
     memset(e, 0, sizeof *e);
-    e->color = DEFAULT_COLOR;
+    e->color = ERD_DEFAULT_COLOR;
     p->cap_columns = 0;
     return push(p, F_ENTITY);
 }
@@ -241,7 +240,7 @@ static int wrong_type(struct parser *p)
     struct frame *f = top(p);
     const char *key = pending_key(p);
     if (f->kind == F_TOP && f->key == K_NAME)
-        return shape_msg(p, "name: must be a string of 1 to 200 bytes");
+        return shape_msg(p, "name: must be a string of 1 to " ERD_STR(ERD_MAX_DIAGRAM_NAME) " bytes");
     if (f->kind == F_TOP && f->key == K_VIEWPORT)
         return shape_msg(p, "viewport: is not an object");
     if (f->kind == F_TOP)
@@ -614,7 +613,7 @@ static void write_entity(const struct erd_entity *e, struct buf *out)
     put_key(out, "name", false), put_string(out, e->name);
     put_key(out, "x", false), put_number(out, e->x);
     put_key(out, "y", false), put_number(out, e->y);
-    put_key(out, "color", false), put_string(out, e->color ? e->color : DEFAULT_COLOR);
+    put_key(out, "color", false), put_string(out, e->color ? e->color : ERD_DEFAULT_COLOR);
     put_key(out, "comment", false), put_string(out, e->comment);
     put_key(out, "columns", false);
     buf_putc(out, '[');

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "erd_doc.h"
+#include "erd_model.h"
 #include "erd_view.h"
 #include "html.h"
 #include <math.h>
@@ -24,7 +25,6 @@
 #define MAX_TEXT 48          /* code points shown of a name or type */
 #define COORD_MAX 1e6
 #define FONT "ui-sans-serif, system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"
-#define DEFAULT_COLOR "#6366f1"
 #define LINE_COLOR "#64748b"
 
 struct box {
@@ -237,7 +237,7 @@ static void table(struct buf *out, const struct erd_entity *e, const struct box 
     svgf(out, "<rect class=\"erd-box\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"#ffffff\" "
                     "stroke=\"#cbd5e1\" stroke-width=\"1\"/>", b->w, b->h);
     svgf(out, "<rect class=\"erd-header\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"%s\"/>",
-               b->w, HEADER_H, valid_color(color) ? color : DEFAULT_COLOR);
+               b->w, HEADER_H, valid_color(color) ? color : ERD_DEFAULT_COLOR);
     buf_puts(out, "<text class=\"erd-title\" x=\"12.0\" y=\"23.0\" font-size=\"15\" font-weight=\"600\" fill=\"#ffffff\">");
     put_text(out, e->name, MAX_TEXT);
     buf_puts(out, "</text>");
