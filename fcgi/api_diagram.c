@@ -199,10 +199,27 @@ static json_t *parse_sql(struct req *r, enum ddl_dialect dialect, int *skipped)
 }
 
 /* keep_identity: give the imported model the current diagram's name and viewport. */
-static void keep_identity(json_t *imported, const json_t *current)
+static void keep_identity(json_t *imported, const struct erd_doc *current)
 {
-    json_object_set(imported, "name", json_object_get(current, "name"));
-    json_object_set(imported, "viewport", json_object_get(current, "viewport"));
+    static const double vp_default[ERD_VP_N] = {0, 0, 1};
+    double vp[ERD_VP_N];
+    for (int k = 0; k < ERD_VP_N; k++)
+        vp[k] = current->has_viewport[k] ? current->viewport[k] : vp_default[k];
+    json_object_set_new(imported, "name", current->name ? json_string(current->name) : json_null());
+    json_object_set_new(imported, "viewport", json_pack("{s:f, s:f, s:f}", "x", vp[ERD_VP_X],
+                                                         "y", vp[ERD_VP_Y], "zoom", vp[ERD_VP_ZOOM]));
+}
+
+/* imported_doc: the importer's jansson model as a doc.  The one place the import path
+ * crosses from jansson to erd_doc, until ddl_import writes erd_docs itself.  0, or -1
+ * after answering 422. */
+static int imported_doc(struct req *r, const json_t *imported, struct erd_doc *doc)
+{
+    struct buf *err = buf_arena(r->arena);
+    if (erd_doc_from_json(r->arena, imported, doc, err) == 0)
+        return 0;
+    resp_json_error(r, 422, "invalid", "%s", buf_cstr(err));
+    return -1;
 }
 
 /* resp_imported: 200 with the stored model (header from the save, children from the import),
@@ -225,16 +242,14 @@ static void resp_imported(struct req *r, const struct erd_store_saved *s, struct
 
 /* save_import: store the imported model as the diagram's next version and answer. */
 static void save_import(struct req *r, const char *uid, const struct erd_doc *current,
-                        const json_t *imported, int skipped, const json_t *diff)
+                        struct erd_doc *doc, int skipped, const json_t *diff)
 {
-    struct erd_doc doc, latest;
+    struct erd_doc latest;
     struct erd_store_saved saved;
     struct buf *err = buf_arena(r->arena);
-    int rc = erd_doc_from_json(r->arena, imported, &doc, err) == 0 ? ERD_STORE_OK : ERD_STORE_INVALID;
+    int rc = erd_store_save(r, uid, (int)current->version, doc, &saved, &latest, err);
     if (rc == ERD_STORE_OK)
-        rc = erd_store_save(r, uid, (int)current->version, &doc, &saved, &latest, err);
-    if (rc == ERD_STORE_OK)
-        resp_imported(r, &saved, &doc, skipped, diff);
+        resp_imported(r, &saved, doc, skipped, diff);
     else
         answer_failed_save(r, rc, &latest, err);
 }
@@ -242,22 +257,22 @@ static void save_import(struct req *r, const char *uid, const struct erd_doc *cu
 void api_diagram_import(struct req *r)
 {
     enum ddl_dialect dialect;
-    struct erd_doc cur;
+    struct erd_doc cur, imp;
     int preview = 0, skipped = 0;
-    json_t *current = NULL, *imported = NULL, *diff = NULL;
+    json_t *imported = NULL, *diff = NULL;
     const char *uid = diagram_uid(r);
     if (!uid || import_params(r, &dialect, &preview) != 0 || load_or_answer(r, uid, &cur) != 0 ||
         !(imported = parse_sql(r, dialect, &skipped)))
         goto out;
-    current = erd_doc_to_json(&cur);
-    keep_identity(imported, current);
-    diff = erd_diff(current, imported, NULL);
+    keep_identity(imported, &cur);
+    if (imported_doc(r, imported, &imp) != 0)
+        goto out;
+    diff = erd_diff(&cur, &imp, NULL);
     if (preview)
         resp_json(r, 200, json_pack("{s:O, s:O, s:i}", "model", imported, "diff", diff, "skipped", skipped));
     else
-        save_import(r, uid, &cur, imported, skipped, diff);
+        save_import(r, uid, &cur, &imp, skipped, diff);
 out:
-    json_decref(current);
     json_decref(imported);
     json_decref(diff);
 }
@@ -302,10 +317,7 @@ static int render_export(const struct erd_doc *doc, int is_svg, enum export_form
         struct svg_erd_opts opts = {0, 0, "erd"};
         return svg_erd_render(doc, &opts, out);
     }
-    json_t *model = erd_doc_to_json(doc);
-    int rc = ddl_export(model, f, out);
-    json_decref(model);
-    return rc;
+    return ddl_export(doc, f, out);
 }
 
 void api_diagram_export(struct req *r)

@@ -1,9 +1,13 @@
-/* ddl_export.c — ERD model export: format names and content types, the checked model view
- * shared with svg_erd.c and erd_diff.c (relationships resolved to columns), and the
- * non-SQL formats: JSON, DBML (dbdiagram.io) and Mermaid erDiagram.  SQL DDL lives in
- * ddl_export_sql.c. */
+/* ddl_export.c — ERD model export: format names and content types, the entry point, and
+ * the non-SQL formats: JSON, DBML (dbdiagram.io) and Mermaid erDiagram.  SQL DDL lives in
+ * ddl_export_sql.c (its pieces in ddl_sql.c); relationships are resolved by erd_view.c. */
 #include "ddl_export.h"
+#include "arena.h"
 #include "buf.h"
+#include "ddl_sql.h"
+#include "erd_doc.h"
+#include "erd_view.h"
+#include "strmap.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,207 +55,6 @@ const char *export_content_type(enum export_format f)
 const char *export_file_ext(enum export_format f)
 {
     return formats[format_index(f)].ext;
-}
-
-/* ---- small accessors ------------------------------------------------------------------ */
-
-const char *ddl_export_str(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-int ddl_export_flag(const json_t *obj, const char *key)
-{
-    return json_is_true(json_object_get(obj, key));
-}
-
-const json_t *ddl_export_entity(const struct erd_view *v, size_t i)
-{
-    return json_array_get(v->entities, i);
-}
-
-const json_t *ddl_export_column(const struct erd_view *v, size_t i, long j)
-{
-    if (j < 0)
-        return NULL;
-    return json_array_get(json_object_get(ddl_export_entity(v, i), "columns"), (size_t)j);
-}
-
-const char *ddl_export_short_name(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && dot[1] ? dot + 1 : name;
-}
-
-/* ---- the model view ------------------------------------------------------------------- */
-
-/* array_or_empty: obj[key] when an array, 0 when absent or null (then *arr = NULL), -1 else. */
-static int array_or_empty(const json_t *obj, const char *key, const json_t **arr)
-{
-    const json_t *v = json_object_get(obj, key);
-    *arr = json_is_array(v) ? v : NULL;
-    return (v && !json_is_null(v) && !json_is_array(v)) ? -1 : 0;
-}
-
-/* entity_ok: an object with a string name whose columns (if any) are objects with names. */
-static int entity_ok(const json_t *e)
-{
-    const json_t *cols;
-    if (!json_is_object(e) || !ddl_export_str(e, "name") || array_or_empty(e, "columns", &cols))
-        return 0;
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        const json_t *c = json_array_get(cols, j);
-        if (!json_is_object(c) || !ddl_export_str(c, "name"))
-            return 0;
-    }
-    return 1;
-}
-
-/* column_by_id: index of the column with that id in entity e, or -1. */
-static long column_by_id(const json_t *e, const char *id)
-{
-    const json_t *cols = json_object_get(e, "columns");
-    for (size_t j = 0; id && j < json_array_size(cols); j++) {
-        const char *cid = ddl_export_str(json_array_get(cols, j), "id");
-        if (cid && strcmp(cid, id) == 0)
-            return (long)j;
-    }
-    return -1;
-}
-
-/* column_by_name: index of the column named name (case-insensitive) in e, or -1. */
-static long column_by_name(const json_t *e, const char *name)
-{
-    const json_t *cols = json_object_get(e, "columns");
-    for (size_t j = 0; j < json_array_size(cols); j++)
-        if (strcasecmp(ddl_export_str(json_array_get(cols, j), "name"), name) == 0)
-            return (long)j;
-    return -1;
-}
-
-/* sole_pk: index of e's only primary-key column, or -1 (none, or composite). */
-static long sole_pk(const json_t *e)
-{
-    const json_t *cols = json_object_get(e, "columns");
-    long found = -1;
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        if (!ddl_export_flag(json_array_get(cols, j), "is_pk"))
-            continue;
-        if (found >= 0)
-            return -1;
-        found = (long)j;
-    }
-    return found;
-}
-
-/* parent_id_column: the child's column named <parent>_id, or -1. */
-static long parent_id_column(const json_t *child, const json_t *parent)
-{
-    struct buf name = BUF_INIT;
-    buf_printf(&name, "%s_id", ddl_export_short_name(ddl_export_str(parent, "name")));
-    long j = column_by_name(child, buf_cstr(&name));
-    buf_free(&name);
-    return j;
-}
-
-static const char *relationship_type(const json_t *r)
-{
-    static const char *const kinds[] = {"one-to-one", "one-to-many", "many-to-many"};
-    const char *t = ddl_export_str(r, "type");
-    for (size_t i = 0; t && i < 3; i++)
-        if (strcmp(t, kinds[i]) == 0)
-            return kinds[i];
-    return "one-to-many";
-}
-
-/* resolve_fk: fill fk for relationship r between entities p and c. */
-static void resolve_fk(struct erd_fk *fk, const json_t *r, const json_t *p, const json_t *c)
-{
-    fk->type = relationship_type(r);
-    fk->parent_col = column_by_id(p, ddl_export_str(r, "source_column_id"));
-    fk->child_col = column_by_id(c, ddl_export_str(r, "target_column_id"));
-    if (fk->parent_col < 0)
-        fk->parent_col = sole_pk(p);
-    if (fk->child_col < 0)
-        fk->child_col = strcmp(fk->type, "many-to-many") == 0 ? sole_pk(c) : parent_id_column(c, p);
-}
-
-/* index_entities: id → index object; -1 when an entity is malformed. */
-static int index_entities(const struct erd_view *v, json_t *ids)
-{
-    for (size_t i = 0; i < v->nent; i++) {
-        const json_t *e = json_array_get(v->entities, i);
-        if (!entity_ok(e))
-            return -1;
-        const char *id = ddl_export_str(e, "id");
-        if (id && !json_object_get(ids, id))
-            json_object_set_new(ids, id, json_integer((json_int_t)i));
-    }
-    return 0;
-}
-
-/* resolve_all: the relationships whose two entities exist, into v->fks. */
-static int resolve_all(struct erd_view *v, const json_t *ids)
-{
-    v->fks = calloc(v->nrel ? v->nrel : 1, sizeof *v->fks);
-    if (!v->fks)
-        abort();
-    for (size_t k = 0; k < v->nrel; k++) {
-        const json_t *r = json_array_get(v->rels, k);
-        if (!json_is_object(r))
-            return -1;
-        const char *sid = ddl_export_str(r, "source_entity_id"), *tid = ddl_export_str(r, "target_entity_id");
-        const json_t *si = sid ? json_object_get(ids, sid) : NULL, *ti = tid ? json_object_get(ids, tid) : NULL;
-        if (!si || !ti)
-            continue;
-        struct erd_fk *fk = &v->fks[v->nfk++];
-        fk->rel = k;
-        fk->parent = (size_t)json_integer_value(si);
-        fk->child = (size_t)json_integer_value(ti);
-        resolve_fk(fk, r, json_array_get(v->entities, fk->parent), json_array_get(v->entities, fk->child));
-    }
-    return 0;
-}
-
-int ddl_export_view_init(struct erd_view *v, const json_t *model)
-{
-    memset(v, 0, sizeof *v);
-    if (!json_is_object(model) || array_or_empty(model, "entities", &v->entities) ||
-        array_or_empty(model, "relationships", &v->rels))
-        return -1;
-    v->nent = json_array_size(v->entities);
-    v->nrel = json_array_size(v->rels);
-    json_t *ids = json_object();
-    int rc = index_entities(v, ids);
-    if (rc == 0)
-        rc = resolve_all(v, ids);
-    json_decref(ids);
-    if (rc != 0)
-        ddl_export_view_free(v);
-    return rc;
-}
-
-void ddl_export_view_free(struct erd_view *v)
-{
-    free(v->fks);
-    v->fks = NULL;
-    v->nfk = 0;
-}
-
-/* ---- JSON ----------------------------------------------------------------------------- */
-
-static void export_json(struct buf *out, const json_t *model)
-{
-    json_t *copy = json_deep_copy(model);
-    json_object_del(copy, "uid");
-    json_object_del(copy, "_version");
-    char *s = json_dumps(copy, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (s)
-        buf_puts(out, s);
-    buf_putc(out, '\n');
-    free(s);
-    json_decref(copy);
 }
 
 /* ---- shared text helpers -------------------------------------------------------------- */
@@ -328,22 +131,22 @@ static void dbml_string(struct buf *out, const char *s)
 }
 
 /* dbml_enum_name: the enum type name of a column (<table>_<column> when the type is enum). */
-static void dbml_enum_name(struct buf *out, const json_t *e, const json_t *c)
+static void dbml_enum_name(struct buf *out, const struct erd_entity *e, const struct erd_column *c)
 {
-    const char *type = ddl_export_str(c, "type");
+    const char *type = c->type;
     if (type && is_plain_ident(type) && strcasecmp(type, "enum") && strcasecmp(type, "set"))
         buf_puts(out, type);
     else
-        buf_printf(out, "%s_%s", ddl_export_short_name(ddl_export_str(e, "name")), ddl_export_str(c, "name"));
+        buf_printf(out, "%s_%s", erd_short_name(e->name), c->name);
 }
 
-static void dbml_type(struct buf *out, const json_t *e, const json_t *c)
+static void dbml_type(struct buf *out, const struct erd_entity *e, const struct erd_column *c)
 {
     struct buf t = BUF_INIT;
-    if (ddl_export_is_enum(c))
+    if (ddl_sql_is_enum(c))
         dbml_enum_name(&t, e, c);
     else
-        put_oneline(&t, ddl_export_str(c, "type") ? ddl_export_str(c, "type") : "text", NULL, 0);
+        put_oneline(&t, c->type ? c->type : "text", NULL, 0);
     int plain = 1;
     for (const char *p = buf_cstr(&t); *p; p++)
         if (!(isalnum((unsigned char)*p) || strchr("_(),[]", *p)))
@@ -388,18 +191,17 @@ static void dbml_default(struct buf *out, const char *d)
 }
 
 /* dbml_settings: the [pk, not null, …] list of a column, nothing when empty. */
-static void dbml_settings(struct buf *out, const json_t *c, int composite_pk)
+static void dbml_settings(struct buf *out, const struct erd_column *c, int composite_pk)
 {
     struct buf s = BUF_INIT;
-    const char *type = ddl_export_str(c, "type"), *d = ddl_export_str(c, "default"),
-               *note = ddl_export_str(c, "comment");
-    if (ddl_export_flag(c, "is_pk") && !composite_pk)
+    const char *type = c->type, *d = c->default_value, *note = c->comment;
+    if (c->is_pk && !composite_pk)
         buf_puts(&s, ", pk");
     if (type && strstr(type, "serial"))
         buf_puts(&s, ", increment");
-    if (json_is_false(json_object_get(c, "is_nullable")) && !(ddl_export_flag(c, "is_pk") && !composite_pk))
+    if (!c->is_nullable && !(c->is_pk && !composite_pk))
         buf_puts(&s, ", not null");
-    if (ddl_export_flag(c, "is_unique"))
+    if (c->is_unique)
         buf_puts(&s, ", unique");
     if (d && *d) {
         buf_puts(&s, ", default: ");
@@ -414,31 +216,23 @@ static void dbml_settings(struct buf *out, const json_t *c, int composite_pk)
     buf_free(&s);
 }
 
-static size_t count_pk(const json_t *cols)
+static void dbml_enums(struct buf *out, struct arena *a, const struct erd_doc *doc)
 {
-    size_t n = 0;
-    for (size_t j = 0; j < json_array_size(cols); j++)
-        n += (size_t)ddl_export_flag(json_array_get(cols, j), "is_pk");
-    return n;
-}
-
-static void dbml_enums(struct buf *out, const struct erd_view *v)
-{
-    json_t *seen = json_object();
-    for (size_t i = 0; i < v->nent; i++) {
-        const json_t *e = ddl_export_entity(v, i), *cols = json_object_get(e, "columns");
-        for (size_t j = 0; j < json_array_size(cols); j++) {
-            const json_t *c = json_array_get(cols, j), *vals = json_object_get(c, "enum_values");
+    struct strmap seen;
+    strmap_init(&seen, a, 8);
+    for (size_t i = 0; i < doc->nentities; i++) {
+        const struct erd_entity *e = &doc->entities[i];
+        for (size_t j = 0; j < e->ncolumns; j++) {
+            const struct erd_column *c = &e->columns[j];
             struct buf name = BUF_INIT;
             dbml_enum_name(&name, e, c);
-            if (ddl_export_is_enum(c) && !json_object_get(seen, buf_cstr(&name))) {
-                json_object_set_new(seen, buf_cstr(&name), json_true());
+            if (ddl_sql_is_enum(c) && strmap_put(&seen, buf_cstr(&name), 0)) {
                 buf_puts(out, "Enum ");
                 dbml_name(out, buf_cstr(&name));
                 buf_puts(out, " {\n");
-                for (size_t k = 0; k < json_array_size(vals); k++) {
+                for (size_t k = 0; k < c->n_enum; k++) {
                     buf_puts(out, "  ");
-                    dbml_name(out, json_string_value(json_array_get(vals, k)) ? json_string_value(json_array_get(vals, k)) : "");
+                    dbml_name(out, c->enum_values[k]);
                     buf_putc(out, '\n');
                 }
                 buf_puts(out, "}\n\n");
@@ -446,26 +240,24 @@ static void dbml_enums(struct buf *out, const struct erd_view *v)
             buf_free(&name);
         }
     }
-    json_decref(seen);
 }
 
-static void dbml_table(struct buf *out, const json_t *e)
+static void dbml_table(struct buf *out, const struct erd_entity *e)
 {
-    const json_t *cols = json_object_get(e, "columns");
-    const char *note = ddl_export_str(e, "comment");
-    size_t npk = count_pk(cols);
+    const char *note = e->comment;
+    size_t npk = ddl_sql_count_pk(e);
     buf_puts(out, "Table ");
-    dbml_table_name(out, ddl_export_str(e, "name"));
+    dbml_table_name(out, e->name);
     if (note && *note) {
         buf_puts(out, " [note: ");
         dbml_string(out, note);
         buf_putc(out, ']');
     }
     buf_puts(out, " {\n");
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        const json_t *c = json_array_get(cols, j);
+    for (size_t j = 0; j < e->ncolumns; j++) {
+        const struct erd_column *c = &e->columns[j];
         buf_puts(out, "  ");
-        dbml_name(out, ddl_export_str(c, "name"));
+        dbml_name(out, c->name);
         buf_putc(out, ' ');
         dbml_type(out, e, c);
         dbml_settings(out, c, npk > 1);
@@ -473,11 +265,11 @@ static void dbml_table(struct buf *out, const json_t *e)
     }
     if (npk > 1) {
         buf_puts(out, "\n  indexes {\n    (");
-        for (size_t j = 0, k = 0; j < json_array_size(cols); j++) {
-            if (!ddl_export_flag(json_array_get(cols, j), "is_pk"))
+        for (size_t j = 0, k = 0; j < e->ncolumns; j++) {
+            if (!e->columns[j].is_pk)
                 continue;
             buf_puts(out, k++ ? ", " : "");
-            dbml_name(out, ddl_export_str(json_array_get(cols, j), "name"));
+            dbml_name(out, e->columns[j].name);
         }
         buf_puts(out, ") [pk]\n  }\n");
     }
@@ -486,11 +278,10 @@ static void dbml_table(struct buf *out, const json_t *e)
 
 static void dbml_endpoint(struct buf *out, const struct erd_view *v, size_t ent, long col)
 {
-    dbml_table_name(out, ddl_export_str(ddl_export_entity(v, ent), "name"));
+    dbml_table_name(out, v->doc->entities[ent].name);
     buf_putc(out, '.');
-    dbml_name(out, ddl_export_str(ddl_export_column(v, ent, col), "name"));
+    dbml_name(out, erd_view_column(v, ent, col)->name);
 }
-
 static const struct {
     const char *type, *dbml, *mermaid;
 } rel_kinds[] = {
@@ -519,14 +310,14 @@ static const char *dbml_action(const char *a)
 
 static void dbml_ref(struct buf *out, const struct erd_view *v, const struct erd_fk *fk)
 {
-    const json_t *r = json_array_get(v->rels, fk->rel);
-    const char *label = ddl_export_str(r, "label");
-    const char *del = dbml_action(ddl_export_str(r, "on_delete")), *upd = dbml_action(ddl_export_str(r, "on_update"));
+    const struct erd_relationship *r = erd_view_rel(v, fk);
+    const char *label = r->label;
+    const char *del = dbml_action(r->on_delete), *upd = dbml_action(r->on_update);
     if (fk->parent_col < 0 || fk->child_col < 0) {
         buf_puts(out, "// relationship skipped (no columns): ");
-        put_oneline(out, ddl_export_str(ddl_export_entity(v, fk->parent), "name"), NULL, 0);
+        put_oneline(out, v->doc->entities[fk->parent].name, NULL, 0);
         buf_puts(out, " -> ");
-        put_oneline(out, ddl_export_str(ddl_export_entity(v, fk->child), "name"), NULL, 0);
+        put_oneline(out, v->doc->entities[fk->child].name, NULL, 0);
         buf_putc(out, '\n');
         return;
     }
@@ -543,14 +334,14 @@ static void dbml_ref(struct buf *out, const struct erd_view *v, const struct erd
     buf_putc(out, '\n');
 }
 
-static void export_dbml(struct buf *out, const json_t *model, const struct erd_view *v)
+static void export_dbml(struct buf *out, struct arena *a, const struct erd_view *v)
 {
     buf_puts(out, "// ");
-    put_oneline(out, ddl_export_str(model, "name") ? ddl_export_str(model, "name") : "Untitled", NULL, 0);
+    put_oneline(out, v->doc->name ? v->doc->name : "Untitled", NULL, 0);
     buf_puts(out, " (DBML, exported by Cardinality)\n\n");
-    dbml_enums(out, v);
-    for (size_t i = 0; i < v->nent; i++)
-        dbml_table(out, ddl_export_entity(v, i));
+    dbml_enums(out, a, v->doc);
+    for (size_t i = 0; i < v->doc->nentities; i++)
+        dbml_table(out, &v->doc->entities[i]);
     for (size_t k = 0; k < v->nfk; k++)
         dbml_ref(out, v, &v->fks[k]);
 }
@@ -568,62 +359,48 @@ static void mermaid_word(struct buf *out, const char *s)
 }
 
 /* mermaid_names: a distinct Mermaid name per entity (sanitised; clashes get _2, _3…). */
-static char **mermaid_names(const struct erd_view *v)
+static const char **mermaid_names(struct arena *a, const struct erd_doc *doc)
 {
-    char **names = calloc(v->nent ? v->nent : 1, sizeof *names);
-    json_t *used = json_object();
-    if (!names)
-        abort();
-    for (size_t i = 0; i < v->nent; i++) {
+    const char **names = arena_alloc(a, (doc->nentities + 1) * sizeof *names);
+    struct strmap used;
+    strmap_init(&used, a, doc->nentities);
+    for (size_t i = 0; i < doc->nentities; i++) {
         struct buf b = BUF_INIT;
-        mermaid_word(&b, ddl_export_str(ddl_export_entity(v, i), "name"));
-        size_t base = b.len;
-        for (int n = 2; json_object_get(used, buf_cstr(&b)); n++) {
-            buf_truncate(&b, base);
-            buf_printf(&b, "_%d", n);
-        }
-        json_object_set_new(used, buf_cstr(&b), json_true());
-        names[i] = strdup(buf_cstr(&b));
+        mermaid_word(&b, doc->entities[i].name);
+        strmap_unique(&used, &b);
+        names[i] = arena_strdup(a, buf_cstr(&b));
         buf_free(&b);
     }
-    json_decref(used);
     return names;
 }
 
-/* fk_columns: a flag per (entity, column) marking the child columns of relationships;
- * base[i] is entity i's first slot. */
-static unsigned char *fk_columns(const struct erd_view *v, size_t **base_out)
+/* fk_columns: per entity, a flag per column marking the child columns of relationships. */
+static unsigned char **fk_columns(struct arena *a, const struct erd_view *v)
 {
-    size_t *base = calloc(v->nent + 1, sizeof *base);
-    if (!base)
-        abort();
-    for (size_t i = 0; i < v->nent; i++)
-        base[i + 1] = base[i] + json_array_size(json_object_get(ddl_export_entity(v, i), "columns"));
-    unsigned char *flags = calloc(base[v->nent] + 1, 1);
-    if (!flags)
-        abort();
+    unsigned char **flags = arena_alloc(a, (v->doc->nentities + 1) * sizeof *flags);
+    for (size_t i = 0; i < v->doc->nentities; i++)
+        flags[i] = arena_alloc(a, v->doc->entities[i].ncolumns + 1);
     for (size_t k = 0; k < v->nfk; k++)
-        if (v->fks[k].child_col >= 0 && strcmp(v->fks[k].type, "many-to-many"))
-            flags[base[v->fks[k].child] + (size_t)v->fks[k].child_col] = 1;
-    *base_out = base;
+        if (v->fks[k].child_col >= 0 && !erd_fk_is_m2m(&v->fks[k]))
+            flags[v->fks[k].child][v->fks[k].child_col] = 1;
     return flags;
 }
 
-static void mermaid_column(struct buf *out, const json_t *c, int is_fk)
+static void mermaid_column(struct buf *out, const struct erd_column *c, int is_fk)
 {
-    const char *comment = ddl_export_str(c, "comment");
+    const char *comment = c->comment;
     const char *keys[3];
     size_t n = 0;
-    if (ddl_export_flag(c, "is_pk"))
+    if (c->is_pk)
         keys[n++] = "PK";
     if (is_fk)
         keys[n++] = "FK";
-    if (ddl_export_flag(c, "is_unique"))
+    if (c->is_unique)
         keys[n++] = "UK";
     buf_puts(out, "        ");
-    mermaid_word(out, ddl_export_str(c, "type") ? ddl_export_str(c, "type") : "text");
+    mermaid_word(out, c->type ? c->type : "text");
     buf_putc(out, ' ');
-    mermaid_word(out, ddl_export_str(c, "name"));
+    mermaid_word(out, c->name);
     for (size_t k = 0; k < n; k++)
         buf_printf(out, "%s%s", k ? ", " : " ", keys[k]);
     if (comment && *comment) {
@@ -634,57 +411,59 @@ static void mermaid_column(struct buf *out, const json_t *c, int is_fk)
     buf_putc(out, '\n');
 }
 
-static void export_mermaid(struct buf *out, const json_t *model, const struct erd_view *v)
+static void export_mermaid(struct buf *out, struct arena *a, const struct erd_view *v)
 {
-    char **names = mermaid_names(v);
-    size_t *base;
-    unsigned char *is_fk = fk_columns(v, &base);
+    const struct erd_doc *doc = v->doc;
+    const char **names = mermaid_names(a, doc);
+    unsigned char **is_fk = fk_columns(a, v);
     buf_puts(out, "%% ");
-    put_oneline(out, ddl_export_str(model, "name") ? ddl_export_str(model, "name") : "Untitled", NULL, 0);
+    put_oneline(out, doc->name ? doc->name : "Untitled", NULL, 0);
     buf_puts(out, " (Mermaid, exported by Cardinality)\nerDiagram\n");
-    for (size_t i = 0; i < v->nent; i++) {
-        const json_t *cols = json_object_get(ddl_export_entity(v, i), "columns");
+    for (size_t i = 0; i < doc->nentities; i++) {
         buf_printf(out, "    %s {\n", names[i]);
-        for (size_t j = 0; j < json_array_size(cols); j++)
-            mermaid_column(out, json_array_get(cols, j), is_fk[base[i] + j]);
+        for (size_t j = 0; j < doc->entities[i].ncolumns; j++)
+            mermaid_column(out, &doc->entities[i].columns[j], is_fk[i][j]);
         buf_puts(out, "    }\n");
     }
     for (size_t k = 0; k < v->nfk; k++) {
         const struct erd_fk *fk = &v->fks[k];
         buf_printf(out, "    %s %s %s : \"", names[fk->parent], rel_kinds[rel_kind(fk->type)].mermaid, names[fk->child]);
-        put_oneline(out, ddl_export_str(json_array_get(v->rels, fk->rel), "label"), "\"", '\'');
+        put_oneline(out, erd_view_rel(v, fk)->label, "\"", '\'');
         buf_puts(out, "\"\n");
     }
-    for (size_t i = 0; i < v->nent; i++)
-        free(names[i]);
-    free(names);
-    free(base);
-    free(is_fk);
 }
 
 /* ---- entry point ---------------------------------------------------------------------- */
 
-int ddl_export(const json_t *model, enum export_format f, struct buf *out)
+/* export_as: v's doc in format f. */
+static void export_as(struct buf *out, struct arena *a, const struct erd_view *v, enum export_format f)
 {
-    struct erd_view v;
-    if (ddl_export_view_init(&v, model) != 0)
-        return -1;
     switch (f) {
     case EXPORT_POSTGRES:
     case EXPORT_MYSQL:
     case EXPORT_SQLITE:
-        ddl_export_sql(out, model, &v, f);
+        ddl_export_sql(out, a, v, f);
         break;
     case EXPORT_DBML:
-        export_dbml(out, model, &v);
+        export_dbml(out, a, v);
         break;
     case EXPORT_MERMAID:
-        export_mermaid(out, model, &v);
+        export_mermaid(out, a, v);
         break;
     case EXPORT_JSON:
-        export_json(out, model);
+        erd_doc_write_document(v->doc, out);
         break;
     }
-    ddl_export_view_free(&v);
-    return 0;
+}
+
+int ddl_export(const struct erd_doc *doc, enum export_format f, struct buf *out)
+{
+    struct arena a;
+    struct erd_view v;
+    arena_init(&a);
+    int rc = erd_view_init(&a, &v, doc) == ERD_VIEW_OK ? 0 : -1;
+    if (rc == 0)
+        export_as(out, &a, &v, f);
+    arena_free(&a);
+    return rc;
 }

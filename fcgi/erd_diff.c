@@ -2,9 +2,12 @@
  * by id, then by case-insensitive name) and the PostgreSQL script that migrates a database
  * from the first to the second.  Output order follows the models, so it is deterministic. */
 #include "erd_diff.h"
+#include "arena.h"
 #include "buf.h"
-#include "ddl_export.h"
-#include <ctype.h>
+#include "ddl_sql.h"
+#include "erd_doc.h"
+#include "erd_view.h"
+#include "strmap.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,72 +18,86 @@
 enum phase { P_DROP_FK, P_RENAME, P_TYPES, P_CREATE, P_ALTER, P_ADD_FK, P_DROP_TABLE, P_COUNT };
 
 struct diff {
+    struct arena *arena;
     struct erd_view a, b;            /* from, to */
     long *b_of_a, *a_of_b;           /* matched table in the other model, or -1 */
     long **colmap_ab, **colmap_ba;   /* per table: matched column in the other model, or -1 */
     json_t *tables, *columns, *rels; /* the result's sections */
-    json_t *enums_seen;
+    struct strmap enums_seen;
     struct buf phase[P_COUNT];
 };
 
-static void *xcalloc(size_t n, size_t size)
+static const struct erd_entity *ent(const struct erd_view *v, size_t i)
 {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
+    return &v->doc->entities[i];
 }
 
 static const char *ename(const struct erd_view *v, size_t i)
 {
-    return ddl_export_str(ddl_export_entity(v, i), "name");
-}
-
-static const json_t *cols_of(const struct erd_view *v, size_t i)
-{
-    return json_object_get(ddl_export_entity(v, i), "columns");
+    return ent(v, i)->name;
 }
 
 static const char *cname(const struct erd_view *v, size_t i, long j)
 {
-    return ddl_export_str(ddl_export_column(v, i, j), "name");
+    const struct erd_column *c = erd_view_column(v, i, j);
+    return c ? c->name : NULL;
 }
 
 /* ---- matching ------------------------------------------------------------------------- */
 
-static long *minus_ones(size_t n)
+static long *minus_ones(struct arena *a, size_t n)
 {
-    long *m = xcalloc(n, sizeof *m);
+    long *m = arena_alloc(a, (n + 1) * sizeof *m);
     for (size_t i = 0; i < n; i++)
         m[i] = -1;
     return m;
 }
 
-/* match_items: pair the elements of arrays xa and xb, by id first, then by name (case-
- * insensitive); ab[i] / ba[j] receive the partner index or -1.  Quadratic in the sizes,
- * which are per-table column counts or table counts of one diagram. */
-static void match_items(const json_t *xa, const json_t *xb, long *ab, long *ba)
+/* items: the ids and names of a list of entities or of columns, to match two lists. */
+struct items {
+    size_t n;
+    const char **ids, **names;
+};
+
+static struct items entity_items(struct arena *a, const struct erd_doc *doc)
 {
-    size_t na = json_array_size(xa), nb = json_array_size(xb);
-    json_t *ids = json_object();
-    for (size_t i = 0; i < na; i++) {
-        const char *id = ddl_export_str(json_array_get(xa, i), "id");
-        if (id && !json_object_get(ids, id))
-            json_object_set_new(ids, id, json_integer((json_int_t)i));
-    }
-    for (size_t j = 0; j < nb; j++) {
-        const char *id = ddl_export_str(json_array_get(xb, j), "id");
-        json_t *hit = id ? json_object_get(ids, id) : NULL;
-        if (hit && ab[json_integer_value(hit)] < 0) {
-            ab[json_integer_value(hit)] = (long)j;
-            ba[j] = (long)json_integer_value(hit);
+    struct items it = {doc->nentities, arena_alloc(a, (doc->nentities + 1) * sizeof(char *)),
+                       arena_alloc(a, (doc->nentities + 1) * sizeof(char *))};
+    for (size_t i = 0; i < it.n; i++)
+        it.ids[i] = doc->entities[i].id, it.names[i] = doc->entities[i].name;
+    return it;
+}
+
+static struct items column_items(struct arena *a, const struct erd_entity *e)
+{
+    struct items it = {e->ncolumns, arena_alloc(a, (e->ncolumns + 1) * sizeof(char *)),
+                       arena_alloc(a, (e->ncolumns + 1) * sizeof(char *))};
+    for (size_t j = 0; j < it.n; j++)
+        it.ids[j] = e->columns[j].id, it.names[j] = e->columns[j].name;
+    return it;
+}
+
+/* match_items: pair the items of xa and xb, by id first, then by name (case-insensitive);
+ * ab[i] / ba[j] receive the partner index or -1.  The name pass is quadratic in the sizes,
+ * which are per-table column counts or table counts of one diagram. */
+static void match_items(struct arena *a, const struct items *xa, const struct items *xb,
+                        long *ab, long *ba)
+{
+    struct strmap ids;
+    strmap_init(&ids, a, xa->n);
+    for (size_t i = 0; i < xa->n; i++)
+        if (xa->ids[i])
+            strmap_put(&ids, xa->ids[i], (long)i);
+    for (size_t j = 0; j < xb->n; j++) {
+        long hit = strmap_get(&ids, xb->ids[j]);
+        if (hit >= 0 && ab[hit] < 0) {
+            ab[hit] = (long)j;
+            ba[j] = hit;
         }
     }
-    json_decref(ids);
-    for (size_t j = 0; j < nb; j++) {
-        const char *name = ddl_export_str(json_array_get(xb, j), "name");
-        for (size_t i = 0; ba[j] < 0 && i < na; i++) {
-            if (ab[i] < 0 && !strcasecmp(name, ddl_export_str(json_array_get(xa, i), "name"))) {
+    for (size_t j = 0; j < xb->n; j++) {
+        for (size_t i = 0; ba[j] < 0 && i < xa->n; i++) {
+            if (ab[i] < 0 && !strcasecmp(xb->names[j], xa->names[i])) {
                 ab[i] = (long)j;
                 ba[j] = (long)i;
             }
@@ -90,19 +107,25 @@ static void match_items(const json_t *xa, const json_t *xb, long *ab, long *ba)
 
 static void match_all(struct diff *d)
 {
-    d->b_of_a = minus_ones(d->a.nent);
-    d->a_of_b = minus_ones(d->b.nent);
-    match_items(d->a.entities, d->b.entities, d->b_of_a, d->a_of_b);
-    d->colmap_ab = xcalloc(d->a.nent, sizeof *d->colmap_ab);
-    d->colmap_ba = xcalloc(d->b.nent, sizeof *d->colmap_ba);
-    for (size_t i = 0; i < d->a.nent; i++)
-        d->colmap_ab[i] = minus_ones(json_array_size(cols_of(&d->a, i)));
-    for (size_t j = 0; j < d->b.nent; j++)
-        d->colmap_ba[j] = minus_ones(json_array_size(cols_of(&d->b, j)));
-    for (size_t i = 0; i < d->a.nent; i++)
-        if (d->b_of_a[i] >= 0)
-            match_items(cols_of(&d->a, i), cols_of(&d->b, (size_t)d->b_of_a[i]), d->colmap_ab[i],
-                        d->colmap_ba[d->b_of_a[i]]);
+    struct arena *a = d->arena;
+    size_t na = d->a.doc->nentities, nb = d->b.doc->nentities;
+    struct items ea = entity_items(a, d->a.doc), eb = entity_items(a, d->b.doc);
+    d->b_of_a = minus_ones(a, na);
+    d->a_of_b = minus_ones(a, nb);
+    match_items(a, &ea, &eb, d->b_of_a, d->a_of_b);
+    d->colmap_ab = arena_alloc(a, (na + 1) * sizeof *d->colmap_ab);
+    d->colmap_ba = arena_alloc(a, (nb + 1) * sizeof *d->colmap_ba);
+    for (size_t i = 0; i < na; i++)
+        d->colmap_ab[i] = minus_ones(a, ent(&d->a, i)->ncolumns);
+    for (size_t j = 0; j < nb; j++)
+        d->colmap_ba[j] = minus_ones(a, ent(&d->b, j)->ncolumns);
+    for (size_t i = 0; i < na; i++) {
+        long j = d->b_of_a[i];
+        if (j < 0)
+            continue;
+        struct items ca = column_items(a, ent(&d->a, i)), cb = column_items(a, ent(&d->b, (size_t)j));
+        match_items(a, &ca, &cb, d->colmap_ab[i], d->colmap_ba[j]);
+    }
 }
 
 /* ---- SQL helpers ---------------------------------------------------------------------- */
@@ -110,7 +133,7 @@ static void match_all(struct diff *d)
 static void alter(struct diff *d, enum phase p, const char *table)
 {
     buf_puts(&d->phase[p], "ALTER TABLE ");
-    ddl_export_ident(&d->phase[p], table, PG);
+    ddl_sql_ident(&d->phase[p], table, PG);
     buf_putc(&d->phase[p], ' ');
 }
 
@@ -126,20 +149,20 @@ static void col_ident(struct buf *out, const char *name)
         }
         buf_putc(out, '"');
     } else {
-        ddl_export_ident(out, name, PG);
+        ddl_sql_ident(out, name, PG);
     }
 }
 
 /* pg_type: the column's type as PostgreSQL writes it (for comparing and for ALTER). */
 static void pg_type(struct buf *out, const struct erd_view *v, size_t i, long j)
 {
-    ddl_export_type(out, ddl_export_entity(v, i), ddl_export_column(v, i, j), PG);
+    ddl_sql_type(out, ent(v, i), erd_view_column(v, i, j), PG);
 }
 
 /* key_name: PostgreSQL's default name for a table's constraint ("users_email_key"). */
 static void key_name(struct buf *out, const char *table, const char *col, const char *suffix)
 {
-    buf_puts(out, ddl_export_short_name(table));
+    buf_puts(out, erd_short_name(table));
     if (col)
         buf_printf(out, "_%s", col);
     buf_printf(out, "_%s", suffix);
@@ -171,15 +194,15 @@ static void push(json_t *sec, const char *kind, json_t *item)
 static void added_table(struct diff *d, size_t j)
 {
     push(d->tables, "added", json_string(ename(&d->b, j)));
-    ddl_export_enum_types(&d->phase[P_TYPES], ddl_export_entity(&d->b, j), d->enums_seen);
-    ddl_export_create_table(&d->phase[P_CREATE], &d->b, j, PG);
+    ddl_sql_enum_types(&d->phase[P_TYPES], ent(&d->b, j), &d->enums_seen);
+    ddl_sql_create_table(&d->phase[P_CREATE], ent(&d->b, j), PG, NULL);
 }
 
 static void removed_table(struct diff *d, size_t i)
 {
     push(d->tables, "removed", json_string(ename(&d->a, i)));
     buf_puts(&d->phase[P_DROP_TABLE], "DROP TABLE ");
-    ddl_export_ident(&d->phase[P_DROP_TABLE], ename(&d->a, i), PG);
+    ddl_sql_ident(&d->phase[P_DROP_TABLE], ename(&d->a, i), PG);
     buf_puts(&d->phase[P_DROP_TABLE], ";\n");
 }
 
@@ -188,9 +211,9 @@ static int str_differs(const char *x, const char *y)
     return strcmp(x ? x : "", y ? y : "") != 0;
 }
 
-static int nullable(const json_t *c)
+static bool nullable(const struct erd_column *c)
 {
-    return !json_is_false(json_object_get(c, "is_nullable")) && !ddl_export_flag(c, "is_pk");
+    return c->is_nullable && !c->is_pk;
 }
 
 /* ---- columns -------------------------------------------------------------------------- */
@@ -198,7 +221,7 @@ static int nullable(const json_t *c)
 struct colpair {
     size_t i, j;          /* table in a, in b */
     long ca, cb;          /* column in a, in b */
-    const json_t *x, *y;  /* the two column objects */
+    const struct erd_column *x, *y;  /* the two columns */
     const char *table;    /* table name in b (after any rename) */
 };
 
@@ -209,13 +232,13 @@ static void col_type_change(struct diff *d, const struct colpair *p, json_t *wha
     pg_type(&tb, &d->b, p->j, p->cb);
     if (strcasecmp(buf_cstr(&ta), buf_cstr(&tb)) != 0) {
         json_array_append_new(what, json_string("type"));
-        if (ddl_export_is_enum(p->y))
-            ddl_export_enum_types(&d->phase[P_TYPES], ddl_export_entity(&d->b, p->j), d->enums_seen);
+        if (ddl_sql_is_enum(p->y))
+            ddl_sql_enum_types(&d->phase[P_TYPES], ent(&d->b, p->j), &d->enums_seen);
         alter(d, P_ALTER, p->table);
         buf_puts(&d->phase[P_ALTER], "ALTER COLUMN ");
-        col_ident(&d->phase[P_ALTER], ddl_export_str(p->y, "name"));
+        col_ident(&d->phase[P_ALTER], p->y->name);
         buf_printf(&d->phase[P_ALTER], " TYPE %s USING ", buf_cstr(&tb));
-        col_ident(&d->phase[P_ALTER], ddl_export_str(p->y, "name"));
+        col_ident(&d->phase[P_ALTER], p->y->name);
         buf_printf(&d->phase[P_ALTER], "::%s;\n", buf_cstr(&tb));
     }
     buf_free(&ta);
@@ -227,31 +250,30 @@ static void col_null_change(struct diff *d, const struct colpair *p, json_t *wha
     if (nullable(p->x) == nullable(p->y))
         return;
     json_array_append_new(what, json_string("nullable"));
-    if (ddl_export_flag(p->y, "is_pk"))
+    if (p->y->is_pk)
         return;                       /* the primary key makes it NOT NULL */
     alter(d, P_ALTER, p->table);
     buf_puts(&d->phase[P_ALTER], "ALTER COLUMN ");
-    col_ident(&d->phase[P_ALTER], ddl_export_str(p->y, "name"));
+    col_ident(&d->phase[P_ALTER], p->y->name);
     buf_puts(&d->phase[P_ALTER], nullable(p->y) ? " DROP NOT NULL;\n" : " SET NOT NULL;\n");
 }
 
 static void col_default_change(struct diff *d, const struct colpair *p, json_t *what)
 {
-    const char *dy = ddl_export_str(p->y, "default");
-    if (!str_differs(ddl_export_str(p->x, "default"), dy))
+    const char *dy = p->y->default_value;
+    if (!str_differs(p->x->default_value, dy))
         return;
     json_array_append_new(what, json_string("default"));
     alter(d, P_ALTER, p->table);
     buf_puts(&d->phase[P_ALTER], "ALTER COLUMN ");
-    col_ident(&d->phase[P_ALTER], ddl_export_str(p->y, "name"));
+    col_ident(&d->phase[P_ALTER], p->y->name);
     if (dy && *dy) {
         /* reuse the exporter's checks: a column definition holds " DEFAULT expr" */
         struct buf def = BUF_INIT;
-        json_t *only = json_pack("{s:s, s:s, s:s}", "name", "x", "type", "text", "default", dy);
-        ddl_export_column_def(&def, NULL, only, PG, 0);
+        struct erd_column only = {.name = "x", .type = "text", .default_value = dy, .is_nullable = true};
+        ddl_sql_column_def(&def, NULL, &only, PG, false);
         const char *at = strstr(buf_cstr(&def), " DEFAULT ");
         buf_printf(&d->phase[P_ALTER], " SET%s;\n", at ? at : " DEFAULT NULL");
-        json_decref(only);
         buf_free(&def);
     } else {
         buf_puts(&d->phase[P_ALTER], " DROP DEFAULT;\n");
@@ -260,19 +282,19 @@ static void col_default_change(struct diff *d, const struct colpair *p, json_t *
 
 static void col_unique_change(struct diff *d, const struct colpair *p, json_t *what)
 {
-    int ux = ddl_export_flag(p->x, "is_unique"), uy = ddl_export_flag(p->y, "is_unique");
+    bool ux = p->x->is_unique, uy = p->y->is_unique;
     if (ux == uy)
         return;
     json_array_append_new(what, json_string("unique"));
     struct buf name = BUF_INIT, rest = BUF_INIT;
     if (uy) {
-        key_name(&name, p->table, ddl_export_str(p->y, "name"), "key");
+        key_name(&name, p->table, p->y->name, "key");
         buf_puts(&rest, " UNIQUE (");
-        col_ident(&rest, ddl_export_str(p->y, "name"));
+        col_ident(&rest, p->y->name);
         buf_putc(&rest, ')');
         constraint_stmt(d, P_ALTER, p->table, "ADD", buf_cstr(&name), buf_cstr(&rest));
     } else {
-        key_name(&name, ename(&d->a, p->i), ddl_export_str(p->x, "name"), "key");
+        key_name(&name, ename(&d->a, p->i), p->x->name, "key");
         constraint_stmt(d, P_ALTER, p->table, "DROP", buf_cstr(&name), "");
     }
     buf_free(&name);
@@ -281,18 +303,18 @@ static void col_unique_change(struct diff *d, const struct colpair *p, json_t *w
 
 static void col_comment_change(struct diff *d, const struct colpair *p, json_t *what)
 {
-    const char *cy = ddl_export_str(p->y, "comment");
-    if (!str_differs(ddl_export_str(p->x, "comment"), cy))
+    const char *cy = p->y->comment;
+    if (!str_differs(p->x->comment, cy))
         return;
     json_array_append_new(what, json_string("comment"));
     struct buf *o = &d->phase[P_ALTER];
     buf_puts(o, "COMMENT ON COLUMN ");
-    ddl_export_ident(o, p->table, PG);
+    ddl_sql_ident(o, p->table, PG);
     buf_putc(o, '.');
-    col_ident(o, ddl_export_str(p->y, "name"));
+    col_ident(o, p->y->name);
     buf_puts(o, " IS ");
     if (cy && *cy)
-        ddl_export_literal(o, cy, PG);
+        ddl_sql_literal(o, cy, PG);
     else
         buf_puts(o, "NULL");
     buf_puts(o, ";\n");
@@ -302,7 +324,7 @@ static void col_comment_change(struct diff *d, const struct colpair *p, json_t *
 static void changed_column(struct diff *d, const struct colpair *p)
 {
     json_t *what = json_array();
-    const char *nx = ddl_export_str(p->x, "name"), *ny = ddl_export_str(p->y, "name");
+    const char *nx = p->x->name, *ny = p->y->name;
     if (strcmp(nx, ny) != 0) {
         json_array_append_new(what, json_string("renamed"));
         alter(d, P_ALTER, p->table);
@@ -314,7 +336,7 @@ static void changed_column(struct diff *d, const struct colpair *p)
     }
     col_type_change(d, p, what);
     col_null_change(d, p, what);
-    if (ddl_export_flag(p->x, "is_pk") != ddl_export_flag(p->y, "is_pk"))
+    if (p->x->is_pk != p->y->is_pk)
         json_array_append_new(what, json_string("pk"));
     col_default_change(d, p, what);
     col_unique_change(d, p, what);
@@ -330,13 +352,13 @@ static void changed_column(struct diff *d, const struct colpair *p)
 
 static void added_column(struct diff *d, size_t j, long cb, const char *table)
 {
-    const json_t *c = ddl_export_column(&d->b, j, cb);
-    push(d->columns, "added", json_pack("{s:s, s:s}", "table", table, "column", ddl_export_str(c, "name")));
-    if (ddl_export_is_enum(c))
-        ddl_export_enum_types(&d->phase[P_TYPES], ddl_export_entity(&d->b, j), d->enums_seen);
+    const struct erd_column *c = erd_view_column(&d->b, j, cb);
+    push(d->columns, "added", json_pack("{s:s, s:s}", "table", table, "column", c->name));
+    if (ddl_sql_is_enum(c))
+        ddl_sql_enum_types(&d->phase[P_TYPES], ent(&d->b, j), &d->enums_seen);
     alter(d, P_ALTER, table);
     buf_puts(&d->phase[P_ALTER], "ADD COLUMN ");
-    ddl_export_column_def(&d->phase[P_ALTER], ddl_export_entity(&d->b, j), c, PG, 0);
+    ddl_sql_column_def(&d->phase[P_ALTER], ent(&d->b, j), c, PG, false);
     buf_puts(&d->phase[P_ALTER], ";\n");
 }
 
@@ -353,13 +375,13 @@ static void removed_column(struct diff *d, size_t i, long ca, const char *table)
 /* pk_columns: "(a, b)" of the table's primary key, empty when it has none. */
 static void pk_columns(struct buf *out, const struct erd_view *v, size_t i)
 {
-    const json_t *cols = cols_of(v, i);
+    const struct erd_entity *e = ent(v, i);
     size_t n = 0;
-    for (size_t j = 0; j < json_array_size(cols); j++) {
-        if (!ddl_export_flag(json_array_get(cols, j), "is_pk"))
+    for (size_t j = 0; j < e->ncolumns; j++) {
+        if (!e->columns[j].is_pk)
             continue;
         buf_puts(out, n++ ? ", " : "(");
-        col_ident(out, ddl_export_str(json_array_get(cols, j), "name"));
+        col_ident(out, e->columns[j].name);
     }
     if (n)
         buf_putc(out, ')');
@@ -388,15 +410,15 @@ static void pk_change(struct diff *d, size_t i, size_t j, const char *table)
 
 static int table_comment_change(struct diff *d, size_t i, size_t j, const char *table)
 {
-    const char *cy = ddl_export_str(ddl_export_entity(&d->b, j), "comment");
-    if (!str_differs(ddl_export_str(ddl_export_entity(&d->a, i), "comment"), cy))
+    const char *cy = ent(&d->b, j)->comment;
+    if (!str_differs(ent(&d->a, i)->comment, cy))
         return 0;
     struct buf *o = &d->phase[P_ALTER];
     buf_puts(o, "COMMENT ON TABLE ");
-    ddl_export_ident(o, table, PG);
+    ddl_sql_ident(o, table, PG);
     buf_puts(o, " IS ");
     if (cy && *cy)
-        ddl_export_literal(o, cy, PG);
+        ddl_sql_literal(o, cy, PG);
     else
         buf_puts(o, "NULL");
     buf_puts(o, ";\n");
@@ -415,19 +437,19 @@ static void matched_table(struct diff *d, size_t j)
     if (renamed) {
         alter(d, P_RENAME, old);
         buf_puts(&d->phase[P_RENAME], "RENAME TO ");
-        ddl_export_ident(&d->phase[P_RENAME], ddl_export_short_name(table), PG);
+        ddl_sql_ident(&d->phase[P_RENAME], erd_short_name(table), PG);
         buf_puts(&d->phase[P_RENAME], ";\n");
     }
-    for (size_t ca = 0; ca < json_array_size(cols_of(&d->a, i)); ca++)
+    for (size_t ca = 0; ca < ent(&d->a, i)->ncolumns; ca++)
         if (d->colmap_ab[i][ca] < 0)
             removed_column(d, i, (long)ca, table);
-    for (size_t cb = 0; cb < json_array_size(cols_of(&d->b, j)); cb++) {
+    for (size_t cb = 0; cb < ent(&d->b, j)->ncolumns; cb++) {
         long ca = d->colmap_ba[j][cb];
         if (ca < 0) {
             added_column(d, j, (long)cb, table);
             continue;
         }
-        struct colpair p = {i, j, ca, (long)cb, ddl_export_column(&d->a, i, ca), ddl_export_column(&d->b, j, (long)cb), table};
+        struct colpair p = {i, j, ca, (long)cb, erd_view_column(&d->a, i, ca), erd_view_column(&d->b, j, (long)cb), table};
         changed_column(d, &p);
     }
     pk_change(d, i, j, table);
@@ -465,7 +487,7 @@ static void signature(struct buf *out, const struct diff *d, const struct erd_fk
 static json_t *rel_json(const struct erd_view *v, const struct erd_fk *fk)
 {
     struct buf name = BUF_INIT;
-    ddl_export_fk_name(&name, v, fk);
+    ddl_sql_fk_name(&name, v, fk);
     const char *pc = cname(v, fk->parent, fk->parent_col), *cc = cname(v, fk->child, fk->child_col);
     json_t *j = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s}", "parent", ename(v, fk->parent), "parent_column", pc,
                           "child", ename(v, fk->child), "child_column", cc, "type", fk->type, "name", buf_cstr(&name));
@@ -473,16 +495,11 @@ static json_t *rel_json(const struct erd_view *v, const struct erd_fk *fk)
     return j;
 }
 
-static int is_m2m(const struct erd_fk *fk)
-{
-    return strcmp(fk->type, "many-to-many") == 0;
-}
-
 static void drop_fk(struct diff *d, const struct erd_fk *fk)
 {
     struct buf name = BUF_INIT;
-    if (!is_m2m(fk) && fk->parent_col >= 0 && fk->child_col >= 0) {
-        ddl_export_fk_name(&name, &d->a, fk);
+    if (!erd_fk_is_m2m(fk) && fk->parent_col >= 0 && fk->child_col >= 0) {
+        ddl_sql_fk_name(&name, &d->a, fk);
         constraint_stmt(d, P_DROP_FK, ename(&d->a, fk->child), "DROP", buf_cstr(&name), "");
     }
     buf_free(&name);
@@ -491,14 +508,14 @@ static void drop_fk(struct diff *d, const struct erd_fk *fk)
 static void add_fk(struct diff *d, const struct erd_fk *fk)
 {
     struct buf name = BUF_INIT, clause = BUF_INIT;
-    if (is_m2m(fk)) {
+    if (erd_fk_is_m2m(fk)) {
         buf_puts(&d->phase[P_ADD_FK], "-- many-to-many ");
         buf_puts(&d->phase[P_ADD_FK], ename(&d->b, fk->parent));
         buf_puts(&d->phase[P_ADD_FK], " <-> ");
         buf_puts(&d->phase[P_ADD_FK], ename(&d->b, fk->child));
         buf_puts(&d->phase[P_ADD_FK], ": create its junction table by hand\n");
-    } else if (ddl_export_fk_clause(&clause, &d->b, fk, PG) == 0) {
-        ddl_export_fk_name(&name, &d->b, fk);
+    } else if (ddl_sql_fk_clause(&clause, &d->b, fk, PG) == 0) {
+        ddl_sql_fk_name(&name, &d->b, fk);
         alter(d, P_ADD_FK, ename(&d->b, fk->child));
         buf_puts(&d->phase[P_ADD_FK], "ADD CONSTRAINT ");
         col_ident(&d->phase[P_ADD_FK], buf_cstr(&name));
@@ -512,12 +529,14 @@ static void add_fk(struct diff *d, const struct erd_fk *fk)
 static json_t *rel_changes(const struct diff *d, const struct erd_fk *x, const struct erd_fk *y)
 {
     static const char *const keys[] = {"on_delete", "on_update", "label"};
-    const json_t *rx = json_array_get(d->a.rels, x->rel), *ry = json_array_get(d->b.rels, y->rel);
+    const struct erd_relationship *rx = erd_view_rel(&d->a, x), *ry = erd_view_rel(&d->b, y);
+    const char *vx[] = {rx->on_delete, rx->on_update, rx->label};
+    const char *vy[] = {ry->on_delete, ry->on_update, ry->label};
     json_t *what = json_array();
     if (strcmp(x->type, y->type) != 0)
         json_array_append_new(what, json_string("type"));
     for (size_t k = 0; k < 3; k++)
-        if (str_differs(ddl_export_str(rx, keys[k]), ddl_export_str(ry, keys[k])))
+        if (str_differs(vx[k], vy[k]))
             json_array_append_new(what, json_string(keys[k]));
     return what;
 }
@@ -525,15 +544,16 @@ static json_t *rel_changes(const struct diff *d, const struct erd_fk *x, const s
 /* match_rels: pair relationships by id, then by endpoints; bx[k] = partner of a's fk k. */
 static void match_rels(const struct diff *d, long *ax, long *bx)
 {
-    json_t *ids = json_object(), *sigs = json_object();
+    struct strmap ids, sigs;
+    strmap_init(&ids, d->arena, d->b.nfk);
+    strmap_init(&sigs, d->arena, d->b.nfk);
     for (size_t k = 0; k < d->b.nfk; k++) {
-        const char *id = ddl_export_str(json_array_get(d->b.rels, d->b.fks[k].rel), "id");
+        const char *id = erd_view_rel(&d->b, &d->b.fks[k])->id;
         struct buf s = BUF_INIT;
         signature(&s, d, &d->b.fks[k], 0);
-        if (id && !json_object_get(ids, id))
-            json_object_set_new(ids, id, json_integer((json_int_t)k));
-        if (!json_object_get(sigs, buf_cstr(&s)))
-            json_object_set_new(sigs, buf_cstr(&s), json_integer((json_int_t)k));
+        if (id)
+            strmap_put(&ids, id, (long)k);
+        strmap_put(&sigs, buf_cstr(&s), (long)k);
         buf_free(&s);
     }
     for (int pass = 0; pass < 2; pass++) {
@@ -541,24 +561,22 @@ static void match_rels(const struct diff *d, long *ax, long *bx)
             if (ax[k] >= 0)
                 continue;
             struct buf s = BUF_INIT;
-            const char *id = ddl_export_str(json_array_get(d->a.rels, d->a.fks[k].rel), "id");
+            const char *id = erd_view_rel(&d->a, &d->a.fks[k])->id;
             if (pass)
                 signature(&s, d, &d->a.fks[k], 1);
-            json_t *hit = pass ? json_object_get(sigs, buf_cstr(&s)) : id ? json_object_get(ids, id) : NULL;
-            if (hit && bx[json_integer_value(hit)] < 0) {
-                ax[k] = (long)json_integer_value(hit);
-                bx[ax[k]] = (long)k;
+            long hit = pass ? strmap_get(&sigs, buf_cstr(&s)) : strmap_get(&ids, id);
+            if (hit >= 0 && bx[hit] < 0) {
+                ax[k] = hit;
+                bx[hit] = (long)k;
             }
             buf_free(&s);
         }
     }
-    json_decref(ids);
-    json_decref(sigs);
 }
 
 static void diff_rels(struct diff *d)
 {
-    long *ax = minus_ones(d->a.nfk), *bx = minus_ones(d->b.nfk);
+    long *ax = minus_ones(d->arena, d->a.nfk), *bx = minus_ones(d->arena, d->b.nfk);
     match_rels(d, ax, bx);
     for (size_t k = 0; k < d->a.nfk; k++) {
         if (ax[k] >= 0)
@@ -582,8 +600,6 @@ static void diff_rels(struct diff *d)
         }
         json_decref(what);
     }
-    free(ax);
-    free(bx);
 }
 
 /* ---- summary and result --------------------------------------------------------------- */
@@ -622,52 +638,43 @@ static void script(struct diff *d, struct buf *sql)
 
 static void diff_free(struct diff *d)
 {
-    for (size_t i = 0; d->colmap_ab && i < d->a.nent; i++)
-        free(d->colmap_ab[i]);
-    for (size_t j = 0; d->colmap_ba && j < d->b.nent; j++)
-        free(d->colmap_ba[j]);
-    free(d->colmap_ab);
-    free(d->colmap_ba);
-    free(d->b_of_a);
-    free(d->a_of_b);
     for (int p = 0; p < P_COUNT; p++)
         buf_free(&d->phase[p]);
     json_decref(d->tables);
     json_decref(d->columns);
     json_decref(d->rels);
-    json_decref(d->enums_seen);
-    ddl_export_view_free(&d->a);
-    ddl_export_view_free(&d->b);
 }
 
-json_t *erd_diff(const json_t *from, const json_t *to, struct buf *sql)
+json_t *erd_diff(const struct erd_doc *from, const struct erd_doc *to, struct buf *sql)
 {
+    struct arena a;
     struct diff d;
+    json_t *r = NULL;
     memset(&d, 0, sizeof d);
-    if (ddl_export_view_init(&d.a, from) != 0)
-        return NULL;
-    if (ddl_export_view_init(&d.b, to) != 0) {
-        ddl_export_view_free(&d.a);
-        return NULL;
-    }
+    arena_init(&a);
+    d.arena = &a;
+    if (erd_view_init(&a, &d.a, from) != ERD_VIEW_OK || erd_view_init(&a, &d.b, to) != ERD_VIEW_OK)
+        goto out;
     d.tables = section();
     d.columns = section();
     d.rels = section();
-    d.enums_seen = json_object();
+    strmap_init(&d.enums_seen, &a, 8);
     match_all(&d);
-    for (size_t j = 0; j < d.b.nent; j++) {
+    for (size_t j = 0; j < to->nentities; j++) {
         if (d.a_of_b[j] < 0)
             added_table(&d, j);
         else
             matched_table(&d, j);
     }
-    for (size_t i = 0; i < d.a.nent; i++)
+    for (size_t i = 0; i < from->nentities; i++)
         if (d.b_of_a[i] < 0)
             removed_table(&d, i);
     diff_rels(&d);
-    json_t *r = result(&d);
+    r = result(&d);
     if (sql)
         script(&d, sql);
+out:
     diff_free(&d);
+    arena_free(&a);
     return r;
 }

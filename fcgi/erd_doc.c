@@ -213,12 +213,12 @@ static int relationship(struct check *c, const struct erd_relationship *r, size_
     return 0;
 }
 
-/* header: the name (1 to 200 bytes when given), counts and the viewport. */
+/* header: the name (1 to ERD_MAX_DIAGRAM_NAME bytes when given), counts and the viewport. */
 static int header(struct check *c, const struct erd_doc *doc)
 {
     snprintf(c->where, sizeof c->where, "model");
-    if (doc->name && (!*doc->name || strlen(doc->name) > 200)) {
-        buf_puts(c->err, "name: must be a string of 1 to 200 bytes");
+    if (doc->name && (!*doc->name || strlen(doc->name) > ERD_MAX_DIAGRAM_NAME)) {
+        buf_puts(c->err, "name: must be a string of 1 to " ERD_STR(ERD_MAX_DIAGRAM_NAME) " bytes");
         return -1;
     }
     if (doc->nentities > ERD_MAX_ENTITIES)

@@ -1,10 +1,10 @@
 /* erd_doc.h — the ERD model (erd_model.h's JSON shape) as plain C structs, for the paths that
  * must stay fast on big diagrams: loading (GET, the editor page), saving (PUT) and drawing
- * the SVG.  A jansson tree of a 500-table diagram costs ~30 ms to parse and ~13 ms to print;
- * these structs are read from JSON with yajl's event parser, printed by a direct writer
- * and filled straight from PGresults, with every string in the request's arena (or in a
- * PGresult the arena owns).  Importers, exporters and the diff keep the jansson model;
- * erd_doc_to_json / erd_doc_from_json cross between the two.
+ * the SVG; the exporters and the diff read it too (erd_view.h).  A jansson tree of a 500-table
+ * diagram costs ~30 ms to parse and ~13 ms to print; these structs are read from JSON with
+ * yajl's event parser, printed by a direct writer and filled straight from PGresults, with
+ * every string in the request's arena (or in a PGresult the arena owns).  Only the importers
+ * still build the jansson model; erd_doc_from_json crosses from it (erd_doc_to_json back).
  *
  * Strings are NUL-terminated UTF-8; NULL stands for JSON null (or an absent optional key). */
 #ifndef CARD_ERD_DOC_H
@@ -26,7 +26,7 @@ struct erd_column {
 
 struct erd_entity {
     const char *id, *name;
-    const char *color;                      /* absent or null: "#6366f1" */
+    const char *color;                      /* absent or null: ERD_DEFAULT_COLOR */
     const char *comment;                    /* NULL: null */
     double x, y;                            /* absent: 0 */
     struct erd_column *columns;
@@ -114,6 +114,10 @@ int erd_doc_parse(struct arena *a, const char *text, size_t len, struct erd_doc 
  * entities, relationships} with every key present (null where NULL), in erd_model.h's key
  * order. */
 void erd_doc_write_json(const struct erd_doc *doc, struct buf *out);
+
+/* erd_doc_write_document: append doc as a standalone model file (the export's JSON): as
+ * erd_doc_write_json without uid and _version, indented by two spaces, ending in a newline. */
+void erd_doc_write_document(const struct erd_doc *doc, struct buf *out);
 
 /* erd_doc_to_json: doc as a new jansson model (same shape as erd_doc_write_json). */
 json_t *erd_doc_to_json(const struct erd_doc *doc);

@@ -3,8 +3,8 @@
  * Reading uses yajl's event parser: each event lands straight in the doc (strings copied into
  * the arena, arrays grown by doubling there), with a frame stack saying where we are, so a
  * 1 MB model takes a few milliseconds and no jansson tree.  Writing is a hand-written escaper
- * into the response buffer.  erd_doc_to_json / erd_doc_from_json bridge to the jansson model
- * the importers, exporters and the diff use. */
+ * into the response buffer (erd_doc_write_document indents it for the JSON export).
+ * erd_doc_to_json / erd_doc_from_json bridge to the jansson model the importers build. */
 #include "erd_doc.h"
 #include "arena.h"
 #include "buf.h"
@@ -17,7 +17,6 @@
 #include <yajl/yajl_parse.h>
 
 #define MAX_DEPTH 64
-#define DEFAULT_COLOR "#6366f1"
 
 /* ---- reading: where the parser is --------------------------------------------------------- */
 
@@ -175,7 +174,7 @@ static int new_entity(struct parser *p)
     d->entities = grow(p, d->entities, d->nentities, &p->cap_entities, sizeof *d->entities);
     struct erd_entity *e = &d->entities[d->nentities++];
     memset(e, 0, sizeof *e);
-    e->color = DEFAULT_COLOR;
+    e->color = ERD_DEFAULT_COLOR;
     p->cap_columns = 0;
     return push(p, F_ENTITY);
 }
@@ -241,7 +240,7 @@ static int wrong_type(struct parser *p)
     struct frame *f = top(p);
     const char *key = pending_key(p);
     if (f->kind == F_TOP && f->key == K_NAME)
-        return shape_msg(p, "name: must be a string of 1 to 200 bytes");
+        return shape_msg(p, "name: must be a string of 1 to " ERD_STR(ERD_MAX_DIAGRAM_NAME) " bytes");
     if (f->kind == F_TOP && f->key == K_VIEWPORT)
         return shape_msg(p, "viewport: is not an object");
     if (f->kind == F_TOP)
@@ -663,7 +662,7 @@ static void write_entity(const struct erd_entity *e, struct buf *out)
     put_key(out, "name", false), put_string(out, e->name);
     put_key(out, "x", false), put_number(out, e->x);
     put_key(out, "y", false), put_number(out, e->y);
-    put_key(out, "color", false), put_string(out, e->color ? e->color : DEFAULT_COLOR);
+    put_key(out, "color", false), put_string(out, e->color ? e->color : ERD_DEFAULT_COLOR);
     put_key(out, "comment", false), put_string(out, e->comment);
     put_key(out, "columns", false);
     buf_putc(out, '[');
@@ -688,13 +687,16 @@ static void write_relationship(const struct erd_relationship *x, struct buf *out
     }
 }
 
-void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
+/* write_doc: the model JSON, compact; with_header adds uid and _version. */
+static void write_doc(const struct erd_doc *doc, bool with_header, struct buf *out)
 {
     static const double vp_default[ERD_VP_N] = {0, 0, 1};
     buf_putc(out, '{');
-    put_key(out, "uid", true), put_string(out, doc->uid);
-    put_key(out, "name", false), put_string(out, doc->name);
-    put_key(out, "_version", false), buf_printf(out, "%lld", doc->has_version ? doc->version : 0);
+    if (with_header)
+        put_key(out, "uid", true), put_string(out, doc->uid);
+    put_key(out, "name", !with_header), put_string(out, doc->name);
+    if (with_header)
+        put_key(out, "_version", false), buf_printf(out, "%lld", doc->has_version ? doc->version : 0);
     put_key(out, "viewport", false);
     for (int k = 0; k < ERD_VP_N; k++) {
         buf_append(out, k ? ",\"" : "{\"", 2);
@@ -719,6 +721,51 @@ void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
         buf_putc(out, '}');
     }
     buf_append(out, "]}", 2);
+}
+
+void erd_doc_write_json(const struct erd_doc *doc, struct buf *out)
+{
+    write_doc(doc, true, out);
+}
+
+/* indent: compact JSON text (no spaces outside strings) laid out as jansson's JSON_INDENT(2)
+ * does — one member or element per line, "key": value, empty [] and {} kept on one line. */
+static void indent(const char *s, size_t n, struct buf *out)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {                         /* a string, escapes and all */
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            buf_append(out, s + i, j + 1 - i);
+            i = j;
+        } else if ((c == '{' || c == '[') && i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+            buf_putc(out, c);
+            buf_putc(out, s[++i]);
+        } else if (c == '{' || c == '[' || c == ',') {
+            depth += c != ',';
+            buf_putc(out, c);
+            buf_printf(out, "\n%*s", 2 * depth, "");
+        } else if (c == '}' || c == ']') {
+            depth--;
+            buf_printf(out, "\n%*s%c", 2 * depth, "", c);
+        } else if (c == ':') {
+            buf_append(out, ": ", 2);
+        } else {
+            buf_putc(out, c);
+        }
+    }
+}
+
+void erd_doc_write_document(const struct erd_doc *doc, struct buf *out)
+{
+    struct buf compact = BUF_INIT;
+    write_doc(doc, false, &compact);
+    indent(compact.data, compact.len, out);
+    buf_putc(out, '\n');
+    buf_free(&compact);
 }
 
 /* ---- jansson bridges ---------------------------------------------------------------------- */

@@ -1,7 +1,10 @@
-/* erd_model.h — the ERD model: one JSON shape shared by the API, importers, exporters,
- * the SVG renderer, the diff and the editor.
+/* erd_model.h — the ERD model: one JSON shape shared by the API and the editor, its limits
+ * and its default colour.  On the server the model is a struct erd_doc (erd_doc.h), read from
+ * and written to this JSON by erd_doc_json.c; the exporters, the SVG renderer and the diff
+ * read erd_docs (through erd_view.h).  Only the importers still build a jansson object of
+ * this shape, crossed to an erd_doc by erd_doc_from_json.
  *
- * A model is a jansson object:
+ * The JSON:
  * {
  *   "uid": "…", "name": "…", "_version": 3,                    (absent in pure documents)
  *   "viewport": {"x": 0, "y": 0, "zoom": 1},
@@ -42,13 +45,20 @@ struct buf;
 
 #define ERD_ID_MAX 64
 
-/* Limits enforced by erd_validate (and respected by importers). */
+/* Limits enforced by erd_doc_check / erd_validate (and respected by importers). */
 #define ERD_MAX_ENTITIES 10000
 #define ERD_MAX_COLUMNS 1000        /* per entity */
 #define ERD_MAX_RELATIONSHIPS 50000
 #define ERD_MAX_NAME 255            /* bytes, entity/column names */
 #define ERD_MAX_TYPE 255
 #define ERD_MAX_TEXT 10000          /* comments, defaults, labels */
+#define ERD_MAX_DIAGRAM_NAME 200    /* bytes, the diagram's own name */
+/* ERD_STR: a limit as a string literal, for messages. */
+#define ERD_STR_(x) #x
+#define ERD_STR(x) ERD_STR_(x)
+
+/* The colour of an entity that names none (absent or null "color"). */
+#define ERD_DEFAULT_COLOR "#6366f1"
 
 /* erd_new_id: write prefix + 22 random base64url characters (libsodium RNG) into out. */
 void erd_new_id(char out[ERD_ID_MAX], const char *prefix);

@@ -12,13 +12,13 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "erd_model.h"
 #include "erd_store.h"
 #include "http.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_COLOR "#6366f1"
 #define MAX_FIELDS 11               /* id and the fields of the widest table */
 
 static const char SQL_STORED_ENTITIES[] =
@@ -143,7 +143,7 @@ static void entity_values(const struct erd_doc *doc, size_t i, const char **v, c
     const struct erd_entity *e = &doc->entities[i];
     snprintf(num[0], 32, "%.17g", e->x);
     snprintf(num[1], 32, "%.17g", e->y);
-    const char *values[] = {e->id, e->name, num[0], num[1], e->color ? e->color : DEFAULT_COLOR,
+    const char *values[] = {e->id, e->name, num[0], num[1], e->color ? e->color : ERD_DEFAULT_COLOR,
                             e->comment};
     memcpy(v, values, sizeof values);
 }

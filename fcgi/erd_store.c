@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "erd_model.h"
 #include "erd_save_rows.h"
 #include "http.h"
 #include <sodium.h>
@@ -21,7 +22,6 @@
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
-#define DEFAULT_COLOR "#6366f1"
 #define ERD_DIGEST_BYTES 16
 
 static const char SQL_DIAGRAM[] =
@@ -93,7 +93,7 @@ static void load_entities(struct arena *a, const PGresult *res, struct erd_doc *
         e->name = db_val(res, row, 1);
         e->x = strtod(db_val(res, row, 2), NULL);
         e->y = strtod(db_val(res, row, 3), NULL);
-        e->color = db_isnull(res, row, 4) ? DEFAULT_COLOR : db_val(res, row, 4);
+        e->color = db_isnull(res, row, 4) ? ERD_DEFAULT_COLOR : db_val(res, row, 4);
         e->comment = text_or_null(res, row, 5);
     }
 }

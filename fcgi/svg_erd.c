@@ -7,13 +7,14 @@
 #include "arena.h"
 #include "buf.h"
 #include "erd_doc.h"
+#include "erd_model.h"
+#include "erd_view.h"
 #include "html.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define HEADER_H 36.0
 #define ROW_H 28.0
@@ -24,20 +25,10 @@
 #define MAX_TEXT 48          /* code points shown of a name or type */
 #define COORD_MAX 1e6
 #define FONT "ui-sans-serif, system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"
-#define DEFAULT_COLOR "#6366f1"
 #define LINE_COLOR "#64748b"
 
 struct box {
     double x, y, w, h;
-};
-
-/* fk: relationship rel between entity indexes parent (source, the "one" side) and child
- * (target); a column index is -1 when it cannot be told (no column given, no single primary
- * key, no <parent>_id column). */
-struct fk {
-    size_t rel, parent, child;
-    long parent_col, child_col;
-    const char *type;
 };
 
 /* ---- text ----------------------------------------------------------------------------- */
@@ -246,7 +237,7 @@ static void table(struct buf *out, const struct erd_entity *e, const struct box 
     svgf(out, "<rect class=\"erd-box\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"#ffffff\" "
                     "stroke=\"#cbd5e1\" stroke-width=\"1\"/>", b->w, b->h);
     svgf(out, "<rect class=\"erd-header\" x=\"0.0\" y=\"0.0\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"%s\"/>",
-               b->w, HEADER_H, valid_color(color) ? color : DEFAULT_COLOR);
+               b->w, HEADER_H, valid_color(color) ? color : ERD_DEFAULT_COLOR);
     buf_puts(out, "<text class=\"erd-title\" x=\"12.0\" y=\"23.0\" font-size=\"15\" font-weight=\"600\" fill=\"#ffffff\">");
     put_text(out, e->name, MAX_TEXT);
     buf_puts(out, "</text>");
@@ -286,7 +277,7 @@ static int is_many_end(const char *type, int parent_end)
     return !strcmp(type, "many-to-many") || (!parent_end && !strcmp(type, "one-to-many"));
 }
 
-static void relationship(struct buf *out, struct buf *labels, const struct erd_doc *doc, const struct fk *fk,
+static void relationship(struct buf *out, struct buf *labels, const struct erd_doc *doc, const struct erd_fk *fk,
                          const struct box *boxes, const char *prefix, int thumb)
 {
     const struct box *p = &boxes[fk->parent], *c = &boxes[fk->child];
@@ -310,88 +301,16 @@ static void relationship(struct buf *out, struct buf *labels, const struct erd_d
     buf_puts(labels, "</text>\n");
 }
 
-/* ---- relationships resolved to entity and column indexes --------------------------------- */
-
-static long column_by_id(const struct erd_entity *e, const char *id)
-{
-    for (size_t j = 0; id && j < e->ncolumns; j++)
-        if (e->columns[j].id && strcmp(e->columns[j].id, id) == 0)
-            return (long)j;
-    return -1;
-}
-
-/* sole_pk: index of e's only primary-key column, or -1 (none, or composite). */
-static long sole_pk(const struct erd_entity *e)
-{
-    long found = -1;
-    for (size_t j = 0; j < e->ncolumns; j++) {
-        if (!e->columns[j].is_pk)
-            continue;
-        if (found >= 0)
-            return -1;
-        found = (long)j;
-    }
-    return found;
-}
-
-/* parent_id_column: the child's column named <parent>_id (case-insensitive), or -1. */
-static long parent_id_column(const struct erd_entity *child, const struct erd_entity *parent)
-{
-    const char *name = parent->name ? parent->name : "", *dot = strrchr(name, '.');
-    if (dot && dot[1])
-        name = dot + 1;
-    size_t n = strlen(name);
-    for (size_t j = 0; j < child->ncolumns; j++) {
-        const char *c = child->columns[j].name;
-        if (c && strncasecmp(c, name, n) == 0 && strcasecmp(c + n, "_id") == 0)
-            return (long)j;
-    }
-    return -1;
-}
-
-static const char *relationship_type(const char *t)
-{
-    static const char *const kinds[] = {"one-to-one", "one-to-many", "many-to-many"};
-    for (size_t i = 0; t && i < 3; i++)
-        if (strcmp(t, kinds[i]) == 0)
-            return kinds[i];
-    return "one-to-many";
-}
-
-/* resolve: the relationships whose two entities exist, in model order, into fks; their count. */
-static size_t resolve(struct arena *a, const struct erd_doc *doc, struct fk *fks)
-{
-    struct erd_index idx;
-    struct erd_index_slot dup;
-    size_t n = 0;
-    erd_index_build(a, doc, &idx, &dup);
-    for (size_t k = 0; k < doc->nrelationships; k++) {
-        const struct erd_relationship *r = &doc->relationships[k];
-        const struct erd_index_slot *s = erd_index_find(&idx, r->source_entity_id);
-        const struct erd_index_slot *t = erd_index_find(&idx, r->target_entity_id);
-        if (!s || !t || s->kind != ERD_ID_ENTITY || t->kind != ERD_ID_ENTITY)
-            continue;
-        struct fk *fk = &fks[n++];
-        const struct erd_entity *p = &doc->entities[s->entity], *c = &doc->entities[t->entity];
-        *fk = (struct fk){k, (size_t)s->entity, (size_t)t->entity, column_by_id(p, r->source_column_id),
-                          column_by_id(c, r->target_column_id), relationship_type(r->type)};
-        if (fk->parent_col < 0)
-            fk->parent_col = sole_pk(p);
-        if (fk->child_col < 0)
-            fk->child_col = strcmp(fk->type, "many-to-many") == 0 ? sole_pk(c) : parent_id_column(c, p);
-    }
-    return n;
-}
-
 /* fk_flags: per entity, a flag per column set when it references another table. */
-static unsigned char **fk_flags(struct arena *a, const struct erd_doc *doc, const struct fk *fks, size_t nfk)
+static unsigned char **fk_flags(struct arena *a, const struct erd_view *v)
 {
+    const struct erd_doc *doc = v->doc;
     unsigned char **f = arena_alloc(a, (doc->nentities + 1) * sizeof *f);
     for (size_t i = 0; i < doc->nentities; i++)
         f[i] = arena_alloc(a, doc->entities[i].ncolumns + 1);
-    for (size_t k = 0; k < nfk; k++)
-        if (fks[k].child_col >= 0 && strcmp(fks[k].type, "many-to-many"))
-            f[fks[k].child][fks[k].child_col] = 1;
+    for (size_t k = 0; k < v->nfk; k++)
+        if (v->fks[k].child_col >= 0 && !erd_fk_is_m2m(&v->fks[k]))
+            f[v->fks[k].child][v->fks[k].child_col] = 1;
     return f;
 }
 
@@ -420,18 +339,18 @@ int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, s
     arena_init(&a);
     safe_prefix(&prefix, opts ? opts->id_prefix : NULL);
     struct box *boxes = arena_alloc(&a, (doc->nentities + 1) * sizeof *boxes);
-    struct fk *fks = arena_alloc(&a, (doc->nrelationships + 1) * sizeof *fks);
+    struct erd_view v;
     for (size_t i = 0; i < doc->nentities; i++)
         boxes[i] = measure(&doc->entities[i]);
-    size_t nfk = resolve(&a, doc, fks);
+    erd_view_init(&a, &v, doc);      /* unnamed items are drawn too */
     struct box vb = view_box(boxes, doc->nentities);
-    unsigned char **flags = fk_flags(&a, doc, fks, nfk);
+    unsigned char **flags = fk_flags(&a, &v);
     open_svg(out, doc, &vb, opts);
     if (!thumb)
         defs(out, buf_cstr(&prefix));
     buf_puts(out, "<g class=\"erd-rels\">\n");
-    for (size_t k = 0; k < nfk; k++)
-        relationship(out, &labels, doc, &fks[k], boxes, buf_cstr(&prefix), thumb);
+    for (size_t k = 0; k < v.nfk; k++)
+        relationship(out, &labels, doc, &v.fks[k], boxes, buf_cstr(&prefix), thumb);
     buf_puts(out, "</g>\n<g class=\"erd-tables\">\n");
     for (size_t i = 0; i < doc->nentities; i++)
         table(out, &doc->entities[i], &boxes[i], flags[i], thumb);

@@ -58,7 +58,7 @@ static const char *SHOP =
 "]}";
 
 /* load: parse JSON written with ` for " (so the fixtures stay readable). */
-static json_t *load(const char *text)
+static inline json_t *load(const char *text)
 {
     char *s = strdup(text);
     for (char *p = s; *p; p++)

@@ -3,6 +3,7 @@
  * added and removed, matching by name when ids differ, malformed input. */
 #include "buf.h"
 #include "erd_diff.h"
+#include "fixture_doc.h"
 #include <check.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -20,32 +21,20 @@
     "`relationships`:[{`id`:`r1`,`source_entity_id`:`e_u`,`target_entity_id`:`e_p`,"                     \
     "`source_column_id`:`c_u1`,`target_column_id`:`c_p2`,`type`:`one-to-many`,`on_delete`:`CASCADE`}]}"
 
-static json_t *load(const char *text)
-{
-    char *s = strdup(text);
-    for (char *p = s; *p; p++)
-        if (*p == '`')
-            *p = '"';
-    json_error_t e;
-    json_t *m = json_loads(s, 0, &e);
-    ck_assert_msg(m != NULL, "fixture: %s at %d", e.text, e.column);
-    free(s);
-    return m;
-}
-
 static struct buf SQL;
 static json_t *D;
 
 /* run: diff from → to (JSON texts with ` for "), result in D and SQL. */
 static void run(const char *from, const char *to)
 {
-    json_t *a = load(from), *b = load(to);
+    struct arena arena;
+    arena_init(&arena);
+    struct erd_doc a = fixture_doc(&arena, from), b = fixture_doc(&arena, to);
     buf_reset(&SQL);
     json_decref(D);
-    D = erd_diff(a, b, &SQL);
+    D = erd_diff(&a, &b, &SQL);
     ck_assert_ptr_nonnull(D);
-    json_decref(a);
-    json_decref(b);
+    arena_free(&arena);
 }
 
 /* edit: BASE with the first occurrence of old replaced by new (a fresh string). */
@@ -224,15 +213,21 @@ END_TEST
 
 START_TEST(malformed)
 {
-    json_t *good = load(BASE), *bad = load("{`entities`:[{`columns`:[]}]}");
-    ck_assert_ptr_null(erd_diff(good, bad, NULL));
-    ck_assert_ptr_null(erd_diff(bad, good, NULL));
-    ck_assert_ptr_null(erd_diff(NULL, good, NULL));
-    json_t *d = erd_diff(good, good, NULL);
+    struct arena arena;
+    struct buf sql = BUF_INIT;
+    arena_init(&arena);
+    struct erd_doc good = fixture_doc(&arena, BASE);
+    struct erd_doc bad = fixture_doc(&arena, "{`entities`:[{`columns`:[]}],`relationships`:[]}");
+    struct erd_doc bad_col = fixture_doc(&arena, "{`entities`:[{`name`:`t`,`columns`:[{`type`:`int`}]}],`relationships`:[]}");
+    ck_assert_ptr_null(erd_diff(&good, &bad, &sql));
+    ck_assert_ptr_null(erd_diff(&bad, &good, &sql));
+    ck_assert_ptr_null(erd_diff(&good, &bad_col, &sql));
+    ck_assert_uint_eq(sql.len, 0);
+    json_t *d = erd_diff(&good, &good, NULL);
     ck_assert(json_is_true(json_object_get(d, "empty")));
     json_decref(d);
-    json_decref(good);
-    json_decref(bad);
+    buf_free(&sql);
+    arena_free(&arena);
 }
 END_TEST
 

@@ -228,6 +228,35 @@ START_TEST(limits_while_reading)
 END_TEST
 
 /* A 500-table / 5,000-column document: read, checked and written (times printed, not asserted). */
+/* the export's document: no uid or _version, indented like jansson's JSON_INDENT(2), and
+ * brackets, commas, colons and escapes inside strings left alone */
+START_TEST(standalone_document)
+{
+    static const char text[] =
+        "{\"uid\":\"u\",\"_version\":4,\"name\":\"a,b:{c}[d] \\\"e\\\\\",\"entities\":["
+        "{\"id\":\"e1\",\"name\":\"t\",\"columns\":[]}],\"relationships\":[]}";
+    struct arena a;
+    struct erd_doc doc;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    arena_init(&a);
+    ck_assert_int_eq(erd_doc_parse(&a, text, sizeof text - 1, &doc, &err), ERD_PARSE_OK);
+    erd_doc_write_document(&doc, &out);
+    const char *s = buf_cstr(&out);
+    const char *head = "{\n  \"name\": \"a,b:{c}[d] \\\"e\\\\\",\n  \"viewport\": {\n    \"x\": 0,\n";
+    ck_assert_msg(strncmp(s, head, strlen(head)) == 0, "%s", s);
+    ck_assert_msg(strstr(s, "\n      \"columns\": []\n    }\n  ],\n  \"relationships\": []\n}\n") != NULL, "%s", s);
+    json_t *back = json_loads(s, 0, NULL);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_ptr_null(json_object_get(back, "uid"));
+    ck_assert_ptr_null(json_object_get(back, "_version"));
+    ck_assert_str_eq(json_string_value(json_object_get(back, "name")), "a,b:{c}[d] \"e\\");
+    json_decref(back);
+    buf_free(&out);
+    buf_free(&err);
+    arena_free(&a);
+}
+END_TEST
+
 START_TEST(five_hundred_tables)
 {
     struct buf text = BUF_INIT, err = BUF_INIT, out = BUF_INIT;
@@ -281,6 +310,7 @@ int main(void)
     tcase_add_test(tc, shape_errors);
     tcase_add_test(tc, limits_while_reading);
     tcase_add_test(tc, viewport_zoom_checked);
+    tcase_add_test(tc, standalone_document);
     tcase_add_test(tc, five_hundred_tables);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
