@@ -179,31 +179,58 @@ static int import_params(struct req *r, enum ddl_dialect *dialect, int *preview)
     return 0;
 }
 
-/* parse_sql: the body as a model, or NULL after answering 422. */
-static json_t *parse_sql(struct req *r, enum ddl_dialect dialect, int *skipped)
+/* parse_sql: the body as a model in the request arena; 0, or -1 after answering 422. */
+static int parse_sql(struct req *r, enum ddl_dialect dialect, struct erd_doc *doc, int *skipped)
 {
-    json_t *model = NULL;
     struct ddl_error err;
     memset(&err, 0, sizeof err);
-    if (ddl_import(r->body, r->body_len, dialect, &model, skipped, &err) != 0) {
+    if (ddl_import(r->arena, r->body, r->body_len, dialect, doc, skipped, &err) != 0) {
         resp_json(r, 422, json_pack("{s:s, s:s, s:i, s:i}", "error", "syntax", "message",
                                     err.message[0] ? err.message : "The SQL could not be read.",
                                     "line", err.line, "column", err.column));
-        return NULL;
+        return -1;
     }
-    if (json_array_size(json_object_get(model, "entities")) == 0) {
-        json_decref(model);
+    if (doc->nentities == 0) {
         resp_json_error(r, 422, "no_tables", "The SQL defines no tables; nothing was imported.");
-        return NULL;
+        return -1;
     }
-    return model;
+    return 0;
 }
 
-/* keep_identity: give the imported model the current diagram's name and viewport. */
-static void keep_identity(json_t *imported, const json_t *current)
+/* keep_identity: the imported model takes the current diagram's uid, name, version and
+ * viewport (the save keeps the stored name when it is NULL). */
+static void keep_identity(struct erd_doc *imported, const struct erd_doc *current)
 {
-    json_object_set(imported, "name", json_object_get(current, "name"));
-    json_object_set(imported, "viewport", json_object_get(current, "viewport"));
+    imported->uid = current->uid;
+    imported->name = current->name;
+    imported->version = current->version;
+    imported->has_version = current->has_version;
+    memcpy(imported->viewport, current->viewport, sizeof imported->viewport);
+    memcpy(imported->has_viewport, current->has_viewport, sizeof imported->has_viewport);
+}
+
+/* import_diff: what replacing current by imported changes.  erd_diff still reads jansson
+ * models: this is the one place the import path crosses to jansson (both sides converted
+ * with erd_doc_to_json, dropped again at once). */
+static json_t *import_diff(const struct erd_doc *current, const struct erd_doc *imported)
+{
+    json_t *from = erd_doc_to_json(current), *to = erd_doc_to_json(imported);
+    json_t *diff = erd_diff(from, to, NULL);
+    json_decref(from);
+    json_decref(to);
+    return diff;
+}
+
+/* resp_preview: 200 with {model, diff, skipped} — the model as the import would store it. */
+static void resp_preview(struct req *r, const struct erd_doc *doc, int skipped, const json_t *diff)
+{
+    struct buf *out = buf_arena(r->arena);
+    char *diff_text = json_dumps(diff, JSON_COMPACT);
+    buf_puts(out, "{\"model\":");
+    erd_doc_write_json(doc, out);
+    buf_printf(out, ",\"diff\":%s,\"skipped\":%d}", diff_text ? diff_text : "null", skipped);
+    free(diff_text);
+    resp_text(r, 200, "application/json; charset=utf-8", buf_cstr(out), out->len);
 }
 
 /* resp_imported: 200 with the stored model (header from the save, children from the import),
@@ -226,16 +253,14 @@ static void resp_imported(struct req *r, const struct erd_store_saved *s, struct
 
 /* save_import: store the imported model as the diagram's next version and answer. */
 static void save_import(struct req *r, const char *uid, const struct erd_doc *current,
-                        const json_t *imported, int skipped, const json_t *diff)
+                        struct erd_doc *imported, int skipped, const json_t *diff)
 {
-    struct erd_doc doc, latest;
+    struct erd_doc latest;
     struct erd_store_saved saved;
     struct buf *err = buf_arena(r->arena);
-    int rc = erd_doc_from_json(r->arena, imported, &doc, err) == 0 ? ERD_STORE_OK : ERD_STORE_INVALID;
+    int rc = erd_store_save(r, uid, (int)current->version, imported, &saved, &latest, err);
     if (rc == ERD_STORE_OK)
-        rc = erd_store_save(r, uid, (int)current->version, &doc, &saved, &latest, err);
-    if (rc == ERD_STORE_OK)
-        resp_imported(r, &saved, &doc, skipped, diff);
+        resp_imported(r, &saved, imported, skipped, diff);
     else
         answer_failed_save(r, rc, &latest, err);
 }
@@ -243,23 +268,18 @@ static void save_import(struct req *r, const char *uid, const struct erd_doc *cu
 void api_diagram_import(struct req *r)
 {
     enum ddl_dialect dialect;
-    struct erd_doc cur;
+    struct erd_doc cur, imported;
     int preview = 0, skipped = 0;
-    json_t *current = NULL, *imported = NULL, *diff = NULL;
     const char *uid = diagram_uid(r);
     if (!uid || import_params(r, &dialect, &preview) != 0 || load_or_answer(r, uid, &cur) != 0 ||
-        !(imported = parse_sql(r, dialect, &skipped)))
-        goto out;
-    current = erd_doc_to_json(&cur);
-    keep_identity(imported, current);
-    diff = erd_diff(current, imported, NULL);
+        parse_sql(r, dialect, &imported, &skipped) != 0)
+        return;
+    keep_identity(&imported, &cur);
+    json_t *diff = import_diff(&cur, &imported);
     if (preview)
-        resp_json(r, 200, json_pack("{s:O, s:O, s:i}", "model", imported, "diff", diff, "skipped", skipped));
+        resp_preview(r, &imported, skipped, diff);
     else
-        save_import(r, uid, &cur, imported, skipped, diff);
-out:
-    json_decref(current);
-    json_decref(imported);
+        save_import(r, uid, &cur, &imported, skipped, diff);
     json_decref(diff);
 }
 
