@@ -303,6 +303,8 @@ START_TEST(pagila)
     ck_assert_str_eq(found(r)->on_delete, "RESTRICT");
     ck_assert_str_eq(found(r)->on_update, "CASCADE");
     ck_assert_str_eq(found(relationship(m, "film", "film_embedding", "film_id"))->type, "one-to-one");
+    ck_assert(entity(m, "payment")->x == 1960 && entity(m, "payment")->y == 40);
+    ck_assert(entity(m, "customer")->x == 1320 && entity(m, "customer")->y == 268);
     done();
     free(sql);
 }
@@ -646,6 +648,9 @@ START_TEST(three_thousand_tables)
         ck_assert_uint_eq(n_rels(m), tables - 1);
         /* layered layout: the root left of its children, no two boxes at the same place */
         ck_assert(entity(m, "t0")->x < entity(m, "t1")->x);
+        /* positions as the layout has always put them (wrapped layers, barycenter order) */
+        ck_assert(entity(m, "t1000")->x == 16360 && entity(m, "t1000")->y == 1864);
+        ck_assert(entity(m, "t2999")->x == 81000 && entity(m, "t2999")->y == 2320);
         done();
     }
     buf_free(&sql);
@@ -673,6 +678,97 @@ START_TEST(layout_no_overlap)
 }
 END_TEST
 
+/* The positions the layout gave these schemas when it still worked on jansson models:
+ * a tree with two unlinked tables, and a cycle (p ⇄ q) broken at the first table. */
+START_TEST(layout_positions_kept)
+{
+    static const struct {
+        const char *sql, *name[6];
+        double x[6], y[6];
+    } cases[] = {
+        {"CREATE TABLE a (id int primary key); CREATE TABLE b (id int, a_id int REFERENCES a);"
+         "CREATE TABLE c (id int, b_id int REFERENCES b); CREATE TABLE d (x int);"
+         "CREATE TABLE e (x int); CREATE TABLE f (id int, a_id int REFERENCES a);",
+         {"a", "b", "c", "d", "e", "f"},
+         {40, 360, 680, 40, 360, 360},
+         {40, 40, 40, 384, 384, 212}},
+        {"CREATE TABLE p (id int primary key, q_id int);"
+         "CREATE TABLE q (id int primary key, p_id int REFERENCES p);"
+         "ALTER TABLE p ADD FOREIGN KEY (q_id) REFERENCES q;"
+         "CREATE TABLE r (id int, p_id int REFERENCES p, q_id int REFERENCES q, s int);"
+         "CREATE TABLE lone (a int, b int, c int);",
+         {"p", "q", "r", "lone"},
+         {40, 360, 680, 40},
+         {40, 40, 40, 268}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const struct erd_doc *m = import_str(cases[i].sql, DDL_POSTGRES);
+        for (size_t k = 0; k < 6 && cases[i].name[k]; k++) {
+            const struct erd_entity *e = entity(m, cases[i].name[k]);
+            ck_assert_msg(e->x == cases[i].x[k] && e->y == cases[i].y[k], "case %zu: %s at %g,%g",
+                          i, e->name, e->x, e->y);
+        }
+        done();
+    }
+}
+END_TEST
+
+/* layout_doc: n entities (ids "e0"…, 2 columns each) and the relationships from → to
+ * given as id pairs (NULL ids allowed), at garbage positions. */
+static struct erd_doc *layout_doc(size_t n, const char *const (*rels)[2], size_t nrels)
+{
+    struct erd_doc *doc = arena_alloc(&models, sizeof *doc);
+    doc->entities = arena_alloc(&models, n * sizeof *doc->entities);
+    doc->nentities = n;
+    for (size_t i = 0; i < n; i++) {
+        doc->entities[i].id = arena_printf(&models, "e%zu", i);
+        doc->entities[i].name = arena_printf(&models, "name%zu", n - i);
+        doc->entities[i].columns = arena_alloc(&models, 2 * sizeof *doc->entities[i].columns);
+        doc->entities[i].ncolumns = 2;
+        doc->entities[i].x = -7.5 * (double)i;
+        doc->entities[i].y = 1e6;
+    }
+    doc->relationships = arena_alloc(&models, (nrels + 1) * sizeof *doc->relationships);
+    doc->nrelationships = nrels;
+    for (size_t k = 0; k < nrels; k++) {
+        doc->relationships[k].source_entity_id = rels[k][0];
+        doc->relationships[k].target_entity_id = rels[k][1];
+    }
+    return doc;
+}
+
+/* erd_layout's contract: relationships to unknown ids, with a NULL end or from a table to
+ * itself change nothing; earlier positions and names change nothing; a second run gives
+ * the same positions. */
+START_TEST(layout_contract)
+{
+    static const char *const plain[][2] = {{"e0", "e1"}, {"e1", "e2"}, {"e0", "e3"}};
+    static const char *const noisy[][2] = {{"e0", "e1"}, {"nope", "e4"}, {"e1", "e2"},
+                                           {"e4", "e4"}, {NULL, "e1"}, {"e0", "e3"},
+                                           {"e3", NULL}};
+    struct erd_doc *a = layout_doc(6, plain, 3), *b = layout_doc(6, noisy, 7);
+    erd_layout(a);
+    erd_layout(b);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_msg(a->entities[i].x == b->entities[i].x && a->entities[i].y == b->entities[i].y,
+                      "entity %zu: %g,%g vs %g,%g", i, a->entities[i].x, a->entities[i].y,
+                      b->entities[i].x, b->entities[i].y);
+    ck_assert(a->entities[0].x < a->entities[1].x && a->entities[1].x < a->entities[2].x);
+    ck_assert(a->entities[4].y > a->entities[0].y); /* e4, e5: unlinked, below */
+    for (size_t i = 0; i < 6; i++) {
+        double x = b->entities[i].x, y = b->entities[i].y;
+        b->entities[i].x = b->entities[i].y = 3;
+        b->entities[i].name = "same";
+        erd_layout(b);
+        ck_assert(b->entities[i].x == x && b->entities[i].y == y);
+    }
+    struct erd_doc empty = {0};
+    erd_layout(&empty); /* no entities: nothing to do, nothing touched */
+    ck_assert_uint_eq(empty.nentities, 0);
+    done();
+}
+END_TEST
+
 static Suite *ddl_suite(void)
 {
     Suite *s = suite_create("ddl_import");
@@ -692,6 +788,8 @@ static Suite *ddl_suite(void)
     tcase_add_test(tc, mysql_statements);
     tcase_add_test(tc, dialect_names);
     tcase_add_test(tc, layout_no_overlap);
+    tcase_add_test(tc, layout_positions_kept);
+    tcase_add_test(tc, layout_contract);
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
     tcase_set_timeout(tc, 600);
