@@ -4,7 +4,7 @@
  * the arena, arrays grown by doubling there), with a frame stack saying where we are, so a
  * 1 MB model takes a few milliseconds and no jansson tree.  Writing is a hand-written escaper
  * into the response buffer.  erd_doc_to_json / erd_doc_from_json bridge to the jansson model
- * the importers, exporters and the diff use. */
+ * the exporters and the diff use. */
 #include "erd_doc.h"
 #include "arena.h"
 #include "buf.h"
