@@ -178,48 +178,46 @@ static int import_params(struct req *r, enum ddl_dialect *dialect, int *preview)
     return 0;
 }
 
-/* parse_sql: the body as a model, or NULL after answering 422. */
-static json_t *parse_sql(struct req *r, enum ddl_dialect dialect, int *skipped)
+/* parse_sql: the body as a model in the request arena; 0, or -1 after answering 422. */
+static int parse_sql(struct req *r, enum ddl_dialect dialect, struct erd_doc *doc, int *skipped)
 {
-    json_t *model = NULL;
     struct ddl_error err;
     memset(&err, 0, sizeof err);
-    if (ddl_import(r->body, r->body_len, dialect, &model, skipped, &err) != 0) {
+    if (ddl_import(r->arena, r->body, r->body_len, dialect, doc, skipped, &err) != 0) {
         resp_json(r, 422, json_pack("{s:s, s:s, s:i, s:i}", "error", "syntax", "message",
                                     err.message[0] ? err.message : "The SQL could not be read.",
                                     "line", err.line, "column", err.column));
-        return NULL;
+        return -1;
     }
-    if (json_array_size(json_object_get(model, "entities")) == 0) {
-        json_decref(model);
+    if (doc->nentities == 0) {
         resp_json_error(r, 422, "no_tables", "The SQL defines no tables; nothing was imported.");
-        return NULL;
+        return -1;
     }
-    return model;
+    return 0;
 }
 
-/* keep_identity: give the imported model the current diagram's name and viewport. */
-static void keep_identity(json_t *imported, const struct erd_doc *current)
+/* keep_identity: the imported model takes the current diagram's uid, name, version and
+ * viewport (the save keeps the stored name when it is NULL). */
+static void keep_identity(struct erd_doc *imported, const struct erd_doc *current)
 {
-    static const double vp_default[ERD_VP_N] = {0, 0, 1};
-    double vp[ERD_VP_N];
-    for (int k = 0; k < ERD_VP_N; k++)
-        vp[k] = current->has_viewport[k] ? current->viewport[k] : vp_default[k];
-    json_object_set_new(imported, "name", current->name ? json_string(current->name) : json_null());
-    json_object_set_new(imported, "viewport", json_pack("{s:f, s:f, s:f}", "x", vp[ERD_VP_X],
-                                                         "y", vp[ERD_VP_Y], "zoom", vp[ERD_VP_ZOOM]));
+    imported->uid = current->uid;
+    imported->name = current->name;
+    imported->version = current->version;
+    imported->has_version = current->has_version;
+    memcpy(imported->viewport, current->viewport, sizeof imported->viewport);
+    memcpy(imported->has_viewport, current->has_viewport, sizeof imported->has_viewport);
 }
 
-/* imported_doc: the importer's jansson model as a doc.  The one place the import path
- * crosses from jansson to erd_doc, until ddl_import writes erd_docs itself.  0, or -1
- * after answering 422. */
-static int imported_doc(struct req *r, const json_t *imported, struct erd_doc *doc)
+/* resp_preview: 200 with {model, diff, skipped} — the model as the import would store it. */
+static void resp_preview(struct req *r, const struct erd_doc *doc, int skipped, const json_t *diff)
 {
-    struct buf *err = buf_arena(r->arena);
-    if (erd_doc_from_json(r->arena, imported, doc, err) == 0)
-        return 0;
-    resp_json_error(r, 422, "invalid", "%s", buf_cstr(err));
-    return -1;
+    struct buf *out = buf_arena(r->arena);
+    char *diff_text = json_dumps(diff, JSON_COMPACT);
+    buf_puts(out, "{\"model\":");
+    erd_doc_write_json(doc, out);
+    buf_printf(out, ",\"diff\":%s,\"skipped\":%d}", diff_text ? diff_text : "null", skipped);
+    free(diff_text);
+    resp_text(r, 200, "application/json; charset=utf-8", buf_cstr(out), out->len);
 }
 
 /* resp_imported: 200 with the stored model (header from the save, children from the import),
@@ -242,14 +240,14 @@ static void resp_imported(struct req *r, const struct erd_store_saved *s, struct
 
 /* save_import: store the imported model as the diagram's next version and answer. */
 static void save_import(struct req *r, const char *uid, const struct erd_doc *current,
-                        struct erd_doc *doc, int skipped, const json_t *diff)
+                        struct erd_doc *imported, int skipped, const json_t *diff)
 {
     struct erd_doc latest;
     struct erd_store_saved saved;
     struct buf *err = buf_arena(r->arena);
-    int rc = erd_store_save(r, uid, (int)current->version, doc, &saved, &latest, err);
+    int rc = erd_store_save(r, uid, (int)current->version, imported, &saved, &latest, err);
     if (rc == ERD_STORE_OK)
-        resp_imported(r, &saved, doc, skipped, diff);
+        resp_imported(r, &saved, imported, skipped, diff);
     else
         answer_failed_save(r, rc, &latest, err);
 }
@@ -257,23 +255,18 @@ static void save_import(struct req *r, const char *uid, const struct erd_doc *cu
 void api_diagram_import(struct req *r)
 {
     enum ddl_dialect dialect;
-    struct erd_doc cur, imp;
+    struct erd_doc cur, imported;
     int preview = 0, skipped = 0;
-    json_t *imported = NULL, *diff = NULL;
     const char *uid = diagram_uid(r);
     if (!uid || import_params(r, &dialect, &preview) != 0 || load_or_answer(r, uid, &cur) != 0 ||
-        !(imported = parse_sql(r, dialect, &skipped)))
-        goto out;
-    keep_identity(imported, &cur);
-    if (imported_doc(r, imported, &imp) != 0)
-        goto out;
-    diff = erd_diff(&cur, &imp, NULL);
+        parse_sql(r, dialect, &imported, &skipped) != 0)
+        return;
+    keep_identity(&imported, &cur);
+    json_t *diff = erd_diff(&cur, &imported, NULL);
     if (preview)
-        resp_json(r, 200, json_pack("{s:O, s:O, s:i}", "model", imported, "diff", diff, "skipped", skipped));
+        resp_preview(r, &imported, skipped, diff);
     else
-        save_import(r, uid, &cur, &imp, skipped, diff);
-out:
-    json_decref(imported);
+        save_import(r, uid, &cur, &imported, skipped, diff);
     json_decref(diff);
 }
 

@@ -1,7 +1,10 @@
 /* ddl_import.c — SQL DDL import: input checks, dialect dispatch, the shared model builder
  * and lexer used by the three readers, and the step that turns what they collected into
- * the JSON ERD model (foreign keys → relationships, enum values, fresh ids, layout). */
+ * the ERD model, a struct erd_doc in the caller's arena (foreign keys → relationships, enum
+ * values, fresh ids, layout).  The builder's own arena is scratch, freed before returning. */
 #include "ddl_import_internal.h"
+#include "erd_doc.h"
+#include "erd_layout.h"
 #include "erd_model.h"
 #include <ctype.h>
 #include <stdarg.h>
@@ -531,25 +534,32 @@ char *ddl_import_span(struct ddl_builder *b, const char *s, size_t start, size_t
 
 /* ------------------------------------------------------------------ model output */
 
-static json_t *jstr_or_null(const char *s)
+/* out_str: an arena copy of s in the output arena, or NULL for NULL. */
+static const char *out_str(struct arena *a, const char *s)
 {
-    json_t *j = s ? json_string(s) : NULL;
-    return j ? j : json_null();
+    return s ? arena_strdup(a, s) : NULL;
 }
 
-/* comment_text: a comment cut to the model's text limit on a UTF-8 boundary. */
-static json_t *comment_json(const char *s)
+/* out_text: a comment cut to the model's text limit on a UTF-8 boundary (NULL stays NULL). */
+static const char *out_text(struct arena *a, const char *s)
 {
     if (!s)
-        return json_null();
+        return NULL;
     size_t n = strlen(s);
     if (n > ERD_MAX_TEXT) {
         n = ERD_MAX_TEXT;
         while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
-    json_t *j = json_stringn(s, n);
-    return j ? j : json_null();
+    return arena_strndup(a, s, n);
+}
+
+/* out_id: a fresh id with prefix, in the output arena. */
+static const char *out_id(struct arena *a, const char *prefix)
+{
+    char id[ERD_ID_MAX];
+    erd_new_id(id, prefix);
+    return arena_strdup(a, id);
 }
 
 static const char *strip_public(const char *type)
@@ -566,51 +576,53 @@ static const struct ddl_enum *enum_for_type(const struct ddl_builder *b, const c
     return NULL;
 }
 
-static json_t *column_json(const struct ddl_builder *b, const struct ddl_col *c, char *id_out)
+/* build_column: c as a model column with a fresh id; enum values are the column's own
+ * (MySQL ENUM/SET) or those of the enum type it names; a default longer than the text
+ * limit is dropped, a comment cut. */
+static void build_column(struct arena *a, const struct ddl_builder *b, const struct ddl_col *c,
+                         struct erd_column *out)
 {
-    json_t *vals = json_array();
     const char **values = c->enum_values;
     int n = c->n_enum;
-    if (!values) {
+    if (!values && c->type) {
         const struct ddl_enum *en = enum_for_type(b, c->type);
         if (en) {
             values = en->values;
             n = en->n;
         }
     }
+    out->enum_values = arena_alloc(a, (size_t)(n + 1) * sizeof *out->enum_values);
     for (int i = 0; i < n; i++)
-        json_array_append_new(vals, jstr_or_null(values[i]));
-    erd_new_id(id_out, "c_");
-    bool dflt_ok = c->dflt && strlen(c->dflt) <= ERD_MAX_TEXT;
-    return json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:o, s:o}", "id", id_out, "name",
-                     c->name, "type", jstr_or_null(c->type), "is_pk", c->is_pk, "is_nullable",
-                     !(c->not_null || c->is_pk), "is_unique", c->is_unique, "default",
-                     dflt_ok ? jstr_or_null(c->dflt) : json_null(), "comment",
-                     comment_json(c->comment), "enum_values", vals);
+        out->enum_values[i] = out_str(a, values[i]);
+    out->n_enum = (size_t)n;
+    out->id = out_id(a, "c_");
+    out->name = out_str(a, c->name);
+    out->type = out_str(a, c->type);
+    out->is_pk = c->is_pk;
+    out->is_nullable = !(c->not_null || c->is_pk);
+    out->is_unique = c->is_unique;
+    out->default_value = c->dflt && strlen(c->dflt) <= ERD_MAX_TEXT ? out_str(a, c->dflt) : NULL;
+    out->comment = out_text(a, c->comment);
 }
 
-/* built: per entity, its JSON column ids (parallel to cols) and entity id. */
-struct built_entity {
-    char id[ERD_ID_MAX];
-    char (*col_ids)[ERD_ID_MAX];
-};
-
-static json_t *entities_json(struct ddl_builder *b, struct built_entity *be)
+/* build_entities: one model entity per table, in the builder's order, at (0, 0) until the
+ * layout places it. */
+static void build_entities(struct arena *a, const struct ddl_builder *b, struct erd_doc *doc)
 {
-    json_t *arr = json_array();
+    doc->entities = arena_alloc(a, (size_t)(b->nentities + 1) * sizeof *doc->entities);
+    doc->nentities = (size_t)b->nentities;
     for (int i = 0; i < b->nentities; i++) {
-        struct ddl_entity *e = b->entities[i];
-        json_t *cols = json_array();
-        be[i].col_ids = arena_alloc(&b->arena, (size_t)(e->ncols + 1) * ERD_ID_MAX);
+        const struct ddl_entity *e = b->entities[i];
+        struct erd_entity *out = &doc->entities[i];
+        out->columns = arena_alloc(a, (size_t)(e->ncols + 1) * sizeof *out->columns);
+        out->ncolumns = (size_t)e->ncols;
         for (int k = 0; k < e->ncols; k++)
-            json_array_append_new(cols, column_json(b, &e->cols[k], be[i].col_ids[k]));
-        erd_new_id(be[i].id, "e_");
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i, s:s, s:o, s:o}", "id",
-                                             be[i].id, "name", e->name, "x", 0, "y", 0, "color",
-                                             ENTITY_COLOR, "comment", comment_json(e->comment),
-                                             "columns", cols));
+            build_column(a, b, &e->cols[k], &out->columns[k]);
+        out->id = out_id(a, "e_");
+        out->name = out_str(a, e->name);
+        out->color = ENTITY_COLOR;
+        out->comment = out_text(a, e->comment);
     }
-    return arr;
 }
 
 const char *ddl_import_resolve_alias(const struct ddl_builder *b, const char *name)
@@ -706,21 +718,39 @@ static int first_pk_col(const struct ddl_entity *e)
     return -1;
 }
 
-/* relationships_json: one relationship per distinct foreign key whose tables and child
- * column exist (FKs to tables outside the file are dropped). */
-static json_t *relationships_json(struct ddl_builder *b, struct built_entity *be)
+/* build_relationship: the relationship of fk between the built entities k names. */
+static void build_relationship(struct arena *a, struct ddl_builder *b, const struct ddl_fk *fk,
+                               struct rel_key k, struct erd_doc *doc,
+                               struct erd_relationship *out)
 {
-    json_t *arr = json_array();
-    size_t cap = 16;
+    const struct erd_entity *parent = &doc->entities[k.parent], *child = &doc->entities[k.child];
+    out->id = out_id(a, "r_");
+    out->source_entity_id = parent->id;
+    out->target_entity_id = child->id;
+    out->source_column_id = k.pcol >= 0 ? parent->columns[k.pcol].id : NULL;
+    out->target_column_id = child->columns[k.ccol].id;
+    out->source_handle = out->target_handle = NULL;
+    out->type = fk_is_one_to_one(b, b->entities[k.child], fk) ? "one-to-one" : "one-to-many";
+    out->label = out_str(a, fk->label);
+    out->on_delete = out_str(a, fk->on_delete);
+    out->on_update = out_str(a, fk->on_update);
+}
+
+/* build_relationships: one relationship per distinct foreign key whose tables and child
+ * column exist (FKs to tables outside the file are dropped), at most ERD_MAX_RELATIONSHIPS. */
+static void build_relationships(struct arena *a, struct ddl_builder *b, struct erd_doc *doc)
+{
+    size_t cap = 16, most = b->nfks < ERD_MAX_RELATIONSHIPS ? (size_t)b->nfks : ERD_MAX_RELATIONSHIPS;
     while (cap < 2 * (size_t)b->nfks + 2)
         cap *= 2;
     struct rel_key *keys = arena_alloc(&b->arena, cap * sizeof *keys);
     for (size_t i = 0; i < cap; i++)
         keys[i].child = -1;
-    int nkeys = 0;
+    doc->relationships = arena_alloc(a, (most + 1) * sizeof *doc->relationships);
+    doc->nrelationships = 0;
     for (int i = 0; i < b->nentities; i++)
         b->entities[i]->index = i;
-    for (int i = 0; i < b->nfks && nkeys < ERD_MAX_RELATIONSHIPS; i++) {
+    for (int i = 0; i < b->nfks && doc->nrelationships < most; i++) {
         const struct ddl_fk *fk = &b->fks[i];
         struct rel_key k;
         k.child = entity_index(b, ddl_import_resolve_alias(b, fk->child));
@@ -732,31 +762,22 @@ static json_t *relationships_json(struct ddl_builder *b, struct built_entity *be
         k.pcol = fk->n_parent ? col_index(parent, fk->parent_cols[0]) : first_pk_col(parent);
         if (k.ccol < 0 || (fk->n_parent && k.pcol < 0) || rel_seen(keys, cap, k))
             continue;
-        nkeys++;
-        char id[ERD_ID_MAX];
-        erd_new_id(id, "r_");
-        json_t *r = json_pack(
-            "{s:s, s:s, s:s, s:o, s:s, s:n, s:n, s:s, s:o, s:o, s:o}", "id", id,
-            "source_entity_id", be[k.parent].id, "target_entity_id", be[k.child].id,
-            "source_column_id", k.pcol >= 0 ? json_string(be[k.parent].col_ids[k.pcol]) : json_null(),
-            "target_column_id", be[k.child].col_ids[k.ccol], "source_handle", "target_handle",
-            "type", fk_is_one_to_one(b, child, fk) ? "one-to-one" : "one-to-many", "label",
-            jstr_or_null(fk->label), "on_delete", jstr_or_null(fk->on_delete), "on_update",
-            jstr_or_null(fk->on_update));
-        json_array_append_new(arr, r);
+        build_relationship(a, b, fk, k, doc, &doc->relationships[doc->nrelationships++]);
     }
-    return arr;
 }
 
-static json_t *model_json(struct ddl_builder *b)
+/* build_doc: the finished builder as a model in a (viewport at the origin, zoom 1), laid out. */
+static void build_doc(struct arena *a, struct ddl_builder *b, struct erd_doc *doc)
 {
-    struct built_entity *be = arena_alloc(&b->arena, (size_t)(b->nentities + 1) * sizeof *be);
-    json_t *entities = entities_json(b, be);
-    json_t *rels = relationships_json(b, be);
-    json_t *model = json_pack("{s:{s:i, s:i, s:i}, s:o, s:o}", "viewport", "x", 0, "y", 0,
-                              "zoom", 1, "entities", entities, "relationships", rels);
-    erd_layout(model);
-    return model;
+    static const double viewport[ERD_VP_N] = {0, 0, 1};
+    memset(doc, 0, sizeof *doc);
+    for (int k = 0; k < ERD_VP_N; k++) {
+        doc->viewport[k] = viewport[k];
+        doc->has_viewport[k] = true;
+    }
+    build_entities(a, b, doc);
+    build_relationships(a, b, doc);
+    erd_layout(doc);
 }
 
 /* ------------------------------------------------------------------ entry point */
@@ -794,8 +815,8 @@ static const struct {
     {DDL_SQLITE, ddl_import_sqlite},
 };
 
-int ddl_import(const char *sql, size_t len, enum ddl_dialect dialect, json_t **model,
-               int *skipped, struct ddl_error *err)
+int ddl_import(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,
+               struct erd_doc *out, int *skipped, struct ddl_error *err)
 {
     struct ddl_builder b;
     int rc = -1;
@@ -803,7 +824,7 @@ int ddl_import(const char *sql, size_t len, enum ddl_dialect dialect, json_t **m
     memset(err, 0, sizeof *err);
     arena_init(&b.arena);
     b.err = err;
-    *model = NULL;
+    memset(out, 0, sizeof *out);
     *skipped = 0;
     if (!sql && len) {
         ddl_import_fail(&b, (size_t)-1, "no input");
@@ -830,7 +851,7 @@ int ddl_import(const char *sql, size_t len, enum ddl_dialect dialect, json_t **m
             ddl_import_fail(&b, (size_t)-1, "could not read the DDL");
         goto out;
     }
-    *model = model_json(&b);
+    build_doc(a, &b, out);
     *skipped = b.skipped;
     rc = 0;
 out:

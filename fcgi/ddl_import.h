@@ -6,8 +6,10 @@
  * inserts, grants, comments that don't attach) are skipped and counted. */
 #ifndef CARD_DDL_IMPORT_H
 #define CARD_DDL_IMPORT_H
-#include <jansson.h>
 #include <stddef.h>
+
+struct arena;
+struct erd_doc;
 
 enum ddl_dialect { DDL_POSTGRES, DDL_MYSQL, DDL_SQLITE };
 
@@ -21,13 +23,11 @@ struct ddl_error {
 int ddl_dialect_from_name(const char *name, enum ddl_dialect *out);
 
 /* ddl_import: parse sql[0..len) (need not be NUL-terminated; NUL bytes or invalid UTF-8
- * are an error) and return a new model (entities, relationships, fresh ids, a readable
- * automatic layout) in *model, with *skipped = statements not modelled.
- * Returns 0, or -1 with err filled (nothing allocated). */
-int ddl_import(const char *sql, size_t len, enum ddl_dialect dialect, json_t **model,
-               int *skipped, struct ddl_error *err);
-
-/* erd_layout: place every entity of model on a readable grid/layered layout (x, y set),
- * related tables near each other.  Deterministic for the same model. */
-void erd_layout(json_t *model);
+ * are an error) into *out, a new model whose strings and arrays live in a: the tables in the
+ * order the DDL defines them (fresh ids, no uid, name or version, viewport 0/0/1), one
+ * relationship per distinct foreign key between them, placed by erd_layout; *skipped =
+ * statements not modelled.  Returns 0, or -1 with err filled, *out empty and nothing
+ * allocated in a. */
+int ddl_import(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,
+               struct erd_doc *out, int *skipped, struct ddl_error *err);
 #endif

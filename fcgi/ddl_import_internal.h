@@ -1,6 +1,6 @@
 /* ddl_import_internal.h — what the three DDL readers share: an arena-backed model builder
  * (tables, columns, pending foreign keys, enum types, partition aliases), a small SQL lexer
- * and error helpers.  ddl_import.c turns a finished builder into the JSON model. */
+ * and error helpers.  ddl_import.c turns a finished builder into the model (struct erd_doc). */
 #ifndef CARD_DDL_IMPORT_INTERNAL_H
 #define CARD_DDL_IMPORT_INTERNAL_H
 #include "arena.h"
@@ -28,7 +28,7 @@ struct ddl_entity {
     int ncols, capcols;
     struct ddl_keyset *uniques;
     int nuniques, capuniques;
-    int index; /* position in the model, set when the JSON is built */
+    int index; /* position in the model, set when the model is built */
 };
 
 struct ddl_fk {

@@ -21,6 +21,7 @@
 #include "ddl_import_internal.h"
 #include "buf.h"
 #include "erd_model.h"
+#include <jansson.h>
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>

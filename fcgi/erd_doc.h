@@ -1,10 +1,9 @@
 /* erd_doc.h — the ERD model (erd_model.h's JSON shape) as plain C structs, for the paths that
  * must stay fast on big diagrams: loading (GET, the editor page), saving (PUT) and drawing
- * the SVG; the exporters and the diff read it too (erd_view.h).  A jansson tree of a 500-table
- * diagram costs ~30 ms to parse and ~13 ms to print; these structs are read from JSON with
- * yajl's event parser, printed by a direct writer and filled straight from PGresults, with
- * every string in the request's arena (or in a PGresult the arena owns).  Only the importers
- * still build the jansson model; erd_doc_from_json crosses from it (erd_doc_to_json back).
+ * the SVG; the importers build it, the exporters and the diff read it (erd_view.h).  A jansson
+ * tree of a 500-table diagram costs ~30 ms to parse and ~13 ms to print; these structs are read
+ * from JSON with yajl's event parser, printed by a direct writer and filled straight from
+ * PGresults, with every string in the request's arena (or in a PGresult the arena owns).
  *
  * Strings are NUL-terminated UTF-8; NULL stands for JSON null (or an absent optional key). */
 #ifndef CARD_ERD_DOC_H
@@ -121,7 +120,7 @@ void erd_doc_write_document(const struct erd_doc *doc, struct buf *out);
 
 /* erd_doc_to_json: doc as a new jansson model (same shape as erd_doc_write_json). */
 json_t *erd_doc_to_json(const struct erd_doc *doc);
-/* erd_doc_from_json: a jansson model (from an importer) as a doc in the arena.  0, or -1
+/* erd_doc_from_json: a jansson model as a doc in the arena.  0, or -1
  * with a message when its shape is wrong (as erd_doc_parse would say). */
 int erd_doc_from_json(struct arena *a, const json_t *model, struct erd_doc *doc,
                       struct buf *err);

@@ -3,8 +3,7 @@
  * Reading uses yajl's event parser: each event lands straight in the doc (strings copied into
  * the arena, arrays grown by doubling there), with a frame stack saying where we are, so a
  * 1 MB model takes a few milliseconds and no jansson tree.  Writing is a hand-written escaper
- * into the response buffer (erd_doc_write_document indents it for the JSON export).
- * erd_doc_to_json / erd_doc_from_json bridge to the jansson model the importers build. */
+ * into the response buffer (erd_doc_write_document indents it for the JSON export). */
 #include "erd_doc.h"
 #include "arena.h"
 #include "buf.h"

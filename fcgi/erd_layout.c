@@ -7,7 +7,8 @@
  * LAYER_MAX_ROWS tables wraps into several columns.  Tables without any relationship go in a
  * compact grid below.  Box size: 240 wide, 36 + 28 per column tall, 80 px gaps.
  * Everything is O((V + E) log V) per sweep and deterministic. */
-#include "ddl_import.h"
+#include "erd_layout.h"
+#include "erd_doc.h"
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -60,16 +61,16 @@ static size_t hash_id(const char *s)
     return h;
 }
 
-static void id_map_init(struct id_map *m, const json_t *entities)
+static void id_map_init(struct id_map *m, const struct erd_doc *doc)
 {
-    size_t n = json_array_size(entities);
+    size_t n = doc->nentities;
     m->cap = 16;
     while (m->cap < 2 * n + 2)
         m->cap *= 2;
     m->ids = xcalloc(m->cap, sizeof *m->ids);
     m->index = xcalloc(m->cap, sizeof *m->index);
     for (size_t i = 0; i < n; i++) {
-        const char *id = json_string_value(json_object_get(json_array_get(entities, i), "id"));
+        const char *id = doc->entities[i].id;
         if (!id)
             continue;
         size_t h = hash_id(id) & (m->cap - 1);
@@ -117,19 +118,19 @@ static void build_csr(int n, int m, const int *key, const int *val, int **start,
     free(fill);
 }
 
-static void graph_build(struct graph *g, const json_t *entities, const json_t *rels)
+static void graph_build(struct graph *g, const struct erd_doc *doc)
 {
     struct id_map map;
-    g->n = (int)json_array_size(entities);
+    g->n = (int)doc->nentities;
     g->nodes = xcalloc((size_t)g->n, sizeof *g->nodes);
-    g->from = xcalloc(json_array_size(rels), sizeof *g->from);
-    g->to = xcalloc(json_array_size(rels), sizeof *g->to);
+    g->from = xcalloc(doc->nrelationships, sizeof *g->from);
+    g->to = xcalloc(doc->nrelationships, sizeof *g->to);
     g->nedges = 0;
-    id_map_init(&map, entities);
-    for (size_t i = 0; i < json_array_size(rels); i++) {
-        const json_t *r = json_array_get(rels, i);
-        int p = id_map_get(&map, json_string_value(json_object_get(r, "source_entity_id")));
-        int c = id_map_get(&map, json_string_value(json_object_get(r, "target_entity_id")));
+    id_map_init(&map, doc);
+    for (size_t i = 0; i < doc->nrelationships; i++) {
+        const struct erd_relationship *r = &doc->relationships[i];
+        int p = id_map_get(&map, r->source_entity_id);
+        int c = id_map_get(&map, r->target_entity_id);
         if (p < 0 || c < 0 || p == c)
             continue;
         g->from[g->nedges] = p;
@@ -140,10 +141,8 @@ static void graph_build(struct graph *g, const json_t *entities, const json_t *r
     id_map_free(&map);
     build_csr(g->n, g->nedges, g->from, g->to, &g->out_start, &g->out_list);
     build_csr(g->n, g->nedges, g->to, g->from, &g->in_start, &g->in_list);
-    for (int i = 0; i < g->n; i++) {
-        size_t ncols = json_array_size(json_object_get(json_array_get(entities, i), "columns"));
-        g->nodes[i].height = BOX_HEADER + BOX_ROW * (int)ncols;
-    }
+    for (int i = 0; i < g->n; i++)
+        g->nodes[i].height = BOX_HEADER + BOX_ROW * (int)doc->entities[i].ncolumns;
 }
 
 static void graph_free(struct graph *g)
@@ -254,15 +253,14 @@ static void order_layers(struct graph *g, int *sorted, int nsorted)
     sort_graph = NULL;
 }
 
-static void set_xy(json_t *entities, int i, int x, int y)
+static void set_xy(struct erd_doc *doc, int i, int x, int y)
 {
-    json_t *e = json_array_get(entities, (size_t)i);
-    json_object_set_new(e, "x", json_integer(x));
-    json_object_set_new(e, "y", json_integer(y));
+    doc->entities[i].x = x;
+    doc->entities[i].y = y;
 }
 
 /* place_layers: returns the bottom edge of what was placed. */
-static int place_layers(struct graph *g, json_t *entities, const int *sorted, int nsorted)
+static int place_layers(struct graph *g, struct erd_doc *doc, const int *sorted, int nsorted)
 {
     int x = MARGIN, bottom = MARGIN, i = 0;
     while (i < nsorted) {
@@ -273,7 +271,7 @@ static int place_layers(struct graph *g, json_t *entities, const int *sorted, in
                 y = MARGIN;
                 rows = 0;
             }
-            set_xy(entities, sorted[i], x, y);
+            set_xy(doc, sorted[i], x, y);
             y += g->nodes[sorted[i]].height + GAP;
             rows++;
             if (y > bottom)
@@ -285,7 +283,7 @@ static int place_layers(struct graph *g, json_t *entities, const int *sorted, in
 }
 
 /* place_grid: unlinked tables in rows of ceil(sqrt(n)) starting at top. */
-static void place_grid(struct graph *g, json_t *entities, int top)
+static void place_grid(struct graph *g, struct erd_doc *doc, int top)
 {
     int n = 0;
     for (int i = 0; i < g->n; i++)
@@ -295,7 +293,7 @@ static void place_grid(struct graph *g, json_t *entities, int top)
     for (int i = 0; i < g->n; i++) {
         if (g->nodes[i].linked)
             continue;
-        set_xy(entities, i, MARGIN + col * (BOX_W + GAP), y);
+        set_xy(doc, i, MARGIN + col * (BOX_W + GAP), y);
         if (g->nodes[i].height > row_h)
             row_h = g->nodes[i].height;
         if (++col == per_row) {
@@ -306,14 +304,12 @@ static void place_grid(struct graph *g, json_t *entities, int top)
     }
 }
 
-void erd_layout(json_t *model)
+void erd_layout(struct erd_doc *doc)
 {
-    json_t *entities = json_object_get(model, "entities");
-    json_t *rels = json_object_get(model, "relationships");
     struct graph g;
-    if (!json_is_array(entities) || json_array_size(entities) == 0)
+    if (doc->nentities == 0)
         return;
-    graph_build(&g, entities, json_is_array(rels) ? rels : NULL);
+    graph_build(&g, doc);
     assign_layers(&g);
     int *sorted = xcalloc((size_t)g.n, sizeof *sorted);
     int nsorted = 0;
@@ -321,8 +317,8 @@ void erd_layout(json_t *model)
         if (g.nodes[i].linked)
             sorted[nsorted++] = i;
     order_layers(&g, sorted, nsorted);
-    int bottom = nsorted ? place_layers(&g, entities, sorted, nsorted) : MARGIN;
-    place_grid(&g, entities, bottom);
+    int bottom = nsorted ? place_layers(&g, doc, sorted, nsorted) : MARGIN;
+    place_grid(&g, doc, bottom);
     free(sorted);
     graph_free(&g);
 }

@@ -30,7 +30,7 @@ void erd_new_id(char out[ERD_ID_MAX], const char *prefix)
 /* ---- validation ---- */
 
 /* One validator: the document as the save path reads it (erd_doc_parse's shape checks, then
- * erd_doc_check), so a jansson model from an importer passes exactly when a PUT of it would. */
+ * erd_doc_check), so a jansson model passes exactly when a PUT of it would. */
 int erd_validate(const json_t *model, struct buf *err)
 {
     struct arena a;

@@ -96,17 +96,15 @@ static void roundtrip(enum export_format f, enum ddl_dialect d, const char *dial
 {
     struct arena a;
     struct erd_doc src, got;
-    json_t *imported = NULL;
-    struct buf sql = BUF_INIT, err_text = BUF_INIT;
+    struct buf sql = BUF_INIT;
     struct ddl_error err;
     int skipped = 0;
     memset(&err, 0, sizeof err);
     arena_init(&a);
     src = fixture_doc(&a, SHOP);
     ck_assert_int_eq(ddl_export(&src, f, &sql), 0);
-    int rc = ddl_import(sql.data, sql.len, d, &imported, &skipped, &err);
+    int rc = ddl_import(&a, sql.data, sql.len, d, &got, &skipped, &err);
     ck_assert_msg(rc == 0, "%s: import failed at %d:%d: %s\n%s", dialect, err.line, err.column, err.message, buf_cstr(&sql));
-    ck_assert_msg(erd_doc_from_json(&a, imported, &got, &err_text) == 0, "%s: %s", dialect, buf_cstr(&err_text));
     for (size_t i = 0; i < src.nentities; i++)
         compare_entity(&src.entities[i], find_entity(&got, src.entities[i].name), dialect);
     ck_assert_msg(find_entity(&got, "products_tags") != NULL, "%s: junction table missing", dialect);
@@ -132,8 +130,6 @@ static void roundtrip(enum export_format f, enum ddl_dialect d, const char *dial
     free(want);
     free(have);
     buf_free(&sql);
-    buf_free(&err_text);
-    json_decref(imported);
     arena_free(&a);
 }
 
