@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "erd_model.h"
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 

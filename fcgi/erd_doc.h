@@ -8,7 +8,6 @@
  * Strings are NUL-terminated UTF-8; NULL stands for JSON null (or an absent optional key). */
 #ifndef CARD_ERD_DOC_H
 #define CARD_ERD_DOC_H
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -118,10 +117,4 @@ void erd_doc_write_json(const struct erd_doc *doc, struct buf *out);
  * erd_doc_write_json without uid and _version, indented by two spaces, ending in a newline. */
 void erd_doc_write_document(const struct erd_doc *doc, struct buf *out);
 
-/* erd_doc_to_json: doc as a new jansson model (same shape as erd_doc_write_json). */
-json_t *erd_doc_to_json(const struct erd_doc *doc);
-/* erd_doc_from_json: a jansson model as a doc in the arena.  0, or -1
- * with a message when its shape is wrong (as erd_doc_parse would say). */
-int erd_doc_from_json(struct arena *a, const json_t *model, struct erd_doc *doc,
-                      struct buf *err);
 #endif

@@ -766,24 +766,3 @@ void erd_doc_write_document(const struct erd_doc *doc, struct buf *out)
     buf_putc(out, '\n');
     buf_free(&compact);
 }
-
-/* ---- jansson bridges ---------------------------------------------------------------------- */
-
-json_t *erd_doc_to_json(const struct erd_doc *doc)
-{
-    struct buf text = BUF_INIT;
-    erd_doc_write_json(doc, &text);
-    json_t *model = json_loadb(text.data, text.len, 0, NULL);
-    buf_free(&text);
-    return model ? model : json_object();
-}
-
-int erd_doc_from_json(struct arena *a, const json_t *model, struct erd_doc *doc, struct buf *err)
-{
-    char *text = json_dumps(model, JSON_COMPACT | JSON_ENCODE_ANY);
-    int rc = text ? erd_doc_parse(a, text, strlen(text), doc, err) : ERD_PARSE_SYNTAX;
-    if (!text)
-        buf_puts(err, "model: could not be serialised");
-    free(text);
-    return rc == ERD_PARSE_OK ? 0 : -1;
-}

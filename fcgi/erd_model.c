@@ -26,17 +26,3 @@ void erd_new_id(char out[ERD_ID_MAX], const char *prefix)
         out[plen + i] = alphabet[rnd[i] & 63];
     out[plen + ID_RANDOM_CHARS] = '\0';
 }
-
-/* ---- validation ---- */
-
-/* One validator: the document as the save path reads it (erd_doc_parse's shape checks, then
- * erd_doc_check), so a jansson model passes exactly when a PUT of it would. */
-int erd_validate(const json_t *model, struct buf *err)
-{
-    struct arena a;
-    struct erd_doc doc;
-    arena_init(&a);
-    int rc = erd_doc_from_json(&a, model, &doc, err) == 0 && erd_doc_check(&a, &doc, err) == 0 ? 0 : -1;
-    arena_free(&a);
-    return rc;
-}

@@ -1,8 +1,8 @@
 /* erd_model.h — the ERD model: one JSON shape shared by the API and the editor, its limits
  * and its default colour.  On the server the model is a struct erd_doc (erd_doc.h), read from
  * and written to this JSON by erd_doc_json.c; the exporters, the SVG renderer and the diff
- * read erd_docs (through erd_view.h).  Only the importers still build a jansson object of
- * this shape, crossed to an erd_doc by erd_doc_from_json.
+ * read erd_docs (through erd_view.h), the importers build them: no jansson tree of a model
+ * exists anywhere.
  *
  * The JSON:
  * {
@@ -39,13 +39,11 @@
  */
 #ifndef CARD_ERD_MODEL_H
 #define CARD_ERD_MODEL_H
-#include <jansson.h>
 #include <stddef.h>
-struct buf;
 
 #define ERD_ID_MAX 64
 
-/* Limits enforced by erd_doc_check / erd_validate (and respected by importers). */
+/* Limits enforced by erd_doc_check (and respected by importers). */
 #define ERD_MAX_ENTITIES 10000
 #define ERD_MAX_COLUMNS 1000        /* per entity */
 #define ERD_MAX_RELATIONSHIPS 50000
@@ -63,8 +61,4 @@ struct buf;
 /* erd_new_id: write prefix + 22 random base64url characters (libsodium RNG) into out. */
 void erd_new_id(char out[ERD_ID_MAX], const char *prefix);
 
-/* erd_validate: 0 when model is a well-formed model within the limits above; otherwise
- * -1 and a message naming the offending item in err ("entities[3].columns[2]: name is
- * empty", "relationships[0]: target_entity_id 'x' does not exist"). */
-int erd_validate(const json_t *model, struct buf *err);
 #endif

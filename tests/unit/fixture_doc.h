@@ -28,4 +28,15 @@ static inline struct erd_doc fixture_doc(struct arena *a, const char *text)
     ck_assert_msg(fixture_parse(a, text, &doc) == ERD_PARSE_OK, "fixture does not read: %s", text);
     return doc;
 }
+/* doc_from_jansson: a model a test built as a jansson tree, read the way a PUT body is
+ * (printed, then erd_doc_parse); 0 or -1 with err filled. */
+#include <jansson.h>
+#include <stdlib.h>
+static inline int doc_from_jansson(struct arena *a, const json_t *m, struct erd_doc *doc, struct buf *err)
+{
+    char *text = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
+    int rc = text ? erd_doc_parse(a, text, strlen(text), doc, err) : ERD_PARSE_SYNTAX;
+    free(text);
+    return rc == ERD_PARSE_OK ? 0 : -1;
+}
 #endif

@@ -64,14 +64,12 @@ START_TEST(round_trip)
     /* the writer gives back exactly the same JSON as jansson reads it */
     json_t *want = json_loads(MODEL, 0, NULL), *got = json_loads(buf_cstr(&out), 0, NULL);
     ck_assert_msg(got && json_equal(want, got), "wrote %s", buf_cstr(&out));
-    json_t *bridged = erd_doc_to_json(&doc);
-    ck_assert(json_equal(want, bridged));
-    ck_assert_int_eq(erd_doc_from_json(&a, bridged, &again, &err), 0);
+    /* and what it wrote reads back as the same document */
+    ck_assert_int_eq(erd_doc_parse(&a, out.data, out.len, &again, &err), ERD_PARSE_OK);
     erd_doc_write_json(&again, &out2);
     ck_assert_str_eq(buf_cstr(&out), buf_cstr(&out2));
     json_decref(want);
     json_decref(got);
-    json_decref(bridged);
     arena_free(&a);
     buf_free(&err);
     buf_free(&out);
