@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #define ARENA_CHUNK_MIN (64 * 1024)
@@ -83,6 +84,18 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 char *arena_strdup(struct arena *a, const char *s)
 {
     return arena_strndup(a, s, s ? strlen(s) : 0);
+}
+
+char *arena_strtrim(struct arena *a, const char *s)
+{
+    if (!s)
+        return arena_strdup(a, "");
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return arena_strndup(a, s, n);
 }
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)

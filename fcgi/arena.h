@@ -25,6 +25,8 @@ void *arena_alloc(struct arena *a, size_t n);
 /* arena_strndup / arena_strdup: NUL-terminated copies (s may be NULL → "" ). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* arena_strtrim: a copy of s without leading and trailing white space (NULL → ""). */
+char *arena_strtrim(struct arena *a, const char *s);
 /* arena_printf: a formatted string in the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);

@@ -14,7 +14,6 @@
 #include <strings.h>
 
 #define DDL_MAX_INPUT (64u * 1024u * 1024u)
-#define ENTITY_COLOR "#6366f1"
 #define DDL_MAX_FKS (4 * ERD_MAX_RELATIONSHIPS)
 
 /* ------------------------------------------------------------------ dialect names */
@@ -620,7 +619,7 @@ static void build_entities(struct arena *a, const struct ddl_builder *b, struct 
             build_column(a, b, &e->cols[k], &out->columns[k]);
         out->id = out_id(a, "e_");
         out->name = out_str(a, e->name);
-        out->color = ENTITY_COLOR;
+        out->color = ERD_DEFAULT_COLOR;
         out->comment = out_text(a, e->comment);
     }
 }

@@ -39,6 +39,7 @@
  */
 #ifndef CARD_ERD_MODEL_H
 #define CARD_ERD_MODEL_H
+#include "files.h"
 #include <stddef.h>
 
 #define ERD_ID_MAX 64
@@ -50,13 +51,13 @@
 #define ERD_MAX_NAME 255            /* bytes, entity/column names */
 #define ERD_MAX_TYPE 255
 #define ERD_MAX_TEXT 10000          /* comments, defaults, labels */
-#define ERD_MAX_DIAGRAM_NAME 200    /* bytes, the diagram's own name */
+#define ERD_MAX_DIAGRAM_NAME FILE_NAME_MAX /* bytes, the diagram's own name (a file title) */
 /* ERD_STR: a limit as a string literal, for messages. */
 #define ERD_STR_(x) #x
 #define ERD_STR(x) ERD_STR_(x)
 
 /* The colour of an entity that names none (absent or null "color"). */
-#define ERD_DEFAULT_COLOR "#6366f1"
+#define ERD_DEFAULT_COLOR PALETTE_DEFAULT
 
 /* erd_new_id: write prefix + 22 random base64url characters (libsodium RNG) into out. */
 void erd_new_id(char out[ERD_ID_MAX], const char *prefix);

@@ -70,7 +70,7 @@ int uid_valid(const char *uid)
 }
 
 static const struct { const char *value, *name, *cls; } palette[] = {
-    {"#6366f1", "Indigo", "swatch-indigo"}, {"#8b5cf6", "Violet", "swatch-violet"},
+    {PALETTE_DEFAULT, "Indigo", "swatch-indigo"}, {"#8b5cf6", "Violet", "swatch-violet"},
     {"#ec4899", "Pink", "swatch-pink"},     {"#f43f5e", "Rose", "swatch-rose"},
     {"#f59e0b", "Amber", "swatch-amber"},   {"#10b981", "Emerald", "swatch-emerald"},
     {"#06b6d4", "Cyan", "swatch-cyan"},     {"#64748b", "Slate", "swatch-slate"},

@@ -61,6 +61,9 @@ struct json_t *file_kinds_json(const char *selected);
 /* uid_valid: plausible uid text (1–64 chars of [0-9A-Za-z-_]). */
 int uid_valid(const char *uid);
 
+/* FILE_NAME_MAX: the longest name of a project or file title, in bytes. */
+#define FILE_NAME_MAX 200
+
 /* PALETTE_DEFAULT: the colour of a project (or table) that has none. */
 #define PALETTE_DEFAULT "#6366f1"
 /* palette_class: the CSS class of a palette color ("swatch-indigo"); unknown → indigo. */

@@ -27,14 +27,7 @@ static const char *safe_next(const char *next)
 
 static char *trimmed_lower(struct req *r, const char *s)
 {
-    if (!s)
-        return arena_strdup(r->arena, "");
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    char *out = arena_strndup(r->arena, s, n);
+    char *out = arena_strtrim(r->arena, s);
     for (char *p = out; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return out;

@@ -69,8 +69,8 @@ void page_file_rename(struct req *r)
     PGresult *f = file_lookup(r, &fk);
     if (!f)
         return;
-    const char *title = req_form(r, "title");
-    if (!title || !*title || strlen(title) > 200) {
+    const char *title = arena_strtrim(r->arena, req_form(r, "title"));
+    if (!*title || strlen(title) > FILE_NAME_MAX) {
         page_error(r, 422, "Invalid name", "Enter a name of 1 to 200 characters.");
         return;
     }

@@ -7,33 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_MAX_BYTES 200
 
 /* name_error: NULL when name is acceptable for a project or file title. */
 static const char *name_error(const char *name)
 {
     if (!name || !*name)
         return "Enter a name.";
-    if (strlen(name) > NAME_MAX_BYTES)
+    if (strlen(name) > FILE_NAME_MAX)
         return "Use at most 200 characters.";
     return NULL;
 }
 
-static char *trim(struct req *r, const char *s)
-{
-    if (!s)
-        return arena_strdup(r->arena, "");
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    char *out = arena_strdup(r->arena, s);
-    for (size_t n = strlen(out); n && strchr(" \t\r\n", out[n - 1]); n--)
-        out[n - 1] = '\0';
-    return out;
-}
-
 void page_project_create(struct req *r)
 {
-    char *name = trim(r, req_form(r, "name"));
+    char *name = arena_strtrim(r->arena, req_form(r, "name"));
     const char *color = req_form(r, "color");
     const char *err = name_error(name);
     if (!palette_valid(color))
@@ -142,7 +129,7 @@ void page_project_update(struct req *r)
     PGresult *p = project_lookup(r, r->params[0]);
     if (!p)
         return;
-    char *name = trim(r, req_form(r, "name"));
+    char *name = arena_strtrim(r->arena, req_form(r, "name"));
     const char *color = req_form(r, "color");
     if (!palette_valid(color))
         color = db_val(p, 0, 3);
@@ -179,7 +166,7 @@ void page_project_file_create(struct req *r)
         return;
     const char *kind = req_form(r, "kind");
     const struct file_kind *fk = file_kind_by_name(kind);
-    char *title = trim(r, req_form(r, "title"));
+    char *title = arena_strtrim(r->arena, req_form(r, "title"));
     const char *err = fk ? name_error(title) : "Choose what kind of file to create.";
     if (err) {
         project_render(r, 422, p, db_val(p, 0, 2), db_val(p, 0, 3), view_field_error(r, "title", err),
