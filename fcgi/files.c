@@ -2,6 +2,7 @@
  * FILE_KINDS (see files.h).  No statement filters on the owner: row-level security decides
  * which files a transaction sees. */
 #include "files.h"
+#include "arena.h"
 #include "handlers.h"
 #include "svg_cache.h"
 #include <jansson.h>
@@ -12,7 +13,8 @@
     #KIND, LABEL, PLURAL, #TABLE, "/" #TABLE "/", SHOW, THUMB,                                     \
     "INSERT INTO " #TABLE " (uid, " #TITLE ", user_id, project_id) "                               \
     "VALUES (gen_random_uuid()::text, $1, $2, $3) RETURNING uid",                                   \
-    "SELECT f.uid, f." #TITLE ", extract(epoch from f.updated_at), p.uid, p.name, f._version "     \
+    "SELECT f.uid, f." #TITLE ", extract(epoch from f.updated_at), p.uid, p.name, "                 \
+    "coalesce(f._version, 0) "                                                                     \
     "FROM " #TABLE " f LEFT JOIN projects p ON p.id = f.project_id "                               \
     "WHERE f.uid = $1 AND f.is_deleted IS NOT TRUE AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)", \
     "UPDATE " #TABLE " SET is_deleted = true, deleted_at = now() "                                 \
@@ -43,6 +45,12 @@ const struct file_kind *file_kind_by_path(const char *path)
         if (strncmp(path, file_kinds[i].url_prefix, strlen(file_kinds[i].url_prefix)) == 0)
             return &file_kinds[i];
     return NULL;
+}
+
+const char *file_thumb_url(struct arena *a, const struct file_kind *fk, const char *uid,
+                           const char *version)
+{
+    return fk->thumb ? arena_printf(a, "%s%s/thumb.svg?v=%s", fk->url_prefix, uid, version) : NULL;
 }
 
 json_t *file_kinds_json(const char *selected)

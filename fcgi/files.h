@@ -55,6 +55,11 @@ extern const struct file_kind file_kinds[FILE_KIND_COUNT];
 /* file_kind_by_name: "diagram" → kind, or NULL.  file_kind_by_path: from "/notes/…". */
 const struct file_kind *file_kind_by_name(const char *name);
 const struct file_kind *file_kind_by_path(const char *path);
+/* file_thumb_url: the URL of the thumbnail of file uid at version ("/diagrams/<uid>/thumb.svg
+ * ?v=<version>", an arena string), or NULL when the kind draws none. */
+struct arena;
+const char *file_thumb_url(struct arena *a, const struct file_kind *fk, const char *uid,
+                           const char *version);
 /* file_kinds_json: [{kind, label, selected}] for a "new file" form, `selected` marking the
  * kind named (the first kind when NULL or unknown). */
 struct json_t *file_kinds_json(const char *selected);

@@ -28,6 +28,9 @@ void page_project_file_create(struct req *r);
 void page_file_show(struct req *r);
 void page_file_delete(struct req *r);
 void page_file_rename(struct req *r);
+/* page_file_thumb: GET /<kind>s/:uid/thumb.svg — the kind's thumbnail as an image, with an
+ * ETag from _version (304 on a match), cached for good when ?v= names the current version */
+void page_file_thumb(struct req *r);
 /* page_account.c */
 void page_account(struct req *r);
 void page_account_password(struct req *r);

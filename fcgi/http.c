@@ -305,7 +305,9 @@ void http_serialize(struct req *r, struct buf *out)
         buf_puts(out, "Referrer-Policy: same-origin\r\n");
     if (app && app->cfg.https)
         buf_puts(out, "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n");
-    if (r->no_store)
+    if (r->cache_control)
+        buf_printf(out, "Cache-Control: %s\r\n", r->cache_control);
+    else if (r->no_store)
         buf_puts(out, "Cache-Control: no-store\r\n");
     buf_append(out, r->resp_headers->data ? r->resp_headers->data : "", r->resp_headers->len);
     buf_puts(out, "\r\n");

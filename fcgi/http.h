@@ -56,6 +56,7 @@ struct req {
     struct buf *resp_body;
     const char *resp_type;
     int no_store;                     /* Cache-Control: no-store */
+    const char *cache_control;        /* this Cache-Control instead (a signed-in user's image) */
     int commit_on_error;              /* keep the transaction although status >= 400 */
     long long start_us;
 };

@@ -67,9 +67,8 @@ static json_t *recent_rows(struct req *r, PGresult *res)
     for (int i = 0; i < PQntuples(res); i++) {
         const struct file_kind *k = file_kind_by_name(db_val(res, i, 0));
         double t = strtod(db_val(res, i, 3), NULL);
-        const char *thumb = k->thumb ? k->thumb(r, db_val(res, i, 1), db_val(res, i, 6)) : "";
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-            "thumb_svg", thumb,
+        json_array_append_new(a, json_pack("{s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+            "thumb_url", file_thumb_url(r->arena, k, db_val(res, i, 1), db_val(res, i, 6)),
             "kind", k->kind, "kind_label", k->label, "uid", db_val(res, i, 1),
             "title", db_val(res, i, 2),
             "url", arena_printf(r->arena, "%s%s", k->url_prefix, db_val(res, i, 1)),

@@ -4,6 +4,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
+#include "svg_thumb.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +80,30 @@ void page_file_rename(struct req *r)
         return;
     }
     resp_redirect(r, arena_printf(r->arena, "%s%s?done=saved", fk->url_prefix, r->params[0]));
+}
+
+void page_file_thumb(struct req *r)
+{
+    const struct file_kind *fk;
+    PGresult *f = file_lookup(r, &fk);
+    if (!f)
+        return;
+    if (!fk->thumb) {
+        page_error(r, 404, "Page not found", "This kind of file has no thumbnail.");
+        return;
+    }
+    const char *version = db_val(f, 0, 5);
+    const char *etag = arena_printf(r->arena, "\"v%s\"", version);
+    const char *want = req_query(r, "v");
+    resp_header(r, "ETag", etag);
+    r->cache_control = want && strcmp(want, version) == 0 ? "private, max-age=31536000, immutable"
+                                                          : "private, no-cache";
+    if (r->if_none_match && strcmp(r->if_none_match, etag) == 0) {
+        r->status = 304;
+        return;
+    }
+    const char *svg = fk->thumb(r, r->params[0], version);
+    if (!*svg)
+        svg = SVG_THUMB_PLACEHOLDER;
+    resp_text(r, 200, "image/svg+xml", svg, strlen(svg));
 }

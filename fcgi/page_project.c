@@ -82,11 +82,11 @@ static json_t *kinds_json(struct req *r, PGresult *files)
                 continue;
             double t = strtod(db_val(files, i, 3), NULL);
             const char *uid = db_val(files, i, 1);
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}",
                 "uid", uid, "title", db_val(files, i, 2),
                 "url", arena_printf(r->arena, "%s%s", fk->url_prefix, uid),
                 "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t),
-                "thumb_svg", fk->thumb ? fk->thumb(r, uid, db_val(files, i, 4)) : ""));
+                "thumb_url", file_thumb_url(r->arena, fk, uid, db_val(files, i, 4))));
         }
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o, s:b}", "kind", fk->kind,
             "label", fk->plural, "singular_label", fk->label, "files", list,

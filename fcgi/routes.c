@@ -7,7 +7,8 @@
 #define FILE_ROUTES(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                     \
     {"GET", "/" #TABLE "/:uid", SHOW, R_LOGIN},                                          \
     {"POST", "/" #TABLE "/:uid/rename", page_file_rename, R_LOGIN | R_FORM},             \
-    {"POST", "/" #TABLE "/:uid/delete", page_file_delete, R_LOGIN | R_FORM},
+    {"POST", "/" #TABLE "/:uid/delete", page_file_delete, R_LOGIN | R_FORM},            \
+    {"GET", "/" #TABLE "/:uid/thumb.svg", page_file_thumb, R_LOGIN},
 
 const struct route route_table[] = {
     {"GET", "/healthz", page_healthz, R_NODB},

@@ -8,6 +8,7 @@
 #include "erd_store.h"
 #include "http.h"
 #include "svg_erd.h"
+#include "svg_thumb.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 
 #define CACHE_SLOTS 512
 #define CACHE_BUDGET (64u << 20)     /* bytes of SVG kept per worker process */
-#define THUMB_MAX_ENTITIES 2000      /* bigger diagrams get the kind icon instead */
 
 struct cache_slot {
     char *key;      /* "t:uid@version" or "f:" + digest */
@@ -65,14 +65,19 @@ static void cache_put(const char *key, const char *svg)
     pthread_mutex_unlock(&cache_lock);
 }
 
-static const char *render(struct req *r, const struct erd_doc *doc, int thumbnail)
+static const char *render_full(struct req *r, const struct erd_doc *doc)
 {
-    if (doc->nentities == 0 || (thumbnail && doc->nentities > THUMB_MAX_ENTITIES))
+    if (doc->nentities == 0)
         return "";
     struct buf *svg = buf_arena(r->arena);
-    struct svg_erd_opts opts = {.thumbnail = thumbnail, .max_width = thumbnail ? 240 : 0,
-                                .id_prefix = thumbnail ? arena_printf(r->arena, "t%.8s", doc->uid) : "erd"};
+    struct svg_erd_opts opts = {.id_prefix = "erd"};
     return svg_erd_render(doc, &opts, svg) == 0 ? buf_cstr(svg) : "";
+}
+
+static const char *render_thumb(struct req *r, const struct erd_doc *doc)
+{
+    struct buf *svg = buf_arena(r->arena);
+    return svg_thumb_render(r->arena, doc, svg) == 0 ? buf_cstr(svg) : "";
 }
 
 const char *svg_cache_thumb(struct req *r, const char *uid, const char *version)
@@ -84,7 +89,7 @@ const char *svg_cache_thumb(struct req *r, const char *uid, const char *version)
         return svg;
     if (erd_store_load(r, uid, &doc) != ERD_STORE_OK)
         return "";
-    svg = render(r, &doc, 1);
+    svg = render_thumb(r, &doc);
     cache_put(key, svg);
     return svg;
 }
@@ -100,7 +105,7 @@ const char *svg_cache_full(struct req *r, const struct erd_doc *doc, const char 
     const char *svg = cache_get(r, key);
     if (svg)
         return svg;
-    svg = render(r, doc, 0);
+    svg = render_full(r, doc);
     cache_put(key, svg);
     return svg;
 }

@@ -6,8 +6,9 @@
 struct erd_doc;
 struct req;
 
-/* svg_cache_thumb: the thumbnail of the user's diagram uid at version (arena copy), or ""
- * when it is empty, too big to draw small, or cannot be loaded. */
+/* svg_cache_thumb: the thumbnail (svg_thumb.h) of diagram uid at version, or "" when it is
+ * empty, too big to draw small, or cannot be loaded.  The caller has already looked the
+ * diagram up in this transaction (so row-level security has said the user may see it). */
 const char *svg_cache_thumb(struct req *r, const char *uid, const char *version);
 /* svg_cache_full: the full drawing of doc, whose model JSON (erd_doc_write_json) is
  * model_json, drawn on a miss.  Keyed by a digest of that JSON, so a drawing is never stale,

@@ -577,3 +577,40 @@ test('hostile bodies: invalid UTF-8, too large, deeply nested, NUL bytes', async
   // the service is still answering
   assert.equal((await alice.get('/healthz')).status, 200);
 });
+
+test('lists show diagram thumbnails as small cacheable images: ETag from _version, 304, 404 for others', async () => {
+  const p = await alice.createProject('Thumbs');
+  const uid = await alice.createFile(p, 'diagram', 'Pictured');
+  const note = await alice.createFile(p, 'note', 'No picture');
+  const v0 = (await getModel(alice, uid))._version;
+  const saved = await put(alice, uid, { _version: v0, ...shopModel(tag()) });
+  assert.equal(saved.status, 200);
+  const v = saved.json()._version;
+  const url = `/diagrams/${uid}/thumb.svg?v=${v}`;
+  for (const page of [`/projects/${p}`, '/dashboard']) {
+    const html = (await alice.get(page)).text;
+    assert.ok(html.includes(`<img src="${url}"`), `${page} links the thumbnail`);
+    assert.doesNotMatch(html, /<svg[^>]*erd-svg/, `${page} inlines no drawing`);
+    assert.doesNotMatch(html, new RegExp(`/notes/${note}/thumb`), 'notes have no thumbnail');
+  }
+  const res = await alice.get(url);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^image\/svg\+xml/);
+  assert.equal(res.headers.get('etag'), `"v${v}"`);
+  assert.match(res.headers.get('cache-control'), /private, max-age=31536000, immutable/);
+  assert.ok(res.text.length <= 20000 && /<path/.test(res.text) && !/<text/.test(res.text), res.text.slice(0, 200));
+  const again = await alice.request('GET', url, { headers: { 'If-None-Match': `"v${v}"` } });
+  assert.equal(again.status, 304);
+  assert.equal(again.text, '');
+  const stale = await alice.get(`/diagrams/${uid}/thumb.svg?v=${v - 1}`);
+  assert.equal(stale.headers.get('cache-control'), 'private, no-cache');
+  assert.equal((await alice.get(`/notes/${note}/thumb.svg`)).status, 404);
+  const empty = await alice.get(`/diagrams/${await alice.createFile(p, 'diagram', 'Empty')}/thumb.svg`);
+  assert.equal(empty.status, 200);
+  assert.match(empty.text, /stroke-dasharray/);            // the placeholder frame
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  const theirs = await bob.get(url);
+  assert.equal(theirs.status, 404);
+  assert.doesNotMatch(theirs.headers.get('content-type'), /svg/);
+});
