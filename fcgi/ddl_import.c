@@ -233,6 +233,31 @@ void ddl_import_drop_entity(struct ddl_builder *b, const char *name)
     }
 }
 
+/* ------------------------------------------------------------------ budget */
+
+void ddl_import_budget_start(struct ddl_builder *b, int seconds)
+{
+    b->budget.seconds = seconds;
+    b->budget.statements = 0;
+    clock_gettime(CLOCK_MONOTONIC, &b->budget.deadline);
+    b->budget.deadline.tv_sec += seconds;
+}
+
+int ddl_import_tick(struct ddl_builder *b, size_t offset, int n)
+{
+    struct timespec now;
+    b->budget.statements += n;
+    if (b->budget.statements > DDL_MAX_STATEMENTS)
+        return ddl_import_fail(b, offset, "the import has more than %d statements",
+                               DDL_MAX_STATEMENTS);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > b->budget.deadline.tv_sec ||
+        (now.tv_sec == b->budget.deadline.tv_sec && now.tv_nsec >= b->budget.deadline.tv_nsec))
+        return ddl_import_fail(b, offset, "the import took longer than %d s (stopped here)",
+                               b->budget.seconds);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ errors */
 
 static void offset_to_line_col(const char *s, size_t len, size_t off, int *line, int *col)
@@ -797,12 +822,19 @@ static const struct {
 int ddl_import(const char *sql, size_t len, enum ddl_dialect dialect, json_t **model,
                int *skipped, struct ddl_error *err)
 {
+    return ddl_import_timed(sql, len, dialect, DDL_IMPORT_SECONDS, model, skipped, err);
+}
+
+int ddl_import_timed(const char *sql, size_t len, enum ddl_dialect dialect, int seconds,
+                     json_t **model, int *skipped, struct ddl_error *err)
+{
     struct ddl_builder b;
     int rc = -1;
     memset(&b, 0, sizeof b);
     memset(err, 0, sizeof *err);
     arena_init(&b.arena);
     b.err = err;
+    ddl_import_budget_start(&b, seconds > 0 ? seconds : DDL_IMPORT_SECONDS);
     *model = NULL;
     *skipped = 0;
     if (!sql && len) {

@@ -28,17 +28,54 @@ static const struct {
     {SQLITE_LIMIT_TRIGGER_DEPTH, 1},     {SQLITE_LIMIT_WORKER_THREADS, 0},
 };
 
-/* actions a schema statement may need; everything else is denied */
-static const int allowed_actions[] = {
-    SQLITE_CREATE_TABLE,      SQLITE_CREATE_INDEX,       SQLITE_CREATE_VIEW,
-    SQLITE_CREATE_TRIGGER,    SQLITE_CREATE_TEMP_TABLE,  SQLITE_CREATE_TEMP_INDEX,
-    SQLITE_CREATE_TEMP_VIEW,  SQLITE_CREATE_TEMP_TRIGGER, SQLITE_ALTER_TABLE,
-    SQLITE_SELECT,            SQLITE_READ,               SQLITE_RECURSIVE,
-    SQLITE_REINDEX,           SQLITE_ANALYZE,
+/* Kinds of statement that reach SQLite; each may do only what its row of allowed_actions
+ * says.  Views, triggers and virtual tables are skipped without being prepared: they add
+ * nothing to the model. */
+enum stmt_kind { ST_TABLE, ST_INDEX, ST_ALTER, ST_OTHER, ST_SKIP };
+#define KIND(k) (1u << (k))
+
+/* The sandbox's view of the statement being run, for the authorizer and progress handler. */
+struct sandbox {
+    struct ddl_builder *b;
+    enum stmt_kind kind;
+    size_t start;        /* offset of the statement ((size_t)-1 while reading back) */
+    long progress_calls; /* for this statement */
+    bool denied_select;  /* the authorizer refused a SELECT (CREATE TABLE … AS SELECT) */
+    int tables;          /* CREATE TABLE statements that ran */
 };
 
+#define PROGRESS_OPS 1000          /* virtual-machine steps between progress-handler calls */
+#define PROGRESS_CALLS_MAX 10000   /* so at most 10M steps per statement (a CREATE TABLE
+                                      beside 10,000 others needs about 100k) */
+
+/* What each kind may ask for.  A CREATE TABLE or CREATE INDEX can hold no SELECT (SQLite
+ * allows no subquery in CHECK, DEFAULT, generated columns or index expressions), so a
+ * SELECT there is "CREATE TABLE … AS SELECT", refused before it runs; its READs are the
+ * table's own columns named in a CHECK, a generated column or an index — the table is empty
+ * and stays so, so nothing is read.  ALTER TABLE runs its own queries of sqlite_schema
+ * (SELECT, READ of the schema tables, PRAGMA quick_check after ADD COLUMN … CHECK).
+ * Writes to the schema tables and RECURSIVE are handled in authorizer(). */
+static const struct {
+    int action;
+    unsigned kinds;
+} allowed_actions[] = {
+    {SQLITE_CREATE_TABLE, KIND(ST_TABLE)},
+    {SQLITE_CREATE_TEMP_TABLE, KIND(ST_TABLE)},
+    {SQLITE_CREATE_INDEX, KIND(ST_TABLE) | KIND(ST_INDEX)}, /* UNIQUE, WITHOUT ROWID keys */
+    {SQLITE_CREATE_TEMP_INDEX, KIND(ST_TABLE) | KIND(ST_INDEX)},
+    {SQLITE_REINDEX, KIND(ST_INDEX)},
+    {SQLITE_READ, KIND(ST_TABLE) | KIND(ST_INDEX)},
+    {SQLITE_ALTER_TABLE, KIND(ST_ALTER)},
+    {SQLITE_SELECT, KIND(ST_ALTER)},
+    {SQLITE_PRAGMA, KIND(ST_ALTER)},
+};
+
+/* Functions: a CHECK, generated column or index expression names them but no row is ever
+ * evaluated (tables stay empty, no query runs); ALTER TABLE uses SQLite's own (like, substr,
+ * printf, sqlite_rename_*).  These are refused anyway: */
 static const char *const denied_functions[] = {
     "load_extension", "readfile", "writefile", "edit", "fts3_tokenizer", "sqlite_compileoption_get",
+    "randomblob", "zeroblob", "sqlite_offset",
 };
 
 static bool is_schema_table(const char *t)
@@ -48,25 +85,53 @@ static bool is_schema_table(const char *t)
                  strcasecmp(t, "sqlite_sequence") == 0);
 }
 
+static bool is_alter_check(const struct sandbox *sb, int action, const char *a1)
+{
+    return sb->kind == ST_ALTER && a1 &&
+           ((action == SQLITE_READ && strcmp(a1, "pragma_quick_check") == 0) ||
+            (action == SQLITE_PRAGMA && strcasecmp(a1, "quick_check") == 0));
+}
+
 static int authorizer(void *ctx, int action, const char *a1, const char *a2, const char *db,
                       const char *trigger)
 {
-    (void)ctx;
-    (void)a2;
+    struct sandbox *sb = ctx;
     (void)db;
     (void)trigger;
-    if (action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE)
-        return is_schema_table(a1) ? SQLITE_OK : SQLITE_DENY;
+    if (action == SQLITE_RECURSIVE)
+        return SQLITE_DENY;
+    if (action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE ||
+        action == SQLITE_READ)
+        if (is_schema_table(a1))
+            return sb->kind == ST_OTHER ? SQLITE_DENY : SQLITE_OK;
     if (action == SQLITE_FUNCTION) {
         for (size_t i = 0; i < sizeof denied_functions / sizeof *denied_functions; i++)
             if (a2 && strcasecmp(a2, denied_functions[i]) == 0)
                 return SQLITE_DENY;
-        return SQLITE_OK;
+        return sb->kind == ST_OTHER ? SQLITE_DENY : SQLITE_OK;
     }
+    if (action == SQLITE_SELECT && sb->kind != ST_ALTER) {
+        sb->denied_select = sb->kind == ST_TABLE;
+        return SQLITE_DENY;
+    }
+    if (action == SQLITE_PRAGMA || (action == SQLITE_READ && sb->kind == ST_ALTER))
+        return is_alter_check(sb, action, a1) ? SQLITE_OK : SQLITE_DENY;
     for (size_t i = 0; i < sizeof allowed_actions / sizeof *allowed_actions; i++)
-        if (allowed_actions[i] == action)
-            return SQLITE_OK;
-    return SQLITE_DENY; /* ATTACH, PRAGMA, transactions, DROP, virtual tables… */
+        if (allowed_actions[i].action == action)
+            return allowed_actions[i].kinds & KIND(sb->kind) ? SQLITE_OK : SQLITE_DENY;
+    return SQLITE_DENY; /* INSERT into a table, ATTACH, transactions, DROP, virtual tables… */
+}
+
+/* progress: stop a statement past its step budget or the import past its deadline. */
+static int progress(void *ctx)
+{
+    struct sandbox *sb = ctx;
+    if (++sb->progress_calls > PROGRESS_CALLS_MAX) {
+        ddl_import_fail(sb->b, sb->start, "a statement needed more than %d SQLite steps",
+                        PROGRESS_OPS * PROGRESS_CALLS_MAX);
+        return 1;
+    }
+    return ddl_import_tick(sb->b, sb->start, 0) != 0;
 }
 
 static int open_sandbox(sqlite3 **db)
@@ -101,20 +166,36 @@ struct run_state {
     char error[400];
 };
 
-/* is_table_statement: CREATE [TEMP|TEMPORARY] TABLE or ALTER TABLE at pos. */
-static bool is_table_statement(const char *s, size_t len, size_t pos)
+/* Second (after TEMP/TEMPORARY: third) word of a CREATE statement → kind. */
+static const struct {
+    const char *word;
+    enum stmt_kind kind;
+} create_kinds[] = {
+    {"TABLE", ST_TABLE}, {"INDEX", ST_INDEX}, {"UNIQUE", ST_INDEX},
+    {"VIEW", ST_SKIP},   {"TRIGGER", ST_SKIP}, {"VIRTUAL", ST_SKIP},
+};
+
+/* statement_kind: what the CREATE/ALTER statement at pos is (ST_OTHER: let SQLite say). */
+static enum stmt_kind statement_kind(const char *s, size_t len, size_t pos)
 {
     struct ddl_tok a, b;
     ddl_lex_next(s, len, &pos, 0, &a);
     ddl_lex_next(s, len, &pos, 0, &b);
     if (ddl_tok_is(s, &a, "ALTER"))
-        return ddl_tok_is(s, &b, "TABLE");
-    return ddl_tok_is(s, &a, "CREATE") &&
-           (ddl_tok_is(s, &b, "TABLE") || ddl_tok_is(s, &b, "TEMP") || ddl_tok_is(s, &b, "TEMPORARY"));
+        return ddl_tok_is(s, &b, "TABLE") ? ST_ALTER : ST_OTHER;
+    if (!ddl_tok_is(s, &a, "CREATE"))
+        return ST_OTHER;
+    if (ddl_tok_is(s, &b, "TEMP") || ddl_tok_is(s, &b, "TEMPORARY"))
+        ddl_lex_next(s, len, &pos, 0, &b);
+    for (size_t i = 0; i < sizeof create_kinds / sizeof *create_kinds; i++)
+        if (ddl_tok_is(s, &b, create_kinds[i].word))
+            return create_kinds[i].kind;
+    return ST_OTHER;
 }
 
-static void note_failure(struct run_state *rs, sqlite3 *db, size_t start, bool table)
+static void note_failure(struct run_state *rs, struct sandbox *sb, sqlite3 *db, size_t start)
 {
+    bool table = sb->kind == ST_TABLE || sb->kind == ST_ALTER;
     rs->failed++;
     if (rs->have_error && (rs->table_failed || !table))
         return;
@@ -124,41 +205,56 @@ static void note_failure(struct run_state *rs, sqlite3 *db, size_t start, bool t
     rs->error_offset = start + (off > 0 ? (size_t)off : 0);
     if (off < 0 && sqlite3_errcode(db) == SQLITE_ERROR && strstr(sqlite3_errmsg(db), "incomplete"))
         rs->error_offset = (size_t)-2; /* the statement runs to the end of the input */
-    snprintf(rs->error, sizeof rs->error, "%s", sqlite3_errmsg(db));
+    snprintf(rs->error, sizeof rs->error, "%s",
+             sb->denied_select ? "CREATE TABLE … AS SELECT is not imported (nothing is run): "
+                                 "declare the table's columns instead"
+                               : sqlite3_errmsg(db));
 }
 
-/* run_one: prepare and step one CREATE/ALTER statement at pos; returns the next position. */
-static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run_state *rs)
+/* run_one: prepare and step one CREATE/ALTER statement at pos; returns the next position.
+ * The table limit is checked before a CREATE TABLE runs, the budget while it runs. */
+static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run_state *rs,
+                      struct sandbox *sb)
 {
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     const char *start = b->sql + pos;
+    *sb = (struct sandbox){b, statement_kind(b->sql, b->len, pos), pos, 0, false, sb->tables};
+    if (sb->kind == ST_SKIP) {
+        b->skipped++;
+        return skip_statement(b->sql, b->len, pos);
+    }
+    if (sb->kind == ST_TABLE && sb->tables >= ERD_MAX_ENTITIES) {
+        ddl_import_fail(b, pos, "more than %d tables", ERD_MAX_ENTITIES);
+        return b->len;
+    }
     int rc = sqlite3_prepare_v2(db, start, -1, &st, &tail); /* -1: NUL-terminated, no copy */
-    bool table = is_table_statement(b->sql, b->len, pos);
     if (rc != SQLITE_OK) {
-        note_failure(rs, db, pos, table);
+        note_failure(rs, sb, db, pos);
         return skip_statement(b->sql, b->len, pos);
     }
     size_t next = tail ? (size_t)(tail - b->sql) : b->len;
     if (!st)
         return b->len; /* only comments/whitespace left */
     rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
         rs->ok++;
-    else
-        note_failure(rs, db, pos, table);
+        sb->tables += sb->kind == ST_TABLE;
+    } else {
+        note_failure(rs, sb, db, pos);
+    }
     sqlite3_finalize(st);
     return next > pos ? next : skip_statement(b->sql, b->len, pos);
 }
 
-static int run_script(struct ddl_builder *b, sqlite3 *db)
+static int run_script(struct ddl_builder *b, sqlite3 *db, struct sandbox *sb)
 {
     struct run_state rs = {0};
     size_t pos = 0;
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) /* one transaction: faster */
         return ddl_import_fail(b, (size_t)-1, "SQLite: %s", sqlite3_errmsg(db));
-    sqlite3_set_authorizer(db, authorizer, NULL);
-    while (pos < b->len) {
+    sqlite3_set_authorizer(db, authorizer, sb);
+    while (pos < b->len && !b->err->message[0]) {
         struct ddl_tok t;
         size_t at = pos;
         ddl_lex_next(b->sql, b->len, &at, 0, &t);
@@ -166,15 +262,19 @@ static int run_script(struct ddl_builder *b, sqlite3 *db)
             break;
         if (ddl_tok_punct(b->sql, &t, ';')) {
             pos = at;
+        } else if (ddl_import_tick(b, t.start, 1) != 0) {
+            break;
         } else if (ddl_tok_is(b->sql, &t, "CREATE") || ddl_tok_is(b->sql, &t, "ALTER") ||
                    t.kind == TOK_ERROR || t.kind == TOK_PUNCT || t.kind == TOK_NUMBER) {
-            pos = run_one(b, db, t.start, &rs); /* garbage goes to SQLite for its error */
+            pos = run_one(b, db, t.start, &rs, sb); /* garbage goes to SQLite for its error */
         } else {
             b->skipped++;
             pos = skip_statement(b->sql, b->len, t.start);
         }
     }
     sqlite3_set_authorizer(db, NULL, NULL);
+    if (b->err->message[0]) /* the budget or the table limit */
+        return -1;
     if (rs.table_failed || (rs.ok == 0 && rs.failed > 0))
         return ddl_import_fail(b, rs.error_offset == (size_t)-2 ? b->len : rs.error_offset, "%s",
                                rs.error);
@@ -309,7 +409,7 @@ out:
     return rc;
 }
 
-static int read_back(struct ddl_builder *b, sqlite3 *db)
+static int read_back(struct ddl_builder *b, sqlite3 *db, struct sandbox *sb)
 {
     sqlite3_stmt *st = NULL;
     int rc = -1;
@@ -320,6 +420,9 @@ static int read_back(struct ddl_builder *b, sqlite3 *db)
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *name = col_text(b, st, 0);
         bool dup;
+        sb->progress_calls = 0;
+        if (ddl_import_tick(b, (size_t)-1, 0) != 0)
+            goto out;
         struct ddl_entity *e = name ? ddl_import_add_entity(b, name, &dup) : NULL;
         if (!e) {
             if (b->err->message[0])
@@ -341,12 +444,17 @@ out:
 int ddl_import_sqlite(struct ddl_builder *b)
 {
     sqlite3 *db = NULL;
+    struct sandbox sb = {b, ST_OTHER, (size_t)-1, 0, false, 0};
     int rc = -1;
     if (open_sandbox(&db) != 0) {
         ddl_import_fail(b, (size_t)-1, "cannot open an in-memory SQLite database");
         goto out;
     }
-    if (run_script(b, db) != 0 || read_back(b, db) != 0)
+    sqlite3_progress_handler(db, PROGRESS_OPS, progress, &sb);
+    if (run_script(b, db, &sb) != 0)
+        goto out;
+    sb.start = (size_t)-1;
+    if (read_back(b, db, &sb) != 0)
         goto out;
     rc = 0;
 out:
