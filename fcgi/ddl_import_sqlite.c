@@ -31,7 +31,7 @@ static const struct {
 /* Kinds of statement that reach SQLite; each may do only what its row of allowed_actions
  * says.  Views, triggers and virtual tables are skipped without being prepared: they add
  * nothing to the model. */
-enum stmt_kind { ST_TABLE, ST_INDEX, ST_ALTER, ST_OTHER, ST_SKIP };
+enum stmt_kind { ST_TABLE, ST_INDEX, ST_ALTER, ST_OTHER, ST_SKIP, ST_SKIP_TRIGGER };
 #define KIND(k) (1u << (k))
 
 /* The sandbox's view of the statement being run, for the authorizer and progress handler. */
@@ -172,7 +172,7 @@ static const struct {
     enum stmt_kind kind;
 } create_kinds[] = {
     {"TABLE", ST_TABLE}, {"INDEX", ST_INDEX}, {"UNIQUE", ST_INDEX},
-    {"VIEW", ST_SKIP},   {"TRIGGER", ST_SKIP}, {"VIRTUAL", ST_SKIP},
+    {"VIEW", ST_SKIP},   {"TRIGGER", ST_SKIP_TRIGGER}, {"VIRTUAL", ST_SKIP},
 };
 
 /* statement_kind: what the CREATE/ALTER statement at pos is (ST_OTHER: let SQLite say). */
@@ -211,26 +211,189 @@ static void note_failure(struct run_state *rs, struct sandbox *sb, sqlite3 *db, 
                                : sqlite3_errmsg(db));
 }
 
+/* skip_trigger: offset just past a CREATE TRIGGER at pos: its body's statements end in ';'
+ * too, so it ends at the ';' after the END that closes BEGIN (CASE … END counted). */
+static size_t skip_trigger(const char *s, size_t len, size_t pos)
+{
+    struct ddl_tok t;
+    bool body = false;
+    int cases = 0;
+    for (;;) {
+        ddl_lex_next(s, len, &pos, 0, &t);
+        if (t.kind == TOK_EOF || t.kind == TOK_ERROR || (!body && ddl_tok_punct(s, &t, ';')))
+            return pos;
+        if (!body) {
+            body = ddl_tok_is(s, &t, "BEGIN");
+        } else if (ddl_tok_is(s, &t, "CASE")) {
+            cases++;
+        } else if (ddl_tok_is(s, &t, "END") && cases-- == 0) {
+            return skip_statement(s, len, pos);
+        }
+    }
+}
+
+/* ---- shards: SQLite's CREATE TABLE takes time linear in the tables already in its database
+ * (it rescans sqlite_schema and walks every table), so 10,000 tables in one database cost
+ * seconds.  Tables are spread over databases of SHARD_TABLES each; a table's indexes and
+ * ALTER TABLEs go to its database, so each database is what SQLite would have built for its
+ * tables.  Renames change other tables' references, so a script that renames anything uses
+ * one database. */
+#define SHARD_TABLES 250
+#define MAX_SHARDS (ERD_MAX_ENTITIES / SHARD_TABLES + 1)
+
+struct shards {
+    sqlite3 *db[MAX_SHARDS];
+    int n;
+    int last_tables; /* CREATE TABLEs run in db[n - 1] */
+    bool single;
+};
+
+static int open_shard(struct ddl_builder *b, struct shards *sh, struct sandbox *sb)
+{
+    sqlite3 **db = &sh->db[sh->n];
+    if (open_sandbox(db) != 0) {
+        sqlite3_close(*db);
+        *db = NULL;
+        return ddl_import_fail(b, (size_t)-1, "cannot open an in-memory SQLite database");
+    }
+    sh->n++;
+    sh->last_tables = 0;
+    if (sqlite3_exec(*db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) /* one transaction: faster */
+        return ddl_import_fail(b, (size_t)-1, "SQLite: %s", sqlite3_errmsg(*db));
+    sqlite3_progress_handler(*db, PROGRESS_OPS, progress, sb);
+    sqlite3_set_authorizer(*db, authorizer, sb);
+    return 0;
+}
+
+/* renames: whether some ALTER TABLE of the script renames a table or column. */
+static bool renames(const char *s, size_t len)
+{
+    size_t pos = 0;
+    bool first = true, alter = false;
+    struct ddl_tok t;
+    for (;;) {
+        ddl_lex_next(s, len, &pos, 0, &t);
+        if (t.kind == TOK_EOF || t.kind == TOK_ERROR)
+            return false;
+        if (alter && ddl_tok_is(s, &t, "RENAME"))
+            return true;
+        if (first)
+            alter = ddl_tok_is(s, &t, "ALTER");
+        first = ddl_tok_punct(s, &t, ';');
+    }
+}
+
+/* name_text: the identifier at t (bare, "quoted", 'quoted', [bracketed] or `quoted`) as an
+ * arena string, *pos moved past it; NULL when t starts none. */
+static const char *name_text(struct ddl_builder *b, const struct ddl_tok *t, size_t *pos)
+{
+    const char *s = b->sql;
+    if (t->kind == TOK_WORD || t->kind == TOK_QIDENT || t->kind == TOK_STRING)
+        return ddl_tok_text(b, s, t, 0);
+    if (!ddl_tok_punct(s, t, '[') && !ddl_tok_punct(s, t, '`'))
+        return NULL;
+    const char *close = memchr(s + t->end, s[t->start] == '[' ? ']' : '`', b->len - t->end);
+    if (!close)
+        return NULL;
+    *pos = (size_t)(close - s) + 1;
+    return ddl_import_strndup(b, s + t->end, (size_t)(close - s) - t->end);
+}
+
+/* created_table_name: the table a CREATE [TEMP] TABLE [IF NOT EXISTS] [schema.]name at pos
+ * creates, or NULL when it cannot be told (SQLite will say what is wrong). */
+static const char *created_table_name(struct ddl_builder *b, size_t pos)
+{
+    struct ddl_tok t;
+    const char *name = NULL;
+    do
+        ddl_lex_next(b->sql, b->len, &pos, 0, &t);
+    while (t.kind == TOK_WORD && !ddl_tok_is(b->sql, &t, "TABLE"));
+    ddl_lex_next(b->sql, b->len, &pos, 0, &t);
+    if (ddl_tok_is(b->sql, &t, "IF")) {
+        ddl_lex_next(b->sql, b->len, &pos, 0, &t); /* NOT */
+        ddl_lex_next(b->sql, b->len, &pos, 0, &t); /* EXISTS */
+        ddl_lex_next(b->sql, b->len, &pos, 0, &t);
+    }
+    for (;;) {
+        if (!(name = name_text(b, &t, &pos)))
+            return NULL;
+        size_t after = pos;
+        ddl_lex_next(b->sql, b->len, &after, 0, &t);
+        if (!ddl_tok_punct(b->sql, &t, '.'))
+            return name;
+        pos = after; /* schema.name */
+        ddl_lex_next(b->sql, b->len, &pos, 0, &t);
+    }
+}
+
+static bool has_table(sqlite3 *db, const char *name)
+{
+    return sqlite3_table_column_metadata(db, NULL, name, NULL, NULL, NULL, NULL, NULL, NULL) ==
+           SQLITE_OK;
+}
+
+/* table_shard: where a CREATE TABLE at pos runs: the database that has a table of that name
+ * (SQLite then says it exists, or IF NOT EXISTS makes it a no-op), else the newest one,
+ * opening another when it is full; -1 with err set when one cannot be opened. */
+static int table_shard(struct ddl_builder *b, struct shards *sh, struct sandbox *sb, size_t pos)
+{
+    const char *name = created_table_name(b, pos);
+    for (int k = 0; name && k < sh->n; k++)
+        if (has_table(sh->db[k], name))
+            return k;
+    if (!sh->single && sh->last_tables >= SHARD_TABLES && sh->n < MAX_SHARDS &&
+        open_shard(b, sh, sb) != 0)
+        return -1;
+    return sh->n - 1;
+}
+
+/* prepare_somewhere: prepare the statement at pos in db[*k]; an ALTER TABLE or CREATE INDEX
+ * that finds no such table there is tried in the other databases (newest first).  On
+ * failure *k is the first database tried, holding its error. */
+static int prepare_somewhere(struct ddl_builder *b, struct shards *sh, struct sandbox *sb,
+                             size_t pos, int *k, sqlite3_stmt **st, const char **tail)
+{
+    int first = *k;
+    int rc = sqlite3_prepare_v2(sh->db[first], b->sql + pos, -1, st, tail); /* -1: no copy */
+    if (rc == SQLITE_OK || sb->kind == ST_TABLE ||
+        strncmp(sqlite3_errmsg(sh->db[first]), "no such table", 13) != 0)
+        return rc;
+    for (int i = sh->n - 1; i >= 0; i--) {
+        if (i == first)
+            continue;
+        sqlite3_stmt *other = NULL;
+        if (sqlite3_prepare_v2(sh->db[i], b->sql + pos, -1, &other, tail) == SQLITE_OK) {
+            *st = other;
+            *k = i;
+            return SQLITE_OK;
+        }
+    }
+    return rc;
+}
+
 /* run_one: prepare and step one CREATE/ALTER statement at pos; returns the next position.
  * The table limit is checked before a CREATE TABLE runs, the budget while it runs. */
-static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run_state *rs,
+static size_t run_one(struct ddl_builder *b, struct shards *sh, size_t pos, struct run_state *rs,
                       struct sandbox *sb)
 {
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
-    const char *start = b->sql + pos;
     *sb = (struct sandbox){b, statement_kind(b->sql, b->len, pos), pos, 0, false, sb->tables};
-    if (sb->kind == ST_SKIP) {
+    if (sb->kind == ST_SKIP || sb->kind == ST_SKIP_TRIGGER) {
         b->skipped++;
-        return skip_statement(b->sql, b->len, pos);
+        return sb->kind == ST_SKIP ? skip_statement(b->sql, b->len, pos)
+                                   : skip_trigger(b->sql, b->len, pos);
     }
     if (sb->kind == ST_TABLE && sb->tables >= ERD_MAX_ENTITIES) {
         ddl_import_fail(b, pos, "more than %d tables", ERD_MAX_ENTITIES);
         return b->len;
     }
-    int rc = sqlite3_prepare_v2(db, start, -1, &st, &tail); /* -1: NUL-terminated, no copy */
+    int k = sb->kind == ST_TABLE ? table_shard(b, sh, sb, pos) : sh->n - 1;
+    if (k < 0)
+        return b->len;
+    int rc = prepare_somewhere(b, sh, sb, pos, &k, &st, &tail);
     if (rc != SQLITE_OK) {
-        note_failure(rs, sb, db, pos);
+        note_failure(rs, sb, sh->db[k], pos);
         return skip_statement(b->sql, b->len, pos);
     }
     size_t next = tail ? (size_t)(tail - b->sql) : b->len;
@@ -240,20 +403,21 @@ static size_t run_one(struct ddl_builder *b, sqlite3 *db, size_t pos, struct run
     if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
         rs->ok++;
         sb->tables += sb->kind == ST_TABLE;
+        sh->last_tables += sb->kind == ST_TABLE && k == sh->n - 1;
     } else {
-        note_failure(rs, sb, db, pos);
+        note_failure(rs, sb, sh->db[k], pos);
     }
     sqlite3_finalize(st);
     return next > pos ? next : skip_statement(b->sql, b->len, pos);
 }
 
-static int run_script(struct ddl_builder *b, sqlite3 *db, struct sandbox *sb)
+static int run_script(struct ddl_builder *b, struct shards *sh, struct sandbox *sb)
 {
     struct run_state rs = {0};
     size_t pos = 0;
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) /* one transaction: faster */
-        return ddl_import_fail(b, (size_t)-1, "SQLite: %s", sqlite3_errmsg(db));
-    sqlite3_set_authorizer(db, authorizer, sb);
+    sh->single = renames(b->sql, b->len);
+    if (open_shard(b, sh, sb) != 0)
+        return -1;
     while (pos < b->len && !b->err->message[0]) {
         struct ddl_tok t;
         size_t at = pos;
@@ -266,13 +430,14 @@ static int run_script(struct ddl_builder *b, sqlite3 *db, struct sandbox *sb)
             break;
         } else if (ddl_tok_is(b->sql, &t, "CREATE") || ddl_tok_is(b->sql, &t, "ALTER") ||
                    t.kind == TOK_ERROR || t.kind == TOK_PUNCT || t.kind == TOK_NUMBER) {
-            pos = run_one(b, db, t.start, &rs, sb); /* garbage goes to SQLite for its error */
+            pos = run_one(b, sh, t.start, &rs, sb); /* garbage goes to SQLite for its error */
         } else {
             b->skipped++;
             pos = skip_statement(b->sql, b->len, t.start);
         }
     }
-    sqlite3_set_authorizer(db, NULL, NULL);
+    for (int k = 0; k < sh->n; k++)
+        sqlite3_set_authorizer(sh->db[k], NULL, NULL);
     if (b->err->message[0]) /* the budget or the table limit */
         return -1;
     if (rs.table_failed || (rs.ok == 0 && rs.failed > 0))
@@ -443,21 +608,18 @@ out:
 
 int ddl_import_sqlite(struct ddl_builder *b)
 {
-    sqlite3 *db = NULL;
+    struct shards sh = {0};
     struct sandbox sb = {b, ST_OTHER, (size_t)-1, 0, false, 0};
     int rc = -1;
-    if (open_sandbox(&db) != 0) {
-        ddl_import_fail(b, (size_t)-1, "cannot open an in-memory SQLite database");
-        goto out;
-    }
-    sqlite3_progress_handler(db, PROGRESS_OPS, progress, &sb);
-    if (run_script(b, db, &sb) != 0)
+    if (run_script(b, &sh, &sb) != 0)
         goto out;
     sb.start = (size_t)-1;
-    if (read_back(b, db, &sb) != 0)
-        goto out;
+    for (int k = 0; k < sh.n; k++)
+        if (read_back(b, sh.db[k], &sb) != 0)
+            goto out;
     rc = 0;
 out:
-    sqlite3_close(db);
+    for (int k = 0; k < sh.n; k++)
+        sqlite3_close(sh.db[k]);
     return rc;
 }
