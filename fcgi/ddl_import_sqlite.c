@@ -1,14 +1,17 @@
 /* ddl_import_sqlite.c — SQLite DDL through SQLite itself.
  *
- * The script runs statement by statement in a private in-memory database: extension loading
- * off, defensive mode on, tight limits, and an authorizer that allows only schema statements
- * (CREATE TABLE/INDEX/VIEW/TRIGGER, ALTER TABLE and the sqlite_schema accesses they make).
- * A statement whose first word is not CREATE or ALTER (INSERT, PRAGMA, BEGIN/COMMIT…) is
- * skipped and counted without being prepared, so nothing but schema work ever runs.  The
- * model is then read back with PRAGMA table_info / foreign_key_list / index_list /
- * index_info.  Error rule as for PostgreSQL: a CREATE TABLE or ALTER TABLE that fails, or a
- * file where no statement succeeds, fails the import with that position
- * (sqlite3_error_offset); other failures (a view or trigger SQLite rejects) are skipped.
+ * The script runs statement by statement in private in-memory databases (a few hundred
+ * tables each, see "shards"): extension loading off, defensive mode on, tight limits, a
+ * progress handler holding each statement to a step budget and the import to its deadline,
+ * and an authorizer that lets each kind of statement (CREATE TABLE, CREATE INDEX, ALTER
+ * TABLE) do only what it needs — no query ever runs: CREATE TABLE … AS SELECT is refused
+ * before it runs.  Only CREATE TABLE/INDEX and ALTER TABLE are prepared; views, triggers and
+ * every other statement (INSERT, PRAGMA, BEGIN/COMMIT…) are skipped and counted without
+ * being prepared.  More than ERD_MAX_ENTITIES CREATE TABLEs stop the import at the one past
+ * the limit.  The model is then read back with PRAGMA table_info / foreign_key_list /
+ * index_list / index_info.  Error rule as for PostgreSQL: a CREATE TABLE or ALTER TABLE that
+ * fails, or a file where no statement succeeds, fails the import with that position
+ * (sqlite3_error_offset); another failure (an index SQLite rejects) is skipped.
  * A column without a declared type gets "BLOB" (SQLite's affinity for it). */
 #include "ddl_import_internal.h"
 #include "erd_model.h"
