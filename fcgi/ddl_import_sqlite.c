@@ -48,8 +48,9 @@ struct sandbox {
 };
 
 #define PROGRESS_OPS 1000          /* virtual-machine steps between progress-handler calls */
-#define PROGRESS_CALLS_MAX 10000   /* so at most 10M steps per statement (a CREATE TABLE
-                                      beside 10,000 others needs about 100k) */
+#define PROGRESS_CALLS_MAX 10000   /* so at most 10M steps per statement: far more than a
+                                      schema statement needs, even a rename beside 10,000
+                                      tables */
 
 /* What each kind may ask for.  A CREATE TABLE or CREATE INDEX can hold no SELECT (SQLite
  * allows no subquery in CHECK, DEFAULT, generated columns or index expressions), so a
