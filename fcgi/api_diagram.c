@@ -2,6 +2,7 @@
  * locking (GET/PUT /api/diagrams/:uid), import SQL DDL into it (POST …/import) and export it
  * as SQL, DBML, Mermaid, JSON or SVG (GET …/export).  Errors are JSON {error, message}; any
  * status >= 400 makes the dispatcher roll the transaction back. */
+#include "app.h"
 #include "arena.h"
 #include "buf.h"
 #include "ddl_export.h"
@@ -183,7 +184,8 @@ static int parse_sql(struct req *r, enum ddl_dialect dialect, struct erd_doc *do
 {
     struct ddl_error err;
     memset(&err, 0, sizeof err);
-    if (ddl_import(r->arena, r->body, r->body_len, dialect, doc, skipped, &err) != 0) {
+    if (ddl_import_timed(r->arena, r->body, r->body_len, dialect, r->app->cfg.import_seconds, doc,
+                         skipped, &err) != 0) {
         resp_json(r, 422, json_pack("{s:s, s:s, s:i, s:i}", "error", "syntax", "message",
                                     err.message[0] ? err.message : "The SQL could not be read.",
                                     "line", err.line, "column", err.column));

@@ -28,6 +28,7 @@ struct config {
     long session_idle;            /* CARD_SESSION_IDLE seconds */
     long session_absolute;        /* CARD_SESSION_ABSOLUTE seconds */
     size_t max_body;              /* CARD_MAX_BODY bytes */
+    int import_seconds;           /* CARD_IMPORT_SECONDS: time budget of one SQL import */
     int dev;                      /* CARD_DEV=1: reload templates on every request */
     const char *asset_version;    /* CARD_ASSET_VERSION (default: start time) */
 };

@@ -50,6 +50,8 @@ static const struct config_var {
      "seconds a session lives at most (default 14 days)"},
     {"CARD_MAX_BODY", V_SIZE, offsetof(struct config, max_body), "11534336",
      "largest request body in bytes (11 MiB)"},
+    {"CARD_IMPORT_SECONDS", V_INT, offsetof(struct config, import_seconds), "10",
+     "longest a SQL import may run before it is refused (seconds)"},
     {"CARD_DEV", V_BOOL, offsetof(struct config, dev), "0", "1 = reload templates on every request"},
     {"CARD_ASSET_VERSION", V_STR, offsetof(struct config, asset_version), "",
      "build id of static/ (hex, 8-64 digits; `make` writes it to build/static.env): assets are "

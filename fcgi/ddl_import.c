@@ -235,6 +235,31 @@ void ddl_import_drop_entity(struct ddl_builder *b, const char *name)
     }
 }
 
+/* ------------------------------------------------------------------ budget */
+
+void ddl_import_budget_start(struct ddl_builder *b, int seconds)
+{
+    b->budget.seconds = seconds;
+    b->budget.statements = 0;
+    clock_gettime(CLOCK_MONOTONIC, &b->budget.deadline);
+    b->budget.deadline.tv_sec += seconds;
+}
+
+int ddl_import_tick(struct ddl_builder *b, size_t offset, int n)
+{
+    struct timespec now;
+    b->budget.statements += n;
+    if (b->budget.statements > DDL_MAX_STATEMENTS)
+        return ddl_import_fail(b, offset, "the import has more than %d statements",
+                               DDL_MAX_STATEMENTS);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > b->budget.deadline.tv_sec ||
+        (now.tv_sec == b->budget.deadline.tv_sec && now.tv_nsec >= b->budget.deadline.tv_nsec))
+        return ddl_import_fail(b, offset, "the import took longer than %d s (stopped here)",
+                               b->budget.seconds);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ errors */
 
 static void offset_to_line_col(const char *s, size_t len, size_t off, int *line, int *col)
@@ -817,6 +842,12 @@ static const struct {
 int ddl_import(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,
                struct erd_doc *out, int *skipped, struct ddl_error *err)
 {
+    return ddl_import_timed(a, sql, len, dialect, DDL_IMPORT_SECONDS, out, skipped, err);
+}
+
+int ddl_import_timed(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,
+                     int seconds, struct erd_doc *out, int *skipped, struct ddl_error *err)
+{
     struct ddl_builder b;
     int rc = -1;
     memset(&b, 0, sizeof b);
@@ -824,6 +855,7 @@ int ddl_import(struct arena *a, const char *sql, size_t len, enum ddl_dialect di
     arena_init(&b.arena);
     b.err = err;
     memset(out, 0, sizeof *out);
+    ddl_import_budget_start(&b, seconds > 0 ? seconds : DDL_IMPORT_SECONDS);
     *skipped = 0;
     if (!sql && len) {
         ddl_import_fail(&b, (size_t)-1, "no input");

@@ -30,4 +30,13 @@ int ddl_dialect_from_name(const char *name, enum ddl_dialect *out);
  * allocated in a. */
 int ddl_import(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,
                struct erd_doc *out, int *skipped, struct ddl_error *err);
+
+#define DDL_IMPORT_SECONDS 10      /* ddl_import's time budget (CARD_IMPORT_SECONDS's default) */
+#define DDL_MAX_STATEMENTS 500000  /* statements one import may read (empty ones not counted) */
+
+/* ddl_import_timed: ddl_import within seconds of wall-clock time (<= 0: DDL_IMPORT_SECONDS)
+ * and at most DDL_MAX_STATEMENTS statements; past either, -1 with a message saying which.
+ * ddl_import is ddl_import_timed with DDL_IMPORT_SECONDS. */
+int ddl_import_timed(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,
+                     int seconds, struct erd_doc *out, int *skipped, struct ddl_error *err);
 #endif

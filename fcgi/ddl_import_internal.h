@@ -7,6 +7,7 @@
 #include "ddl_import.h"
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #define DDL_MAX_NESTING 1000 /* parentheses deeper than this are refused before parsing */
 
@@ -47,8 +48,15 @@ struct ddl_alias { /* partition name → parent table name */
     const char *from, *to;
 };
 
+struct ddl_budget {
+    struct timespec deadline; /* CLOCK_MONOTONIC */
+    int seconds;              /* for the message */
+    long statements;          /* counted so far */
+};
+
 struct ddl_builder {
     struct arena arena;
+    struct ddl_budget budget;
     struct ddl_entity **entities;
     int nentities, capentities;
     struct ddl_fk *fks;
@@ -92,6 +100,17 @@ void ddl_import_add_alias(struct ddl_builder *b, const char *from, const char *t
 const char *ddl_import_resolve_alias(const struct ddl_builder *b, const char *name);
 /* ddl_import_drop_entity: remove the table named name (a partition folded into its parent). */
 void ddl_import_drop_entity(struct ddl_builder *b, const char *name);
+
+/* ---- budget: the work one import may do whatever the input (a hostile file must not hold
+ * a worker thread): DDL_MAX_STATEMENTS non-empty statements and ddl_import_timed's seconds.
+ * Each reader calls ddl_import_tick once per statement, SQLite also from its progress
+ * handler, so one slow statement is stopped too. ---- */
+/* ddl_import_budget_start: the deadline is seconds from now. */
+void ddl_import_budget_start(struct ddl_builder *b, int seconds);
+/* ddl_import_tick: count n statements (0: only look at the clock) for the statement at
+ * offset; 0 while within the budget, else -1 with err set ("the import took longer than
+ * N s" / "more than N statements") at that statement's position. */
+int ddl_import_tick(struct ddl_builder *b, size_t offset, int n);
 
 /* ---- errors ---- */
 /* ddl_import_fail: fill b->err with the 1-based line/column of offset (or 0/0 when offset is

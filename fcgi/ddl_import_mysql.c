@@ -624,7 +624,7 @@ int ddl_import_mysql(struct ddl_builder *b)
         advance(&m);
         if (m.t.kind == TOK_EOF)
             return 0;
-        if (statement(&m) != 0)
+        if (ddl_import_tick(b, m.t.start, !is_punct(&m, ';')) != 0 || statement(&m) != 0)
             return -1;
     }
 }

@@ -101,8 +101,9 @@ static void push_stmt(struct ddl_builder *b, struct pg_stmt **v, int *n, int *ca
     (*v)[(*n)++] = st;
 }
 
-/* split_statements: statements of the input (count, or -1 with err set for an unterminated
- * quote or comment); psql meta-command lines and COPY data are counted as skipped. */
+/* split_statements: the non-empty statements of the input, counted against the budget (count,
+ * or -1 with err set for an unterminated quote or comment or a spent budget); psql
+ * meta-command lines and COPY data are counted as skipped. */
 static int split_statements(struct ddl_builder *b, struct pg_stmt **out)
 {
     const char *s = b->sql;
@@ -118,6 +119,8 @@ static int split_statements(struct ddl_builder *b, struct pg_stmt **out)
         if (t.kind == TOK_EOF) {
             if (open) {
                 cur.end = len;
+                if (ddl_import_tick(b, cur.start, 1) != 0)
+                    return -1;
                 push_stmt(b, &v, &n, &cap, cur);
             }
             break;
@@ -138,7 +141,11 @@ static int split_statements(struct ddl_builder *b, struct pg_stmt **out)
             depth--;
         if (ddl_tok_punct(s, &t, ';')) {
             cur.end = t.start;
-            push_stmt(b, &v, &n, &cap, cur);
+            if (cur.end > cur.start) { /* an empty statement is no work */
+                if (ddl_import_tick(b, cur.start, 1) != 0)
+                    return -1;
+                push_stmt(b, &v, &n, &cap, cur);
+            }
             open = false;
             if (stmt_is_copy_from_stdin(s, &cur))
                 pos = skip_copy_data(s, len, pos);
@@ -793,6 +800,8 @@ int ddl_import_pg(struct ddl_builder *b)
     if (n < 0)
         goto out;
     for (int i = 0; i < n; i++) {
+        if (ddl_import_tick(b, stmts[i].start, 0) != 0) /* counted when split */
+            goto out;
         if (first_word_skipped(b->sql, &stmts[i])) {
             b->skipped++;
             continue;

@@ -4,7 +4,7 @@ set -euo pipefail
 secs=$1; shift
 for bin in "$@"; do
   name=$(basename "$bin"); name=${name#fuzz_}
-  corpus=tests/fuzz/corpus/$name
+  corpus=tests/fuzz/corpus/$name   # seeds named after the harness: fuzz_ddl_import → corpus/ddl_import
   work=$(mktemp -d)
   [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null || true
   echo "== fuzz $name for ${secs}s"

@@ -657,6 +657,180 @@ START_TEST(three_thousand_tables)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ budgets (issue 15) */
+
+START_TEST(sqlite_create_as_select_refused)
+{
+    /* an endless recursive query: it must be refused before it runs, not run */
+    static const char *const cases[] = {
+        "CREATE TABLE t AS SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+        "SELECT x+1 FROM c) SELECT x FROM c);",
+        "CREATE TABLE a (id int);\nCREATE TEMP TABLE t AS WITH RECURSIVE c(x) AS (SELECT 1 "
+        "UNION ALL SELECT x+1 FROM c) SELECT x FROM c;",
+        "CREATE TABLE a (id int);\nCREATE TABLE t AS SELECT * FROM a;",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct ddl_error err;
+        double t0 = now_s();
+        ck_assert_int_eq(import_fails(cases[i], strlen(cases[i]), DDL_SQLITE, &err), -1);
+        printf("CREATE TABLE … AS SELECT case %zu: refused in %.3f s: %s\n", i, now_s() - t0,
+               err.message);
+        ck_assert_msg(strstr(err.message, "AS SELECT is not imported"), "%s", err.message);
+        ck_assert_int_eq(err.line, i == 0 ? 1 : 2);
+    }
+}
+END_TEST
+
+START_TEST(sqlite_checks_and_alters_still_import)
+{
+    /* what a schema needs keeps working under the tighter authorizer: functions in CHECK,
+     * DEFAULT, generated columns and indexes; ALTER TABLE ADD (with CHECK)/RENAME/DROP */
+    int skipped;
+    const char *sql =
+        "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+        "CREATE TABLE t (a INT DEFAULT (datetime('now')), b TEXT DEFAULT CURRENT_TIMESTAMP "
+        "CHECK (length(b) > 0), c INT REFERENCES p(id), d AS (upper(b)), CHECK (a < abs(c)));\n"
+        "CREATE INDEX i1 ON t(lower(b)) WHERE a > 0;\nCREATE UNIQUE INDEX i2 ON t(c);\n"
+        "ALTER TABLE t ADD COLUMN e INT NOT NULL DEFAULT 3 CHECK (e > 0);\n"
+        "ALTER TABLE t RENAME COLUMN e TO f;\nALTER TABLE p RENAME TO q;\n"
+        "ALTER TABLE t ADD COLUMN g INT;\nALTER TABLE t DROP COLUMN g;\n"
+        "CREATE VIEW v AS SELECT * FROM t;\n"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO q VALUES (1); END;\n"
+        "CREATE TABLE w (a PRIMARY KEY, b UNIQUE) WITHOUT ROWID;\n";
+    const struct erd_doc *m = import_ok(sql, strlen(sql), DDL_SQLITE, &skipped);
+    ck_assert_uint_eq(n_tables(m), 3);
+    ck_assert_int_eq(skipped, 2); /* the view and the trigger, never run */
+    ck_assert_str_eq(column(m, "t", "f")->type, "INT");
+    /* a, b, c, f: g dropped (and table_info does not list the generated d) */
+    ck_assert_uint_eq(entity(m, "t")->ncolumns, 4);
+    ck_assert(column(m, "t", "c")->is_unique);
+    ck_assert_ptr_nonnull(relationship(m, "q", "t", "c"));
+}
+END_TEST
+
+/* tables_sql: n CREATE TABLEs, one a line. */
+static void tables_sql(struct buf *sql, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        buf_printf(sql, "CREATE TABLE t%zu (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                        "ref INTEGER REFERENCES t%zu (id));\n", i, i ? i - 1 : 0);
+}
+
+START_TEST(table_cap_as_statements_run)
+{
+    /* 10,001 tables: refused at the 10,001st CREATE TABLE (its line), not after all ran */
+    struct buf sql = BUF_INIT;
+    tables_sql(&sql, ERD_MAX_ENTITIES + 1);
+    for (size_t d = 0; d < 3; d++) {
+        struct ddl_error err;
+        double t0 = now_s();
+        ck_assert_int_eq(import_fails(sql.data, sql.len, all_dialects[d], &err), -1);
+        printf("%d tables, dialect %zu: refused in %.2f s at %d:%d: %s\n", ERD_MAX_ENTITIES + 1,
+               d, now_s() - t0, err.line, err.column, err.message);
+        ck_assert_msg(strstr(err.message, "more than 10000 tables"), "%s", err.message);
+        if (all_dialects[d] == DDL_SQLITE)
+            ck_assert_int_eq(err.line, ERD_MAX_ENTITIES + 1);
+    }
+    buf_free(&sql);
+}
+END_TEST
+
+START_TEST(sqlite_many_tables_indexes_and_alters_find_their_table)
+{
+    /* SQLite's databases hold a few hundred tables each: an index, an ALTER TABLE or a second
+     * CREATE TABLE naming an early table still meets that table */
+    struct buf sql = BUF_INIT;
+    int skipped;
+    tables_sql(&sql, 1200);
+    buf_puts(&sql, "CREATE UNIQUE INDEX u0 ON t0 (name);\nALTER TABLE \"T1\" ADD COLUMN extra TEXT;\n"
+                   "CREATE TABLE IF NOT EXISTS [t2] (x int);\n"
+                   "CREATE TRIGGER tr AFTER INSERT ON t3 BEGIN UPDATE t3 SET name = CASE WHEN "
+                   "new.id > 0 THEN 'a' ELSE 'b' END; DELETE FROM t4; END;\n"
+                   "CREATE TABLE last (id int);\n");
+    const struct erd_doc *m = import_ok(sql.data, sql.len, DDL_SQLITE, &skipped);
+    ck_assert_uint_eq(n_tables(m), 1201);
+    ck_assert_int_eq(skipped, 1); /* the trigger, skipped whole */
+    ck_assert(column(m, "t0", "name")->is_unique);
+    ck_assert_str_eq(column(m, "t1", "extra")->type, "TEXT");
+    ck_assert_uint_eq(entity(m, "t2")->ncolumns, 3);
+    ck_assert_ptr_nonnull(relationship(m, "t0", "t1", "ref"));
+    buf_puts(&sql, "CREATE TABLE t5 (x int);\n");
+    struct ddl_error err;
+    ck_assert_int_eq(import_fails(sql.data, sql.len, DDL_SQLITE, &err), -1);
+    ck_assert_msg(strstr(err.message, "already exists"), "%s", err.message);
+    ck_assert_int_eq(err.line, 1206);
+    buf_free(&sql);
+}
+END_TEST
+
+START_TEST(twelve_thousand_cheap_statements)
+{
+    /* 12,000 statements, each cheap (tables, their indexes, rows and comments): it finishes */
+    struct buf sql = BUF_INIT;
+    for (size_t i = 0; i < 3000; i++)
+        buf_printf(&sql, "CREATE TABLE t%zu (id int PRIMARY KEY, v int);\n"
+                         "CREATE UNIQUE INDEX u%zu ON t%zu (v);\n"
+                         "INSERT INTO t%zu VALUES (1, 2);\n-- note\nDELETE FROM t%zu;\n",
+                   i, i, i, i, i);
+    for (size_t d = 0; d < 3; d++) {
+        double t0 = now_s();
+        const struct erd_doc *m = import_ok(sql.data, sql.len, all_dialects[d], NULL);
+        printf("12,000 cheap statements, dialect %zu: %.2f s\n", d, now_s() - t0);
+        ck_assert_uint_eq(n_tables(m), 3000);
+    }
+    buf_free(&sql);
+}
+END_TEST
+
+START_TEST(statement_budget)
+{
+    /* one statement past DDL_MAX_STATEMENTS: refused with the budget's message; empty
+     * statements are no work and are not counted */
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "CREATE TABLE t (id int);\n");
+    for (size_t i = 0; i < DDL_MAX_STATEMENTS; i++)
+        buf_puts(&sql, "SELECT 1;");
+    for (size_t d = 0; d < 3; d++) {
+        struct ddl_error err;
+        ck_assert_int_eq(import_fails(sql.data, sql.len, all_dialects[d], &err), -1);
+        ck_assert_msg(strstr(err.message, "more than 500000 statements"), "%s", err.message);
+    }
+    buf_reset(&sql);
+    buf_puts(&sql, "CREATE TABLE t (id int);\n");
+    for (size_t i = 0; i < DDL_MAX_STATEMENTS; i++)
+        buf_puts(&sql, ";");
+    for (size_t d = 0; d < 3; d++) {
+        const struct erd_doc *m = import_ok(sql.data, sql.len, all_dialects[d], NULL);
+        ck_assert_uint_eq(n_tables(m), 1);
+    }
+    buf_free(&sql);
+}
+END_TEST
+
+START_TEST(time_budget)
+{
+    /* 1,000 tables, then ALTER TABLE … RENAME COLUMN statements, each of which makes SQLite
+     * re-check every table's SQL: far more than 1 s of work, stopped at about 1 s */
+    struct buf sql = BUF_INIT;
+    tables_sql(&sql, 1000);
+    for (size_t i = 0; i < 100000; i++)
+        buf_printf(&sql, "ALTER TABLE t0 RENAME COLUMN %s TO %s;\n", i % 2 ? "nm" : "name",
+                   i % 2 ? "name" : "nm");
+    struct erd_doc model;
+    struct ddl_error err;
+    int skipped;
+    double t0 = now_s();
+    int rc = ddl_import_timed(&models, sql.data, sql.len, DDL_SQLITE, 1, &model, &skipped, &err);
+    printf("time budget of 1 s: stopped after %.2f s at %d:%d: %s\n", now_s() - t0, err.line,
+           err.column, err.message);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_ptr_null(model.entities);
+    ck_assert_msg(strstr(err.message, "took longer than 1 s"), "%s", err.message);
+    ck_assert_int_gt(err.line, 1000);
+    buf_free(&sql);
+}
+END_TEST
+
 START_TEST(layout_no_overlap)
 {
     const struct erd_doc *m = import_str("CREATE TABLE a (id int primary key); CREATE TABLE b (id int, a_id int REFERENCES a);"
@@ -799,6 +973,16 @@ static Suite *ddl_suite(void)
     tcase_add_test(tc, deep_parentheses);
     tcase_add_test(tc, many_tiny_statements);
     tcase_add_test(tc, three_thousand_tables);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("budgets");
+    tcase_set_timeout(tc, 120); /* before the budgets, the first test ran forever */
+    tcase_add_test(tc, sqlite_create_as_select_refused);
+    tcase_add_test(tc, sqlite_checks_and_alters_still_import);
+    tcase_add_test(tc, table_cap_as_statements_run);
+    tcase_add_test(tc, sqlite_many_tables_indexes_and_alters_find_their_table);
+    tcase_add_test(tc, twelve_thousand_cheap_statements);
+    tcase_add_test(tc, statement_budget);
+    tcase_add_test(tc, time_budget);
     suite_add_tcase(s, tc);
     return s;
 }
