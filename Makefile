@@ -19,8 +19,19 @@ LIB_OBJ  := $(LIB_SRC:fcgi/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-build deps-test run start stop test unit integration browser asan fuzz fuzz-smoke sqltest bench clean node-deps
-all: deps-build $(BUILD)/cardinality $(BUILD)/mustache-spec $(BUILD)/static.env
+# The npm editors (TipTap, Excalidraw, React Flow): installed from editors/package-lock.json and
+# bundled by esbuild into static/build/ (ignored), before the static build id is computed.
+EDITOR_SRC := $(wildcard editors/src/*) editors/build.mjs
+editors: $(STATIC_DIR)/build/.ok
+editors/node_modules/.ok: editors/package.json editors/package-lock.json
+	cd editors && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+$(STATIC_DIR)/build/.ok: editors/node_modules/.ok $(EDITOR_SRC)
+	node editors/build.mjs $(STATIC_DIR)/build
+	@touch $@
+
+.PHONY: all editors deps deps-build deps-test run start stop test unit integration browser asan fuzz fuzz-smoke sqltest bench clean node-deps
+all: deps-build $(BUILD)/cardinality $(BUILD)/mustache-spec editors $(BUILD)/static.env
 
 deps-build:
 	@scripts/deps.sh build
@@ -44,7 +55,7 @@ $(BUILD)/cardinality: fcgi/main.c $(BUILD)/libcard.a
 # assets /static/<id>/…, so each change to any file under static/ gives every page new URLs.
 # scripts/stack.sh and the systemd unit (EnvironmentFile) pass it to the server.  Directories
 # are prerequisites too, so adding or removing a file recomputes it.
-$(BUILD)/static.env: $(shell find $(STATIC_DIR) -type f -o -type d) scripts/static-id.sh
+$(BUILD)/static.env: $(shell find $(STATIC_DIR) -type f -o -type d) scripts/static-id.sh $(STATIC_DIR)/build/.ok
 	@mkdir -p $(dir $@)
 	@echo "CARD_ASSET_VERSION=$$(scripts/static-id.sh $(STATIC_DIR))" > $@.tmp && mv $@.tmp $@
 
