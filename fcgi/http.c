@@ -300,7 +300,7 @@ void http_serialize(struct req *r, struct buf *out)
         buf_printf(out, "Content-Type: %s\r\n", r->resp_type);
     buf_printf(out, "Content-Length: %zu\r\n", r->status == 304 ? 0 : r->resp_body->len);
     buf_puts(out, security_headers);
-    buf_printf(out, "Content-Security-Policy: %s\r\n", APP_CSP);
+    buf_printf(out, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : APP_CSP);
     if (!strstr(buf_cstr(r->resp_headers), "Referrer-Policy:"))
         buf_puts(out, "Referrer-Policy: same-origin\r\n");
     if (app && app->cfg.https)

@@ -57,6 +57,8 @@ struct req {
     const char *resp_type;
     int no_store;                     /* Cache-Control: no-store */
     const char *cache_control;        /* this Cache-Control instead (a signed-in user's image) */
+    const char *csp;                  /* this Content-Security-Policy instead of APP_CSP (an
+                                         editor page that needs more, a share page's embed) */
     int commit_on_error;              /* keep the transaction although status >= 400 */
     long long start_us;
 };
