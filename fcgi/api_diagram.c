@@ -309,7 +309,7 @@ static int render_export(const struct erd_doc *doc, int is_svg, enum export_form
     *type = is_svg ? "image/svg+xml; charset=utf-8" : export_content_type(f);
     *ext = is_svg ? ".svg" : export_file_ext(f);
     if (is_svg) {
-        struct svg_erd_opts opts = {0, 0, "erd"};
+        struct svg_erd_opts opts = {.id_prefix = "erd"};
         return svg_erd_render(doc, &opts, out);
     }
     return ddl_export(doc, f, out);

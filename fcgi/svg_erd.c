@@ -228,7 +228,7 @@ static void column_row(struct buf *out, const struct erd_column *c, double w, si
 }
 
 static void table(struct buf *out, const struct erd_entity *e, const struct box *b,
-                  const unsigned char *fk_cols, int thumb)
+                  const unsigned char *fk_cols)
 {
     const char *color = e->color;
     buf_puts(out, "<g class=\"erd-table\" data-id=\"");
@@ -241,7 +241,7 @@ static void table(struct buf *out, const struct erd_entity *e, const struct box 
     buf_puts(out, "<text class=\"erd-title\" x=\"12.0\" y=\"23.0\" font-size=\"15\" font-weight=\"600\" fill=\"#ffffff\">");
     put_text(out, e->name, MAX_TEXT);
     buf_puts(out, "</text>");
-    for (size_t j = 0; !thumb && j < e->ncolumns; j++)
+    for (size_t j = 0; j < e->ncolumns; j++)
         column_row(out, &e->columns[j], b->w, j, fk_cols[j]);
     buf_puts(out, "</g>\n");
 }
@@ -278,21 +278,20 @@ static int is_many_end(const char *type, int parent_end)
 }
 
 static void relationship(struct buf *out, struct buf *labels, const struct erd_doc *doc, const struct erd_fk *fk,
-                         const struct box *boxes, const char *prefix, int thumb)
+                         const struct box *boxes, const char *prefix)
 {
     const struct box *p = &boxes[fk->parent], *c = &boxes[fk->child];
-    struct curve k = route(p, anchor_y(p, thumb ? -1 : fk->parent_col), c, anchor_y(c, thumb ? -1 : fk->child_col));
+    struct curve k = route(p, anchor_y(p, fk->parent_col), c, anchor_y(c, fk->child_col));
     const struct erd_relationship *r = &doc->relationships[fk->rel];
     const char *label = r->label;
     buf_puts(out, "<path class=\"erd-rel\" data-id=\"");
     html_txt(out, r->id);
     svgf(out, "\" d=\"M%.1f %.1f C%.1f %.1f, %.1f %.1f, %.1f %.1f\" fill=\"none\" stroke=\"" LINE_COLOR "\" stroke-width=\"1.5\"",
                k.x0, k.y0, k.x1, k.y1, k.x2, k.y2, k.x3, k.y3);
-    if (!thumb)
-        svgf(out, " marker-start=\"url(#%s-%s-start)\" marker-end=\"url(#%s-%s-end)\"", prefix,
-                   is_many_end(fk->type, 1) ? "many" : "one", prefix, is_many_end(fk->type, 0) ? "many" : "one");
+    svgf(out, " marker-start=\"url(#%s-%s-start)\" marker-end=\"url(#%s-%s-end)\"", prefix,
+               is_many_end(fk->type, 1) ? "many" : "one", prefix, is_many_end(fk->type, 0) ? "many" : "one");
     buf_puts(out, "/>\n");
-    if (thumb || !label || !*label)
+    if (!label || !*label)
         return;
     svgf(labels, "<text class=\"erd-rel-label\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#334155\" "
                        "text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">",
@@ -314,17 +313,12 @@ static unsigned char **fk_flags(struct arena *a, const struct erd_view *v)
     return f;
 }
 
-static void open_svg(struct buf *out, const struct erd_doc *doc, const struct box *vb, const struct svg_erd_opts *o)
+static void open_svg(struct buf *out, const struct erd_doc *doc, const struct box *vb)
 {
-    double w = vb->w, h = vb->h;
     const char *name = doc->name ? doc->name : "Diagram";
-    if (o && o->thumbnail) {
-        w = o->max_width > 0 ? o->max_width : 240;
-        h = vb->h * w / vb->w;
-    }
-    svgf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"erd-svg%s\" viewBox=\"%.1f %.1f %.1f %.1f\" "
+    svgf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"erd-svg\" viewBox=\"%.1f %.1f %.1f %.1f\" "
                     "width=\"%.1f\" height=\"%.1f\" role=\"img\" aria-label=\"",
-               o && o->thumbnail ? " erd-thumb" : "", vb->x, vb->y, vb->w, vb->h, w, h);
+               vb->x, vb->y, vb->w, vb->h, vb->w, vb->h);
     put_text(out, name, 200);
     buf_puts(out, "\" font-family=\"" FONT "\" font-size=\"13\">\n<title>");
     put_text(out, name, 200);
@@ -335,7 +329,6 @@ int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, s
 {
     struct arena a;
     struct buf prefix = BUF_INIT, labels = BUF_INIT;
-    int thumb = opts && opts->thumbnail;
     arena_init(&a);
     safe_prefix(&prefix, opts ? opts->id_prefix : NULL);
     struct box *boxes = arena_alloc(&a, (doc->nentities + 1) * sizeof *boxes);
@@ -345,15 +338,14 @@ int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, s
     erd_view_init(&a, &v, doc);      /* unnamed items are drawn too */
     struct box vb = view_box(boxes, doc->nentities);
     unsigned char **flags = fk_flags(&a, &v);
-    open_svg(out, doc, &vb, opts);
-    if (!thumb)
-        defs(out, buf_cstr(&prefix));
+    open_svg(out, doc, &vb);
+    defs(out, buf_cstr(&prefix));
     buf_puts(out, "<g class=\"erd-rels\">\n");
     for (size_t k = 0; k < v.nfk; k++)
-        relationship(out, &labels, doc, &v.fks[k], boxes, buf_cstr(&prefix), thumb);
+        relationship(out, &labels, doc, &v.fks[k], boxes, buf_cstr(&prefix));
     buf_puts(out, "</g>\n<g class=\"erd-tables\">\n");
     for (size_t i = 0; i < doc->nentities; i++)
-        table(out, &doc->entities[i], &boxes[i], flags[i], thumb);
+        table(out, &doc->entities[i], &boxes[i], flags[i]);
     buf_puts(out, "</g>\n<g class=\"erd-labels\">\n");
     buf_append(out, buf_cstr(&labels), labels.len);
     buf_puts(out, "</g>\n</svg>\n");

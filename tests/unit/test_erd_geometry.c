@@ -44,7 +44,7 @@ START_TEST(server_boxes_match_the_shared_geometry)
     struct erd_doc doc;
     struct buf err = BUF_INIT, out = BUF_INIT;
     ck_assert_int_eq(erd_doc_parse(&a, MODEL, strlen(MODEL), &doc, &err), ERD_PARSE_OK);
-    struct svg_erd_opts o = {0, 0, "g"};
+    struct svg_erd_opts o = {.id_prefix = "g"};
     ck_assert_int_eq(svg_erd_render(&doc, &o, &out), 0);
     double w, h;
     box(buf_cstr(&out), "e_a", &w, &h);
