@@ -182,7 +182,7 @@ struct shape_spec {
 static const struct shape_spec SHAPES[FLOW_SHAPE_COUNT] = {
     [FLOW_RECTANGLE] = {140, 240, 80, 32, 16, 16, 0, NULL, NULL},
     [FLOW_OVAL] = {140, 240, 80, 40, 16, 16, 0, NULL, NULL},
-    [FLOW_DIAMOND] = {130, 300, 130, 36, 32, 32, 0, "M 50 0 L 100 50 L 50 100 L 0 50 Z", NULL},
+    [FLOW_DIAMOND] = {130, 300, 130, 60, 36, 36, 0, "M 50 0 L 100 50 L 50 100 L 0 50 Z", NULL},
     [FLOW_PARALLELOGRAM] = {160, 240, 80, 48, 16, 16, 0, "M 20 0 L 100 0 L 80 100 L 0 100 Z", NULL},
     [FLOW_DATABASE] = {140, 220, 100, 24, 40, 24, 0,
                        "M 0 12 V 88 C 0 104 100 104 100 88 V 12 Z",
