@@ -47,4 +47,10 @@ void api_diagram_get(struct req *r);
 void api_diagram_put(struct req *r);
 void api_diagram_import(struct req *r);
 void api_diagram_export(struct req *r);
+/* page_flowchart.c — the flowchart page (server-drawn view + editor island) */
+void page_flowchart_show(struct req *r);
+/* api_flowchart.c — the flowchart JSON API */
+void api_flowchart_get(struct req *r);
+void api_flowchart_put(struct req *r);
+void api_flowchart_export(struct req *r);
 #endif
