@@ -286,7 +286,7 @@ enum ctx {
     CTX_SECTION,   /* thead/tbody: tr */
     CTX_ROW,       /* th, td */
     CTX_PRE,       /* pre: code, text */
-    CTX_CODE,      /* pre > code: text only */
+    CTX_CODE,      /* pre > code: text only (the last context: emit_text's table) */
 };
 
 struct walk {
@@ -337,7 +337,7 @@ static void count_text(struct walk *w, const char *s)
 
 static void emit_text(struct walk *w, const char *s, enum ctx ctx)
 {
-    static const char drop_in[] = {[CTX_LIST] = 1, [CTX_TASKLIST] = 1, [CTX_TASKITEM] = 0,
+    static const char drop_in[CTX_CODE + 1] = {[CTX_LIST] = 1, [CTX_TASKLIST] = 1, [CTX_TASKITEM] = 0,
         [CTX_LABEL] = 1, [CTX_TABLE] = 1, [CTX_COLGROUP] = 1, [CTX_SECTION] = 1, [CTX_ROW] = 1};
     if (drop_in[ctx] || !*s)
         return;
@@ -480,6 +480,8 @@ static void emit_heading_or_p(struct walk *w, GumboNode *n, const char *tag, int
     block_break(w);
 }
 
+/* emit_a: a link with a checked href, or (none, or inside a link) its children unwrapped in
+ * the context of the link itself. */
 static void emit_a(struct walk *w, GumboNode *n, enum ctx ctx, int depth)
 {
     const char *href = attr(n, "href"), *clean = NULL;
@@ -642,7 +644,7 @@ static void emit_element(struct walk *w, GumboNode *n, enum ctx ctx, int depth)
         return;
     case K_A:
         if (flow || ctx == CTX_PHRASING || ctx == CTX_PRE)
-            emit_a(w, n, CTX_PHRASING, depth);
+            emit_a(w, n, ctx, depth);
         else
             walk_children(w, n, ctx, depth);
         return;
