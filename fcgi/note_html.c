@@ -233,30 +233,61 @@ static const char *style_value(struct arena *a, const char *style, const char *p
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
+/* reparse_replaced: a code point gumbo's input reader turns into U+FFFD (control characters,
+ * noncharacters): written as U+FFFD at once, so the output reads back as itself. */
+static int reparse_replaced(unsigned c)
+{
+    return (c >= 0x1 && c <= 0x8) || c == 0xB || (c >= 0xE && c <= 0x1F) ||
+           (c >= 0x7F && c <= 0x9F) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFF) == 0xFFFE ||
+           (c & 0xFFFF) == 0xFFFF;
+}
+
+/* code_point: the UTF-8 sequence at s (valid: gumbo wrote it) and its length in *len. */
+static unsigned code_point(const unsigned char *s, size_t *len)
+{
+    if (s[0] < 0x80) { *len = 1; return s[0]; }
+    if ((s[0] & 0xe0) == 0xc0 && s[1]) { *len = 2; return (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu); }
+    if ((s[0] & 0xf0) == 0xe0 && s[1] && s[2]) {
+        *len = 3;
+        return (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+    }
+    if ((s[0] & 0xf8) == 0xf0 && s[1] && s[2] && s[3]) {
+        *len = 4;
+        return (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 | (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+    }
+    *len = 1;
+    return 0xFFFF;                         /* not UTF-8: replaced */
+}
+
 /* put_escaped: the HTML serialisation's escaping: & and U+00A0 always, < > in text, " in
  * attribute values (what a browser's innerHTML writes, so TipTap's HTML comes back byte for
- * byte). */
+ * byte); code points the parser would replace are written replaced. */
 static void put_escaped(struct buf *b, const char *s, int attr)
 {
     size_t start = 0, i = 0;
-    for (; s[i]; i++) {
+    while (s[i]) {
         const char *rep = NULL;
         size_t skip = 1;
-        switch (s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
         case '&': rep = "&amp;"; break;
         case '<': rep = attr ? NULL : "&lt;"; break;
         case '>': rep = attr ? NULL : "&gt;"; break;
         case '"': rep = attr ? "&quot;" : NULL; break;
-        case '\xc2':
-            if (s[i + 1] == '\xa0') { rep = "&nbsp;"; skip = 2; }
-            break;
+        default:
+            if (c < 0x20 || c >= 0x7f) {
+                unsigned cp = code_point((const unsigned char *)s + i, &skip);
+                rep = cp == 0xA0 ? "&nbsp;" : reparse_replaced(cp) ? "\xef\xbf\xbd" : NULL;
+            }
         }
-        if (!rep)
+        if (!rep) {
+            i += skip;
             continue;
+        }
         buf_append(b, s + start, i - start);
         buf_puts(b, rep);
-        i += skip - 1;
-        start = i + 1;
+        i += skip;
+        start = i;
     }
     buf_append(b, s + start, i - start);
 }
