@@ -17,7 +17,7 @@ struct json_t;
  * file is /<table>/<uid>; the thumbnail is a function (or NULL) drawing a small SVG.  */
 #define FILE_KINDS(X, SEP)                                                                     \
     X(diagram, "Diagram", "Diagrams", diagrams, name, page_diagram_show, svg_cache_thumb)      \
-    SEP X(note, "Note", "Notes", notes, title, page_file_show, NULL)                           \
+    SEP X(note, "Note", "Notes", notes, title, page_note_show, note_thumb)                      \
     SEP X(drawing, "Drawing", "Drawings", drawings, title, page_file_show, NULL)               \
     SEP X(flowchart, "Flowchart", "Flowcharts", flowcharts, title, page_file_show, NULL)
 

@@ -2,6 +2,7 @@
 #ifndef CARD_HANDLERS_H
 #define CARD_HANDLERS_H
 struct req;
+#include <stddef.h>
 
 /* page_auth.c */
 void page_home(struct req *r);
@@ -47,4 +48,20 @@ void api_diagram_get(struct req *r);
 void api_diagram_put(struct req *r);
 void api_diagram_import(struct req *r);
 void api_diagram_export(struct req *r);
+/* page_note.c — the note page (read-only view, TOC, editor mount) and its no-JS import form */
+void page_note_show(struct req *r);
+void page_note_import(struct req *r);
+/* note_thumb: a note's first lines as a small SVG (files.h thumbnail fn) */
+const char *note_thumb(struct req *r, const char *uid, const char *version);
+/* api_note.c — the note JSON API */
+void api_note_get(struct req *r);
+void api_note_put(struct req *r);
+void api_note_export(struct req *r);
+void api_note_import(struct req *r);
+/* note_import_markdown: replace note uid's content by Markdown md[0..n) saved over version
+ * base; answers like the import API (200 with the note, 404, 409, 413) */
+void note_import_markdown(struct req *r, const char *uid, const char *md, size_t n, long long base);
+/* api_attachment.c — images of notes and drawings */
+void api_attachment_upload(struct req *r);
+void page_attachment_show(struct req *r);
 #endif

@@ -16,6 +16,8 @@ enum route_flags {
     R_SHARE = 1 << 6,   /* a public share page: the first path parameter is the share token,
                            the transaction reads with app.share_token set and no session is
                            looked up (never a signed-in user's rights) */
+    R_BINARY = 1 << 7,  /* body kept raw and may be any bytes (an uploaded image): the UTF-8
+                           check of R_RAW/R_FORM/R_JSON_TEXT is not applied */
 };
 
 struct route {

@@ -8,7 +8,8 @@
     {"GET", "/" #TABLE "/:uid", SHOW, R_LOGIN},                                          \
     {"POST", "/" #TABLE "/:uid/rename", page_file_rename, R_LOGIN | R_FORM},             \
     {"POST", "/" #TABLE "/:uid/delete", page_file_delete, R_LOGIN | R_FORM},            \
-    {"GET", "/" #TABLE "/:uid/thumb.svg", page_file_thumb, R_LOGIN},
+    {"GET", "/" #TABLE "/:uid/thumb.svg", page_file_thumb, R_LOGIN},                     \
+    {"POST", "/api/" #TABLE "/:uid/attachments", api_attachment_upload, R_LOGIN | R_BINARY},
 
 const struct route route_table[] = {
     {"GET", "/healthz", page_healthz, R_NODB},
@@ -37,5 +38,12 @@ const struct route route_table[] = {
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},
     {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN},
+    /* notes (api_note.c, page_note.c) and attachments (api_attachment.c) */
+    {"GET", "/api/notes/:uid", api_note_get, R_LOGIN},
+    {"PUT", "/api/notes/:uid", api_note_put, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/notes/:uid/export", api_note_export, R_LOGIN},
+    {"POST", "/api/notes/:uid/import", api_note_import, R_LOGIN | R_RAW},
+    {"POST", "/notes/:uid/import", page_note_import, R_LOGIN | R_FORM},
+    {"GET", "/attachments/:uid", page_attachment_show, R_LOGIN},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];
