@@ -60,24 +60,35 @@ function mount(root) {
   const readOnly = root.dataset.readonly === 'true';
   const view = document.getElementById('note-view');
 
-  // Layout: toolbar, banner slot, the page (title + content); a side panel unless the page has one.
+  // Layout: toolbar, banner slot, the page (title + content). The title is edited in place of the
+  // page's own heading when it has one; the contents and word count update the page's side panel
+  // (#note-toc / #note-words, or [data-testid] of those names), or a panel of our own when it has none.
+  const find = (name) => document.getElementById(name) || document.querySelector(`[data-testid="${name}"]`);
   const status = h('p', { class: 'note-status', role: 'status', 'aria-live': 'polite', 'data-testid': 'save-status', 'data-state': 'saved', text: 'Saved' });
   const announce = h('p', { class: 'note-announce', 'aria-live': 'polite', 'data-testid': 'note-announce' });
   const title = h('input', {
-    class: 'note-title-input', type: 'text', value: note.title || '', maxlength: TITLE_MAX, 'aria-label': 'Title', placeholder: 'Untitled', 'data-testid': 'note-title', readonly: readOnly,
+    class: 'note-title-input', type: 'text', value: note.title || '', maxlength: TITLE_MAX, 'aria-label': 'Title', placeholder: 'Untitled', 'data-testid': 'note-title-input', readonly: readOnly,
   });
   const content = h('div', { class: 'note-content' });
   const banners = h('div', { class: 'note-banners' });
-  const paper = h('div', { class: 'note-paper' }, title, content);
-  let toc = document.getElementById('note-toc');
-  let words = document.getElementById('note-words');
+  const paper = h('div', { class: 'note-paper' }, content);
+  const heading = document.querySelector('h1[data-testid="note-title"]');
+  if (heading) { heading.textContent = ''; heading.append(title); heading.classList.add('note-title-heading'); } else paper.prepend(title);
+  let toc = find('note-toc');
+  let words = find('note-words');
   const shell = h('div', { class: 'note-shell' }, banners, paper);
   root.textContent = '';
   root.append(shell);
-  if (!toc && !words) {
-    toc = h('nav', { id: 'note-toc', class: 'note-toc', 'aria-label': 'Contents' });
-    words = h('p', { id: 'note-words', class: 'note-words' });
-    root.append(h('aside', { class: 'note-side', 'aria-label': 'Outline' }, h('h2', { class: 'note-side-title', text: 'Contents' }), toc, words));
+  const layout = root.closest('.note-layout');
+  if (!toc && layout) {
+    toc = h('nav', { id: 'note-toc', class: 'note-toc', 'aria-label': 'Table of contents', 'data-testid': 'note-toc', hidden: true }, h('h2', { class: 'note-toc-title', text: 'Contents' }));
+    layout.prepend(toc);
+  }
+  if (!toc || !words) {
+    const side = h('aside', { class: 'note-side', 'aria-label': 'Outline' });
+    if (!toc) { toc = h('nav', { id: 'note-toc', class: 'note-toc', 'aria-label': 'Table of contents', 'data-testid': 'note-toc' }, h('h2', { class: 'note-toc-title', text: 'Contents' })); side.append(toc); }
+    if (!words) { words = h('p', { id: 'note-words', class: 'note-words', 'data-testid': 'note-words' }); side.append(words); }
+    root.append(side);
     root.classList.add('note-has-side');
   }
 

@@ -9,7 +9,7 @@
 // Selectors (stable; defined by templates/note.mustache and editors/src/note/*.js):
 //   #note-editor (data-uid, data-ready="true" once mounted), #note-view (the server's view, hidden)
 //   [data-testid="note-content"]   the editable TipTap content (.ProseMirror)
-//   [data-testid="note-title"]     the title input
+//   [data-testid="note-title-input"]   the title input (inside the page's h1[data-testid="note-title"])
 //   [data-testid="note-<cmd>"]     toolbar buttons: bold italic underline strike code color link bullet
 //                                  ordered task quote codeblock hr table rowBefore rowAfter rowDelete
 //                                  colBefore colAfter colDelete tableDelete image undo redo;
@@ -17,7 +17,7 @@
 //   [data-testid="note-image-input"] the file input behind the image button
 //   [data-testid="slash-menu"] > li[role="option"][data-id]   the slash menu
 //   [data-testid="save-status"]    data-state = saved | saving | dirty | offline | error | conflict
-//   #note-toc, #note-words         contents and word count in the side panel
+//   [data-testid="note-toc"], [data-testid="note-words"]   contents and word count (page, kept live)
 //   [data-testid="note-restore-banner"] [data-testid="note-restore"]   unsent edits from before
 //   [data-testid="conflict-dialog"] [data-testid="conflict-keep-mine"|"conflict-theirs-btn"]
 'use strict';
@@ -100,7 +100,7 @@ test('write with shortcuts, a table, a link and images; autosave survives a relo
   const { page, problems } = await newPage();
   const uid = await openNewNote(page);
   assert.equal(await page.isVisible('#note-view'), false, 'the server view is hidden once the editor runs');
-  assert.equal(await page.inputValue('[data-testid="note-title"]'), 'Meeting notes');
+  assert.equal(await page.inputValue('[data-testid="note-title-input"]'), 'Meeting notes');
 
   await content(page).click();
   await page.keyboard.type('# Agenda\n');                        // Markdown heading
@@ -151,7 +151,7 @@ test('write with shortcuts, a table, a link and images; autosave survives a relo
   for (let i = 0; i < 50 && (await decoded()).some((w) => w !== 24); i++) await page.waitForTimeout(100);
   assert.deepEqual(await decoded(), [24, 24]);
 
-  assert.match(await page.textContent('#note-toc'), /Agenda[\s\S]*Numbers/);
+  assert.match(await page.textContent('[data-testid="note-toc"]'), /Agenda[\s\S]*Numbers/);
   await saved(page);
 
   await page.reload();
@@ -163,8 +163,8 @@ test('write with shortcuts, a table, a link and images; autosave survives a relo
   assert.equal(await r.locator('table tr').count(), 4);
   assert.equal(await r.locator('img[src^="/attachments/"]').count(), 2);
   assert.equal(await r.locator('h2 a[href="https://example.com/numbers"]').count(), 1);
-  assert.match(await page.textContent('#note-toc'), /Agenda[\s\S]*Numbers/);
-  assert.match(await page.textContent('#note-words'), /^\d+ words?$/);
+  assert.match(await page.textContent('[data-testid="note-toc"]'), /Agenda[\s\S]*Numbers/);
+  assert.match(await page.textContent('[data-testid="note-words"]'), /^\d+ words?$/);
 
   const doc = await apiNote(page, uid);
   assert.equal(doc.title, 'Meeting notes');
@@ -206,7 +206,7 @@ test('the slash menu filters, moves with the arrow keys and inserts; the title s
   await menu.waitFor({ state: 'hidden' });
   assert.equal(await content(page).locator(':scope > p').first().textContent(), 'a/b /');
 
-  await page.fill('[data-testid="note-title"]', 'Renamed inline');
+  await page.fill('[data-testid="note-title-input"]', 'Renamed inline');
   await saved(page);
   const doc = await apiNote(page, uid);
   assert.equal(doc.title, 'Renamed inline');

@@ -3,9 +3,10 @@
 //   headings(doc) → [{level, text, pos}] of the ProseMirror document (pos: inside the heading);
 //   wordCount(doc) → the number of words (runs of non-space characters) in its text;
 //   wordLabel(n) → "1 word" / "n words";
-//   new Outline(editor, tocEl, wordsEl)  re-renders tocEl (an <ol> of buttons that move the
-//     cursor to a heading and scroll it into view) and wordsEl on every document change;
-//     either element may be null.
+//   new Outline(editor, tocEl, wordsEl)  on every document change re-renders the list in tocEl
+//     (its <ol>, replaced by one of buttons that move the cursor to a heading and scroll it into
+//     view; the rest of tocEl, e.g. its title, stays; tocEl is hidden while there is no heading)
+//     and the text of wordsEl ("n words"); either element may be null.
 import { h } from '../../../static/js/lib/dom.js';
 
 export function headings(doc) {
@@ -43,11 +44,11 @@ export class Outline {
     if (this.wordsEl) this.wordsEl.textContent = wordLabel(wordCount(doc));
     if (!this.tocEl) return;
     const list = headings(doc);
-    const key = JSON.stringify(list);
+    const key = JSON.stringify(list.map((x) => [x.level, x.text]));
     if (key === this.lastToc) return;
     this.lastToc = key;
-    this.tocEl.textContent = '';
-    if (!list.length) { this.tocEl.append(h('p', { class: 'note-toc-empty', text: 'Headings appear here.' })); return; }
+    this.tocEl.querySelector('ol')?.remove();
+    this.tocEl.hidden = !list.length;
     const ol = h('ol', { class: 'note-toc-list' });
     list.forEach((x, i) => ol.append(h('li', { class: `note-toc-item note-toc-h${x.level}`, 'data-level': x.level },
       h('button', { type: 'button', class: 'note-toc-link', 'data-index': i, text: x.text || 'Untitled heading' }))));
