@@ -96,6 +96,11 @@ static void answer_stale(struct req *r, const char *uid)
 static void save(struct req *r, const char *uid, const char *title, const char *content,
                  size_t len, long long base, int full)
 {
+    if (!note_html_nesting_ok(content, len)) {
+        resp_json_error(r, 422, "invalid", "content: elements nest more than %d deep",
+                        NOTE_HTML_MAX_NESTING);
+        return;
+    }
     struct buf *clean = buf_arena(r->arena);
     note_html_sanitize(r->arena, content, len, clean);
     const char *version = arena_printf(r->arena, "%lld", base);

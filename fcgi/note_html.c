@@ -62,8 +62,44 @@ static void galloc_release(void *ud)
     g->head.next = NULL;
 }
 
+/* is_void_tag: an element that never has an end tag (name[0..len), any case). */
+static int is_void_tag(const char *name, size_t len)
+{
+    static const char *const voids[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+                                        "link", "meta", "source", "track", "wbr"};
+    for (size_t i = 0; i < sizeof voids / sizeof voids[0]; i++)
+        if (strlen(voids[i]) == len && strncasecmp(voids[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+int note_html_nesting_ok(const char *html, size_t n)
+{
+    long depth = 0;
+    for (const char *p = html ? memchr(html, '<', n) : NULL, *end = html + n; p;
+         p = p + 1 < end ? memchr(p + 1, '<', (size_t)(end - p - 1)) : NULL) {
+        if (p + 1 < end && p[1] == '/') {
+            depth -= depth > 0;
+            continue;
+        }
+        const char *name = p + 1, *q = name;
+        while (q < end && (isalnum((unsigned char)*q) || *q == '-'))
+            q++;
+        if (q == name || !isalpha((unsigned char)*name) || is_void_tag(name, (size_t)(q - name)))
+            continue;
+        const char *gt = memchr(q, '>', (size_t)(end - q));
+        if (gt && gt[-1] == '/')
+            continue;
+        if (++depth > NOTE_HTML_MAX_NESTING)
+            return 0;
+    }
+    return 1;
+}
+
 void *note_html_parse(struct arena *a, const char *html, size_t n)
 {
+    if (!note_html_nesting_ok(html, n))
+        html = "", n = 0;                  /* never hand gumbo a quadratic input */
     struct galloc *g = arena_alloc(a, sizeof *g);
     memset(g, 0, sizeof *g);
     arena_defer(a, galloc_release, g);

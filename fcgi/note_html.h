@@ -29,6 +29,16 @@ struct note_html_info {
     size_t text_max;             /* set by the caller (0: no text wanted) */
 };
 
+/* NOTE_HTML_MAX_NESTING: how deep elements may nest in a note.  libgumbo's time grows with
+ * the square of the depth (40,000 nested <div>s: ~2 s), so deeper input is never parsed:
+ * saves answer 422, and a stored note that deep (another writer's) shows as empty. */
+#define NOTE_HTML_MAX_NESTING 1000
+
+/* note_html_nesting_ok: whether html[0..n) nests at most NOTE_HTML_MAX_NESTING elements
+ * deep, by an estimate that never undercounts (every start tag that is not a void element or
+ * self-closed opens one, every end tag closes one). */
+int note_html_nesting_ok(const char *html, size_t n);
+
 /* note_html_sanitize: append to out the allow-listed re-serialisation of html[0..n)
  * (any bytes; invalid UTF-8 is replaced by the parser).  Deterministic and idempotent:
  * sanitizing the output again gives the same text. */

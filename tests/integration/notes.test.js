@@ -76,6 +76,8 @@ test('invalid saves are 422, over 10 MB 413, nothing written', async () => {
     { title: 'ok', content: 42, _version: v },
     { title: 'ok', content: '<p>x</p>' },
     { title: 'ok', content: '<p>x</p>', _version: 'one' },
+    // nesting that would keep the HTML parser busy for seconds (quadratic in depth)
+    { title: 'ok', content: '<div>'.repeat(40000) + 'deep', _version: v },
   ]) {
     const r = await put(alice, uid, body);
     assert.equal(r.status, 422, JSON.stringify(body).slice(0, 80));

@@ -193,7 +193,24 @@ START_TEST(deep_nesting)
     buf_puts(&in, "deep");
     const char *out = san(buf_cstr(&in));
     ck_assert_str_eq(san(out), out);
+    /* 6,000 levels are never parsed (gumbo is quadratic in depth): nothing comes out */
+    ck_assert(!note_html_nesting_ok(in.data, in.len));
+    ck_assert_str_eq(out, "");
     buf_free(&in);
+    /* the estimate: void elements, self-closed tags and end tags do not add up */
+    struct buf flat = BUF_INIT;
+    for (int i = 0; i < 5000; i++)
+        buf_puts(&flat, "<p>a<br>b<img src=\"/attachments/x\"><hr/></p>");
+    ck_assert(note_html_nesting_ok(flat.data, flat.len));
+    buf_reset(&flat);
+    for (int i = 0; i < NOTE_HTML_MAX_NESTING; i++)
+        buf_puts(&flat, "<ul><li>");
+    ck_assert(!note_html_nesting_ok(flat.data, flat.len));        /* 2,000 open */
+    buf_reset(&flat);
+    for (int i = 0; i < NOTE_HTML_MAX_NESTING; i++)
+        buf_puts(&flat, "<b>");
+    ck_assert(note_html_nesting_ok(flat.data, flat.len));         /* exactly the limit */
+    buf_free(&flat);
 }
 END_TEST
 
