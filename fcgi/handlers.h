@@ -47,4 +47,12 @@ void api_diagram_get(struct req *r);
 void api_diagram_put(struct req *r);
 void api_diagram_import(struct req *r);
 void api_diagram_export(struct req *r);
+/* page_share.c — public share links (R_SHARE) and the share dialog's no-JS form */
+void page_share_show(struct req *r);
+void page_share_svg(struct req *r);
+void page_share_sql(struct req *r);
+void page_share_md(struct req *r);
+void page_share_update(struct req *r);
+/* api_share.c — POST /api/<kind>s/:uid/share */
+void api_share_update(struct req *r);
 #endif
