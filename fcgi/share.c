@@ -128,29 +128,32 @@ int share_time_parse(const char *s, double *epoch)
     "WHEN f.is_public IS TRUE AND f.published_at IS NOT NULL THEN f.published_at ELSE now() END "  \
     "WHERE f.uid = $1 AND f.is_deleted IS NOT TRUE AND (f.project_id IS NULL OR f.project_id IN "  \
     "(SELECT p.id FROM projects p WHERE p.is_deleted IS NOT TRUE)) "                               \
-    "RETURNING f.is_public IS TRUE, f.share_token, extract(epoch from f.expiry_date), "            \
-    "f.expiry_date IS NOT NULL AND f.expiry_date <= now()",
+    "RETURNING " SHARE_STATE_SQL(f),
 #define SHARE_GET_SQL(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                              \
-    "SELECT f.is_public IS TRUE, f.share_token, extract(epoch from f.expiry_date), "               \
-    "f.expiry_date IS NOT NULL AND f.expiry_date <= now() FROM " #TABLE " f "                      \
+    "SELECT " SHARE_STATE_SQL(f) " FROM " #TABLE " f "                                            \
     "WHERE f.uid = $1 AND f.is_deleted IS NOT TRUE AND (f.project_id IS NULL OR f.project_id IN "  \
     "(SELECT p.id FROM projects p WHERE p.is_deleted IS NOT TRUE))",
 
 static const char *const sql_set[FILE_KIND_COUNT] = {FILE_KINDS(SHARE_SET_SQL, )};
 static const char *const sql_get[FILE_KIND_COUNT] = {FILE_KINDS(SHARE_GET_SQL, )};
 
-/* state_from: a row (public, token, expiry epoch, expired) into *st; 0 or NOT_FOUND. */
+void share_state_read(struct req *r, const PGresult *res, int row, int col, struct share_state *st)
+{
+    st->is_public = db_bool(res, row, col);
+    st->token = db_isnull(res, row, col + 1) ? NULL : arena_strdup(r->arena, db_val(res, row, col + 1));
+    st->has_expiry = !db_isnull(res, row, col + 2);
+    st->expiry = st->has_expiry ? strtod(db_val(res, row, col + 2), NULL) : 0;
+    st->expired = db_bool(res, row, col + 3);
+}
+
+/* state_from: the one row of a SHARE_STATE_SQL statement into *st; 0 or NOT_FOUND. */
 static int state_from(struct req *r, PGresult *res, struct share_state *st)
 {
     if (!res)
         return SHARE_SET_DB;
     if (PQntuples(res) != 1)
         return SHARE_SET_NOT_FOUND;
-    st->is_public = db_bool(res, 0, 0);
-    st->token = db_isnull(res, 0, 1) ? NULL : arena_strdup(r->arena, db_val(res, 0, 1));
-    st->has_expiry = !db_isnull(res, 0, 2);
-    st->expiry = st->has_expiry ? strtod(db_val(res, 0, 2), NULL) : 0;
-    st->expired = db_bool(res, 0, 3);
+    share_state_read(r, res, 0, 0, st);
     return 0;
 }
 

@@ -32,6 +32,16 @@ struct share_state {
 
 enum { SHARE_SET_NOT_FOUND = -1, SHARE_SET_DB = -2 };
 
+/* SHARE_STATE_SQL(f): the four columns share_state_read reads, of the file row aliased f
+ * (public, token, expiry in epoch seconds, expired). */
+#define SHARE_STATE_SQL(f)                                                                     \
+    #f ".is_public IS TRUE, " #f ".share_token, extract(epoch from " #f ".expiry_date), "       \
+    #f ".expiry_date IS NOT NULL AND " #f ".expiry_date <= now()"
+/* share_state_read: those columns of row, from col on, into *st (strings copied). */
+struct pg_result;
+void share_state_read(struct req *r, const struct pg_result *res, int row, int col,
+                      struct share_state *st);
+
 /* share_set: set the signed-in user's live file uid of kind fk public or not, with an expiry
  * (expiry NULL: none; past times are allowed and make the link expired) and a new token when
  * regenerate.  Turning a link on issues a token when it has none; turning it off clears the
