@@ -1,4 +1,5 @@
 -- 014_sharing.sql — public share links (issue 11): what 005's shared_read policies leave out.
+-- Idempotent, like every migration (tests/sql/run.sh applies each twice).
 --  1. A file in a deleted project is not shared: a RESTRICTIVE policy on the four file tables,
 --     in force only in a share transaction (app.share_token set), so the owner's own rules are
 --     untouched; the ERD children follow, since their shared_read policies read diagrams
@@ -28,6 +29,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['diagrams', 'notes', 'drawings', 'flowcharts']
     LOOP
+        EXECUTE format('DROP POLICY IF EXISTS shared_project_live ON public.%I', t);
         EXECUTE format('CREATE POLICY shared_project_live ON public.%I AS RESTRICTIVE FOR SELECT'
                        ' USING (public.app_share_token() IS NULL OR project_id IS NULL'
                        ' OR public.card_project_live(project_id))', t);
@@ -93,6 +95,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['diagrams', 'notes', 'drawings', 'flowcharts']
     LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON public.%I', 'tr_' || t || '_version_share', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.share_keeps_version()',
                        'tr_' || t || '_version_share', t);
     END LOOP;
