@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "handlers.h"
 #include "flow_store.h"
+#include "share.h"
 #include "svg_cache.h"
 #include <jansson.h>
 #include <string.h>
@@ -28,6 +29,7 @@
     "(SELECT id FROM projects WHERE uid = $1 AND is_deleted IS TRUE)",                             \
     /* "owns", not "may see": an account's deletion takes what it owns, whoever else can see */  \
     "DELETE FROM " #TABLE " WHERE user_id = $1",                                                   \
+    FILE_PUBLIC_##KIND,                                                                            \
 },
 
 const struct file_kind file_kinds[FILE_KIND_COUNT] = {FILE_KINDS(FILE_KIND_ROW, )};

@@ -31,6 +31,25 @@ enum file_kind_id { FILE_KINDS(FILE_KIND_ENUM_, ) FILE_KIND_COUNT };
 #define FILE_KIND_SQL_NAME(kind) "'" #kind "'"
 
 typedef void (*file_show_fn)(struct req *r);
+
+/* The public renderer of a kind, for share links (/s/<token>, page_share.c): what the file
+ * looks like to anyone holding its link, read in the share transaction (row-level security
+ * shows that one file only).  fn(r, uid, format, out) appends to out:
+ *   SHARE_PAGE  the read-only view as an HTML fragment (every user string escaped, no script),
+ *   SHARE_SVG   the image alone (an <svg> document), SHARE_SQL / SHARE_MD  text,
+ * and answers 0, SHARE_NO_FORMAT (the kind offers no such format: 404), SHARE_INVALID (it
+ * cannot be drawn: 422) or SHARE_DB (a database error).  FILE_PUBLIC_<kind> names the kind's
+ * function, or NULL while it has none (the page then shows the title alone, other formats 404):
+ * plugging a kind in is its one line below (the function declared in share.h). */
+enum share_format { SHARE_PAGE, SHARE_SVG, SHARE_SQL, SHARE_MD };
+enum { SHARE_NO_FORMAT = -1, SHARE_INVALID = -2, SHARE_DB = -3 };
+struct buf;
+typedef int (*file_public_fn)(struct req *r, const char *uid, enum share_format format,
+                              struct buf *out);
+#define FILE_PUBLIC_diagram share_diagram_render
+#define FILE_PUBLIC_note NULL
+#define FILE_PUBLIC_drawing NULL
+#define FILE_PUBLIC_flowchart NULL
 typedef const char *(*file_thumb_fn)(struct req *r, const char *uid, const char *version);
 
 struct file_kind {
@@ -49,6 +68,7 @@ struct file_kind {
     const char *sql_rename;        /* $1 uid, $2 title → uid */
     const char *sql_purge_project; /* $1 uid of a deleted project: delete its files of this kind */
     const char *sql_delete_owned;  /* $1 user id: delete every file of this kind the user owns */
+    file_public_fn publish;        /* FILE_PUBLIC_<kind>: its share-link renderer, or NULL */
 };
 
 extern const struct file_kind file_kinds[FILE_KIND_COUNT];

@@ -288,7 +288,6 @@ const char *http_status_text(int status)
 
 static const char security_headers[] =
     "X-Content-Type-Options: nosniff\r\n"
-    "X-Frame-Options: DENY\r\n"
     "Cross-Origin-Opener-Policy: same-origin\r\n"
     "Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n";
 
@@ -300,6 +299,8 @@ void http_serialize(struct req *r, struct buf *out)
         buf_printf(out, "Content-Type: %s\r\n", r->resp_type);
     buf_printf(out, "Content-Length: %zu\r\n", r->status == 304 ? 0 : r->resp_body->len);
     buf_puts(out, security_headers);
+    if (!r->frameable)
+        buf_puts(out, "X-Frame-Options: DENY\r\n");
     buf_printf(out, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : APP_CSP);
     if (!strstr(buf_cstr(r->resp_headers), "Referrer-Policy:"))
         buf_puts(out, "Referrer-Policy: same-origin\r\n");

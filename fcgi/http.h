@@ -59,6 +59,8 @@ struct req {
     const char *cache_control;        /* this Cache-Control instead (a signed-in user's image) */
     const char *csp;                  /* this Content-Security-Policy instead of APP_CSP (an
                                          editor page that needs more, a share page's embed) */
+    int frameable;                    /* any site may frame it: no X-Frame-Options (a share
+                                         link's embed; its CSP says frame-ancestors *) */
     int commit_on_error;              /* keep the transaction although status >= 400 */
     long long start_us;
 };

@@ -9,6 +9,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
+#include "share.h"
 #include "svg_cache.h"
 #include "view.h"
 #include <string.h>
@@ -50,6 +51,14 @@ void page_diagram_show(struct req *r)
         "api_url", arena_printf(r->arena, "/api/diagrams/%s", uid)));
     if (project)
         json_object_set_new(ctx, "project", project);
+    struct share_state st;
+    if (share_get(r, file_kind_by_name("diagram"), uid, &st) != 0) {
+        page_db_error(r);
+        return;
+    }
+    json_t *share = share_state_json(r, file_kind_by_name("diagram"), uid, &st);
+    json_object_set_new(share, "next", json_sprintf("/diagrams/%s", uid));
+    json_object_set_new(ctx, "share", share);
     json_object_set_new(ctx, "box", json_pack("{s:i, s:i, s:i, s:i}", "header_h", ERD_BOX_HEADER_H,
         "row_h", ERD_BOX_ROW_H, "min_w", ERD_BOX_MIN_W, "max_w", ERD_BOX_MAX_W));
     /* The drawing, and the model for the editor escaped for a <script> element: both UTF-8

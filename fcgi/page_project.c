@@ -1,6 +1,7 @@
 /* page_project.c — create, show, rename/recolor and delete a project; create its files. */
 #include "db.h"
 #include "files.h"
+#include "share.h"
 #include "handlers.h"
 #include "http.h"
 #include "view.h"
@@ -64,14 +65,15 @@ static PGresult *project_lookup(struct req *r, const char *uid)
 }
 
 #define PROJECT_FILES_BRANCH(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                  \
-    "SELECT " FILE_KIND_SQL_NAME(KIND) " AS kind, uid, " #TITLE " AS title, updated_at, _version" \
-    " FROM " #TABLE " WHERE project_id = $1 AND is_deleted IS NOT TRUE"
+    "SELECT " FILE_KIND_SQL_NAME(KIND) " AS kind, uid, " #TITLE " AS title, updated_at, _version," \
+    " is_public, share_token, expiry_date FROM " #TABLE " WHERE project_id = $1 AND is_deleted IS NOT TRUE"
 
 static const char sql_project_files[] =
-    "SELECT kind, uid, title, extract(epoch from updated_at), coalesce(_version, 0) FROM ("
+    "SELECT kind, uid, title, extract(epoch from updated_at), coalesce(_version, 0), "
+    SHARE_STATE_SQL(f) " FROM ("
     FILES_UNION(PROJECT_FILES_BRANCH) ") f ORDER BY updated_at DESC NULLS LAST";
 
-static json_t *kinds_json(struct req *r, PGresult *files)
+static json_t *kinds_json(struct req *r, PGresult *files, const char *project_uid)
 {
     json_t *kinds = json_array();
     for (int k = 0; k < FILE_KIND_COUNT; k++) {
@@ -82,11 +84,15 @@ static json_t *kinds_json(struct req *r, PGresult *files)
                 continue;
             double t = strtod(db_val(files, i, 3), NULL);
             const char *uid = db_val(files, i, 1);
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}",
+            struct share_state st;
+            share_state_read(r, files, i, 5, &st);
+            json_t *share = share_state_json(r, fk, uid, &st);
+            json_object_set_new(share, "next", json_sprintf("/projects/%s", project_uid));
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o}",
                 "uid", uid, "title", db_val(files, i, 2),
                 "url", arena_printf(r->arena, "%s%s", fk->url_prefix, uid),
                 "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t),
-                "thumb_url", file_thumb_url(r->arena, fk, uid, db_val(files, i, 4))));
+                "thumb_url", file_thumb_url(r->arena, fk, uid, db_val(files, i, 4)), "share", share));
         }
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o, s:b}", "kind", fk->kind,
             "label", fk->plural, "singular_label", fk->label, "files", list,
@@ -108,7 +114,7 @@ static void project_render(struct req *r, int status, PGresult *p, const char *n
     json_object_set_new(ctx, "project", json_pack("{s:s, s:s, s:s, s:s, s:s}",
         "uid", db_val(p, 0, 1), "name", name, "color", color, "color_class", palette_class(color),
         "updated_human", view_ago(r->arena, t)));
-    json_object_set_new(ctx, "kinds", kinds_json(r, files));
+    json_object_set_new(ctx, "kinds", kinds_json(r, files, db_val(p, 0, 1)));
     json_object_set_new(ctx, "colors", palette_json(color));
     json_object_set_new(ctx, "errors", errors ? json_incref(errors) : json_object());
     json_object_set_new(ctx, "new_file", json_pack("{s:s}", "title", title ? title : ""));

@@ -8,7 +8,8 @@ int route_is_unsafe(const char *method)
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
 }
 
-/* match_pattern: segment by segment; ":name" captures one non-empty segment. */
+/* match_pattern: segment by segment; ":name" captures one non-empty segment, and
+ * ":name.ext" one that ends in ".ext", without it ("/s/:token.svg" gives the token alone). */
 static int match_pattern(const char *pat, const char *path, struct req *r)
 {
     int np = 0;
@@ -20,10 +21,12 @@ static int match_pattern(const char *pat, const char *path, struct req *r)
         size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
         size_t sl = se ? (size_t)(se - path) : strlen(path);
         if (pat[0] == ':') {
-            if (sl == 0 || np >= HTTP_MAX_PATH_PARAMS)
+            const char *dot = memchr(pat, '.', pl);
+            size_t xl = dot ? pl - (size_t)(dot - pat) : 0;   /* ".ext", or 0 */
+            if (sl <= xl || np >= HTTP_MAX_PATH_PARAMS || (xl && memcmp(path + sl - xl, dot, xl) != 0))
                 return 0;
             if (r)
-                r->params[np] = arena_strndup(r->arena, path, sl);
+                r->params[np] = arena_strndup(r->arena, path, sl - xl);
             np++;
         } else if (pl != sl || strncmp(pat, path, pl) != 0) {
             return 0;

@@ -9,7 +9,9 @@
     {"POST", "/" #TABLE "/:uid/rename", page_file_rename, R_LOGIN | R_FORM},             \
     {"POST", "/" #TABLE "/:uid/delete", page_file_delete, R_LOGIN | R_FORM},            \
     {"GET", "/" #TABLE "/:uid/thumb.svg", page_file_thumb, R_LOGIN},                     \
-    {"POST", "/api/" #TABLE "/:uid/attachments", api_attachment_upload, R_LOGIN | R_BINARY},
+    {"POST", "/api/" #TABLE "/:uid/attachments", api_attachment_upload, R_LOGIN | R_BINARY}, \
+    {"POST", "/" #TABLE "/:uid/share", page_share_update, R_LOGIN | R_FORM},             \
+    {"POST", "/api/" #TABLE "/:uid/share", api_share_update, R_LOGIN | R_JSON_TEXT},
 
 const struct route route_table[] = {
     {"GET", "/healthz", page_healthz, R_NODB},
@@ -34,6 +36,12 @@ const struct route route_table[] = {
     {"GET", "/trash", page_trash, R_LOGIN},
     {"POST", "/trash/restore", page_trash_restore, R_LOGIN | R_FORM},
     {"POST", "/trash/purge", page_trash_purge, R_LOGIN | R_FORM},
+    /* Share links: the token is the first parameter; the extensions come before the bare
+     * ":token", which would take "TOKEN.svg" whole. */
+    {"GET", "/s/:token.svg", page_share_svg, R_SHARE},
+    {"GET", "/s/:token.sql", page_share_sql, R_SHARE},
+    {"GET", "/s/:token.md", page_share_md, R_SHARE},
+    {"GET", "/s/:token", page_share_show, R_SHARE},
     {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},

@@ -153,11 +153,11 @@ app_start() {
 }
 
 nginx_start() {
-  mkdir -p "$VAR/nginx/tmp" "$LOG"
+  mkdir -p "$VAR/nginx/tmp" "$VAR/nginx/cache/share" "$LOG"
   local static=$STATIC_DIR errors=$root/nginx/errors user_line=""
   if [ $as_root = 1 ]; then
     user_line="user www-data www-data;"
-    chown -R www-data "$VAR/nginx/tmp"
+    chown -R www-data "$VAR/nginx/tmp" "$VAR/nginx/cache"
     if ! reachable_by www-data "$static/css" || ! reachable_by www-data "$errors/502.html"; then
       local copy=$VAR/nginx/www; rm -rf "$copy"; mkdir -p "$copy"
       cp -r "$static" "$copy/static"; cp -r "$errors" "$copy/errors"; chmod -R a+rX "$copy"

@@ -87,6 +87,13 @@ START_TEST(file_kind_routes)
             ck_assert_int_eq(route_find(route_table, route_count, "POST", path, &r, &found), ROUTE_FOUND);
             ck_assert(found->flags & R_LOGIN && found->flags & R_FORM);
         }
+        /* sharing: the JSON API and the no-JS form */
+        snprintf(path, sizeof path, "/api%sabc-123/share", fk->url_prefix);
+        ck_assert_int_eq(route_find(route_table, route_count, "POST", path, &r, &found), ROUTE_FOUND);
+        ck_assert(found->flags & R_LOGIN && found->flags & R_JSON_TEXT);
+        snprintf(path, sizeof path, "%sabc-123/share", fk->url_prefix);
+        ck_assert_int_eq(route_find(route_table, route_count, "POST", path, &r, &found), ROUTE_FOUND);
+        ck_assert(found->flags & R_LOGIN && found->flags & R_FORM);
         /* The kind's SQL names its own table and never filters on the owner (RLS does). */
         ck_assert_ptr_nonnull(strstr(fk->sql_get, fk->table));
         ck_assert_ptr_null(strstr(fk->sql_get, "user_id"));
@@ -94,6 +101,43 @@ START_TEST(file_kind_routes)
     }
     ck_assert_ptr_null(file_kind_by_name("diagrams"));
     ck_assert_ptr_null(file_kind_by_path("/projects/x"));
+}
+END_TEST
+
+/* ":name.ext" captures a segment that ends in ".ext", without it; ":name" still takes a whole
+ * segment, dots and all, so the table lists the extension routes first. */
+START_TEST(extension_params)
+{
+    static const struct route t[] = {
+        {"GET", "/s/:token.svg", h_b, 0},
+        {"GET", "/s/:token", h_a, 0},
+    };
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.arena = &A;
+    const struct route *found = NULL;
+    ck_assert_int_eq(route_find(t, 2, "GET", "/s/abc.svg", &r, &found), ROUTE_FOUND);
+    ck_assert_ptr_eq(found, &t[0]);
+    ck_assert_str_eq(r.params[0], "abc");
+    ck_assert_int_eq(route_find(t, 2, "GET", "/s/abc.sql", &r, &found), ROUTE_FOUND);
+    ck_assert_ptr_eq(found, &t[1]);
+    ck_assert_str_eq(r.params[0], "abc.sql");
+    ck_assert_int_eq(route_find(t, 2, "GET", "/s/.svg", &r, &found), ROUTE_FOUND);   /* empty token */
+    ck_assert_ptr_eq(found, &t[1]);
+    ck_assert_int_eq(route_find(t, 2, "GET", "/s/abc.svg/x", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(t, 1, "GET", "/s/abcsvg", &r, &found), ROUTE_NOT_FOUND);
+    ck_assert_int_eq(route_find(t, 1, "GET", "/s/svg", &r, &found), ROUTE_NOT_FOUND);
+    /* every share route is R_SHARE and its first parameter is the bare token */
+    for (int i = 0; i < route_count; i++)
+        if (strncmp(route_table[i].pattern, "/s/", 3) == 0)
+            ck_assert_msg(route_table[i].flags & R_SHARE, "%s", route_table[i].pattern);
+    ck_assert_int_eq(route_find(route_table, route_count, "GET", "/s/tok.svg", &r, &found), ROUTE_FOUND);
+    ck_assert_str_eq(r.params[0], "tok");
+    ck_assert(found->flags & R_SHARE);
+    ck_assert_int_eq(route_find(route_table, route_count, "GET", "/s/tok.md", &r, &found), ROUTE_FOUND);
+    ck_assert_str_eq(r.params[0], "tok");
+    ck_assert_int_eq(route_find(route_table, route_count, "GET", "/s/tok", &r, &found), ROUTE_FOUND);
+    ck_assert_str_eq(r.params[0], "tok");
 }
 END_TEST
 
@@ -105,6 +149,7 @@ int main(void)
     tcase_add_test(tc, routing);
     tcase_add_test(tc, app_routes_well_formed);
     tcase_add_test(tc, file_kind_routes);
+    tcase_add_test(tc, extension_params);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
