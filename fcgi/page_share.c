@@ -23,7 +23,8 @@
 
 /* No script-src (default-src 'none' refuses every script), no forms, no framing — but an
  * embed (?embed=1) may be framed by any site. */
-#define SHARE_CSP_BASE "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " \
+#define SHARE_CSP_BASE "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; " \
+                       "base-uri 'none'; " \
                        "form-action 'none'; "
 #define SHARE_CSP SHARE_CSP_BASE "frame-ancestors 'none'"
 #define SHARE_EMBED_CSP SHARE_CSP_BASE "frame-ancestors *"

@@ -384,3 +384,40 @@ test('RLS: the share transaction of one token reads that file and nothing else',
   const owner = stack.psqlAs('card_app', `BEGIN; SELECT set_config('app.share_token', '${token}', true); SELECT owner_name FROM card_share_info(); COMMIT;`);
   assert.equal(owner.split('\n').pop(), `Alice ${HOSTILE}`);
 });
+
+test('notes and flowcharts share too: sanitized HTML and Markdown, the flowchart as SVG, no script', async () => {
+  const note = await alice.createFile(project, 'note', `Shared note ${HOSTILE}`);
+  const v = (await alice.get(`/api/notes/${note}`)).json()._version;
+  const saved = await alice.request('PUT', `/api/notes/${note}`, { json: {
+    title: 'Shared note', _version: v,
+    content: `<h2>Plan</h2><p>Some <strong>bold</strong> <span style="color: #958DF1">colour</span> ${HOSTILE.replace(/</g, '&lt;')}</p><img src=x onerror=alert(1)>` } });
+  assert.equal(saved.status, 200, saved.text);
+  const n = await share(alice, note, { is_public: true }, 'notes');
+  assert.equal(n.status, 200, n.text);
+  const ntok = tokenOf(n.json().share_url);
+  const page = await anon(`/s/${ntok}`);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /<h2[^>]*>Plan<\/h2>/);
+  assert.match(html, /<strong>bold<\/strong>/);
+  assert.doesNotMatch(html, /<script|onerror/);
+  const md = await anon(`/s/${ntok}.md`);
+  assert.equal(md.status, 200);
+  assert.match(await md.text(), /## Plan[\s\S]*\*\*bold\*\*/);
+  assert.equal((await anon(`/s/${ntok}.svg`)).status, 404);       // a note has no picture
+
+  const chart = await alice.createFile(project, 'flowchart', 'Shared chart');
+  const fv = (await alice.get(`/api/flowcharts/${chart}`)).json()._version;
+  const data = { nodes: [{ id: 'a', type: 'custom', position: { x: 0, y: 0 }, data: { label: HOSTILE, shape: 'oval', color: '#10b981' } }], edges: [] };
+  assert.equal((await alice.request('PUT', `/api/flowcharts/${chart}`, { json: { _version: fv, data } })).status, 200);
+  const f = await share(alice, chart, { is_public: true }, 'flowcharts');
+  const ftok = tokenOf(f.json().share_url);
+  const fpage = await (await anon(`/s/${ftok}`)).text();
+  assert.match(fpage, /<svg[^>]*class="flow-svg"/);
+  assert.match(fpage, /&lt;script&gt;alert\(1\)/);
+  assert.doesNotMatch(fpage, /<script/);
+  const svg = await anon(`/s/${ftok}.svg`);
+  assert.equal(svg.status, 200);
+  assert.match(svg.headers.get('content-type'), /image\/svg\+xml/);
+  assert.equal((await anon(`/s/${ftok}.md`)).status, 404);
+});

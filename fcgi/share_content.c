@@ -1,0 +1,67 @@
+/* share_content.c — the public renderers (files.h FILE_PUBLIC_<kind>) of notes and flowcharts:
+ * what anyone holding a share link sees, read in the share transaction (row-level security
+ * shows that one file).  A note is its sanitized HTML (the page) or Markdown (.md); a
+ * flowchart is the server-drawn SVG (the page and .svg). */
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "files.h"
+#include "flow_doc.h"
+#include "flow_store.h"
+#include "http.h"
+#include "note_html.h"
+#include "note_md.h"
+#include "share.h"
+#include "svg_flow.h"
+#include <string.h>
+
+static const char SQL_NOTE_CONTENT[] =
+    "SELECT COALESCE(content, '') FROM notes WHERE uid = $1 AND is_deleted IS NOT TRUE";
+
+int share_note_render(struct req *r, const char *uid, enum share_format f, struct buf *out)
+{
+    if (f != SHARE_PAGE && f != SHARE_MD)
+        return SHARE_NO_FORMAT;
+    if (!out)
+        return 0;
+    PGresult *res = db_query(r, SQL_NOTE_CONTENT, DB_ARGS(uid));
+    if (!res)
+        return SHARE_DB;
+    if (PQntuples(res) != 1)
+        return SHARE_NO_FORMAT;
+    const char *html = db_val(res, 0, 0);
+    if (f == SHARE_MD) {
+        note_md_export(r->arena, html, strlen(html), out);
+        return 0;
+    }
+    buf_puts(out, "<article class=\"note-view share-note\">");
+    note_html_view(r->arena, html, strlen(html), out, NULL);
+    buf_puts(out, "</article>");
+    return 0;
+}
+
+int share_flowchart_render(struct req *r, const char *uid, enum share_format f, struct buf *out)
+{
+    if (f != SHARE_PAGE && f != SHARE_SVG)
+        return SHARE_NO_FORMAT;
+    if (!out)
+        return 0;
+    struct flow_row row;
+    struct flow_doc doc;
+    struct buf err = BUF_INIT;
+    int rc = flow_store_load(r, uid, &row);
+    if (rc == FLOW_STORE_NOT_FOUND)
+        return SHARE_NO_FORMAT;
+    if (rc != FLOW_STORE_OK)
+        return SHARE_DB;
+    rc = flow_doc_parse(r->arena, row.data, row.data_len, 0, &doc, &err);
+    buf_free(&err);
+    if (rc != 0)
+        return SHARE_INVALID;
+    if (f == SHARE_PAGE)
+        buf_puts(out, "<figure class=\"flowchart-view share-flowchart\">");
+    svg_flow_render(r->arena, &doc, out);
+    if (f == SHARE_PAGE)
+        buf_puts(out, "</figure>");
+    return 0;
+}
