@@ -668,6 +668,9 @@ static const yajl_callbacks callbacks = {
 static int run(struct parser *p, const char *text, size_t len)
 {
     p->h = yajl_alloc(&callbacks, NULL, p);
+    /* Request bodies are checked as UTF-8 by the dispatcher and database text is UTF-8; the
+     * renderer drops broken sequences anyway.  (Saves a pass over every string.) */
+    yajl_config(p->h, yajl_dont_validate_strings, 1);
     yajl_status st = yajl_parse(p->h, (const unsigned char *)text, len);
     if (st == yajl_status_ok)
         st = yajl_complete_parse(p->h);

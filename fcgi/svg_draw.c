@@ -530,13 +530,16 @@ static void draw_head(struct ctx *c, const struct draw_el *e, const char *name, 
     buf_puts(out, " stroke-linejoin=\"round\" stroke-linecap=\"round\"/>");
 }
 
-/* put_smooth: the points as quadratic curves through their midpoints (M p0 Q p1 m12 … L pn). */
+/* put_smooth: the points as quadratic curves through their midpoints, each point the control
+ * of the curve around it (M p0 L m01 Q p1 m12 … L pn): smooth, symmetric, exact at the ends. */
 static void put_smooth(struct buf *out, const struct draw_el *e)
 {
     size_t n = e->npts;
     const double *p = e->pts;
     buf_putc(out, 'M');
     put_pt(out, e->x + p[0], e->y + p[1]);
+    buf_putc(out, 'L');
+    put_pt(out, e->x + (p[0] + p[2]) / 2, e->y + (p[1] + p[3]) / 2);
     for (size_t i = 1; i + 1 < n; i++) {
         buf_putc(out, 'Q');
         put_pt(out, e->x + p[2 * i], e->y + p[2 * i + 1]);
@@ -801,7 +804,7 @@ int svg_draw_render(struct arena *a, const struct draw_doc *doc, const struct sv
 
     struct box b;
     if (!drawing_bounds(doc, &b))
-        b = (struct box){0, 0, 200 - 2 * MARGIN, 100 - 2 * MARGIN};
+        b = (struct box){MARGIN, MARGIN, 200 - MARGIN, 100 - MARGIN};
     double x = floor(b.x0 - MARGIN), y = floor(b.y0 - MARGIN);
     double w = ceil(b.x1 + MARGIN - x), h = ceil(b.y1 + MARGIN - y);
     buf_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"drawing-svg\" viewBox=\"");
