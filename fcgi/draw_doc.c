@@ -607,10 +607,12 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
     f->key = -1;
     for (int i = 0; keys && keys[i]; i++)
         if (strlen(keys[i]) == len && memcmp(keys[i], key, len) == 0) {
-            if (f->kind == F_DOC && (f->seen & (1u << i)))
+            /* A repeated key of the document or the save body would read two values into
+             * one drawing (or store one and check the other). */
+            if ((f->kind == F_DOC || f->kind == F_PUT) && (f->seen & (1u << i)))
                 return shape(p, keys[i], "appears twice");
             f->key = i;
-            if (f->kind == F_DOC)
+            if (f->kind == F_DOC || f->kind == F_PUT)
                 f->seen |= 1u << i;
             break;
         }

@@ -254,7 +254,9 @@ START_TEST(put_keeps_data_bytes)
 
     const char *bad[] = {"[]", "{\"data\":{\"elements\":[]},\"_version\":1.5}",
                          "{\"data\":\"x\",\"_version\":1}", "{\"data\":{\"elements\":[]},\"_version\":\"1\"}",
-                         "{\"title\":5,\"data\":{\"elements\":[]}}"};
+                         "{\"title\":5,\"data\":{\"elements\":[]}}",
+                         /* found by fuzz_draw: a second "data" added its elements to the first's */
+                         "{\"data\":[{\"type\":\"line\"}],\"_version\":1,\"data\":[{\"type\":\"text\"}]}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         buf_reset(err);
         ck_assert_msg(draw_put_parse(&A, bad[i], strlen(bad[i]), DRAW_STRICT, &put, err) == DRAW_ERR_SHAPE,
