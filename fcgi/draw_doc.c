@@ -24,44 +24,46 @@ enum frame_kind {
     F_SKIP
 };
 
-/* Element fields the renderer reads: key, kind of value, where it goes.  Sorted by key
- * (bsearch); anything else is kept in the text and not looked at. */
+/* Element fields the renderer reads: key, kind of value, where it goes; anything else is kept
+ * in the text and not looked at. */
 enum field_kind { FK_STR, FK_NUM, FK_INT, FK_BOOL, FK_TYPE, FK_ROUND, FK_POINTS };
 struct field {
     const char *key;
+    size_t len;
     enum field_kind kind;
     size_t off;
 };
+#define FIELD(key, kind, off) {key, sizeof key - 1, kind, off}
 #define EL(f) offsetof(struct draw_el, f)
 static const struct field el_fields[] = {
-    {"angle", FK_NUM, EL(angle)},
-    {"backgroundColor", FK_STR, EL(bg)},
-    {"containerId", FK_STR, EL(container_id)},
-    {"elbowed", FK_BOOL, EL(elbowed)},
-    {"endArrowhead", FK_STR, EL(end_head)},
-    {"fileId", FK_STR, EL(file_id)},
-    {"fillStyle", FK_STR, EL(fill_style)},
-    {"fontFamily", FK_INT, EL(font_family)},
-    {"fontSize", FK_NUM, EL(font_size)},
-    {"height", FK_NUM, EL(h)},
-    {"id", FK_STR, EL(id)},
-    {"isDeleted", FK_BOOL, EL(deleted)},
-    {"lineHeight", FK_NUM, EL(line_height)},
-    {"name", FK_STR, EL(name)},
-    {"opacity", FK_NUM, EL(opacity)},
-    {"points", FK_POINTS, 0},
-    {"roundness", FK_ROUND, 0},
-    {"startArrowhead", FK_STR, EL(start_head)},
-    {"strokeColor", FK_STR, EL(stroke)},
-    {"strokeStyle", FK_STR, EL(stroke_style)},
-    {"strokeWidth", FK_NUM, EL(stroke_width)},
-    {"text", FK_STR, EL(text)},
-    {"textAlign", FK_STR, EL(text_align)},
-    {"type", FK_TYPE, 0},
-    {"verticalAlign", FK_STR, EL(valign)},
-    {"width", FK_NUM, EL(w)},
-    {"x", FK_NUM, EL(x)},
-    {"y", FK_NUM, EL(y)},
+    FIELD("angle", FK_NUM, EL(angle)),
+    FIELD("backgroundColor", FK_STR, EL(bg)),
+    FIELD("containerId", FK_STR, EL(container_id)),
+    FIELD("elbowed", FK_BOOL, EL(elbowed)),
+    FIELD("endArrowhead", FK_STR, EL(end_head)),
+    FIELD("fileId", FK_STR, EL(file_id)),
+    FIELD("fillStyle", FK_STR, EL(fill_style)),
+    FIELD("fontFamily", FK_INT, EL(font_family)),
+    FIELD("fontSize", FK_NUM, EL(font_size)),
+    FIELD("height", FK_NUM, EL(h)),
+    FIELD("id", FK_STR, EL(id)),
+    FIELD("isDeleted", FK_BOOL, EL(deleted)),
+    FIELD("lineHeight", FK_NUM, EL(line_height)),
+    FIELD("name", FK_STR, EL(name)),
+    FIELD("opacity", FK_NUM, EL(opacity)),
+    FIELD("points", FK_POINTS, 0),
+    FIELD("roundness", FK_ROUND, 0),
+    FIELD("startArrowhead", FK_STR, EL(start_head)),
+    FIELD("strokeColor", FK_STR, EL(stroke)),
+    FIELD("strokeStyle", FK_STR, EL(stroke_style)),
+    FIELD("strokeWidth", FK_NUM, EL(stroke_width)),
+    FIELD("text", FK_STR, EL(text)),
+    FIELD("textAlign", FK_STR, EL(text_align)),
+    FIELD("type", FK_TYPE, 0),
+    FIELD("verticalAlign", FK_STR, EL(valign)),
+    FIELD("width", FK_NUM, EL(w)),
+    FIELD("x", FK_NUM, EL(x)),
+    FIELD("y", FK_NUM, EL(y)),
 };
 #define N_EL_FIELDS (sizeof el_fields / sizeof el_fields[0])
 
@@ -202,10 +204,14 @@ static void *grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t sz)
     return bigger;
 }
 
-static int field_cmp(const void *k, const void *f)
+/* el_field: the element field named key[0..len), or NULL.  Lengths first, so most keys cost
+ * a few integer compares (this runs for every key of every element). */
+static const struct field *el_field(const unsigned char *key, size_t len)
 {
-    const struct field *key = k, *fl = f;
-    return strcmp(key->key, fl->key);
+    for (size_t i = 0; i < N_EL_FIELDS; i++)
+        if (el_fields[i].len == len && memcmp(el_fields[i].key, key, len) == 0)
+            return &el_fields[i];
+    return NULL;
 }
 
 /* The frame's pending key name, for messages. */
@@ -589,14 +595,7 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
     struct parser *p = ctx;
     struct frame *f = top(p);
     if (f->kind == F_EL) {
-        char tmp[32];
-        f->field = NULL;
-        if (len < sizeof tmp) {
-            memcpy(tmp, key, len);
-            tmp[len] = '\0';
-            struct field k = {tmp, FK_STR, 0};
-            f->field = bsearch(&k, el_fields, N_EL_FIELDS, sizeof el_fields[0], field_cmp);
-        }
+        f->field = el_field(key, len);
         return 1;
     }
     if (f->kind == F_FILES) {
