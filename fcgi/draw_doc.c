@@ -105,6 +105,7 @@ struct parser {
     struct frame stack[MAX_DEPTH + 1];
     int depth;
     int data_depth;             /* the depth of the data value's frame (put), 0 before it */
+    size_t end;                 /* where the top-level value ended */
     size_t cap_els, cap_pts, cap_files;
     const char *file_key;       /* the files entry being read */
 };
@@ -653,6 +654,8 @@ static int on_end(void *ctx)
         p->data_depth = 0;
     }
     p->depth--;
+    if (p->depth == 0)
+        p->end = yajl_get_bytes_consumed(p->h);
     if (p->depth > 0) {
         top(p)->key = -1;
         top(p)->field = NULL;
@@ -684,6 +687,12 @@ static int run(struct parser *p, const char *text, size_t len)
         p->status = DRAW_ERR_SYNTAX;
     }
     yajl_free(p->h);
+    /* yajl lets an unterminated string follow the value: only white space may. */
+    for (size_t i = p->end; p->status == DRAW_OK && i < len; i++)
+        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r') {
+            buf_printf(p->err, "Invalid JSON at byte %zu: trailing characters", i);
+            p->status = DRAW_ERR_SYNTAX;
+        }
     return p->status;
 }
 

@@ -121,6 +121,9 @@ static const struct {
     {"", DRAW_STRICT, DRAW_ERR_SYNTAX, "Invalid JSON"},
     {"{\"elements\":[", DRAW_STRICT, DRAW_ERR_SYNTAX, "Invalid JSON"},
     {"{\"elements\":[]} []", DRAW_STRICT, DRAW_ERR_SYNTAX, "Invalid JSON"},
+    /* found by fuzz_draw: yajl let an unterminated string follow the value */
+    {"[{\"type\":\"line\"}]\"}]", DRAW_STRICT, DRAW_ERR_SYNTAX, "Invalid JSON"},
+    {"{\"elements\":[]} \"", DRAW_STRICT, DRAW_ERR_SYNTAX, "Invalid JSON"},
     {"42", DRAW_STRICT, DRAW_ERR_SHAPE, "drawing: must be an object"},
     {"\"x\"", DRAW_STRICT, DRAW_ERR_SHAPE, "drawing: must be an object"},
     {"null", DRAW_STRICT, DRAW_ERR_SHAPE, "drawing: must be an object"},
