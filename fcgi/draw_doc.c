@@ -326,9 +326,12 @@ static int on_number(void *ctx, const char *s, size_t len)
     }
     case F_PUT:
         if (f->key == KP_VERSION) {
+            char digits[20];   /* the text is not NUL-terminated: convert a copy */
             if (memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len) || len > 18)
                 return shape(p, "_version", "must be an integer");
-            p->put->version = strtoll(s, NULL, 10);
+            memcpy(digits, s, len);
+            digits[len] = '\0';
+            p->put->version = strtoll(digits, NULL, 10);
             p->put->has_version = true;
             return 1;
         }

@@ -255,6 +255,14 @@ START_TEST(put_keeps_data_bytes)
     ck_assert_uint_eq(put.data_len, strlen("[{\"type\":\"ellipse\"}]"));
     ck_assert(memcmp(bare + put.data_off, "[{\"type\":\"ellipse\"}]", put.data_len) == 0);
 
+    /* found by fuzz_draw: _version's digits at the very end of the body were read past it
+     * (an ASan run of this test reports the overflow). */
+    static const char cut[] = "{\"title\":\"T\",\"_version\":0000000975580260610226404";
+    char *exact = malloc(sizeof cut - 1);
+    memcpy(exact, cut, sizeof cut - 1);
+    ck_assert_int_eq(draw_put_parse(&A, exact, sizeof cut - 1, DRAW_STRICT, &put, err), DRAW_ERR_SYNTAX);
+    free(exact);
+
     const char *bad[] = {"[]", "{\"data\":{\"elements\":[]},\"_version\":1.5}",
                          "{\"data\":\"x\",\"_version\":1}", "{\"data\":{\"elements\":[]},\"_version\":\"1\"}",
                          "{\"title\":5,\"data\":{\"elements\":[]}}",
