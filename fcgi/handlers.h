@@ -78,4 +78,11 @@ void page_share_md(struct req *r);
 void page_share_update(struct req *r);
 /* api_share.c — POST /api/<kind>s/:uid/share */
 void api_share_update(struct req *r);
+/* page_drawing.c — the drawing page (Excalidraw island) and the drawing thumbnail */
+void page_drawing_show(struct req *r);
+const char *drawing_thumb(struct req *r, const char *uid, const char *version);
+/* api_drawing.c — the drawing JSON API */
+void api_drawing_get(struct req *r);
+void api_drawing_put(struct req *r);
+void api_drawing_export(struct req *r);
 #endif

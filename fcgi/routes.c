@@ -57,5 +57,9 @@ const struct route route_table[] = {
     {"POST", "/api/notes/:uid/import", api_note_import, R_LOGIN | R_RAW},
     {"POST", "/notes/:uid/import", page_note_import, R_LOGIN | R_FORM},
     {"GET", "/attachments/:uid", page_attachment_show, R_LOGIN},
+    /* api_drawing.c */
+    {"GET", "/api/drawings/:uid", api_drawing_get, R_LOGIN},
+    {"PUT", "/api/drawings/:uid", api_drawing_put, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/drawings/:uid/export", api_drawing_export, R_LOGIN},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];
