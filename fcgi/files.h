@@ -18,7 +18,7 @@ struct json_t;
 #define FILE_KINDS(X, SEP)                                                                     \
     X(diagram, "Diagram", "Diagrams", diagrams, name, page_diagram_show, svg_cache_thumb)      \
     SEP X(note, "Note", "Notes", notes, title, page_file_show, NULL)                           \
-    SEP X(drawing, "Drawing", "Drawings", drawings, title, page_file_show, NULL)               \
+    SEP X(drawing, "Drawing", "Drawings", drawings, title, page_drawing_show, drawing_thumb)    \
     SEP X(flowchart, "Flowchart", "Flowcharts", flowcharts, title, page_file_show, NULL)
 
 #define FILE_KIND_ENUM_(kind, label, plural, table, title, show, thumb) FILE_KIND_##kind,

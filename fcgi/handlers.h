@@ -47,4 +47,11 @@ void api_diagram_get(struct req *r);
 void api_diagram_put(struct req *r);
 void api_diagram_import(struct req *r);
 void api_diagram_export(struct req *r);
+/* page_drawing.c — the drawing page (Excalidraw island) and the drawing thumbnail */
+void page_drawing_show(struct req *r);
+const char *drawing_thumb(struct req *r, const char *uid, const char *version);
+/* api_drawing.c — the drawing JSON API */
+void api_drawing_get(struct req *r);
+void api_drawing_put(struct req *r);
+void api_drawing_export(struct req *r);
 #endif

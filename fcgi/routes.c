@@ -37,5 +37,9 @@ const struct route route_table[] = {
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},
     {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN},
+    /* api_drawing.c */
+    {"GET", "/api/drawings/:uid", api_drawing_get, R_LOGIN},
+    {"PUT", "/api/drawings/:uid", api_drawing_put, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/drawings/:uid/export", api_drawing_export, R_LOGIN},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];

@@ -1,0 +1,41 @@
+/* drawing_store.h — a drawing's row: load it (with its data as the text the API sends: the
+ * object form, an empty drawing for NULL or '') and save new data with optimistic locking on
+ * _version.  Row-level security decides whose rows a request sees. */
+#ifndef CARD_DRAWING_STORE_H
+#define CARD_DRAWING_STORE_H
+#include <stddef.h>
+#include "draw_doc.h"
+struct req;
+struct buf;
+
+enum {
+    DRAWING_OK = 0,
+    DRAWING_NOT_FOUND = -1,   /* no such live drawing for this user */
+    DRAWING_DB = -2,          /* the query failed */
+    DRAWING_CONFLICT = -3,    /* the stored _version is not the one the save started from */
+};
+
+struct drawing_row {
+    const char *uid, *title;
+    const char *data;          /* the data as sent to clients (object form), NUL-terminated */
+    size_t data_len;
+    struct draw_doc doc;       /* data, read */
+    int unreadable;            /* the stored text was no drawing: data is the empty one */
+    long long version;
+    double updated;            /* epoch seconds */
+    const char *project_uid, *project_name;   /* "" when it has no project */
+};
+
+/* drawing_load: the user's live drawing uid into *row (arena memory).  DRAWING_OK,
+ * DRAWING_NOT_FOUND or DRAWING_DB. */
+int drawing_load(struct req *r, const char *uid, struct drawing_row *row);
+
+/* drawing_save: store data[0..len) (already checked; its object form) and title (NULL: keep)
+ * as the version after base.  On DRAWING_OK *saved has the new uid, title, version and time
+ * (no data); on DRAWING_CONFLICT *current is the stored drawing, loaded whole. */
+int drawing_save(struct req *r, const char *uid, long long base, const char *data, size_t len,
+                 const char *title, struct drawing_row *saved, struct drawing_row *current);
+
+/* drawing_json: {"uid","title","data","_version","updated_at"} — the GET document — into out. */
+void drawing_json(struct req *r, const struct drawing_row *row, struct buf *out);
+#endif
