@@ -4,6 +4,7 @@
 #include "files.h"
 #include "arena.h"
 #include "handlers.h"
+#include "flow_store.h"
 #include "svg_cache.h"
 #include <jansson.h>
 #include <string.h>

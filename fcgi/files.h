@@ -19,7 +19,7 @@ struct json_t;
     X(diagram, "Diagram", "Diagrams", diagrams, name, page_diagram_show, svg_cache_thumb)      \
     SEP X(note, "Note", "Notes", notes, title, page_file_show, NULL)                           \
     SEP X(drawing, "Drawing", "Drawings", drawings, title, page_drawing_show, drawing_thumb)    \
-    SEP X(flowchart, "Flowchart", "Flowcharts", flowcharts, title, page_file_show, NULL)
+    SEP X(flowchart, "Flowchart", "Flowcharts", flowcharts, title, page_flowchart_show, flow_store_thumb)
 
 #define FILE_KIND_ENUM_(kind, label, plural, table, title, show, thumb) FILE_KIND_##kind,
 enum file_kind_id { FILE_KINDS(FILE_KIND_ENUM_, ) FILE_KIND_COUNT };

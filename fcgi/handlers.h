@@ -54,4 +54,10 @@ const char *drawing_thumb(struct req *r, const char *uid, const char *version);
 void api_drawing_get(struct req *r);
 void api_drawing_put(struct req *r);
 void api_drawing_export(struct req *r);
+/* page_flowchart.c — the flowchart page (server-drawn view + editor island) */
+void page_flowchart_show(struct req *r);
+/* api_flowchart.c — the flowchart JSON API */
+void api_flowchart_get(struct req *r);
+void api_flowchart_put(struct req *r);
+void api_flowchart_export(struct req *r);
 #endif

@@ -41,5 +41,9 @@ const struct route route_table[] = {
     {"GET", "/api/drawings/:uid", api_drawing_get, R_LOGIN},
     {"PUT", "/api/drawings/:uid", api_drawing_put, R_LOGIN | R_JSON_TEXT},
     {"GET", "/api/drawings/:uid/export", api_drawing_export, R_LOGIN},
+    /* api_flowchart.c */
+    {"GET", "/api/flowcharts/:uid", api_flowchart_get, R_LOGIN},
+    {"PUT", "/api/flowcharts/:uid", api_flowchart_put, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/flowcharts/:uid/export", api_flowchart_export, R_LOGIN},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];
