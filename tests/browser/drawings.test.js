@@ -134,7 +134,7 @@ test('without JavaScript the page shows the drawing as the server draws it', asy
   await ready(page);
   const canvas = await page.locator('#drawing-editor canvas.interactive').boundingBox();
   await page.locator('[data-testid="toolbar-rectangle"]').click({ force: true });
-  await drag(page, [canvas.x + 200, canvas.y + 200], [canvas.x + 320, canvas.y + 280]);
+  await drag(page, [canvas.x + 400, canvas.y + 260], [canvas.x + 520, canvas.y + 340]); // clear of the tool panel
   await savedWhere(page, `${stack.baseUrl}/api/drawings/${uid}`, (d) => d.data.elements.length === 1);
   const cookies = await page.context().cookies();
   const { page: plain } = await newPage({ javaScriptEnabled: false });
