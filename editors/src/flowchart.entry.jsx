@@ -95,9 +95,13 @@ function Editor({ chart }) {
   const addNode = (shape) => {
     record();
     const b = wrap.current.getBoundingClientRect();
-    const count = latest.current.nodes.length % 6;
     const p = flow.screenToFlowPosition({ x: b.left + b.width / 2, y: b.top + b.height / 2 });
-    const n = { ...newNode(shape, { x: Math.round(p.x - 70 + count * 24), y: Math.round(p.y - 40 + count * 24) }, freshId('n')), selected: true };
+    // the middle of the view, moved right and down until it covers no other step
+    let at = { x: Math.round(p.x - 70), y: Math.round(p.y - 40) };
+    const box = (n) => ({ x: n.position.x, y: n.position.y, w: (n.measured && n.measured.width) || n.width || 150, h: (n.measured && n.measured.height) || n.height || 80 });
+    const hits = (q) => latest.current.nodes.some((n) => { const r = box(n); return q.x < r.x + r.w + 16 && r.x < q.x + 166 && q.y < r.y + r.h + 16 && r.y < q.y + 106; });
+    for (let i = 0; i < 40 && hits(at); i++) at = { x: at.x + 60, y: at.y + (i % 2 ? 40 : 0) };
+    const n = { ...newNode(shape, at, freshId('n')), selected: true };
     setNodes((ns) => ns.map((x) => (x.selected ? { ...x, selected: false } : x)).concat(n));
     setEdges((es) => es.map((x) => (x.selected ? { ...x, selected: false } : x)));
   };

@@ -75,9 +75,7 @@ test('default chart, two steps connected with a labelled dashed two-way connecti
   await page.click('[data-testid="add-database"]');
   await page.fill('[data-testid="node-label"]', 'Orders');
   await page.click('[data-testid="color-22c55e"]');
-  // Orders well below and right of Pay, then a connection from Pay's bottom to Orders' top.
-  const ob = await nodeEl(page, 'Orders').boundingBox();
-  await dragTo(page, { x: ob.x + ob.width / 2, y: ob.y + 12 }, { x: ob.x + 320, y: ob.y + 220 });
+  // New steps land clear of the others; connect Pay's bottom handle to Orders' top one.
   await nodeEl(page, 'Pay').hover();
   const from = await nodeEl(page, 'Pay').locator('.react-flow__handle-bottom.source').boundingBox();
   const to = await nodeEl(page, 'Orders').locator('.react-flow__handle-top.target').boundingBox();
@@ -87,7 +85,13 @@ test('default chart, two steps connected with a labelled dashed two-way connecti
   const api = `${stack.baseUrl}/api/flowcharts/${uid}`;
   let doc = await savedWhere(page, api, (d) => d.data.edges.length === 7);
   const edge = doc.data.edges.find((x) => !/^e\d-\d$/.test(x.id));
-  await page.locator(`[data-testid="rf__edge-${edge.id}"]`).click({ force: true });
+  // click a point on the connection's path (its box centre may lie off an L-shaped path)
+  const onPath = await page.locator(`[data-testid="rf__edge-${edge.id}"] path.react-flow__edge-path`).evaluate((p) => {
+    const pt = p.getPointAtLength(p.getTotalLength() / 2);
+    const m = p.getScreenCTM();
+    return { x: pt.x * m.a + pt.y * m.c + m.e, y: pt.x * m.b + pt.y * m.d + m.f };
+  });
+  await page.mouse.click(onPath.x, onPath.y);
   await page.fill('[data-testid="edge-label"]', 'paid');
   await page.selectOption('[data-testid="edge-line"]', 'dashed');
   await page.selectOption('[data-testid="edge-arrow"]', 'both');
