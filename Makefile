@@ -54,8 +54,10 @@ $(BUILD)/cardinality: fcgi/main.c $(BUILD)/libcard.a
 # The build id of static/ (scripts/static-id.sh) as CARD_ASSET_VERSION=<id>: the server names its
 # assets /static/<id>/…, so each change to any file under static/ gives every page new URLs.
 # scripts/stack.sh and the systemd unit (EnvironmentFile) pass it to the server.  Directories
-# are prerequisites too, so adding or removing a file recomputes it.
-$(BUILD)/static.env: $(shell find $(STATIC_DIR) -type f -o -type d) scripts/static-id.sh $(STATIC_DIR)/build/.ok
+# are prerequisites too, so adding or removing a file recomputes it.  The bundles in build/ are
+# represented by build/.ok (their hashed chunk names change with each bundling).
+$(BUILD)/static.env: $(shell find $(STATIC_DIR) -path $(STATIC_DIR)/build -prune -o \( -type f -o -type d \) -print) \
+                   scripts/static-id.sh $(STATIC_DIR)/build/.ok
 	@mkdir -p $(dir $@)
 	@echo "CARD_ASSET_VERSION=$$(scripts/static-id.sh $(STATIC_DIR))" > $@.tmp && mv $@.tmp $@
 

@@ -4,7 +4,7 @@
 // npm libraries (TipTap, Excalidraw, React Flow) and the small islands that mount them live here.
 // Usage: node editors/build.mjs [OUT_DIR]   (default: static/build next to this folder)
 import { build } from 'esbuild';
-import { readdirSync, rmSync, mkdirSync, existsSync, cpSync } from 'node:fs';
+import { readdirSync, rmSync, mkdirSync, existsSync, cpSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = process.argv[2] || join(here, '..', 'static', 'build');
 const src = join(here, 'src');
 const entries = readdirSync(src).filter((f) => /\.entry\.jsx?$/.test(f)).map((f) => join(src, f));
+
+// Excalidraw lists a CDN (esm.sh) after window.EXCALIDRAW_ASSET_PATH as a second source of each
+// font; the browser then asks the CDN for fonts the page never draws, which our CSP refuses with
+// an error each. Our copy is the only source: the fallback URL is dropped when bundling.
+const FALLBACK = /(\w+)\.push\(new URL\(\w+,\w+\.ASSETS_FALLBACK_URL\)\)/g;
+const noFontCdn = {
+  name: 'excalidraw-no-font-cdn',
+  setup(b) {
+    b.onLoad({ filter: /@excalidraw[\/]excalidraw[\/]dist[\/]prod[\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      return { contents: text.replace(FALLBACK, 'void 0'), loader: 'js' };
+    });
+  },
+};
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -32,6 +46,7 @@ if (entries.length) {
     chunkNames: 'chunks/[name]-[hash]',
     assetNames: 'assets/[name]-[hash]',
     logLevel: 'warning',
+    plugins: [noFontCdn],
   });
 }
 // Excalidraw loads its fonts from window.EXCALIDRAW_ASSET_PATH + "fonts/…": ship our own copy
