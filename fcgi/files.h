@@ -48,7 +48,7 @@ typedef int (*file_public_fn)(struct req *r, const char *uid, enum share_format 
                               struct buf *out);
 #define FILE_PUBLIC_diagram share_diagram_render
 #define FILE_PUBLIC_note share_note_render
-#define FILE_PUBLIC_drawing NULL
+#define FILE_PUBLIC_drawing share_drawing_render
 #define FILE_PUBLIC_flowchart share_flowchart_render
 typedef const char *(*file_thumb_fn)(struct req *r, const char *uid, const char *version);
 

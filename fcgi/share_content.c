@@ -1,10 +1,11 @@
-/* share_content.c — the public renderers (files.h FILE_PUBLIC_<kind>) of notes and flowcharts:
- * what anyone holding a share link sees, read in the share transaction (row-level security
- * shows that one file).  A note is its sanitized HTML (the page) or Markdown (.md); a
- * flowchart is the server-drawn SVG (the page and .svg). */
+/* share_content.c — the public renderers (files.h FILE_PUBLIC_<kind>) of notes, flowcharts and
+ * drawings: what anyone holding a share link sees, read in the share transaction (row-level
+ * security shows that one file).  A note is its sanitized HTML (the page) or Markdown (.md);
+ * flowcharts and drawings are their server-drawn SVG (the page and .svg). */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "drawing_store.h"
 #include "files.h"
 #include "flow_doc.h"
 #include "flow_store.h"
@@ -12,6 +13,7 @@
 #include "note_html.h"
 #include "note_md.h"
 #include "share.h"
+#include "svg_draw.h"
 #include "svg_flow.h"
 #include <string.h>
 
@@ -61,6 +63,27 @@ int share_flowchart_render(struct req *r, const char *uid, enum share_format f, 
     if (f == SHARE_PAGE)
         buf_puts(out, "<figure class=\"flowchart-view share-flowchart\">");
     svg_flow_render(r->arena, &doc, out);
+    if (f == SHARE_PAGE)
+        buf_puts(out, "</figure>");
+    return 0;
+}
+
+int share_drawing_render(struct req *r, const char *uid, enum share_format f, struct buf *out)
+{
+    if (f != SHARE_PAGE && f != SHARE_SVG)
+        return SHARE_NO_FORMAT;
+    if (!out)
+        return 0;
+    struct drawing_row row;
+    int rc = drawing_load(r, uid, &row);
+    if (rc == DRAWING_NOT_FOUND)
+        return SHARE_NO_FORMAT;
+    if (rc != DRAWING_OK)
+        return SHARE_DB;
+    struct svg_draw_opts opts = {.id_prefix = "shr"};
+    if (f == SHARE_PAGE)
+        buf_puts(out, "<figure class=\"drawing-view share-drawing\">");
+    svg_draw_render(r->arena, &row.doc, &opts, out);
     if (f == SHARE_PAGE)
         buf_puts(out, "</figure>");
     return 0;

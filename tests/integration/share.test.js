@@ -421,3 +421,23 @@ test('notes and flowcharts share too: sanitized HTML and Markdown, the flowchart
   assert.match(svg.headers.get('content-type'), /image\/svg\+xml/);
   assert.equal((await anon(`/s/${ftok}.md`)).status, 404);
 });
+
+test('drawings share as their server-drawn SVG', async () => {
+  const d = await alice.createFile(project, 'drawing', 'Shared sketch');
+  const v = (await alice.get(`/api/drawings/${d}`)).json()._version;
+  const data = { elements: [{ id: 'r1', type: 'rectangle', x: 0, y: 0, width: 120, height: 60, angle: 0,
+    strokeColor: '#1e1e1e', backgroundColor: 'transparent', fillStyle: 'solid', strokeWidth: 2,
+    strokeStyle: 'solid', opacity: 100, isDeleted: false },
+  { id: 't1', type: 'text', x: 10, y: 80, width: 200, height: 25, angle: 0, text: HOSTILE, fontSize: 20,
+    fontFamily: 1, strokeColor: '#1e1e1e', backgroundColor: 'transparent', opacity: 100, isDeleted: false }],
+  appState: {}, files: {} };
+  assert.equal((await alice.request('PUT', `/api/drawings/${d}`, { json: { _version: v, data } })).status, 200);
+  const tok = tokenOf((await share(alice, d, { is_public: true }, 'drawings')).json().share_url);
+  const page = await (await anon(`/s/${tok}`)).text();
+  assert.match(page, /<svg[^>]*>[\s\S]*<rect/);
+  assert.match(page, /&lt;script&gt;alert\(1\)/);
+  assert.doesNotMatch(page, /<script/);
+  const svg = await anon(`/s/${tok}.svg`);
+  assert.equal(svg.status, 200);
+  assert.doesNotMatch(await svg.text(), /<script/);
+});
