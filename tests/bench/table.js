@@ -39,10 +39,10 @@ function parseRow(line) {
 const f = (v, d) => (v === null || v === undefined ? '-' : v.toFixed(d));
 
 function render(meta, rows) {
-  const head = ['path', 'status', 'req/s', 'p50 ms', 'p99 ms', 'static req/s', 'ratio', 'server ms', 'non-2xx', 'RSS MB'];
+  const head = ['path', 'status', 'req/s', 'p50 ms', 'p99 ms', 'static req/s', 'ratio', 'server ms', 'non-2xx', 'sock err', 'RSS MB'];
   const body = rows.map((r) => [r.name, r.status === null ? '-' : String(r.status), f(r.rps, 0), f(r.p50_ms, 1),
     f(r.p99_ms, 1), r.static ? f(r.static.rps, 0) : '-', f(r.ratio, 2), f(r.server_ms, 2),
-    r.rps === undefined ? '-' : String(r.non2xx + r.socket_errors), f(r.rss_mb, 1)]);
+    r.rps === undefined ? '-' : String(r.non2xx), r.rps === undefined ? '-' : String(r.socket_errors), f(r.rss_mb, 1)]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
   const out = [
@@ -54,8 +54,9 @@ function render(meta, rows) {
     ...body.map(line),
     '',
     'req/s, p50, p99: 64 connections; static: nginx serving the same bytes from a file; ratio = req/s ÷ static req/s;',
-    'server ms: median of 20 one at a time after warming (app log); non-2xx: answers ≥ 400 plus socket errors',
-    'during the run (must be 0); RSS MB: largest worker 1 s after the run.',
+    'server ms: median of 20 one at a time after warming (app log); non-2xx: answers ≥ 400 during the run (must be 0);',
+    'sock err: wrk\'s connect/read/write errors and timeouts (a request not answered in 2 s); RSS MB: largest worker',
+    '1 s after the run.',
   ];
   const notes = rows.filter((r) => r.note);
   if (notes.length) out.push('', ...notes.map((r) => `${r.name}: ${r.note}${r.path ? ` (${r.path})` : ''}`));
