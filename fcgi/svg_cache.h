@@ -3,6 +3,7 @@
  * lists already have without loading the diagram; full drawings by the content they draw. */
 #ifndef CARD_SVG_CACHE_H
 #define CARD_SVG_CACHE_H
+#include <stddef.h>
 struct erd_doc;
 struct req;
 
@@ -14,4 +15,6 @@ const char *svg_cache_thumb(struct req *r, const char *uid, const char *version)
  * model_json, drawn on a miss.  Keyed by a digest of that JSON, so a drawing is never stale,
  * whoever changed the diagram and whether or not _version moved.  "" on failure. */
 const char *svg_cache_full(struct req *r, const struct erd_doc *doc, const char *model_json);
+/* svg_cache_bytes: bytes of SVG the cache holds now (tests, the bench). */
+size_t svg_cache_bytes(void);
 #endif
