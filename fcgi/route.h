@@ -16,6 +16,12 @@ enum route_flags {
     R_SHARE = 1 << 6,   /* a public share page: the first path parameter is the share token,
                            the transaction reads with app.share_token set and no session is
                            looked up (never a signed-in user's rights) */
+    R_READ = 1 << 7,    /* proven read-only (GET) and content with slightly old data: after the
+                           session is checked (and touched) on the primary, the handler's
+                           queries run in a READ ONLY transaction on the replica
+                           (CARD_READ_DATABASE_URL), or on the primary when there is none or it
+                           is down.  Share pages and exports; never a user's own editor reads,
+                           which must see the save they just made. */
 };
 
 struct route {

@@ -36,6 +36,6 @@ const struct route route_table[] = {
     {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},
-    {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN},
+    {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN | R_READ},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];
