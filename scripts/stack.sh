@@ -153,6 +153,10 @@ auth_file = $PGB_DIR/userlist.txt
 pool_mode = $mode
 max_client_conn = 500
 default_pool_size = 40
+; after PostgreSQL restarts, try it again within a second (default 15 s), and let a request
+; wait at most 10 s for a server connection (default 120 s; nginx gives up at 30 s): 503 sooner
+server_login_retry = 1
+query_wait_timeout = 10
 logfile = $LOG/pgbouncer.log
 pidfile = $PGB_DIR/pgbouncer.pid
 EOF
