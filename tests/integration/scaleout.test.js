@@ -41,8 +41,9 @@ test.describe('two instances behind one upstream', () => {
     assert.ok(served(1, userId) >= 1, 'instance 1 served the session');
   });
 
-  /** writeLoop: `total` project creations by `clients` concurrent signed-in clients; calls
-   *  stopAt() once `at` answers came back. Every answer is recorded by project name. */
+  /** writeLoop: `total` project creations by `clients` concurrent signed-in clients; once `at`
+   *  answers came back, stopAt() stops an instance and the window from its signal to the
+   *  instance being gone is recorded. Every answer is kept by project name, with its times. */
   async function writeLoop(tag, clients, total, at, stopAt) {
     const cs = [];
     for (let i = 0; i < clients; i++) {
@@ -52,12 +53,14 @@ test.describe('two instances behind one upstream', () => {
     }
     const acked = [];
     const failed = [];
+    const window = {};
     let next = 0;
     let answered = 0;
     let stopped = null;
     await Promise.all(cs.map(async (c) => {
       while (next < total) {
         const name = `${tag}-${next++}`;
+        const sent = Date.now();
         let status;
         try {
           status = (await c.postForm('/projects', { name, color: '#6366f1' })).status;
@@ -65,25 +68,33 @@ test.describe('two instances behind one upstream', () => {
           status = `network: ${e.message}`;
         }
         if (status === 303) acked.push(name);
-        else failed.push({ name, status });
-        if (++answered === at) stopped = stopAt();
+        else failed.push({ name, status, sent, done: Date.now() });
+        if (++answered === at) {
+          window.from = Date.now();
+          stopped = stopAt().then(() => { window.to = Date.now(); });
+        }
       }
     }));
     await stopped;
-    return { acked, failed, clients: cs };
+    return { acked, failed, window, clients: cs };
   }
 
-  /** checkNoLoss: every acknowledged project is in the database; failures are reported, few
-   *  (only requests in flight when the instance went: at most one per client) and non-2xx. */
-  function checkNoLoss(what, { acked, failed }, tag, clients) {
+  /** checkNoLoss: every acknowledged project is in the database; the failures (reported) are
+   *  502s of POSTs that were in flight while the instance was stopping: sent before it was
+   *  gone, answered after the signal. */
+  function checkNoLoss(what, { acked, failed, window }, tag) {
     const stored = new Set(stack.sql(`SELECT name FROM projects WHERE name LIKE ${quote(`${tag}-%`)}`).split('\n'));
     const lost = acked.filter((n) => !stored.has(n));
     console.log(`# ${what}: ${acked.length} acknowledged, ${failed.length} failed ` +
-      `(${failed.map((f) => `${f.name}: ${f.status}`).join(', ') || 'none'}), ${lost.length} lost`);
+      `(${failed.map((f) => `${f.name}: ${f.status}`).join(', ') || 'none'}), ${lost.length} lost; ` +
+      `the instance took ${window.to - window.from} ms to go`);
     assert.deepEqual(lost, [], `${what}: acknowledged writes lost`);
     assert.equal(acked.length + failed.length, 300);
-    assert.ok(failed.length <= clients, `${what}: ${failed.length} failures, more than the ${clients} requests that can be in flight`);
-    assert.ok(acked.length >= 300 - clients);
+    for (const f of failed) {
+      assert.equal(f.status, 502, `${what}: ${f.name}`);
+      assert.ok(f.sent <= window.to && f.done >= window.from, `${what}: ${f.name} failed outside the stop`);
+    }
+    assert.ok(failed.length <= 12, `${what}: ${failed.length} failures`);
   }
 
   test('SIGTERM to one instance under writes: no acknowledged write lost', async () => {
@@ -94,7 +105,7 @@ test.describe('two instances behind one upstream', () => {
       process.kill(master, 'SIGTERM');
       await stack.waitGone([master, ...workers]);
     });
-    checkNoLoss('SIGTERM', res, tag, 4);
+    checkNoLoss('SIGTERM', res, tag);
     // The survivor still serves every session.
     for (const c of res.clients) assert.equal((await c.get('/dashboard')).status, 200);
     assert.match(stack.appLogs(), /master: draining/);
@@ -112,7 +123,7 @@ test.describe('two instances behind one upstream', () => {
       for (const pid of [master, ...workers]) process.kill(pid, 'SIGKILL');
       await stack.waitGone([master, ...workers]);
     });
-    checkNoLoss('SIGKILL', res, tag, 4);
+    checkNoLoss('SIGKILL', res, tag);
     for (const c of res.clients) assert.equal((await c.get('/dashboard')).status, 200);
     stack.instanceStart(0);
     const c = res.clients[0];
@@ -166,9 +177,10 @@ test.describe('a streaming replica for R_READ routes', () => {
   });
   test.after(() => stack && stack.stop());
 
-  /** caughtUp: wait until the replica replayed everything the primary wrote so far. */
+  /** caughtUp: wait until the replica replayed everything the primary wrote so far (the insert
+   *  position: the test cluster commits asynchronously, so a commit may not be written yet). */
   async function caughtUp() {
-    const lsn = stack.sql('SELECT pg_current_wal_lsn()');
+    const lsn = stack.sql('SELECT pg_current_wal_insert_lsn()');
     for (let i = 0; i < 200; i++) {
       if (stack.replicaSql(`SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn`) === 't') return;
       await sleep(25);
