@@ -139,6 +139,7 @@ static void require_login(struct req *r)
     resp_redirect(r, buf_cstr(to));
 }
 
+/* answer_unavailable: the 503 a request gets when no database could take it; -1. */
 static int answer_unavailable(struct req *r)
 {
     page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
