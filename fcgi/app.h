@@ -16,6 +16,10 @@ struct config {
     const char *database_url;     /* CARD_DATABASE_URL: runtime role (card_app) */
     const char *auth_url;         /* CARD_AUTH_DATABASE_URL: sign-in role (card_auth) */
     const char *migrate_url;      /* CARD_MIGRATE_DATABASE_URL: owner role, for migrations */
+    const char *read_url;         /* CARD_READ_DATABASE_URL: a streaming replica for R_READ routes
+                                     ("" = none: they read from the primary) */
+    int db_prepared;              /* CARD_DB_PREPARED: 0 = no named prepared statements (pgbouncer
+                                     in transaction mode) */
     const char *socket_path;      /* CARD_SOCKET */
     const char *socket_group;     /* CARD_SOCKET_GROUP: group that may connect (nginx's) */
     const char *run_as_user;      /* CARD_USER: drop root to this user after binding */

@@ -30,6 +30,11 @@ static const struct config_var {
      "conninfo of the sign-in role (sign-up, login, password checks and changes only)"},
     {"CARD_MIGRATE_DATABASE_URL", V_STR, offsetof(struct config, migrate_url),
      "host=var/pg/sock dbname=cardinality user=card_owner", "conninfo of the owner role (migrations)"},
+    {"CARD_READ_DATABASE_URL", V_STR, offsetof(struct config, read_url), "",
+     "conninfo of a streaming replica (runtime role) for share pages and exports (R_READ routes); "
+     "empty = read from the primary; when it is down they read from the primary"},
+    {"CARD_DB_PREPARED", V_BOOL, offsetof(struct config, db_prepared), "1",
+     "0 = run every statement unnamed (PQexecParams), for pgbouncer in transaction mode"},
     {"CARD_SOCKET", V_STR, offsetof(struct config, socket_path), "var/run/cardinality.sock",
      "FastCGI unix sockets (mode 0660): worker i listens on CARD_SOCKET.i"},
     {"CARD_SOCKET_GROUP", V_STR, offsetof(struct config, socket_group), "",

@@ -42,9 +42,7 @@ static int db_connect(struct db *db)
     }
     db->backoff_ms = 0;
     db->nprepared = 0;      /* a new session has no prepared statements */
-    PGresult *res = PQexec(db->conn, "SET TIME ZONE 'UTC'");
-    PQclear(res);
-    return 0;
+    return 0;               /* no session settings here: db_begin sets them per transaction */
 }
 
 int db_ready(struct db *db)
@@ -85,6 +83,7 @@ void db_want_tx(struct req *r, const char *share_token)
     db->want_tx = 1;
     db->failed = 0;
     db->sqlstate[0] = '\0';
+    db->read_only = 0;
     free(db->share_token);
     db->share_token = share_token ? strdup(share_token) : NULL;
     if (share_token && !db->share_token)
@@ -161,7 +160,7 @@ static PGresult *execute(struct db *db, const char *sql, const char *const *para
     char name[16];
     if (db->fake_exec)
         return db->fake_exec(db->fake_ctx, sql, params, nparams);
-    if (prepared && prepared_name(db, sql, nparams, name) == 0)
+    if (prepared && !db->unprepared && prepared_name(db, sql, nparams, name) == 0)
         return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
     return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 }
@@ -213,20 +212,44 @@ int db_begin(struct req *r, const char *user_id, const char *share_token)
     struct db *db = r->db;
     db->failed = 0;
     db->sqlstate[0] = '\0';
-    if (!db_query(r, "BEGIN", DB_NOARGS)) {
+    const char *begin = db->read_only ? "BEGIN READ ONLY" : "BEGIN";
+    if (!db_query(r, begin, DB_NOARGS)) {
         /* The server went away since this connection's last use: reconnect once. */
-        if (db->fake_exec || PQstatus(db->conn) == CONNECTION_OK || db_connect(db) != 0)
+        if (db->fake_exec || (db->conn && PQstatus(db->conn) == CONNECTION_OK) || db_connect(db) != 0)
             return -1;
         db->failed = 0;
-        if (!db_query(r, "BEGIN", DB_NOARGS))
+        if (!db_query(r, begin, DB_NOARGS))
             return -1;
     }
     db->in_tx = 1;
     db->generic_plans = 0;
-    if (!db_query(r, "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true)",
+    if (!db_query(r, "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true), "
+                     "set_config('TimeZone', 'UTC', true)",
                   DB_ARGS(user_id ? user_id : "", share_token ? share_token : "")))
         return -1;
     return 0;
+}
+
+/* begin_read_on: a READ ONLY transaction on db as the request's connection; on failure nothing
+ * stays open and r->db is what it was. */
+static int begin_read_on(struct req *r, struct db *db, const char *user_id, const char *share_token)
+{
+    struct db *before = r->db;
+    r->db = db;
+    db->want_tx = 0;
+    db->read_only = 1;
+    if (db_ready(db) == 0 && db_begin(r, user_id, share_token) == 0)
+        return 0;
+    db_finish(r, 0);
+    r->db = before;
+    return -1;
+}
+
+int db_begin_read(struct req *r, const char *user_id, const char *share_token)
+{
+    if (r->read_db && begin_read_on(r, r->read_db, user_id, share_token) == 0)
+        return 0;
+    return begin_read_on(r, r->db, user_id, share_token);
 }
 
 int db_set_user(struct req *r, const char *user_id)
@@ -238,6 +261,7 @@ int db_finish(struct req *r, int ok)
 {
     struct db *db = r->db;
     db->want_tx = 0;
+    db->read_only = 0;
     if (!db->in_tx)
         return ok ? 0 : -1;
     db->in_tx = 0;

@@ -3,7 +3,11 @@
  * (PQexecParams with $n placeholders; results are freed when the request's arena resets).
  * A second, lazily opened connection per thread, as the sign-in role card_auth, runs the few
  * statements that see password hashes or create sessions (db_auth_query): the runtime role
- * may not (sql/011_auth_boundary.sql). */
+ * may not (sql/011_auth_boundary.sql).  A third, when CARD_READ_DATABASE_URL names a streaming
+ * replica, runs the read-only transactions of R_READ routes (db_begin_read).
+ * Every session setting a request relies on is transaction-local (set_config(…, true) in
+ * db_begin, SET LOCAL), so the connections may sit behind pgbouncer in transaction mode; there,
+ * named prepared statements are turned off (unprepared, CARD_DB_PREPARED=0). */
 #ifndef CARD_DB_H
 #define CARD_DB_H
 #include <libpq-fe.h>
@@ -25,6 +29,9 @@ struct db {
     const char *prepared[DB_PREPARED_MAX]; /* statements prepared on conn, named card_<index> */
     int nprepared;
     int generic_plans;      /* this transaction runs prepared statements with generic plans */
+    int unprepared;         /* never prepare named statements (CARD_DB_PREPARED=0: a pooler in
+                               transaction mode hands each transaction another server session) */
+    int read_only;          /* the next transaction begins READ ONLY (db_begin_read) */
     char *share_token;      /* app.share_token of the wanted transaction (malloc'd), or NULL */
     /* Tests only: when set, every statement goes to fake_exec instead of a server; it answers
      * a PGresult (PQmakeEmptyPGresult…) the caller frees, or NULL for a failure. */
@@ -44,8 +51,14 @@ int db_ready(struct db *db);
  * one caller: the route's flags decide. */
 void db_want_tx(struct req *r, const char *share_token);
 /* db_begin: BEGIN, then set_config('app.user_id', user_id, true) and, when share_token
- * is given, app.share_token — both transaction-local.  0 or -1. */
+ * is given, app.share_token, and TimeZone 'UTC' — all transaction-local.  0 or -1. */
 int db_begin(struct req *r, const char *user_id, const char *share_token);
+/* db_begin_read: begin a READ ONLY transaction for user_id / share_token (as db_begin) on the
+ * replica (r->read_db) and make it the request's connection (r->db); when there is no replica
+ * or it cannot begin one (down, restarting), on the primary instead.  The replica may lag
+ * behind the primary: only for reads that may show slightly old data (share pages, exports),
+ * never a user's own editor.  0, or -1 when neither server could begin (nothing left open). */
+int db_begin_read(struct req *r, const char *user_id, const char *share_token);
 /* db_set_user: switch app.user_id inside the open transaction (after login/signup). */
 int db_set_user(struct req *r, const char *user_id);
 /* db_finish: COMMIT when ok and nothing failed, else ROLLBACK.  0 when committed. */
@@ -60,7 +73,9 @@ PGresult *db_query(struct req *r, const char *sql, const char *const *params, in
  * and executed by name, with a generic plan (plan_cache_mode is set for the rest of the
  * transaction: the diagram statements' row-level security makes each plan cost up to 15 ms,
  * and PostgreSQL would otherwise re-plan them for their first five runs on every
- * connection).  sql must be a string with static storage (it is the cache key). */
+ * connection).  sql must be a string with static storage (it is the cache key).  With
+ * db->unprepared set it runs as an unnamed statement (PQexecParams) with the same results:
+ * the generic plan setting still holds for the transaction. */
 PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
 /* db_auth_query: the same, on the sign-in role's connection (r->auth_db, connected at first
  * use), outside the request's transaction: each statement commits on its own. Only for the

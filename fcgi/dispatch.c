@@ -139,15 +139,47 @@ static void require_login(struct req *r)
     resp_redirect(r, buf_cstr(to));
 }
 
+/* answer_unavailable: the 503 a request gets when no database could take it; -1. */
+static int answer_unavailable(struct req *r)
+{
+    page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
+    return -1;
+}
+
+/* open_read: an R_READ route with a replica configured: the session is checked (and its
+ * last-seen time written) on the primary and committed there; the handler's reads run in a
+ * READ ONLY transaction on the replica, or on the primary when the replica is down. */
+static int open_read(struct req *r)
+{
+    const char *token = NULL;
+    if (r->route->flags & R_SHARE) {
+        token = r->nparams > 0 ? r->params[0] : NULL;
+    } else {
+        db_want_tx(r, NULL);
+        if (auth_load_session(r) != 0) {
+            db_finish(r, 0);
+            return answer_unavailable(r);
+        }
+        if (db_finish(r, 1) != 0)
+            return answer_unavailable(r);
+        if ((r->route->flags & R_LOGIN) && !r->user)
+            return 0;       /* run_route answers "sign in" without a query */
+    }
+    return db_begin_read(r, r->user ? r->user->id : NULL, token) == 0 ? 0 : answer_unavailable(r);
+}
+
 /* open_transaction: declare the request's transaction as the route's flags say — none
- * (R_NODB), a share page's (R_SHARE: app.share_token = the path's token, never a session, so
- * the page reads only what the link shares), or the signed-in user's (the session is looked
- * up, then app.user_id set).  0, or -1 after answering 503. */
+ * (R_NODB), a read on the replica (R_READ, when one is configured: open_read), a share page's
+ * (R_SHARE: app.share_token = the path's token, never a session, so the page reads only what
+ * the link shares), or the signed-in user's (the session is looked up, then app.user_id
+ * set).  0, or -1 after answering 503. */
 static int open_transaction(struct req *r)
 {
     unsigned f = r->route->flags;
     if (f & R_NODB)
         return 0;
+    if ((f & R_READ) && r->read_db)
+        return open_read(r);
     if (f & R_SHARE) {
         db_want_tx(r, r->nparams > 0 ? r->params[0] : NULL);
         return 0;
@@ -156,8 +188,7 @@ static int open_transaction(struct req *r)
     if (auth_load_session(r) == 0)
         return 0;
     db_finish(r, 0);
-    page_error(r, 503, "Service unavailable", "The database is unavailable; try again in a moment.");
-    return -1;
+    return answer_unavailable(r);
 }
 
 /* close_transaction: COMMIT when the handler succeeded (status below 400, or it asked to keep

@@ -34,6 +34,7 @@ struct req {
     struct app *app;
     struct db *db;
     struct db *auth_db;               /* the sign-in role's connection (db_auth_query) */
+    struct db *read_db;               /* the replica's connection (db_begin_read), or NULL */
     void *fcgx;                       /* FCGX_Request * (NULL in unit tests) */
     /* request */
     const char *method, *path, *query, *content_type, *cookie_header;

@@ -18,6 +18,12 @@ enum route_flags {
                            looked up (never a signed-in user's rights) */
     R_BINARY = 1 << 7,  /* body kept raw and may be any bytes (an uploaded image): the UTF-8
                            check of R_RAW/R_FORM/R_JSON_TEXT is not applied */
+    R_READ = 1 << 8,    /* proven read-only (GET) and content with slightly old data: after the
+                           session is checked (and touched) on the primary, the handler's
+                           queries run in a READ ONLY transaction on the replica
+                           (CARD_READ_DATABASE_URL), or on the primary when there is none or it
+                           is down.  Share pages and exports; never a user's own editor reads,
+                           which must see the save they just made. */
 };
 
 struct route {

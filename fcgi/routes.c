@@ -45,7 +45,7 @@ const struct route route_table[] = {
     {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},
-    {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN},
+    {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN | R_READ},
     /* api_flowchart.c */
     {"GET", "/api/flowcharts/:uid", api_flowchart_get, R_LOGIN},
     {"PUT", "/api/flowcharts/:uid", api_flowchart_put, R_LOGIN | R_JSON_TEXT},

@@ -1,5 +1,6 @@
 /* worker.c — a worker process: threads × FCGX_Accept_r, one arena and one PostgreSQL
- * connection per thread (plus one for the sign-in role, opened at its first use), signals
+ * connection per thread (plus one for the sign-in role, opened at its first use, and one to
+ * the read replica when CARD_READ_DATABASE_URL names one), signals
  * handled by a dedicated thread.  Connections come from
  * intake.c, which hands a thread only those whose request head has arrived: libfcgi itself
  * never accepts (its listen_sock is -1), so no lock is held while a peer is read, and no
@@ -37,7 +38,8 @@ static long fcgx_read(void *ctx, char *dst, long n)
 }
 
 /* serve_one: one request; returns the bytes it moved (request + response bodies). */
-static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db, struct db *auth_db)
+static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db, struct db *auth_db,
+                        struct db *read_db)
 {
     struct req r;
     memset(&r, 0, sizeof r);
@@ -45,6 +47,7 @@ static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db, st
     r.app = &g_app;
     r.db = db;
     r.auth_db = auth_db;
+    r.read_db = read_db;
     r.fcgx = fr;
     r.resp_headers = buf_arena(arena);
     r.resp_body = buf_arena(arena);
@@ -61,11 +64,13 @@ static void *thread_main(void *arg)
 {
     (void)arg;
     struct arena arena;
-    struct db db, auth_db;
+    struct db db, auth_db, read_db;
     FCGX_Request fr;
     arena_init(&arena);
     db_init(&db, g_app.cfg.database_url);
     db_init(&auth_db, g_app.cfg.auth_url);
+    db_init(&read_db, g_app.cfg.read_url);
+    db.unprepared = read_db.unprepared = !g_app.cfg.db_prepared;
     FCGX_InitRequest(&fr, -1, 0);   /* -1: FCGX_Accept_r reads connections we hand it, never accepts */
     for (;;) {
         if (fr.ipcFd >= 0 && g_stopping)
@@ -75,7 +80,8 @@ static void *thread_main(void *arg)
         fr.keepConnection = 1;          /* FCGX_Accept_r first finishes the last request: keep fd */
         if (FCGX_Accept_r(&fr) < 0)
             continue;                   /* no valid request in time: libfcgi closed the connection */
-        size_t used = serve_one(&fr, &arena, &db, &auth_db);
+        size_t used = serve_one(&fr, &arena, &db, &auth_db,
+                                g_app.cfg.read_url[0] ? &read_db : NULL);
         FCGX_Finish_r(&fr);             /* closes the connection unless the peer asked to keep it */
         arena_reset(&arena);
         if (used > WORKER_TRIM_AFTER)
@@ -84,6 +90,7 @@ static void *thread_main(void *arg)
     FCGX_Free(&fr, 1);
     db_close(&db);
     db_close(&auth_db);
+    db_close(&read_db);
     arena_free(&arena);
     return NULL;
 }

@@ -4,11 +4,24 @@
 #   scripts/stack.sh run     foreground; Ctrl-C stops everything it started
 #   scripts/stack.sh start   background; returns once GET /healthz answers 200
 #   scripts/stack.sh stop    stops exactly what start started (pid files under $VAR_DIR)
+#   scripts/stack.sh replica-stop | replica-start   stop or restart the read replica (REPLICA=1)
+#   scripts/stack.sh instance-start I   (re)start master I (CARD_INSTANCES) after it was stopped
 # Env: VAR_DIR (var), PORT (8080), BIN (build/cardinality), PG_FAST=1 (fsync off, for tests),
 #      STATIC_DIR (static/: what nginx serves), STATIC_ENV (static.env next to BIN: the build id
 #      `make` computed, passed as CARD_ASSET_VERSION; computed here when that file is absent),
 #      LOGIN_RATE (10r/m), LOGIN_BURST (5), SIGNUP_RATE (5r/m), SIGNUP_BURST (5), CARD_WORKERS,
 #      CARD_THREADS, CARD_* passed through.
+# Scale-out (README "Several hosts"), each off by default:
+#   CARD_INSTANCES=N   N cardinality masters, each with its own sockets and pid under
+#                      $VAR_DIR/run (the first), run.1 … (log app.log, app.1.log …), all in the
+#                      one nginx upstream, sharing the database and the secret key;
+#   PGBOUNCER_MODE=session|transaction   Debian's pgbouncer between the workers and PostgreSQL
+#                      (socket .s.PGSQL.6432 in the cluster's socket directory); migrations still
+#                      go straight to PostgreSQL (they hold a session advisory lock); transaction
+#                      mode turns named prepared statements off (CARD_DB_PREPARED=0) unless set;
+#   REPLICA=1          a streaming replica (pg_basebackup -R) on its own socket directory
+#                      $VAR_DIR/pg/replica-sock, named by CARD_READ_DATABASE_URL; REPLICA_PG_OPTS
+#                      adds server options (the tests log its statements).
 # The cluster admits nobody but its own roles: its socket directory is private (0700, or 0750 with
 # group cardinality when run as root), the superuser postgres logs in by peer authentication only
 # (as the OS user postgres or whoever runs this script), and card_owner, card_app and card_auth
@@ -60,7 +73,7 @@ write_pgpass() {
 # for the application roles, nothing for anyone else. Rewritten on every start.
 write_hba() {
   local me; me=$(id -un)
-  printf '# written by scripts/stack.sh\nlocal all postgres peer map=stack\nlocal all %s scram-sha-256\n' \
+  printf '# written by scripts/stack.sh\nlocal all postgres peer map=stack\nlocal replication postgres peer map=stack\nlocal all %s scram-sha-256\n' \
     "$(echo $ROLES | tr ' ' ',')" > "$PGDATA/pg_hba.conf"
   printf '# written by scripts/stack.sh\nstack postgres postgres\nstack %s postgres\n' "$me" > "$PGDATA/pg_ident.conf"
   [ $as_root = 1 ] && chown postgres "$PGDATA/pg_hba.conf" "$PGDATA/pg_ident.conf"
@@ -107,6 +120,93 @@ pg_stop() {
   [ -f "$PGDATA/postmaster.pid" ] && pg_as "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+PGB_DIR=$VAR/pgbouncer
+PGB_PORT=6432
+REPLICA_DATA=$VAR/pg/replica
+REPLICA_SOCK=$VAR/pg/replica-sock
+
+# private_sockdir DIR: a socket directory only the workers (and postgres) can enter.
+private_sockdir() {
+  mkdir -p "$1"
+  if [ $as_root = 1 ]; then chown postgres:"$(id -gn cardinality)" "$1"; chmod 750 "$1"; else chmod 700 "$1"; fi
+}
+
+# pgbouncer_start MODE: Debian's pgbouncer on $PGSOCK/.s.PGSQL.6432 in front of the cluster,
+# authenticating the application roles with scram-sha-256 from a userlist made from db.pgpass
+# (mode 0600, owned by the user pgbouncer runs as: postgres when root; it refuses root).
+pgbouncer_start() {
+  local mode=$1
+  case "$mode" in session|transaction) ;; *) say "PGBOUNCER_MODE must be session or transaction"; exit 1 ;; esac
+  command -v pgbouncer >/dev/null || { say "pgbouncer is not installed (scripts/deps.sh test)"; exit 1; }
+  mkdir -p "$PGB_DIR"
+  (umask 077; awk -F: '{ printf "\"%s\" \"%s\"\n", $4, $5 }' "$PGPASS" > "$PGB_DIR/userlist.txt")
+  cat > "$PGB_DIR/pgbouncer.ini" <<EOF
+; written by scripts/stack.sh
+[databases]
+cardinality = host=$PGSOCK port=5432 dbname=cardinality
+[pgbouncer]
+unix_socket_dir = $PGSOCK
+unix_socket_mode = 0777
+listen_port = $PGB_PORT
+auth_type = scram-sha-256
+auth_file = $PGB_DIR/userlist.txt
+pool_mode = $mode
+max_client_conn = 500
+default_pool_size = 40
+; after PostgreSQL restarts, try it again within a second (default 15 s), and let a request
+; wait at most 10 s for a server connection (default 120 s; nginx gives up at 30 s): 503 sooner
+server_login_retry = 1
+query_wait_timeout = 10
+logfile = $LOG/pgbouncer.log
+pidfile = $PGB_DIR/pgbouncer.pid
+EOF
+  if [ $as_root = 1 ]; then
+    chown -R postgres "$PGB_DIR"; touch "$LOG/pgbouncer.log"; chown postgres "$LOG/pgbouncer.log"
+  fi
+  pg_as pgbouncer -q -d "$PGB_DIR/pgbouncer.ini"
+  for _ in $(seq 1 50); do [ -S "$PGSOCK/.s.PGSQL.$PGB_PORT" ] && return 0; sleep 0.1; done
+  say "pgbouncer did not open its socket"; tail -n 20 "$LOG/pgbouncer.log" >&2; exit 1
+}
+
+pgbouncer_stop() {
+  local pid
+  [ -f "$PGB_DIR/pgbouncer.pid" ] && pid=$(cat "$PGB_DIR/pgbouncer.pid") || return 0
+  kill -INT "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$PGB_DIR/pgbouncer.pid"
+}
+
+# replica_start: a hot standby copied from the running cluster by pg_basebackup -R (streaming
+# from it as the superuser, peer authentication), on its own socket directory.
+replica_start() {
+  private_sockdir "$REPLICA_SOCK"
+  [ $as_root = 1 ] && { touch "$LOG/replica.log"; chown postgres "$LOG/replica.log"; }
+  if [ ! -f "$REPLICA_DATA/PG_VERSION" ]; then
+    pg_as "$PGBIN/pg_basebackup" -h "$PGSOCK" -U postgres -D "$REPLICA_DATA" -R -X stream -c fast --no-sync
+  fi
+  local opts="-k $REPLICA_SOCK -c listen_addresses= -c unix_socket_permissions=0777 -c hot_standby=on ${REPLICA_PG_OPTS:-}"
+  [ "${PG_FAST:-0}" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  pg_as "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -w -t 30 -l "$LOG/replica.log" -o "$opts" start >/dev/null
+}
+
+replica_stop() {
+  [ -f "$REPLICA_DATA/postmaster.pid" ] && pg_as "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# scale_env: the conninfos the scale-out options imply, unless given: the replica's for reads,
+# pgbouncer's for the workers (with prepared statements off in transaction mode).
+scale_env() {
+  if [ "${REPLICA:-0}" = 1 ]; then
+    export CARD_READ_DATABASE_URL="${CARD_READ_DATABASE_URL:-host=$REPLICA_SOCK dbname=cardinality user=card_app passfile=$PGPASS}"
+  fi
+  if [ -n "${PGBOUNCER_MODE:-}" ]; then
+    export CARD_DATABASE_URL="${CARD_DATABASE_URL:-host=$PGSOCK port=$PGB_PORT dbname=cardinality user=card_app passfile=$PGPASS}"
+    export CARD_AUTH_DATABASE_URL="${CARD_AUTH_DATABASE_URL:-host=$PGSOCK port=$PGB_PORT dbname=cardinality user=card_auth passfile=$PGPASS}"
+    if [ "$PGBOUNCER_MODE" = transaction ]; then export CARD_DB_PREPARED="${CARD_DB_PREPARED:-0}"; fi
+  fi
+  return 0
+}
+
 # reachable_by USER PATH: USER can open PATH (always true when not root)
 reachable_by() { [ $as_root = 0 ] || runuser -u "$1" -- test -r "$2"; }
 
@@ -116,21 +216,24 @@ static_id() {
   else "$root/scripts/static-id.sh" "$STATIC_DIR"; fi
 }
 
+# app_start [I]: instance I (0: run/, app.log; I>0: run.I/, app.I.log) of the master.
 app_start() {
-  mkdir -p "$VAR/run" "$LOG"
-  local sockdir=$VAR/run group="" user=""
+  local n=${1:-0} run=$VAR/run applog=$LOG/app.log
+  [ "$n" = 0 ] || { run=$VAR/run.$n; applog=$LOG/app.$n.log; }
+  mkdir -p "$run" "$LOG"
+  local sockdir=$run group="" user=""
   if [ $as_root = 1 ]; then
     app_user
     user=cardinality; group=www-data
-    chmod 755 "$VAR/run"
-    reachable_by www-data "$VAR/run" || { sockdir=$(mktemp -d /tmp/cardinality-run.XXXXXX); chmod 755 "$sockdir"; }
+    chmod 755 "$run"
+    reachable_by www-data "$run" || { sockdir=$(mktemp -d /tmp/cardinality-run.XXXXXX); chmod 755 "$sockdir"; }
   fi
   # one socket per worker process: cardinality.sock.0 … .N-1, listed one a line for nginx_start
-  local workers=${CARD_WORKERS:-2} last
-  : > "$VAR/run/socket.path"
+  local workers=${CARD_WORKERS:-2} last i
+  : > "$run/socket.path"
   for i in $(seq 0 $((workers - 1))); do
     rm -f "$sockdir/cardinality.sock.$i"
-    echo "$sockdir/cardinality.sock.$i" >> "$VAR/run/socket.path"
+    echo "$sockdir/cardinality.sock.$i" >> "$run/socket.path"
   done
   last=$sockdir/cardinality.sock.$((workers - 1))
   env CARD_WORKERS="$workers" \
@@ -142,11 +245,11 @@ app_start() {
       CARD_TEMPLATES="${CARD_TEMPLATES:-$root/templates}" CARD_SQL_DIR="${CARD_SQL_DIR:-$root/sql}" \
       CARD_BASE_URL="${CARD_BASE_URL:-http://127.0.0.1:$PORT}" \
       CARD_ASSET_VERSION="${CARD_ASSET_VERSION:-$(static_id)}" \
-      "$BIN" serve >>"$LOG/app.log" 2>&1 &
-  echo $! > "$VAR/run/cardinality.pid"
+      "$BIN" serve >>"$applog" 2>&1 &
+  echo $! > "$run/cardinality.pid"
   for _ in $(seq 1 100); do
     [ -S "$last" ] && return 0
-    kill -0 "$(cat "$VAR/run/cardinality.pid")" 2>/dev/null || { say "cardinality failed to start:"; tail -n 20 "$LOG/app.log" >&2; exit 1; }
+    kill -0 "$(cat "$run/cardinality.pid")" 2>/dev/null || { say "cardinality failed to start:"; tail -n 20 "$applog" >&2; exit 1; }
     sleep 0.1
   done
   say "cardinality did not open its socket"; exit 1
@@ -164,9 +267,19 @@ nginx_start() {
       static=$copy/static errors=$copy/errors
     fi
   fi
-  local servers; servers=$(sed 's|.*|server unix:& max_fails=0;|' "$VAR/run/socket.path" | tr '\n' ' ')
+  # Several instances: their sockets interleaved (instance 0's first, instance 1's first, …),
+  # so the one retry nginx makes after a refused connection goes to another instance when a
+  # whole instance is gone (README "Several hosts").
+  local lists servers
+  lists=$(ls "$VAR"/run/socket.path "$VAR"/run.[0-9]*/socket.path 2>/dev/null || true)
+  # shellcheck disable=SC2086
+  servers=$(paste -d '\n' $lists | sed '/^$/d; s|.*|server unix:& max_fails=0;|' | tr '\n' ' ')
   local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SERVERS@|$servers|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
   sed "$subst" "$root/nginx/dev.conf.in" > "$VAR/nginx/nginx.conf"
+  # With several instances a whole instance can be gone (its sockets refuse connections: nothing
+  # was sent, so even a POST may go elsewhere): let nginx try every server before answering 502.
+  local nservers; nservers=$(echo "$servers" | grep -o 'server ' | wc -l)
+  [ "${CARD_INSTANCES:-1}" -gt 1 ] && subst="$subst; s|fastcgi_next_upstream_tries 2;|fastcgi_next_upstream_tries $nservers;|"
   sed "$subst" "$root/nginx/server.conf.in" > "$VAR/nginx/server.conf"
   nginx -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log" -t 2>/dev/null || \
     nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log" -t
@@ -184,19 +297,28 @@ wait_healthy() {
 
 stop_all() {
   [ -f "$VAR/nginx/nginx.pid" ] && nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log" -s quit 2>/dev/null || true
-  if [ -f "$VAR/run/cardinality.pid" ]; then
-    local pid; pid=$(cat "$VAR/run/cardinality.pid")
+  local pidfile pid
+  for pidfile in "$VAR"/run/cardinality.pid "$VAR"/run.[0-9]*/cardinality.pid; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$VAR/run/cardinality.pid"
-  fi
+    rm -f "$pidfile"
+  done
+  pgbouncer_stop
+  replica_stop
   pg_stop
 }
 
 case "$cmd" in
   start)
     [ -x "$BIN" ] || { say "build first: $BIN is missing"; exit 1; }
-    pg_start; app_start; nginx_start; wait_healthy
+    pg_start
+    [ "${REPLICA:-0}" = 1 ] && replica_start
+    [ -n "${PGBOUNCER_MODE:-}" ] && pgbouncer_start "$PGBOUNCER_MODE"
+    scale_env
+    for i in $(seq 0 $((${CARD_INSTANCES:-1} - 1))); do app_start "$i"; done
+    nginx_start; wait_healthy
     say "Cardinality is running at http://127.0.0.1:$PORT/  (logs in $LOG)" ;;
   stop) stop_all ;;
   run)
@@ -205,5 +327,8 @@ case "$cmd" in
     echo "Cardinality: http://127.0.0.1:$PORT/   (Ctrl-C to stop)"
     tail -n 0 -F "$LOG/app.log" & wait ;;
   pg) pg_start ;;
-  *) echo "usage: $0 run|start|stop" >&2; exit 2 ;;
+  instance-start) scale_env; app_start "${2:?instance number}" ;;
+  replica-stop) replica_stop ;;
+  replica-start) replica_start ;;
+  *) echo "usage: $0 run|start|stop|instance-start I|replica-stop|replica-start" >&2; exit 2 ;;
 esac

@@ -1,6 +1,10 @@
 // tests/lib/stack.js — starts the real stack for a test file: a throwaway PostgreSQL cluster,
 // the cardinality master and workers, and nginx, on a free port under a temporary directory
 // (scripts/stack.sh does the work, the same script `make run` uses).
+// Scale-out options (scripts/stack.sh's header): opts.instances (CARD_INSTANCES: masters behind
+// the one upstream), opts.pgbouncer ('session' | 'transaction': PGBOUNCER_MODE; the environment
+// variable PGBOUNCER_MODE puts every test file's stack behind pgbouncer), opts.replica (a
+// streaming replica that logs its statements, named by CARD_READ_DATABASE_URL).
 'use strict';
 const fs = require('fs');
 const net = require('net');
@@ -42,6 +46,9 @@ async function startStack(opts = {}) {
     // foundation test) is an allocation-size report instead of its own assert: let malloc
     // return NULL so the worker dies the way it does in production (the master replaces it).
     ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'allocator_may_return_null=1',
+    ...(opts.instances ? { CARD_INSTANCES: String(opts.instances) } : {}),
+    ...(opts.pgbouncer ? { PGBOUNCER_MODE: opts.pgbouncer } : {}),
+    ...(opts.replica ? { REPLICA: '1', REPLICA_PG_OPTS: '-c log_statement=all' } : {}),
     ...(opts.env || {}),
   };
   const stack = path.join(root, 'scripts', 'stack.sh');
@@ -80,18 +87,20 @@ async function startStack(opts = {}) {
     pgStart() {
       execFileSync(stack, ['pg'], { env, stdio: 'ignore' });
     },
-    masterPid() { return Number(fs.readFileSync(path.join(varDir, 'run', 'cardinality.pid'), 'utf8')); },
-    workerPids() {
+    /** runDir: instance i's pid and socket list (scripts/stack.sh: run/, run.1/ …). */
+    runDir(i = 0) { return path.join(varDir, i ? `run.${i}` : 'run'); },
+    masterPid(i = 0) { return Number(fs.readFileSync(path.join(s.runDir(i), 'cardinality.pid'), 'utf8')); },
+    workerPids(i = 0) {
       let out = '';
       try {
-        out = execFileSync('pgrep', ['-P', String(s.masterPid())]).toString().trim();
+        out = execFileSync('pgrep', ['-P', String(s.masterPid(i))]).toString().trim();
       } catch (e) {
         if (e.status !== 1) throw e;   // 1: no worker at this instant (e.g. all just killed)
       }
       return out ? out.split('\n').map(Number) : [];
     },
     /** socketPaths: the FastCGI sockets, one per worker process (scripts/stack.sh lists them). */
-    socketPaths() { return fs.readFileSync(path.join(varDir, 'run', 'socket.path'), 'utf8').trim().split('\n'); },
+    socketPaths(i = 0) { return fs.readFileSync(path.join(s.runDir(i), 'socket.path'), 'utf8').trim().split('\n'); },
     socketPath() { return s.socketPaths()[0]; },
     /** waitGone: resolve once each pid has exited (zombie or reaped). */
     async waitGone(pids) {
@@ -105,6 +114,22 @@ async function startStack(opts = {}) {
       throw new Error(`processes still alive: ${pids}`);
     },
     appLog() { return fs.readFileSync(path.join(varDir, 'log', 'app.log'), 'utf8'); },
+    /** appLogs: every instance's log, concatenated. */
+    appLogs() {
+      const dir = path.join(varDir, 'log');
+      return fs.readdirSync(dir).filter((f) => /^app(\.\d+)?\.log$/.test(f))
+        .map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+    },
+    /** replicaSql: run SQL as the superuser on the replica (opts.replica). */
+    replicaSql(text) {
+      return execFileSync('psql', ['-X', '-q', '-At', '-h', path.join(varDir, 'pg', 'replica-sock'), '-U', 'postgres',
+        '-d', 'cardinality', '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
+    },
+    replicaLog() { return fs.readFileSync(path.join(varDir, 'log', 'replica.log'), 'utf8'); },
+    /** instanceStart: (re)start master i after the test stopped it (same sockets, same log). */
+    instanceStart(i) { execFileSync(stack, ['instance-start', String(i)], { env, stdio: ['ignore', 'ignore', 'inherit'] }); },
+    replicaStop() { execFileSync(stack, ['replica-stop'], { env, stdio: 'ignore' }); },
+    replicaStart() { execFileSync(stack, ['replica-start'], { env, stdio: 'ignore' }); },
     nginxAccessLog() {
       const f = path.join(varDir, 'log', 'nginx-access.log');
       return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
@@ -112,7 +137,7 @@ async function startStack(opts = {}) {
     /** stop: stop everything; fail when a sanitizer reported anything in the app log. */
     stop() {
       try { execFileSync(stack, ['stop'], { env, stdio: 'ignore' }); } catch (_) { /* best effort */ }
-      const log = fs.existsSync(path.join(varDir, 'log', 'app.log')) ? s.appLog() : '';
+      const log = fs.existsSync(path.join(varDir, 'log')) ? s.appLogs() : '';
       const bad = log.split('\n').filter((l) => SANITIZER.test(l));
       if (bad.length) {
         throw new Error(`sanitizer reports in ${varDir}/log/app.log:\n${bad.slice(0, 10).join('\n')}`);

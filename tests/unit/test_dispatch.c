@@ -3,7 +3,8 @@
  * and are recorded, so each test sees exactly what reached "the database": 404 vs 405, 413,
  * 415, the CSRF and origin checks, the transaction a route's flags ask for (none, a share
  * page's, a signed-in user's), commit on success and rollback otherwise, and a handler that
- * answers nothing becoming a 500. */
+ * answers nothing becoming a 500, and R_READ routes reading on the replica (its statements are
+ * recorded with a "replica: " prefix) after the session was checked on the primary. */
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
@@ -25,6 +26,7 @@
 static char stmts[MAX_STMTS][256];
 static int nstmts;
 static int session_stale;       /* the session was last seen long ago (its row gets touched) */
+static int replica_down;        /* every statement sent to the replica fails */
 
 static PGresult *one_row(const char *const *vals, int ncols)
 {
@@ -41,13 +43,12 @@ static PGresult *one_row(const char *const *vals, int ncols)
 
 static PGresult *fake_exec(void *ctx, const char *sql, const char *const *params, int nparams)
 {
-    (void)ctx;
     if (nstmts < MAX_STMTS) {
-        snprintf(stmts[nstmts], sizeof stmts[0], "%s%s%s", sql, nparams ? " | " : "",
-                 nparams && params[nparams - 1] ? params[nparams - 1] : "");
+        snprintf(stmts[nstmts], sizeof stmts[0], "%s%s%s%s", ctx ? (const char *)ctx : "", sql,
+                 nparams ? " | " : "", nparams && params[nparams - 1] ? params[nparams - 1] : "");
         nstmts++;
     }
-    if (strstr(sql, "FAIL"))
+    if (strstr(sql, "FAIL") || (ctx && replica_down))
         return NULL;
     if (strstr(sql, "card_session_lookup")) {
         char now[32], seen[32];
@@ -109,6 +110,8 @@ static const struct route test_routes[] = {
     {"GET", "/api/silent", h_silent, 0},
     {"GET", "/api/nodb", h_plain, R_NODB},
     {"GET", "/api/s/:token", h_read, R_SHARE},
+    {"GET", "/api/export", h_read, R_LOGIN | R_READ},
+    {"GET", "/api/rs/:token", h_read, R_SHARE | R_READ},
 };
 
 /* ---- requests ---- */
@@ -138,7 +141,8 @@ static long read_body(void *ctx, char *dst, long n)
 }
 
 static struct arena A;
-static struct db DB;
+static struct db DB, READ;
+static int with_replica;        /* requests carry READ as their replica connection */
 static struct req R;
 #define SID "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"   /* 43 characters */
 
@@ -154,6 +158,7 @@ static void run(const char *body, const char *const *kv)
     memset(&R, 0, sizeof R);
     R.arena = &A;
     R.db = &DB;
+    R.read_db = with_replica ? &READ : NULL;
     R.app = &g_app;
     R.resp_headers = buf_arena(&A);
     R.resp_body = buf_arena(&A);
@@ -168,6 +173,10 @@ static void setup(void)
     arena_init(&A);
     db_init(&DB, "");
     DB.fake_exec = fake_exec;
+    db_init(&READ, "");
+    READ.fake_exec = fake_exec;
+    READ.fake_ctx = (void *)"replica: ";
+    with_replica = replica_down = 0;
     dispatch_routes = test_routes;
     dispatch_route_count = sizeof test_routes / sizeof test_routes[0];
     g_app.cfg.base_url = "http://cardinality.test";
@@ -182,6 +191,7 @@ static void teardown(void)
 {
     arena_free(&A);
     db_close(&DB);
+    db_close(&READ);
     dispatch_routes = NULL;
 }
 
@@ -289,7 +299,7 @@ START_TEST(transaction_follows_flags)
     RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/s/tok_123", "HTTP_COOKIE", "sid=" SID);
     ck_assert_int_eq(R.status, 200);
     ck_assert_int_eq(saw("card_session_lookup"), -1);
-    ck_assert_int_ne(saw("app.share_token', $2, true) | tok_123"), -1);
+    ck_assert_int_ne(saw("app.share_token', $2, true), set_config('TimeZone', 'UTC', true) | tok_123"), -1);
     ck_assert_ptr_null(R.user);
     /* Login routes: 401 for API clients without a session, and nothing written. */
     RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/private");
@@ -297,10 +307,11 @@ START_TEST(transaction_follows_flags)
     /* A signed-in read commits; the session's share token stays empty. */
     RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/private", "HTTP_COOKIE", "sid=" SID);
     ck_assert_int_eq(R.status, 200);
-    ck_assert_int_ne(saw("app.share_token', $2, true) | "), -1);
+    ck_assert_int_ne(saw("app.share_token', $2, true), set_config('TimeZone', 'UTC', true) | "), -1);
     ck_assert_int_eq(saw("tok_123"), -1);
     ck_assert_str_eq(R.user->id, "user-1");
-    /* Both settings are transaction-local (is_local = true): gone at COMMIT. */
+    /* Every setting is transaction-local (is_local = true): gone at COMMIT, so a pooler in
+     * transaction mode can hand the server session to someone else. */
     ck_assert_int_eq(saw("SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true)"), 1);
 }
 END_TEST
@@ -324,6 +335,65 @@ START_TEST(get_writes_only_last_seen)
 }
 END_TEST
 
+/* on_replica: the first statement containing text went to the replica (1), the primary (0),
+ * or nowhere (-1). */
+static int on_replica(const char *text)
+{
+    int i = saw(text);
+    return i < 0 ? -1 : strncmp(stmts[i], "replica: ", 9) == 0;
+}
+
+START_TEST(read_routes_use_the_replica)
+{
+    /* Without a replica an R_READ route is an ordinary signed-in transaction. */
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/export", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    ck_assert_int_eq(on_replica("SELECT 1"), 0);
+    ck_assert_int_eq(saw("READ ONLY"), -1);
+    ck_assert_int_eq(saw("COMMIT"), nstmts - 1);
+
+    /* With one: the session is looked up and touched on the primary and committed there;
+     * the handler reads in a READ ONLY transaction on the replica as the session's user. */
+    with_replica = 1;
+    session_stale = 1;
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/export", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    ck_assert_int_eq(on_replica("card_session_lookup"), 0);
+    ck_assert_int_eq(on_replica("UPDATE sessions SET last_seen_at"), 0);
+    ck_assert_int_eq(on_replica("COMMIT"), 0);
+    ck_assert_int_gt(saw("replica: BEGIN READ ONLY"), saw("COMMIT"));
+    ck_assert_int_gt(saw("replica: SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true)"),
+                     saw("replica: BEGIN READ ONLY"));
+    ck_assert_int_eq(on_replica("SELECT 1"), 1);
+    ck_assert_int_eq(on_replica("set_config('TimeZone', 'UTC', true)"), 0);  /* per transaction, both */
+    ck_assert_int_eq(strcmp(stmts[nstmts - 1], "replica: COMMIT"), 0);
+    ck_assert_ptr_eq(R.db, &READ);
+
+    /* Signed out: "sign in" without touching the replica. */
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/export");
+    ck_assert_int_eq(R.status, 401);
+    ck_assert_int_eq(nstmts, 0);
+
+    /* A share page on the replica: the path's token, no session even with a cookie. */
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/rs/tok_9", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    ck_assert_int_eq(saw("card_session_lookup"), -1);
+    ck_assert_int_eq(on_replica("app.share_token', $2, true), set_config('TimeZone', 'UTC', true) | tok_9"), 1);
+    ck_assert_int_eq(on_replica("SELECT 1"), 1);
+
+    /* The replica is down: the same reads run READ ONLY on the primary. */
+    replica_down = 1;
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/export", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    ck_assert_int_eq(on_replica("BEGIN READ ONLY"), 1);         /* tried first … */
+    ck_assert_int_eq(on_replica("SELECT 1"), 0);                /* … read on the primary */
+    ck_assert_int_gt(saw("SELECT 1"), saw("replica: BEGIN READ ONLY"));
+    ck_assert_str_eq(stmts[nstmts - 1], "COMMIT");
+    ck_assert_ptr_eq(R.db, &DB);
+    ck_assert_int_eq(READ.in_tx, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dispatch");
@@ -336,6 +406,7 @@ int main(void)
     tcase_add_test(tc, transaction_follows_flags);
     tcase_add_test(tc, silent_handler_is_500);
     tcase_add_test(tc, get_writes_only_last_seen);
+    tcase_add_test(tc, read_routes_use_the_replica);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
