@@ -59,8 +59,12 @@ test('share a diagram through the dialog; a stranger without JavaScript sees its
   assert.match(await dialog.locator('[data-snippet="embed"]').inputValue(), /<iframe src=".*\?embed=1"/);
   // a new link: the old one stops working
   await dialog.locator('[data-testid="share-regenerate"]').click();
-  await page.waitForFunction((old) => document.querySelector('[data-testid="share-url"]').value !== old, url);
-  const fresh = await dialog.locator('[data-testid="share-url"]').inputValue();
+  // (polled from here: waitForFunction would evaluate a string, which the page's CSP forbids)
+  let fresh = url;
+  for (let i = 0; i < 100 && fresh === url; i++) {
+    await new Promise((res) => setTimeout(res, 50));
+    fresh = await dialog.locator('[data-testid="share-url"]').inputValue();
+  }
   assert.notEqual(fresh, url);
   assert.deepEqual(problems, []);
 

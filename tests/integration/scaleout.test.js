@@ -92,7 +92,8 @@ test.describe('two instances behind one upstream', () => {
     assert.equal(acked.length + failed.length, 300);
     for (const f of failed) {
       assert.equal(f.status, 502, `${what}: ${f.name}`);
-      assert.ok(f.sent <= window.to && f.done >= window.from, `${what}: ${f.name} failed outside the stop`);
+      // in flight while the instance went (nginx may still try its sockets for a moment after)
+      assert.ok(f.sent <= window.to + 2000 && f.done >= window.from, `${what}: ${f.name} failed outside the stop`);
     }
     assert.ok(failed.length <= 12, `${what}: ${failed.length} failures`);
   }
