@@ -70,4 +70,15 @@ void note_import_markdown(struct req *r, const char *uid, const char *md, size_t
 /* api_attachment.c — images of notes and drawings */
 void api_attachment_upload(struct req *r);
 void page_attachment_show(struct req *r);
+/* api_history.c, page_history.c — version history of every file kind (history.h) */
+void api_history_list(struct req *r);
+void api_history_version(struct req *r);
+void api_history_compare(struct req *r);
+void api_history_save(struct req *r);
+void api_history_restore(struct req *r);
+void page_history_list(struct req *r);
+void page_history_version(struct req *r);
+void page_history_compare(struct req *r);
+void page_history_save(struct req *r);
+void page_history_restore(struct req *r);
 #endif

@@ -183,6 +183,8 @@ void view_flash(struct req *r, json_t *ctx)
         {"restored", "Restored from the trash."},
         {"purged", "Deleted forever."},
         {"saved", "Changes saved."},
+        {"version-saved", "Version saved."},
+        {"version-restored", "Version restored. The state before it is in the history."},
         {"signed-up", "If this address can be used, your account is ready: sign in to continue."},
     };
     const char *code = req_query(r, "done");
