@@ -121,10 +121,10 @@ static int lcs_middle(struct builder *b, const struct word *x, size_t n, const s
     while (i < n || j < m) {
         if (i < n && j < m && same(&x[i], &y[j]))
             emit(b, WORD_SAME, &x[i++]), j++;
-        else if (j < m && (i == n || t[i * w + j + 1] >= t[(i + 1) * w + j]))
-            emit(b, WORD_ADDED, &y[j++]);
+        else if (i < n && (j == m || t[(i + 1) * w + j] >= t[i * w + j + 1]))
+            emit(b, WORD_REMOVED, &x[i++]);   /* on a tie, removals before additions */
         else
-            emit(b, WORD_REMOVED, &x[i++]);
+            emit(b, WORD_ADDED, &y[j++]);
     }
     free(t);
     return 0;
