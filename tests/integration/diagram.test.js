@@ -591,7 +591,7 @@ test('lists show diagram thumbnails as small cacheable images: ETag from _versio
     const html = (await alice.get(page)).text;
     assert.ok(html.includes(`<img src="${url}"`), `${page} links the thumbnail`);
     assert.doesNotMatch(html, /<svg[^>]*erd-svg/, `${page} inlines no drawing`);
-    assert.doesNotMatch(html, new RegExp(`/notes/${note}/thumb`), 'notes have no thumbnail');
+    assert.match(html, new RegExp(`<img src="/notes/${note}/thumb\.svg`), 'a note thumbnail is a linked image too (note_thumb)');
   }
   const res = await alice.get(url);
   assert.equal(res.status, 200);
