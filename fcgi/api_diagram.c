@@ -12,6 +12,7 @@
 #include "erd_store.h"
 #include "files.h"
 #include "handlers.h"
+#include "history.h"
 #include "http.h"
 #include "svg_erd.h"
 #include "view.h"
@@ -148,7 +149,9 @@ void api_diagram_put(struct req *r)
     if (base < 0)
         return;
     int rc = erd_store_save(r, uid, base, &doc, &saved, &current, err);
-    if (rc == ERD_STORE_OK)
+    if (rc == ERD_STORE_OK && history_after_save(r, &file_kinds[FILE_KIND_diagram], uid) != 0)
+        page_db_error(r);
+    else if (rc == ERD_STORE_OK)
         resp_saved(r, &saved, &doc);
     else
         answer_failed_save(r, rc, &current, err);
@@ -267,6 +270,8 @@ void api_diagram_import(struct req *r)
     json_t *diff = erd_diff(&cur, &imported, NULL);
     if (preview)
         resp_preview(r, &imported, skipped, diff);
+    else if (history_snapshot(r, &file_kinds[FILE_KIND_diagram], uid, "before_import", NULL, 0, NULL) != 0)
+        page_db_error(r);
     else
         save_import(r, uid, &cur, &imported, skipped, diff);
     json_decref(diff);

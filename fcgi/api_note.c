@@ -9,6 +9,7 @@
 #include "db.h"
 #include "files.h"
 #include "handlers.h"
+#include "history.h"
 #include "html.h"
 #include "http.h"
 #include "note_html.h"
@@ -237,6 +238,10 @@ void note_import_markdown(struct req *r, const char *uid, const char *md, size_t
     PGresult *cur = note_load(r, uid);
     if (!cur)
         return;
+    if (history_snapshot(r, &file_kinds[FILE_KIND_note], uid, "before_import", NULL, 0, NULL) != 0) {
+        page_db_error(r);
+        return;
+    }
     struct buf *html = buf_arena(r->arena);
     note_md_import(r->arena, md, n, html);
     if (html->len > NOTE_CONTENT_MAX) {

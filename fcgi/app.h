@@ -33,6 +33,7 @@ struct config {
     long session_absolute;        /* CARD_SESSION_ABSOLUTE seconds */
     size_t max_body;              /* CARD_MAX_BODY bytes */
     int import_seconds;           /* CARD_IMPORT_SECONDS: time budget of one SQL import */
+    int history_days;             /* CARD_HISTORY_DAYS: snapshots kept (0: all), see sql/017 */
     int dev;                      /* CARD_DEV=1: reload templates on every request */
     const char *asset_version;    /* CARD_ASSET_VERSION (default: start time) */
 };

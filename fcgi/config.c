@@ -14,7 +14,7 @@
 
 struct app g_app;
 
-enum var_kind { V_STR, V_INT, V_LONG, V_SIZE, V_BOOL };
+enum var_kind { V_STR, V_INT, V_LONG, V_SIZE, V_BOOL, V_DAYS };
 
 static const struct config_var {
     const char *name;
@@ -57,6 +57,9 @@ static const struct config_var {
      "largest request body in bytes (11 MiB)"},
     {"CARD_IMPORT_SECONDS", V_INT, offsetof(struct config, import_seconds), "10",
      "longest a SQL import may run before it is refused (seconds)"},
+    {"CARD_HISTORY_DAYS", V_DAYS, offsetof(struct config, history_days), "90",
+     "days a file's history snapshots are kept (named versions and each file's newest always; "
+     "0 = all); purged at start-up by the owner role"},
     {"CARD_DEV", V_BOOL, offsetof(struct config, dev), "0", "1 = reload templates on every request"},
     {"CARD_ASSET_VERSION", V_STR, offsetof(struct config, asset_version), "",
      "build id of static/ (hex, 8-64 digits; `make` writes it to build/static.env): assets are "
@@ -110,6 +113,10 @@ int config_load(struct config *cfg)
         case V_SIZE:
             if (parse_number(v->name, s, 1024, 1LL << 32, &n)) return -1;
             *(size_t *)field = (size_t)n;
+            break;
+        case V_DAYS:
+            if (parse_number(v->name, s, 0, 36500, &n)) return -1;
+            *(int *)field = (int)n;
             break;
         case V_BOOL: *(int *)field = strcmp(s, "1") == 0 || strcmp(s, "true") == 0; break;
         }

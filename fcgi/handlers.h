@@ -85,4 +85,15 @@ const char *drawing_thumb(struct req *r, const char *uid, const char *version);
 void api_drawing_get(struct req *r);
 void api_drawing_put(struct req *r);
 void api_drawing_export(struct req *r);
+/* api_history.c, page_history.c — version history of every file kind (history.h) */
+void api_history_list(struct req *r);
+void api_history_version(struct req *r);
+void api_history_compare(struct req *r);
+void api_history_save(struct req *r);
+void api_history_restore(struct req *r);
+void page_history_list(struct req *r);
+void page_history_version(struct req *r);
+void page_history_compare(struct req *r);
+void page_history_save(struct req *r);
+void page_history_restore(struct req *r);
 #endif

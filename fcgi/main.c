@@ -207,6 +207,8 @@ static int serve(void)
         fprintf(stderr, "start-up stopped: a migration failed\n");
         return 1;
     }
+    if (cfg->migrate_url[0])
+        migrate_purge_history(cfg->migrate_url, cfg->history_days);
     if (app_load_secret(&g_app, 1) != 0 || app_load_templates(&g_app) != 0)
         return 1;
     int *fds = calloc((size_t)cfg->workers, sizeof *fds);

@@ -90,6 +90,31 @@ out:
     return rc;
 }
 
+long migrate_purge_history(const char *conninfo, int days)
+{
+    char arg[16];
+    long n = -1;
+    if (days <= 0)
+        return 0;
+    snprintf(arg, sizeof arg, "%d", days);
+    const char *params[1] = {arg};
+    PGconn *c = PQconnectdb(conninfo);
+    if (PQstatus(c) == CONNECTION_OK && exec_ok(c, "SET TIME ZONE 'UTC'") == 0) {
+        PGresult *res = PQexecParams(c, "SELECT card_history_purge($1::int)", 1, NULL, params,
+                                     NULL, NULL, 0);
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+            n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+        else
+            fprintf(stderr, "history purge: %s", PQresultErrorMessage(res));
+        PQclear(res);
+    } else
+        fprintf(stderr, "history purge: cannot connect: %s", PQerrorMessage(c));
+    PQfinish(c);
+    if (n > 0)
+        fprintf(stderr, "history purge: %ld snapshots older than %d days deleted\n", n, days);
+    return n;
+}
+
 int migrate_run(const char *conninfo, const char *dir)
 {
     int rc = -1, n = 0, cap = 64;

@@ -13,6 +13,19 @@
     {"POST", "/" #TABLE "/:uid/share", page_share_update, R_LOGIN | R_FORM},             \
     {"POST", "/api/" #TABLE "/:uid/share", api_share_update, R_LOGIN | R_JSON_TEXT},
 
+/* Version history of every kind (api_history.c, page_history.c; history.h). */
+#define HISTORY_ROUTES(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                    \
+    {"GET", "/api/" #TABLE "/:uid/history", api_history_list, R_LOGIN},                 \
+    {"GET", "/api/" #TABLE "/:uid/history/:version", api_history_version, R_LOGIN},      \
+    {"GET", "/api/" #TABLE "/:uid/compare", api_history_compare, R_LOGIN},               \
+    {"POST", "/api/" #TABLE "/:uid/versions", api_history_save, R_LOGIN | R_JSON_TEXT},  \
+    {"POST", "/api/" #TABLE "/:uid/restore", api_history_restore, R_LOGIN | R_JSON_TEXT}, \
+    {"GET", "/" #TABLE "/:uid/history", page_history_list, R_LOGIN},                     \
+    {"GET", "/" #TABLE "/:uid/history/:version", page_history_version, R_LOGIN},          \
+    {"GET", "/" #TABLE "/:uid/compare", page_history_compare, R_LOGIN},                   \
+    {"POST", "/" #TABLE "/:uid/versions", page_history_save, R_LOGIN | R_FORM},          \
+    {"POST", "/" #TABLE "/:uid/restore", page_history_restore, R_LOGIN | R_FORM},
+
 const struct route route_table[] = {
     {"GET", "/healthz", page_healthz, R_NODB},
     {"GET", "/", page_home, 0},
@@ -61,5 +74,6 @@ const struct route route_table[] = {
     {"GET", "/api/drawings/:uid", api_drawing_get, R_LOGIN},
     {"PUT", "/api/drawings/:uid", api_drawing_put, R_LOGIN | R_JSON_TEXT},
     {"GET", "/api/drawings/:uid/export", api_drawing_export, R_LOGIN},
+    FILE_KINDS(HISTORY_ROUTES, )
 };
 const int route_count = sizeof route_table / sizeof route_table[0];

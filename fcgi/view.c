@@ -184,6 +184,8 @@ void view_flash(struct req *r, json_t *ctx)
         {"purged", "Deleted forever."},
         {"saved", "Changes saved."},
         {"shared", "Sharing settings saved."},
+        {"version-saved", "Version saved."},
+        {"version-restored", "Version restored. The state before it is in the history."},
         {"signed-up", "If this address can be used, your account is ready: sign in to continue."},
     };
     const char *code = req_query(r, "done");

@@ -299,6 +299,9 @@ RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS 
 CREATE OR REPLACE FUNCTION sqltest.password_changed_at(p_user_id text, p_at timestamp)
 RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     UPDATE public.users SET password_changed_at = p_at WHERE id = p_user_id $$;
+CREATE OR REPLACE FUNCTION sqltest.history_purge(p_days integer)
+RETURNS integer LANGUAGE sql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$ SELECT public.card_history_purge(p_days) $$;
 GRANT USAGE ON SCHEMA sqltest TO card_app;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA sqltest TO card_app;
 EOF
