@@ -59,6 +59,10 @@
 /* The colour of an entity that names none (absent or null "color"). */
 #define ERD_DEFAULT_COLOR PALETTE_DEFAULT
 
+/* erd_type_label: the text ERD Builder Pro shows on an edge of relationship type t:
+ * "1:1", "1:N" (also for an unknown type) or "N:M". */
+const char *erd_type_label(const char *t);
+
 /* erd_new_id: write prefix + 22 random base64url characters (libsodium RNG) into out. */
 void erd_new_id(char out[ERD_ID_MAX], const char *prefix);
 
