@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS public.card_import_map (
     imported_at timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (source, kind, source_id)
 );
--- 007's default privileges grant every new table to card_app; this one is the owner's alone.
+-- 007's default privileges grant every new table to card_app; this one is the owner's alone
+-- (row-level security on, not forced, no policy: the owner reads it, nobody else would).
+ALTER TABLE public.card_import_map ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON public.card_import_map FROM PUBLIC;
 DO $revoke$
 BEGIN
