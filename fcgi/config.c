@@ -68,9 +68,12 @@ static const struct config_var {
 
 void config_usage(void)
 {
-    fputs("Usage: cardinality [serve|migrate|--help]\n"
+    fputs("Usage: cardinality [serve|migrate|import-ebp --from <conninfo>|--help]\n"
           "  serve    (default) bind the FastCGI sockets and run the worker pool\n"
-          "  migrate  apply sql/*.sql with CARD_MIGRATE_DATABASE_URL, then exit\n\n"
+          "  migrate  apply sql/*.sql with CARD_MIGRATE_DATABASE_URL, then exit\n"
+          "  import-ebp --from <conninfo>\n"
+          "           copy an ERD Builder Pro (Supabase-shaped) database into this one, as the\n"
+          "           owner role; a second run adds nothing\n\n"
           "Environment:\n", stdout);
     for (size_t i = 0; i < sizeof config_vars / sizeof config_vars[0]; i++)
         printf("  %-26s %s\n  %-26s default: %s\n", config_vars[i].name, config_vars[i].help, "",

@@ -311,13 +311,13 @@ static const char *dbml_action(const char *a)
 static void dbml_ref(struct buf *out, const struct erd_view *v, const struct erd_fk *fk)
 {
     const struct erd_relationship *r = erd_view_rel(v, fk);
-    const char *label = r->label;
+    const char *label = r->constraint_name;
     const char *del = dbml_action(r->on_delete), *upd = dbml_action(r->on_update);
     if (fk->parent_col < 0 || fk->child_col < 0) {
         buf_puts(out, "// relationship skipped (no columns): ");
-        put_oneline(out, v->doc->entities[fk->parent].name, NULL, 0);
-        buf_puts(out, " -> ");
         put_oneline(out, v->doc->entities[fk->child].name, NULL, 0);
+        buf_puts(out, " -> ");
+        put_oneline(out, v->doc->entities[fk->parent].name, NULL, 0);
         buf_putc(out, '\n');
         return;
     }

@@ -14,9 +14,9 @@
 static void skipped_comment(struct buf *out, const struct erd_view *v, const struct erd_fk *fk, const char *why)
 {
     buf_puts(out, "-- relationship ");
-    ddl_sql_comment_text(out, v->doc->entities[fk->parent].name);
-    buf_puts(out, " -> ");
     ddl_sql_comment_text(out, v->doc->entities[fk->child].name);
+    buf_puts(out, " -> ");
+    ddl_sql_comment_text(out, v->doc->entities[fk->parent].name);
     buf_printf(out, " skipped: %s\n", why);
 }
 

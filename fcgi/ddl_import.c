@@ -742,20 +742,24 @@ static int first_pk_col(const struct ddl_entity *e)
     return -1;
 }
 
-/* build_relationship: the relationship of fk between the built entities k names. */
+/* build_relationship: the relationship of fk between the built entities k names, in ERD
+ * Builder Pro's direction (source = the table holding the key and its column, target = the
+ * referenced table and column), labelled as ERD Builder Pro labels edges ("1:1", "1:N"), the
+ * constraint's own name kept in constraint_name. */
 static void build_relationship(struct arena *a, struct ddl_builder *b, const struct ddl_fk *fk,
                                struct rel_key k, struct erd_doc *doc,
                                struct erd_relationship *out)
 {
     const struct erd_entity *parent = &doc->entities[k.parent], *child = &doc->entities[k.child];
     out->id = out_id(a, "r_");
-    out->source_entity_id = parent->id;
-    out->target_entity_id = child->id;
-    out->source_column_id = k.pcol >= 0 ? parent->columns[k.pcol].id : NULL;
-    out->target_column_id = child->columns[k.ccol].id;
+    out->source_entity_id = child->id;
+    out->target_entity_id = parent->id;
+    out->source_column_id = child->columns[k.ccol].id;
+    out->target_column_id = k.pcol >= 0 ? parent->columns[k.pcol].id : NULL;
     out->source_handle = out->target_handle = NULL;
     out->type = fk_is_one_to_one(b, b->entities[k.child], fk) ? "one-to-one" : "one-to-many";
-    out->label = out_str(a, fk->label);
+    out->label = erd_type_label(out->type);
+    out->constraint_name = out_str(a, fk->label);
     out->on_delete = out_str(a, fk->on_delete);
     out->on_update = out_str(a, fk->on_update);
 }

@@ -609,7 +609,7 @@ static int is_ident(const char *s)
 static void word_part(struct buf *out, const char *s)
 {
     for (; *s; s++)
-        buf_putc(out, isalnum((unsigned char)*s) ? *s : '_');
+        buf_putc(out, isalnum((unsigned char)*s) ? (char)tolower((unsigned char)*s) : '_');
 }
 
 void ddl_sql_generated_name(struct buf *out, const char *table, const char *col)
@@ -625,10 +625,10 @@ void ddl_sql_generated_name(struct buf *out, const char *table, const char *col)
 
 void ddl_sql_fk_name(struct buf *out, const struct erd_view *v, const struct erd_fk *fk)
 {
-    const char *label = erd_view_rel(v, fk)->label;
+    const char *name = erd_view_rel(v, fk)->constraint_name;
     const struct erd_column *col = erd_view_column(v, fk->child, fk->child_col);
-    if (is_ident(label))
-        buf_puts(out, label);
+    if (is_ident(name))
+        buf_puts(out, name);
     else
         ddl_sql_generated_name(out, v->doc->entities[fk->child].name, col ? col->name : "ref");
 }

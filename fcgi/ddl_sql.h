@@ -48,10 +48,11 @@ size_t ddl_sql_count_pk(const struct erd_entity *e);
 void ddl_sql_create_table(struct buf *out, const struct erd_entity *e, enum export_format f,
                           const char *extra);
 
-/* ddl_sql_generated_name: fk_<table without schema>_<column>, at most 63 bytes, unquoted. */
+/* ddl_sql_generated_name: fk_<table without schema>_<column> in lower case, as ERD Builder
+ * Pro's exporter names them, at most 63 bytes, unquoted. */
 void ddl_sql_generated_name(struct buf *out, const char *table, const char *col);
-/* ddl_sql_fk_name: the constraint name of fk (its label when a valid identifier, else the
- * generated name), unquoted. */
+/* ddl_sql_fk_name: the constraint name of fk (its constraint_name when a valid identifier,
+ * else the generated name for the child — the source — table and column), unquoted. */
 void ddl_sql_fk_name(struct buf *out, const struct erd_view *v, const struct erd_fk *fk);
 /* ddl_sql_references: "FOREIGN KEY (col) REFERENCES parent (pcol) [ON DELETE …] [ON UPDATE …]"
  * with rel's actions. */

@@ -525,17 +525,18 @@ static void add_fk(struct diff *d, const struct erd_fk *fk)
     buf_free(&clause);
 }
 
-/* rel_changes: what differs between two matched relationships (type, actions, label). */
+/* rel_changes: what differs between two matched relationships (type, actions, label,
+ * constraint name). */
 static json_t *rel_changes(const struct diff *d, const struct erd_fk *x, const struct erd_fk *y)
 {
-    static const char *const keys[] = {"on_delete", "on_update", "label"};
+    static const char *const keys[] = {"on_delete", "on_update", "label", "constraint_name"};
     const struct erd_relationship *rx = erd_view_rel(&d->a, x), *ry = erd_view_rel(&d->b, y);
-    const char *vx[] = {rx->on_delete, rx->on_update, rx->label};
-    const char *vy[] = {ry->on_delete, ry->on_update, ry->label};
+    const char *vx[] = {rx->on_delete, rx->on_update, rx->label, rx->constraint_name};
+    const char *vy[] = {ry->on_delete, ry->on_update, ry->label, ry->constraint_name};
     json_t *what = json_array();
     if (strcmp(x->type, y->type) != 0)
         json_array_append_new(what, json_string("type"));
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         if (str_differs(vx[k], vy[k]))
             json_array_append_new(what, json_string(keys[k]));
     return what;
@@ -574,6 +575,12 @@ static void match_rels(const struct diff *d, long *ax, long *bx)
     }
 }
 
+/* only_label: the changes listed in what are the label's alone. */
+static bool only_label(const json_t *what)
+{
+    return json_array_size(what) == 1 && strcmp(json_string_value(json_array_get(what, 0)), "label") == 0;
+}
+
 static void diff_rels(struct diff *d)
 {
     long *ax = minus_ones(d->arena, d->a.nfk), *bx = minus_ones(d->arena, d->b.nfk);
@@ -595,8 +602,10 @@ static void diff_rels(struct diff *d)
             json_t *item = rel_json(&d->b, &d->b.fks[k]);
             json_object_set(item, "what", what);
             push(d->rels, "changed", item);
-            drop_fk(d, &d->a.fks[bx[k]]);
-            add_fk(d, &d->b.fks[k]);
+            if (!only_label(what)) {    /* the label is the edge's text, not in the database */
+                drop_fk(d, &d->a.fks[bx[k]]);
+                add_fk(d, &d->b.fks[k]);
+            }
         }
         json_decref(what);
     }

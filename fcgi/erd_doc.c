@@ -203,7 +203,8 @@ static int relationship(struct check *c, const struct erd_relationship *r, size_
         endpoint(c, "source", r->source_entity_id, r->source_column_id, r->source_handle) ||
         endpoint(c, "target", r->target_entity_id, r->target_column_id, r->target_handle) ||
         text(c, "type", r->type, true, ERD_MAX_NAME) ||
-        text(c, "label", r->label, false, ERD_MAX_TEXT))
+        text(c, "label", r->label, false, ERD_MAX_TEXT) ||
+        text(c, "constraint_name", r->constraint_name, false, ERD_MAX_NAME))
         return -1;
     if (r->on_delete && !in_list(r->on_delete, fk_actions))
         return fail(c, "on_delete is not a referential action", NULL, NULL, NULL);

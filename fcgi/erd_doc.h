@@ -36,6 +36,7 @@ struct erd_relationship {
     /* NULL: null */
     const char *source_column_id, *target_column_id, *source_handle, *target_handle, *label,
         *on_delete, *on_update;
+    const char *constraint_name;            /* NULL: null (exporters make fk_<table>_<col>) */
 };
 
 enum { ERD_VP_X, ERD_VP_Y, ERD_VP_ZOOM, ERD_VP_N };

@@ -37,7 +37,7 @@ enum { KC_ID, KC_NAME, KC_TYPE, KC_DEFAULT, KC_COMMENT, KC_PK, KC_NULLABLE, KC_U
 static const char *const rel_keys[] = {"id", "source_entity_id", "target_entity_id",
                                        "source_column_id", "target_column_id", "source_handle",
                                        "target_handle", "type", "label", "on_delete", "on_update",
-                                       NULL};
+                                       "constraint_name", NULL};
 
 struct frame {
     enum frame_kind kind;
@@ -227,7 +227,7 @@ static const char **string_slot(struct parser *p)
         const char **slots[] = {&x->id, &x->source_entity_id, &x->target_entity_id,
                                 &x->source_column_id, &x->target_column_id, &x->source_handle,
                                 &x->target_handle, &x->type, &x->label, &x->on_delete,
-                                &x->on_update};
+                                &x->on_update, &x->constraint_name};
         return slots[f->key];
     }
     return NULL;
@@ -677,7 +677,8 @@ static void write_relationship(const struct erd_relationship *x, struct buf *out
 {
     const char *values[] = {x->id, x->source_entity_id, x->target_entity_id,
                             x->source_column_id, x->target_column_id, x->source_handle,
-                            x->target_handle, x->type, x->label, x->on_delete, x->on_update};
+                            x->target_handle, x->type, x->label, x->on_delete, x->on_update,
+                            x->constraint_name};
     for (size_t k = 0; rel_keys[k]; k++) {
         buf_append(out, k ? ",\"" : "\"", k ? 2 : 1);
         buf_puts(out, rel_keys[k]);

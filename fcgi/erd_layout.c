@@ -129,8 +129,8 @@ static void graph_build(struct graph *g, const struct erd_doc *doc)
     id_map_init(&map, doc);
     for (size_t i = 0; i < doc->nrelationships; i++) {
         const struct erd_relationship *r = &doc->relationships[i];
-        int p = id_map_get(&map, r->source_entity_id);
-        int c = id_map_get(&map, r->target_entity_id);
+        int p = id_map_get(&map, r->target_entity_id);     /* the referenced table */
+        int c = id_map_get(&map, r->source_entity_id);     /* the one holding the key */
         if (p < 0 || c < 0 || p == c)
             continue;
         g->from[g->nedges] = p;

@@ -26,3 +26,14 @@ void erd_new_id(char out[ERD_ID_MAX], const char *prefix)
         out[plen + i] = alphabet[rnd[i] & 63];
     out[plen + ID_RANDOM_CHARS] = '\0';
 }
+
+const char *erd_type_label(const char *t)
+{
+    static const struct {
+        const char *type, *label;
+    } labels[] = {{"one-to-one", "1:1"}, {"one-to-many", "1:N"}, {"many-to-many", "N:M"}};
+    for (size_t i = 0; t && i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(t, labels[i].type) == 0)
+            return labels[i].label;
+    return "1:N";
+}

@@ -17,22 +17,30 @@
  *         "is_pk": true, "is_nullable": false, "is_unique": false,
  *         "default": null | "now()",                         (SQL expression text)
  *         "comment": null | "text",
- *         "enum_values": [] | ["a", "b"]}                    (stored comma-separated in DB)
+ *         "enum_values": [] | ["a", "b"]}                    (stored joined with ", " in DB, as
+ *                                                             ERD Builder Pro does; read split
+ *                                                             on "," and trimmed)
  *      ]}
  *   ],
  *   "relationships": [
- *     {"id": "r_…", "source_entity_id": "e_parent", "target_entity_id": "e_child",
+ *     {"id": "r_…", "source_entity_id": "e_child", "target_entity_id": "e_parent",
  *      "source_column_id": "c_…" | null, "target_column_id": "c_…" | null,
  *      "source_handle": null | "…", "target_handle": null | "…",
  *      "type": "one-to-one" | "one-to-many" | "many-to-many",
- *      "label": null | "text",
+ *      "label": null | "text",                          (the edge's text: "1:N", "1:1", "N:M")
  *      "on_delete": null | "CASCADE" | "SET NULL" | "RESTRICT" | "NO ACTION" | "SET DEFAULT",
- *      "on_update": null | …}
+ *      "on_update": null | …,
+ *      "constraint_name": null | "fk_…"}               (the foreign key's name in SQL; null:
+ *                                                       exports use fk_<child>_<column>)
  *   ]
  * }
- * A foreign key child.col → parent.col is a relationship with source = parent (the "one"
- * side, source_column_id = the referenced column) and target = child (target_column_id =
- * the referencing column); one-to-one when the child column is unique or its sole primary key.
+ * A foreign key child.col → parent.col is a relationship in ERD Builder Pro's direction:
+ * source = child, the table holding the key (source_column_id = the referencing column, the
+ * "many" end), target = parent, the referenced table (target_column_id = the referenced
+ * column, the "one" end) — as its SQL importer's processRel(child, fkColumn, parent,
+ * refColumn) and its exporter's ALTER TABLE <source> … FOREIGN KEY (<sourceCol>) REFERENCES
+ * <target>(<targetCol>) have it; one-to-one when the child column is unique or its sole
+ * primary key.
  * Entity names are unqualified for the default schema ("public" in PostgreSQL, "main" in
  * SQLite) and "schema.table" otherwise.  Ids are text, unique across the whole database
  * (they are primary keys of shared tables), made by erd_new_id().
@@ -58,6 +66,10 @@
 
 /* The colour of an entity that names none (absent or null "color"). */
 #define ERD_DEFAULT_COLOR PALETTE_DEFAULT
+
+/* erd_type_label: the text ERD Builder Pro shows on an edge of relationship type t:
+ * "1:1", "1:N" (also for an unknown type) or "N:M". */
+const char *erd_type_label(const char *t);
 
 /* erd_new_id: write prefix + 22 random base64url characters (libsodium RNG) into out. */
 void erd_new_id(char out[ERD_ID_MAX], const char *prefix);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FIELDS 11               /* id and the fields of the widest table */
+#define MAX_FIELDS 12               /* id and the fields of the widest table */
 
 static const char SQL_STORED_ENTITIES[] =
     "SELECT id, name, x, y, color, comment, created_at IS NULL, columns_digest FROM entities "
@@ -43,8 +43,8 @@ const char *erd_stored_entity_digest(const PGresult *stored, int row)
 
 static const char SQL_STORED_RELATIONSHIPS[] =
     "SELECT id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
-    "source_handle, target_handle, type, label, on_delete, on_update, created_at IS NULL "
-    "FROM relationships WHERE diagram_id = $1::int ORDER BY created_at, id";
+    "source_handle, target_handle, type, label, on_delete, on_update, constraint_name, "
+    "created_at IS NULL FROM relationships WHERE diagram_id = $1::int ORDER BY created_at, id";
 
 /* The entities and relationships statements: x — the rows to write (fields, is_new, ord:
  * their place in the model); start — when the kept rows stay in their stored order ($11 /
@@ -73,27 +73,29 @@ static const char SQL_APPLY_ENTITIES[] =
 
 static const char SQL_APPLY_RELATIONSHIPS[] =
     "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
-    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], "
-    "$13::int[]) AS u(id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
-    "source_handle, target_handle, type, label, on_delete, on_update, is_new, ord)), "
-    "start AS (SELECT CASE WHEN $16::bool THEN LOCALTIMESTAMP(3) ELSE GREATEST(LOCALTIMESTAMP(3), "
-    "(SELECT max(created_at) FROM relationships WHERE diagram_id = $14::int "
-    "AND id <> ALL ($15::text[])) + interval '1 millisecond') END AS at), "
-    "del AS (DELETE FROM relationships t WHERE t.id = ANY ($15::text[]) "
-    "AND t.diagram_id = $14::int), "
+    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::bool[], $14::int[]) AS u(id, source_entity_id, target_entity_id, source_column_id, "
+    "target_column_id, source_handle, target_handle, type, label, on_delete, on_update, "
+    "constraint_name, is_new, ord)), "
+    "start AS (SELECT CASE WHEN $17::bool THEN LOCALTIMESTAMP(3) ELSE GREATEST(LOCALTIMESTAMP(3), "
+    "(SELECT max(created_at) FROM relationships WHERE diagram_id = $15::int "
+    "AND id <> ALL ($16::text[])) + interval '1 millisecond') END AS at), "
+    "del AS (DELETE FROM relationships t WHERE t.id = ANY ($16::text[]) "
+    "AND t.diagram_id = $15::int), "
     "upd AS (UPDATE relationships t SET (source_entity_id, target_entity_id, source_column_id, "
     "target_column_id, source_handle, target_handle, type, label, on_delete, on_update, "
-    "created_at) = (x.source_entity_id, x.target_entity_id, x.source_column_id, "
+    "constraint_name, created_at) = (x.source_entity_id, x.target_entity_id, x.source_column_id, "
     "x.target_column_id, x.source_handle, x.target_handle, x.type, x.label, x.on_delete, "
-    "x.on_update, "
-    "CASE WHEN $16::bool THEN start.at + x.ord * interval '1 millisecond' ELSE t.created_at END) "
+    "x.on_update, x.constraint_name, "
+    "CASE WHEN $17::bool THEN start.at + x.ord * interval '1 millisecond' ELSE t.created_at END) "
     "FROM x, start WHERE t.id = ANY ((SELECT array_agg(id) FROM x WHERE NOT is_new)::text[]) "
-    "AND t.id = x.id AND NOT x.is_new AND t.diagram_id = $14::int), "
+    "AND t.id = x.id AND NOT x.is_new AND t.diagram_id = $15::int), "
     "ins AS (INSERT INTO relationships (id, diagram_id, source_entity_id, target_entity_id, "
     "source_column_id, target_column_id, source_handle, target_handle, type, label, on_delete, "
-    "on_update, created_at) SELECT x.id, $14::int, x.source_entity_id, x.target_entity_id, "
-    "x.source_column_id, x.target_column_id, x.source_handle, x.target_handle, x.type, x.label, "
-    "x.on_delete, x.on_update, start.at + x.ord * interval '1 millisecond' "
+    "on_update, constraint_name, created_at) SELECT x.id, $15::int, x.source_entity_id, "
+    "x.target_entity_id, x.source_column_id, x.target_column_id, x.source_handle, "
+    "x.target_handle, x.type, x.label, x.on_delete, x.on_update, x.constraint_name, "
+    "start.at + x.ord * interval '1 millisecond' "
     "FROM x, start WHERE x.is_new ON CONFLICT (id) DO NOTHING RETURNING id) "
     "SELECT x.id FROM x WHERE x.is_new AND x.id NOT IN (SELECT id FROM ins) ORDER BY x.ord LIMIT 1";
 
@@ -159,14 +161,15 @@ static void relationship_values(const struct erd_doc *doc, size_t k, const char 
     (void)num;
     const char *values[] = {x->id, x->source_entity_id, x->target_entity_id,
                             x->source_column_id, x->target_column_id, x->source_handle,
-                            x->target_handle, x->type, x->label, x->on_delete, x->on_update};
+                            x->target_handle, x->type, x->label, x->on_delete, x->on_update,
+                            x->constraint_name};
     memcpy(v, values, sizeof values);
 }
 
 static const struct row_table entities_table = {
     SQL_APPLY_ENTITIES, ERD_ID_ENTITY, 6, 1u << 2 | 1u << 3, entity_count, entity_values};
 static const struct row_table relationships_table = {
-    SQL_APPLY_RELATIONSHIPS, ERD_ID_RELATIONSHIP, 11, 0, relationship_count, relationship_values};
+    SQL_APPLY_RELATIONSHIPS, ERD_ID_RELATIONSHIP, 12, 0, relationship_count, relationship_values};
 
 /* differs: incoming v against stored row s (same column order after the id). */
 static bool differs(const struct row_table *t, const char **v, const PGresult *stored, int s)
@@ -302,7 +305,8 @@ int erd_save_relationships(struct req *r, const char *diagram_id, const struct e
 
 static const struct row_table columns_table = {SQL_APPLY_COLUMNS, ERD_ID_COLUMN, 11, 0, NULL, NULL};
 
-/* column_values: column j of entity e as stored text (enum values joined, NULL when none). */
+/* column_values: column j of entity e as stored text (enum values joined with ", " as ERD
+ * Builder Pro stores them, NULL when none). */
 static void column_values(struct arena *a, const struct erd_entity *e, size_t j, const char **v)
 {
     const struct erd_column *c = &e->columns[j];
@@ -311,7 +315,7 @@ static void column_values(struct arena *a, const struct erd_entity *e, size_t j,
         struct buf joined = BUF_INIT;
         for (size_t k = 0; k < c->n_enum; k++) {
             if (k)
-                buf_putc(&joined, ',');
+                buf_puts(&joined, ", ");
             buf_puts(&joined, c->enum_values[k]);
         }
         enums = arena_strndup(a, joined.data, joined.len);

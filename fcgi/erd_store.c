@@ -48,8 +48,8 @@ static const char SQL_COLUMNS[] =
 
 static const char SQL_RELATIONSHIPS[] =
     "SELECT id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
-    "source_handle, target_handle, COALESCE(type, 'one-to-many'), label, on_delete, on_update "
-    "FROM relationships WHERE diagram_id = $1 ORDER BY created_at, id";
+    "source_handle, target_handle, COALESCE(type, 'one-to-many'), label, on_delete, on_update, "
+    "constraint_name FROM relationships WHERE diagram_id = $1 ORDER BY created_at, id";
 
 static const char SQL_VERSION[] =
     "SELECT COALESCE(d._version, 0) FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
@@ -98,7 +98,8 @@ static void load_entities(struct arena *a, const PGresult *res, struct erd_doc *
     }
 }
 
-/* enum_split: "a,b,c" → 3 values; "" or NULL → none (how enum_values are stored). */
+/* enum_split: "a, b,c" → 3 values, each trimmed of spaces and tabs; "" or NULL → none.
+ * ERD Builder Pro joins them with ", "; Cardinality's first saves used ",". */
 static void enum_split(struct arena *a, const char *s, struct erd_column *c)
 {
     size_t n = 1;
@@ -109,8 +110,12 @@ static void enum_split(struct arena *a, const char *s, struct erd_column *c)
     c->enum_values = arena_alloc(a, n * sizeof *c->enum_values);
     for (;;) {
         const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        c->enum_values[c->n_enum++] = arena_strndup(a, s, len);
+        const char *end = comma ? comma : s + strlen(s);
+        while (s < end && (*s == ' ' || *s == '\t'))
+            s++;
+        while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        c->enum_values[c->n_enum++] = arena_strndup(a, s, (size_t)(end - s));
         if (!comma)
             break;
         s = comma + 1;
@@ -201,6 +206,7 @@ static void load_relationships(struct arena *a, const PGresult *res, struct erd_
         x->label = text_or_null(res, row, 8);
         x->on_delete = text_or_null(res, row, 9);
         x->on_update = text_or_null(res, row, 10);
+        x->constraint_name = text_or_null(res, row, 11);
     }
 }
 

@@ -76,8 +76,8 @@ static struct erd_fk resolve(const struct erd_doc *doc, size_t k, size_t p, size
 {
     const struct erd_relationship *r = &doc->relationships[k];
     const struct erd_entity *pe = &doc->entities[p], *ce = &doc->entities[c];
-    struct erd_fk fk = {k, p, c, column_by_id(pe, r->source_column_id),
-                        column_by_id(ce, r->target_column_id), relationship_type(r->type)};
+    struct erd_fk fk = {k, p, c, column_by_id(pe, r->target_column_id),
+                        column_by_id(ce, r->source_column_id), relationship_type(r->type)};
     if (fk.parent_col < 0)
         fk.parent_col = sole_pk(pe);
     if (fk.child_col < 0)
@@ -109,8 +109,8 @@ int erd_view_init(struct arena *a, struct erd_view *v, const struct erd_doc *doc
     v->nfk = 0;
     v->fks = arena_alloc(a, (doc->nrelationships + 1) * sizeof *v->fks);
     for (size_t k = 0; k < doc->nrelationships; k++) {
-        long p = strmap_get(&ids, doc->relationships[k].source_entity_id);
-        long c = strmap_get(&ids, doc->relationships[k].target_entity_id);
+        long p = strmap_get(&ids, doc->relationships[k].target_entity_id);
+        long c = strmap_get(&ids, doc->relationships[k].source_entity_id);
         if (p >= 0 && c >= 0)
             v->fks[v->nfk++] = resolve(doc, k, (size_t)p, (size_t)c);
     }

@@ -8,8 +8,9 @@
 #include <stddef.h>
 struct arena;
 
-/* erd_fk: relationship rel resolved.  parent = source (the referenced, "one" side), child =
- * target.  A column is the one given by id; else, on the parent, its single primary key;
+/* erd_fk: relationship rel resolved, in ERD Builder Pro's direction: child = source (the
+ * table holding the foreign key, its column source_column_id), parent = target (the
+ * referenced, "one" side, its column target_column_id).  A column is the one given by id; else, on the parent, its single primary key;
  * on the child, its single primary key for many-to-many and its <parent>_id column
  * (case-insensitive, parent name without schema) otherwise; -1 when none of these exists. */
 struct erd_fk {

@@ -5,6 +5,7 @@
  * connections queued on a dead worker's socket wait there for its replacement. */
 #include "app.h"
 #include "auth.h"
+#include "import_ebp.h"
 #include "log.h"
 #include "migrate.h"
 #include "worker.h"
@@ -249,6 +250,8 @@ int main(int argc, char **argv)
         return migrate_run(g_app.cfg.migrate_url, g_app.cfg.sql_dir) == 0 ? 0 : 1;
     if (strcmp(cmd, "serve") == 0)
         return serve();
+    if (strcmp(cmd, "import-ebp") == 0)
+        return import_ebp_main(argc - 1, argv + 1, g_app.cfg.migrate_url, g_app.cfg.sql_dir);
     fprintf(stderr, "unknown command %s (try --help)\n", cmd);
     return 2;
 }

@@ -256,7 +256,7 @@ struct curve {
     double x0, y0, x1, y1, x2, y2, x3, y3;
 };
 
-/* route: a cubic from parent box p to child box c, leaving and entering on the nearer sides
+/* route: a cubic from box p (at py) to box c (at cy), leaving and entering on the nearer sides
  * (both on the right when the boxes overlap horizontally, e.g. a self-reference). */
 static struct curve route(const struct box *p, double py, const struct box *c, double cy)
 {
@@ -277,11 +277,15 @@ static int is_many_end(const char *type, int parent_end)
     return !strcmp(type, "many-to-many") || (!parent_end && !strcmp(type, "one-to-many"));
 }
 
+/* relationship: the edge of fk drawn as ERD Builder Pro draws it, from its source (the child,
+ * holding the key: the "many" end of one-to-many) to its target (the referenced parent), with
+ * its label — the text ERD Builder Pro shows on the edge ("1:N") — at the middle. */
+
 static void relationship(struct buf *out, struct buf *labels, const struct erd_doc *doc, const struct erd_fk *fk,
                          const struct box *boxes, const char *prefix)
 {
     const struct box *p = &boxes[fk->parent], *c = &boxes[fk->child];
-    struct curve k = route(p, anchor_y(p, fk->parent_col), c, anchor_y(c, fk->child_col));
+    struct curve k = route(c, anchor_y(c, fk->child_col), p, anchor_y(p, fk->parent_col));
     const struct erd_relationship *r = &doc->relationships[fk->rel];
     const char *label = r->label;
     buf_puts(out, "<path class=\"erd-rel\" data-id=\"");
@@ -289,7 +293,7 @@ static void relationship(struct buf *out, struct buf *labels, const struct erd_d
     svgf(out, "\" d=\"M%.1f %.1f C%.1f %.1f, %.1f %.1f, %.1f %.1f\" fill=\"none\" stroke=\"" LINE_COLOR "\" stroke-width=\"1.5\"",
                k.x0, k.y0, k.x1, k.y1, k.x2, k.y2, k.x3, k.y3);
     svgf(out, " marker-start=\"url(#%s-%s-start)\" marker-end=\"url(#%s-%s-end)\"", prefix,
-               is_many_end(fk->type, 1) ? "many" : "one", prefix, is_many_end(fk->type, 0) ? "many" : "one");
+               is_many_end(fk->type, 0) ? "many" : "one", prefix, is_many_end(fk->type, 1) ? "many" : "one");
     buf_puts(out, "/>\n");
     if (!label || !*label)
         return;

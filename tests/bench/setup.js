@@ -18,8 +18,8 @@ function bigModel(tables, colsPer, p = 'b') {
     }
     entities.push({ id: `e_${p}${t}`, name: `table_${t}`, x: (t % 25) * 300, y: Math.floor(t / 25) * 360, color: '#6366f1', comment: null, columns });
     if (t > 0) {
-      relationships.push({ id: `r_${p}${t}`, source_entity_id: `e_${p}${Math.floor(t / 2)}`, target_entity_id: `e_${p}${t}`,
-        source_column_id: `c_${p}${Math.floor(t / 2)}_0`, target_column_id: `c_${p}${t}_1`, source_handle: null, target_handle: null,
+      relationships.push({ id: `r_${p}${t}`, source_entity_id: `e_${p}${t}`, target_entity_id: `e_${p}${Math.floor(t / 2)}`,
+        source_column_id: `c_${p}${t}_1`, target_column_id: `c_${p}${Math.floor(t / 2)}_0`, source_handle: null, target_handle: null,
         type: 'one-to-many', label: null, on_delete: null, on_update: null });
     }
   }

@@ -94,12 +94,19 @@ test('build a diagram: tables, columns, a relationship by dragging; autosave sur
   // Move orders well to the right of customers (drag by its header).
   const head = await table(page, 'orders').locator('.erd-table-name').boundingBox();
   await drag(page, { x: head.x + 4, y: head.y + 4 }, { x: head.x + 360, y: head.y + 120 });
-  // Relationship: customers.id (parent, "one") → orders.customer_id (child, "many").
-  await table(page, 'customers').hover();
-  const handle = await table(page, 'customers').locator('[data-testid="erd-column"][data-name="id"] [data-testid="erd-col-handle"]').boundingBox();
-  const target = await table(page, 'orders').locator('[data-testid="erd-column"][data-name="customer_id"]').boundingBox();
+  // Relationship as in ERD Builder Pro: drag from the foreign-key column orders.customer_id
+  // (source, "many") to the column it references, customers.id (target, "one").
+  await table(page, 'orders').hover();
+  const handle = await table(page, 'orders').locator('[data-testid="erd-column"][data-name="customer_id"] [data-testid="erd-col-handle"]').boundingBox();
+  const target = await table(page, 'customers').locator('[data-testid="erd-column"][data-name="id"]').boundingBox();
   await drag(page, centre(handle), centre(target));
   assert.equal(await page.locator('[data-testid="erd-relationship"]').count(), 1);
+  // the crow's foot is drawn at orders (the source end of the path), the bar at customers
+  const d = await page.locator('[data-testid="erd-relationship"] .erd-rel-line').getAttribute('d');
+  const n = '-?[\\d.]+';
+  // the curve, then the source end (two strokes: a crow's foot), then the target end (a bar)
+  assert.match(d, new RegExp(`H${n}M${n} ${n}L${n} ${n}M${n} ${n}L${n} ${n}M${n} ${n}V${n}$`), `crow's foot at the source: ${d}`);
+  assert.equal(await page.locator('[data-testid="erd-relationship"] .erd-rel-label').textContent(), '1:N');
   await saved(page);
 
   await page.reload();
@@ -120,11 +127,15 @@ test('build a diagram: tables, columns, a relationship by dragging; autosave sur
   assert.deepEqual(byName.orders.columns.map((c) => [c.name, c.type]), [['id', 'bigserial'], ['customer_id', 'bigint'], ['total', 'numeric(10,2)']]);
   assert.equal(model.relationships.length, 1);
   const rel = model.relationships[0];
-  assert.equal(rel.source_entity_id, byName.customers.id);
-  assert.equal(rel.target_entity_id, byName.orders.id);
-  assert.equal(rel.source_column_id, byName.customers.columns[0].id);
-  assert.equal(rel.target_column_id, byName.orders.columns[1].id);
+  assert.equal(rel.source_entity_id, byName.orders.id);
+  assert.equal(rel.target_entity_id, byName.customers.id);
+  assert.equal(rel.source_column_id, byName.orders.columns[1].id);
+  assert.equal(rel.target_column_id, byName.customers.columns[0].id);
   assert.equal(rel.type, 'one-to-many');
+  assert.equal(rel.label, '1:N');
+  // the SQL export puts the foreign key where ERD Builder Pro's generator does
+  const sql = await (await page.request.get(`${stack.baseUrl}/api/diagrams/${uid}/export?format=postgres`)).text();
+  assert.match(sql, /ALTER TABLE orders ADD CONSTRAINT fk_orders_customer_id FOREIGN KEY \(customer_id\) REFERENCES customers \(id\);/);
   assert.deepEqual(problems, []);
 });
 

@@ -44,11 +44,13 @@ function col(id, name, type, extra = {}) {
   };
 }
 
+/** rel: a relationship as ERD Builder Pro stores it — source = the table holding the foreign
+ * key (srcCol the key column), target = the referenced table (tgtCol the referenced column). */
 function rel(id, src, tgt, srcCol, tgtCol, extra = {}) {
   return {
     id, source_entity_id: src, target_entity_id: tgt, source_column_id: srcCol,
     target_column_id: tgtCol, source_handle: null, target_handle: null, type: 'one-to-many',
-    label: null, on_delete: null, on_update: null, ...extra,
+    label: null, on_delete: null, on_update: null, constraint_name: null, ...extra,
   };
 }
 
@@ -85,9 +87,9 @@ function shopModel(t) {
       },
     ],
     relationships: [
-      rel(`${t}_r1`, `${t}_users`, `${t}_orders`, `${t}_users_id`, `${t}_orders_user`,
-        { on_delete: 'CASCADE', label: 'places' }),
-      rel(`${t}_r2`, `${t}_orders`, `${t}_items`, `${t}_orders_id`, `${t}_items_order`,
+      rel(`${t}_r1`, `${t}_orders`, `${t}_users`, `${t}_orders_user`, `${t}_users_id`,
+        { on_delete: 'CASCADE', label: '1:N', constraint_name: 'places' }),
+      rel(`${t}_r2`, `${t}_items`, `${t}_orders`, `${t}_items_order`, `${t}_orders_id`,
         { on_delete: 'CASCADE', on_update: 'NO ACTION', source_handle: 'right', target_handle: 'left' }),
       rel(`${t}_r3`, `${t}_users`, `${t}_items`, null, null, { type: 'many-to-many' }),
     ],
@@ -157,9 +159,9 @@ test('PUT a model with 3 tables and relationships; GET returns it unchanged', as
   const again = await put(alice, uid, { _version: got._version, ...reordered });
   assert.equal(again.status, 200, again.text);
   assert.deepEqual((await getModel(alice, uid)).entities.map((e) => e.name), ['sales.order_items', 'orders', 'users']);
-  // the rows are ERD Builder Pro's: comma-separated enum values, columns in sort_order
+  // the rows are ERD Builder Pro's: enum values joined with ", ", columns in sort_order
   const t = model.entities[0].id;
-  assert.equal(stack.sql(`SELECT enum_values FROM columns WHERE entity_id = '${t}' AND name = 'status'`), 'active,banned,on hold');
+  assert.equal(stack.sql(`SELECT enum_values FROM columns WHERE entity_id = '${t}' AND name = 'status'`), 'active, banned, on hold');
   assert.equal(stack.sql(`SELECT string_agg(name, ',' ORDER BY sort_order) FROM columns WHERE entity_id = '${t}'`), 'id,email,status,created_at');
 });
 
@@ -200,7 +202,7 @@ test('a save rewrites only the tables whose columns changed, and never trusts a 
   // a table renamed with all its columns replaced (and its relationships dropped)
   const reborn = structuredClone(moved);
   reborn.entities[2] = { ...reborn.entities[2], name: 'reborn', columns: [col(`${t}_reborn_id`, 'id', 'uuid')] };
-  reborn.relationships = reborn.relationships.filter((r) => r.target_entity_id !== `${t}_items`);
+  reborn.relationships = reborn.relationships.filter((r) => r.source_entity_id !== `${t}_items`);
   assert.equal(await save(reborn), 1);
   assert.deepEqual((await getModel(alice, uid)).entities, reborn.entities);
   assert.equal(stack.sql(`SELECT count(*) FROM columns WHERE entity_id = '${t}_items'`), '1');
@@ -523,7 +525,7 @@ test('a 500-table model saves and loads', async () => {
     const columns = [col(`${t}_e${i}_id`, 'id', 'bigserial', { is_pk: true, is_nullable: false })];
     for (let j = 1; j < 10; j++) columns.push(col(`${t}_e${i}_c${j}`, `col_${j}`, j % 2 ? 'varchar(160)' : 'numeric(10,2)', { comment: `column ${j}` }));
     entities.push({ id: `${t}_e${i}`, name: `table_${i}`, x: (i % 25) * 300, y: Math.floor(i / 25) * 400, color: '#6366f1', comment: null, columns });
-    if (i > 0) relationships.push(rel(`${t}_r${i}`, `${t}_e${i - 1}`, `${t}_e${i}`, `${t}_e${i - 1}_id`, `${t}_e${i}_c1`));
+    if (i > 0) relationships.push(rel(`${t}_r${i}`, `${t}_e${i}`, `${t}_e${i - 1}`, `${t}_e${i}_c1`, `${t}_e${i - 1}_id`));
   }
   const v = (await getModel(alice, uid))._version;
   const body = { _version: v, entities, relationships };
@@ -615,4 +617,114 @@ test('lists show diagram thumbnails as small cacheable images: ETag from _versio
   const theirs = await bob.get(url);
   assert.equal(theirs.status, 404);
   assert.doesNotMatch(theirs.headers.get('content-type'), /svg/);
+});
+
+/** ebpRows: SQL INSERTs of a diagram the way ERD Builder Pro's code writes its rows — no uid
+ * (the column default gives one), entities/columns/relationships keyed by diagram_id,
+ * relationships with source = the table holding the foreign key (source_column_id its column),
+ * target = the referenced table, handles "col-<id>-source"/"col-<id>-target", label "1:N",
+ * enum values joined with ", ". */
+function ebpRows(t, userId, projectId) {
+  const q = (s) => `'${s}'`;
+  return `
+    INSERT INTO diagrams (name, user_id, project_id) VALUES ('EBP ${t}', ${q(userId)}, ${projectId});
+    INSERT INTO entities (id, diagram_id, name, x, y, color)
+      SELECT e.id, d.id, e.name, e.x, e.y, '#6366f1' FROM diagrams d,
+        (VALUES ('${t}_nu', 'users', 50, 50), ('${t}_no', 'orders', 400, 50)) AS e(id, name, x, y)
+       WHERE d.name = 'EBP ${t}';
+    INSERT INTO columns (id, entity_id, name, type, is_pk, is_nullable, enum_values, sort_order) VALUES
+      ('${t}_cu1', '${t}_nu', 'id', 'INT', true, false, '', 0),
+      ('${t}_cu2', '${t}_nu', 'state', 'ENUM', false, true, 'active, retired', 1),
+      ('${t}_co1', '${t}_no', 'id', 'INT', true, false, '', 0),
+      ('${t}_co2', '${t}_no', 'user_id', 'INT', false, true, '', 1);
+    INSERT INTO relationships (id, diagram_id, source_entity_id, target_entity_id, source_column_id,
+                               target_column_id, type, source_handle, target_handle, label)
+      SELECT 'e-${t}', d.id, '${t}_no', '${t}_nu', '${t}_co2', '${t}_cu1', 'one-to-many',
+             'col-${t}_co2-source', 'col-${t}_cu1-target', '1:N'
+        FROM diagrams d WHERE d.name = 'EBP ${t}';`;
+}
+
+test("rows written the way ERD Builder Pro writes them load, and export the foreign keys its generator writes", async () => {
+  const t = tag();
+  const userId = stack.sql(`SELECT id FROM users WHERE email = '${alice.email}'`);
+  const projectId = stack.sql(`SELECT id FROM projects WHERE uid = '${project}'`);
+  stack.sql(ebpRows(t, userId, projectId));
+  const uid = stack.sql(`SELECT uid FROM diagrams WHERE name = 'EBP ${t}'`);
+  assert.match(uid, /^[0-9a-f-]{36}$/, 'the uid default gave the row an address');
+  const m = await getModel(alice, uid);
+  assert.equal(m._version, 0);
+  const r = m.relationships[0];
+  assert.deepEqual([r.source_entity_id, r.source_column_id, r.target_entity_id, r.target_column_id, r.label, r.constraint_name],
+    [`${t}_no`, `${t}_co2`, `${t}_nu`, `${t}_cu1`, '1:N', null]);
+  // enum values "active, retired": split and trimmed (it used to give " retired")
+  assert.deepEqual(m.entities.find((e) => e.name === 'users').columns[1].enum_values, ['active', 'retired']);
+  const sql = (await alice.get(`${api(uid)}/export?format=postgres`)).text;
+  // what useSQLGenerator writes for this edge, spaces before "(" aside
+  const ebp = 'ALTER TABLE orders ADD CONSTRAINT fk_orders_user_id FOREIGN KEY (user_id) REFERENCES users(id);';
+  const fks = sql.split('\n').filter((l) => /FOREIGN KEY/.test(l)).map((l) => l.replace(/ \(/g, '(').replace(/KEY\(/, 'KEY ('));
+  assert.deepEqual(fks, [ebp]);
+  assert.doesNotMatch(sql, /' retired'/);
+  assert.match(sql, /'active', 'retired'/);
+  // the drawing puts the crow's foot on orders, the table holding the key
+  const svg = (await alice.get(`${api(uid)}/export?format=svg`)).text;
+  assert.match(svg, new RegExp(`data-id="e-${t}"[^>]*marker-start="url\\(#[^)]*many-start\\)"[^>]*marker-end="url\\(#[^)]*one-end\\)"`));
+  assert.match(svg, />1:N</);
+  // a save through the API keeps ERD Builder Pro's shape: enum values joined with ", "
+  const saved = await put(alice, uid, { ...m, _version: m._version });
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal(stack.sql(`SELECT enum_values FROM columns WHERE id = '${t}_cu2'`), 'active, retired');
+  assert.equal(stack.sql(`SELECT source_column_id || '>' || target_column_id FROM relationships WHERE id = 'e-${t}'`), `${t}_co2>${t}_cu1`);
+});
+
+test('a SQL import keeps the constraint name apart from the label ERD Builder Pro shows', async () => {
+  const uid = await newDiagram(alice, 'Names');
+  const ddl = 'CREATE TABLE users (id int PRIMARY KEY);\n' +
+    'CREATE TABLE orders (id int PRIMARY KEY, user_id int CONSTRAINT orders_buyer REFERENCES users (id));\n';
+  const res = await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: ddl, headers: { 'Content-Type': 'application/sql' } });
+  assert.equal(res.status, 200, res.text);
+  const m = await getModel(alice, uid);
+  const byId = new Map(m.entities.flatMap((e) => e.columns.map((c) => [c.id, `${e.name}.${c.name}`])));
+  const r = m.relationships[0];
+  assert.deepEqual([byId.get(r.source_column_id), byId.get(r.target_column_id), r.label, r.constraint_name],
+    ['orders.user_id', 'users.id', '1:N', 'orders_buyer']);
+  assert.equal(stack.sql(`SELECT constraint_name || ' ' || label FROM relationships WHERE id = '${r.id}'`), 'orders_buyer 1:N');
+  const sql = (await alice.get(`${api(uid)}/export?format=postgres`)).text;
+  assert.match(sql, /ALTER TABLE orders ADD CONSTRAINT orders_buyer FOREIGN KEY \(user_id\) REFERENCES users \(id\);/);
+});
+
+test('rows another writer created (no uid, minimal columns, NULL version and colour) show in every page and list', async () => {
+  const t = tag();
+  const userId = stack.sql(`SELECT id FROM users WHERE email = '${alice.email}'`);
+  stack.sql(`INSERT INTO projects (name, user_id, color, _version) VALUES ('EBP project ${t}', '${userId}', NULL, NULL)`);
+  const pid = stack.sql(`SELECT id FROM projects WHERE name = 'EBP project ${t}'`);
+  const puid = stack.sql(`SELECT uid FROM projects WHERE id = ${pid}`);
+  assert.match(puid, /^[0-9a-f-]{36}$/);
+  const kinds = [['diagrams', 'name', 'diagrams'], ['notes', 'title', 'notes'], ['drawings', 'title', 'drawings'], ['flowcharts', 'title', 'flowcharts']];
+  const uids = {};
+  for (const [table, title] of kinds) {
+    stack.sql(`INSERT INTO ${table} (${title}, user_id, project_id, _version) VALUES ('EBP ${table} ${t}', '${userId}', ${pid}, NULL)`);
+    uids[table] = stack.sql(`SELECT uid FROM ${table} WHERE ${title} = 'EBP ${table} ${t}'`);
+    assert.match(uids[table], /^[0-9a-f-]{36}$/, table);
+  }
+  // one more with no project at all, and one in the trash
+  stack.sql(`INSERT INTO notes (title, user_id) VALUES ('EBP loose ${t}', '${userId}')`);
+  stack.sql(`INSERT INTO drawings (title, user_id, is_deleted, deleted_at) VALUES ('EBP trashed ${t}', '${userId}', true, NULL)`);
+  for (const page of ['/dashboard', `/projects/${puid}`, '/trash', '/account']) {
+    const res = await alice.get(page);
+    assert.equal(res.status, 200, `${page}: ${res.text.slice(0, 300)}`);
+  }
+  const dash = (await alice.get('/dashboard')).text;
+  assert.ok(dash.includes(`EBP project ${t}`), 'the project is listed');
+  const proj = (await alice.get(`/projects/${puid}`)).text;
+  for (const [table] of kinds) {
+    assert.ok(proj.includes(`EBP ${table} ${t}`), `${table} listed`);
+    const res = await alice.get(`/${table}/${uids[table]}`);
+    assert.equal(res.status, 200, `${table}: ${res.text.slice(0, 300)}`);
+  }
+  assert.ok((await alice.get('/trash')).text.includes(`EBP trashed ${t}`));
+  const m = await getModel(alice, uids.diagrams);
+  assert.equal(m._version, 0);
+  assert.equal((await alice.get(`/diagrams/${uids.diagrams}/thumb.svg`)).status, 200);
+  const saved = await put(alice, uids.diagrams, { ...m, _version: m._version });
+  assert.equal(saved.status, 200, saved.text);
 });

@@ -42,8 +42,9 @@ function hostileModel(t) {
         columns: [col(`${t}-b1`, 'id', 'bigint', { is_pk: true, is_nullable: false }),
           col(`${t}-b2`, 'customer_id', 'bigint', { is_nullable: false })] },
     ],
-    relationships: [{ id: `${t}-r`, source_entity_id: `${t}-a`, target_entity_id: `${t}-b`, source_column_id: `${t}-a1`,
-      target_column_id: `${t}-b2`, source_handle: null, target_handle: null, type: 'one-to-many', label: null, on_delete: null, on_update: null }],
+    // ERD Builder Pro's direction: the source holds the foreign key, the target is referenced
+    relationships: [{ id: `${t}-r`, source_entity_id: `${t}-b`, target_entity_id: `${t}-a`, source_column_id: `${t}-b2`,
+      target_column_id: `${t}-a1`, source_handle: null, target_handle: null, type: 'one-to-many', label: null, on_delete: null, on_update: null }],
   };
 }
 

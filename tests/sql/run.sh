@@ -138,7 +138,8 @@ DECLARE
     r record;
     n int := 0;
 BEGIN
-    -- every seed table, with every column of the same type, nullability and default
+    -- every seed table, with every column of the same type, nullability and default (uid
+    -- columns aside: sql/016 gives them DEFAULT gen_random_uuid()::text, as other writers expect)
     FOR r IN
         SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS typ, a.attnotnull,
                regexp_replace(COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), '(ebp_ref|public)\.', '', 'g') AS def
@@ -156,7 +157,9 @@ BEGIN
                AND a.attname = r.attname AND NOT a.attisdropped
                AND format_type(a.atttypid, a.atttypmod) = r.typ
                AND a.attnotnull = r.attnotnull
-               AND regexp_replace(COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), '(ebp_ref|public)\.', '', 'g') = r.def)
+               AND (regexp_replace(COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), '(ebp_ref|public)\.', '', 'g') = r.def
+                    OR (r.attname = 'uid' AND r.def = '' AND r.typ = 'text'
+                        AND pg_get_expr(d.adbin, d.adrelid) = '(gen_random_uuid())::text')))
         THEN
             RAISE EXCEPTION 'public.%.% differs from the seed (% notnull=% default=%)',
                 r.relname, r.attname, r.typ, r.attnotnull, r.def;

@@ -1,6 +1,8 @@
 /* fixture_shop.h — the shop model shared by the exporter, SVG and round-trip tests: eight
  * tables covering composite keys, enums, reserved names, odd characters, one-to-one,
- * one-to-many, many-to-many, dangling and hostile relationships.  Included by one test
+ * one-to-many, many-to-many, dangling and hostile relationships.  Relationships run as ERD
+ * Builder Pro stores them: source = the table holding the foreign key, target = the one it
+ * references.  Included by one test
  * file each (static definitions). */
 #ifndef CARD_FIXTURE_SHOP_H
 #define CARD_FIXTURE_SHOP_H
@@ -47,14 +49,14 @@ static const char *SHOP =
 "  {`id`:`c_b_team`,`name`:`team_id`,`type`:`integer`,`is_pk`:false,`is_nullable`:true,`is_unique`:false,`default`:null,`comment`:null,`enum_values`:[]}]}"
 "],"
 "`relationships`:["
-" {`id`:`r1`,`source_entity_id`:`e_users`,`target_entity_id`:`e_order`,`source_column_id`:`c_u_id`,`target_column_id`:`c_o_user`,`type`:`one-to-many`,`label`:`places`,`on_delete`:null,`on_update`:null},"
-" {`id`:`r2`,`source_entity_id`:`e_order`,`target_entity_id`:`e_items`,`source_column_id`:`c_o_id`,`target_column_id`:`c_i_order`,`type`:`one-to-many`,`label`:`has items`,`on_delete`:`CASCADE`,`on_update`:null},"
-" {`id`:`r3`,`source_entity_id`:`e_products`,`target_entity_id`:`e_items`,`source_column_id`:`c_p_id`,`target_column_id`:`c_i_product`,`type`:`one-to-many`,`label`:null,`on_delete`:`restrict`,`on_update`:`cascade`},"
-" {`id`:`r4`,`source_entity_id`:`e_products`,`target_entity_id`:`e_tags`,`source_column_id`:null,`target_column_id`:null,`type`:`many-to-many`,`label`:`tagged`,`on_delete`:null,`on_update`:null},"
-" {`id`:`r5`,`source_entity_id`:`e_team`,`target_entity_id`:`e_nowhere`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:null,`on_delete`:null,`on_update`:null},"
-" {`id`:`r6`,`source_entity_id`:`e_b`,`target_entity_id`:`e_a`,`source_column_id`:`c_b_id`,`target_column_id`:`c_a_lead`,`type`:`one-to-one`,`label`:`led by`,`on_delete`:`SET NULL`,`on_update`:null},"
-" {`id`:`r7`,`source_entity_id`:`e_a`,`target_entity_id`:`e_b`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:`DROP TABLE x;`,`on_delete`:`; DROP`,`on_update`:null},"
-" {`id`:`r8`,`source_entity_id`:`e_tags`,`target_entity_id`:`e_users`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:null,`on_delete`:null,`on_update`:null}"
+" {`id`:`r1`,`source_entity_id`:`e_order`,`target_entity_id`:`e_users`,`source_column_id`:`c_o_user`,`target_column_id`:`c_u_id`,`type`:`one-to-many`,`label`:`1:N`,`constraint_name`:`places`,`on_delete`:null,`on_update`:null},"
+" {`id`:`r2`,`source_entity_id`:`e_items`,`target_entity_id`:`e_order`,`source_column_id`:`c_i_order`,`target_column_id`:`c_o_id`,`type`:`one-to-many`,`label`:`has items`,`constraint_name`:`has items`,`on_delete`:`CASCADE`,`on_update`:null},"
+" {`id`:`r3`,`source_entity_id`:`e_items`,`target_entity_id`:`e_products`,`source_column_id`:`c_i_product`,`target_column_id`:`c_p_id`,`type`:`one-to-many`,`label`:null,`on_delete`:`restrict`,`on_update`:`cascade`},"
+" {`id`:`r4`,`source_entity_id`:`e_tags`,`target_entity_id`:`e_products`,`source_column_id`:null,`target_column_id`:null,`type`:`many-to-many`,`label`:`tagged`,`constraint_name`:`tagged`,`on_delete`:null,`on_update`:null},"
+" {`id`:`r5`,`source_entity_id`:`e_nowhere`,`target_entity_id`:`e_team`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:null,`on_delete`:null,`on_update`:null},"
+" {`id`:`r6`,`source_entity_id`:`e_a`,`target_entity_id`:`e_b`,`source_column_id`:`c_a_lead`,`target_column_id`:`c_b_id`,`type`:`one-to-one`,`label`:`led by`,`on_delete`:`SET NULL`,`on_update`:null},"
+" {`id`:`r7`,`source_entity_id`:`e_b`,`target_entity_id`:`e_a`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:`DROP TABLE x;`,`constraint_name`:`DROP TABLE x;`,`on_delete`:`; DROP`,`on_update`:null},"
+" {`id`:`r8`,`source_entity_id`:`e_users`,`target_entity_id`:`e_tags`,`source_column_id`:null,`target_column_id`:null,`type`:`one-to-many`,`label`:null,`on_delete`:null,`on_update`:null}"
 "]}";
 
 /* load: parse JSON written with ` for " (so the fixtures stay readable). */

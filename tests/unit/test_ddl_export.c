@@ -93,7 +93,8 @@ START_TEST(postgres_ddl)
     has(s, "  stock integer,\n  added timestamp\n");
     has(s, "COMMENT ON TABLE users IS 'People who buy';\n");
     has(s, "COMMENT ON COLUMN users.name IS 'Full name, it''s shown';\n");
-    /* foreign keys after every table; label as name when valid, else fk_<child>_<col> */
+    /* foreign keys after every table, on the source (child) table as ERD Builder Pro writes them;
+     * constraint_name as name when valid, else fk_<child>_<col> */
     before(s, "CREATE TABLE member (", "ALTER TABLE");
     has(s, "ALTER TABLE \"order\" ADD CONSTRAINT places FOREIGN KEY (user_id) REFERENCES users (id);\n");
     has(s, "ALTER TABLE order_items ADD CONSTRAINT fk_order_items_order_id FOREIGN KEY (order_id) "
@@ -108,7 +109,7 @@ START_TEST(postgres_ddl)
            "  PRIMARY KEY (products_id, tags_id)\n);");
     has(s, "ALTER TABLE products_tags ADD CONSTRAINT fk_products_tags_tags_id FOREIGN KEY (tags_id) REFERENCES tags (id);");
     /* no column to link: a comment, no constraint */
-    has(s, "-- relationship tags -> users skipped");
+    has(s, "-- relationship users -> tags skipped");
 }
 END_TEST
 
@@ -187,7 +188,7 @@ START_TEST(mermaid)
     has(s, "        bigint user_id FK\n");
     has(s, "        numeric_10_2_ total\n        text we_ird\n");
     has(s, "        double_precision price\n");
-    has(s, "    users ||--o{ order : \"places\"\n");
+    has(s, "    users ||--o{ order : \"1:N\"\n");
     has(s, "    products ||--o{ order_items : \"\"\n");
     has(s, "    products }o--o{ tags : \"tagged\"\n");
     has(s, "    member ||--|| team : \"led by\"\n");

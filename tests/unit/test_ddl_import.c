@@ -188,15 +188,16 @@ static const char *column_name_by_id(const struct erd_doc *m, const char *id)
     return NULL;
 }
 
-/* relationship: the one from parent to child.ccol (NULL if absent). */
+/* relationship: the one from child.ccol (its source: the foreign key) to parent (its target),
+ * as ERD Builder Pro stores it (NULL if absent). */
 static const struct erd_relationship *relationship(const struct erd_doc *m, const char *parent,
                                                    const char *child, const char *ccol)
 {
     for (size_t i = 0; i < m->nrelationships; i++) {
         const struct erd_relationship *r = &m->relationships[i];
-        const char *p = entity_name_by_id(m, r->source_entity_id);
-        const char *c = entity_name_by_id(m, r->target_entity_id);
-        const char *cc = column_name_by_id(m, r->target_column_id);
+        const char *p = entity_name_by_id(m, r->target_entity_id);
+        const char *c = entity_name_by_id(m, r->source_entity_id);
+        const char *cc = column_name_by_id(m, r->source_column_id);
         if (p && c && cc && strcasecmp(p, parent) == 0 && strcasecmp(c, child) == 0 &&
             strcasecmp(cc, ccol) == 0)
             return r;
@@ -303,7 +304,8 @@ START_TEST(pagila)
     ck_assert_str_eq(column(m, "film", "rental_rate")->default_value, "4.99");
     ck_assert_str_eq(column(m, "film", "length_hours")->type, "numeric(4,2)");
     const struct erd_relationship *r = relationship(m, "language", "film", "original_language_id");
-    ck_assert_str_eq(found(r)->label, "film_original_language_id_fkey");
+    ck_assert_str_eq(found(r)->constraint_name, "film_original_language_id_fkey");
+    ck_assert_str_eq(found(r)->label, "1:N"); /* what ERD Builder Pro shows on the edge */
     ck_assert_str_eq(found(r)->on_delete, "RESTRICT");
     ck_assert_str_eq(found(r)->on_update, "CASCADE");
     ck_assert_str_eq(found(relationship(m, "film", "film_embedding", "film_id"))->type, "one-to-one");
@@ -402,10 +404,12 @@ START_TEST(pg_statements)
     const struct erd_relationship *r = relationship(m, "Users", "audit.log", "user_id");
     ck_assert_str_eq(found(r)->type, "one-to-many");
     ck_assert_str_eq(found(r)->on_delete, "CASCADE");
-    ck_assert_ptr_null(found(r)->label);
+    ck_assert_ptr_null(found(r)->constraint_name);
+    ck_assert_str_eq(found(r)->label, "1:N");
     r = relationship(m, "Users", "profile", "user_id"); /* child FK = its whole PK */
     ck_assert_str_eq(found(r)->type, "one-to-one");
-    ck_assert_str_eq(found(r)->label, "profile_user");
+    ck_assert_str_eq(found(r)->constraint_name, "profile_user");
+    ck_assert_str_eq(found(r)->label, "1:1");
     ck_assert_str_eq(column(m, "profile", "bio")->default_value, "'none'::text");
     ck_assert_str_eq(column(m, "profile", "bio")->comment, "About");
     ck_assert_str_eq(entity(m, "profile")->comment, "One per user");
@@ -496,7 +500,7 @@ START_TEST(mysql_statements)
     r = relationship(m, "users", "orders", "user_id");
     ck_assert_str_eq(found(r)->type, "one-to-many");
     ck_assert_str_eq(found(r)->on_delete, "SET NULL");
-    ck_assert_str_eq(found(r)->label, "fk_o");
+    ck_assert_str_eq(found(r)->constraint_name, "fk_o");
     done();
 }
 END_TEST
@@ -912,8 +916,8 @@ static struct erd_doc *layout_doc(size_t n, const char *const (*rels)[2], size_t
     doc->relationships = arena_alloc(&models, (nrels + 1) * sizeof *doc->relationships);
     doc->nrelationships = nrels;
     for (size_t k = 0; k < nrels; k++) {
-        doc->relationships[k].source_entity_id = rels[k][0];
-        doc->relationships[k].target_entity_id = rels[k][1];
+        doc->relationships[k].source_entity_id = rels[k][1];     /* {parent, child} */
+        doc->relationships[k].target_entity_id = rels[k][0];
     }
     return doc;
 }

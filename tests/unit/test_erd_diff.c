@@ -18,8 +18,8 @@
     "{`id`:`c_p1`,`name`:`id`,`type`:`serial`,`is_pk`:true,`is_nullable`:false},"                         \
     "{`id`:`c_p2`,`name`:`user_id`,`type`:`integer`,`is_nullable`:false}]},"                              \
     "{`id`:`e_l`,`name`:`legacy`,`columns`:[{`id`:`c_l1`,`name`:`id`,`type`:`integer`,`is_pk`:true}]}],"  \
-    "`relationships`:[{`id`:`r1`,`source_entity_id`:`e_u`,`target_entity_id`:`e_p`,"                     \
-    "`source_column_id`:`c_u1`,`target_column_id`:`c_p2`,`type`:`one-to-many`,`on_delete`:`CASCADE`}]}"
+    "`relationships`:[{`id`:`r1`,`source_entity_id`:`e_p`,`target_entity_id`:`e_u`,"                     \
+    "`source_column_id`:`c_p2`,`target_column_id`:`c_u1`,`type`:`one-to-many`,`on_delete`:`CASCADE`}]}"
 
 static struct buf SQL;
 static json_t *D;
@@ -99,8 +99,8 @@ START_TEST(table_added_and_removed)
     char *r = strstr(to, "}]}");
     ck_assert_ptr_nonnull(r);
     char full[8192];
-    snprintf(full, sizeof full, "%.*s},{`id`:`r2`,`source_entity_id`:`e_p`,`target_entity_id`:`e_t`,`source_column_id`:`c_p1`,"
-             "`target_column_id`:`c_t2`,`type`:`one-to-many`,`label`:`post_tags`}]}", (int)(strstr(to, "`on_delete`:`CASCADE`}") - to) + 21, to);
+    snprintf(full, sizeof full, "%.*s},{`id`:`r2`,`source_entity_id`:`e_t`,`target_entity_id`:`e_p`,`source_column_id`:`c_t2`,"
+             "`target_column_id`:`c_p1`,`type`:`one-to-many`,`label`:`1:N`,`constraint_name`:`post_tags`}]}", (int)(strstr(to, "`on_delete`:`CASCADE`}") - to) + 21, to);
     run(BASE, full);
     ck_assert(json_is_false(json_object_get(D, "empty")));
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(D, "tables"), "added"), 0)), "tags");

@@ -23,7 +23,8 @@ static const char MODEL[] =
     "{\"id\":\"e2\",\"name\":\"posts\",\"x\":400,\"y\":40,\"color\":\"#6366f1\",\"comment\":null,\"columns\":[]}],"
     "\"relationships\":[{\"id\":\"r1\",\"source_entity_id\":\"e1\",\"target_entity_id\":\"e2\","
     "\"source_column_id\":\"c1\",\"target_column_id\":null,\"source_handle\":null,\"target_handle\":\"l\","
-    "\"type\":\"one-to-many\",\"label\":\"writes\",\"on_delete\":\"CASCADE\",\"on_update\":null}]}";
+    "\"type\":\"one-to-many\",\"label\":\"writes\",\"on_delete\":\"CASCADE\",\"on_update\":null,"
+    "\"constraint_name\":\"fk_posts_user\"}]}";
 
 /* parse: text into doc; the result code, the message in err. */
 static int parse(struct arena *a, const char *text, struct erd_doc *doc, struct buf *err)

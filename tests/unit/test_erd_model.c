@@ -30,8 +30,8 @@ static json_t *valid_model(void)
         "{\"id\":\"e_2\",\"name\":\"posts\",\"x\":400,\"y\":40,\"columns\":["
         "  {\"id\":\"c_2\",\"name\":\"id\",\"type\":\"int\"},"
         "  {\"id\":\"c_3\",\"name\":\"user_id\",\"type\":\"bigint\",\"enum_values\":[\"a\",\"b\"]}]}],"
-        "\"relationships\":[{\"id\":\"r_1\",\"source_entity_id\":\"e_1\",\"target_entity_id\":\"e_2\","
-        " \"source_column_id\":\"c_1\",\"target_column_id\":\"c_3\",\"source_handle\":null,"
+        "\"relationships\":[{\"id\":\"r_1\",\"source_entity_id\":\"e_2\",\"target_entity_id\":\"e_1\","
+        " \"source_column_id\":\"c_3\",\"target_column_id\":\"c_1\",\"source_handle\":null,"
         " \"target_handle\":null,\"type\":\"one-to-many\",\"label\":null,\"on_delete\":\"CASCADE\","
         " \"on_update\":null}]}",
         0, &e);
@@ -112,8 +112,8 @@ START_TEST(violations_named)
     json_object_set_new(rel(m, 0), "source_entity_id", json_string("c_1")); /* a column, not an entity */
     expect_invalid(m, "relationships[0]: source_entity_id 'c_1' does not exist");
     m = valid_model();
-    json_object_set_new(rel(m, 0), "target_column_id", json_string("c_1"));
-    expect_invalid(m, "relationships[0]: target_column_id 'c_1' is not a column of target_entity_id 'e_2'");
+    json_object_set_new(rel(m, 0), "target_column_id", json_string("c_3"));
+    expect_invalid(m, "relationships[0]: target_column_id 'c_3' is not a column of target_entity_id 'e_1'");
     m = valid_model();
     json_object_set_new(rel(m, 0), "type", json_string("many-to-one"));
     expect_invalid(m, "relationships[0]: type is not one-to-one, one-to-many or many-to-many");

@@ -9,8 +9,9 @@ export function autoLayout(doc, sizeOf) {
   const children = new Map(ents.map((e) => [e.id, []]));
   for (const r of doc.relationships) {
     if (r.source_entity_id === r.target_entity_id || !ids.has(r.source_entity_id) || !ids.has(r.target_entity_id)) continue;
-    parents.get(r.target_entity_id).push(r.source_entity_id);
-    children.get(r.source_entity_id).push(r.target_entity_id);
+    // source holds the foreign key (the child), target is the referenced table (the parent)
+    parents.get(r.source_entity_id).push(r.target_entity_id);
+    children.get(r.target_entity_id).push(r.source_entity_id);
   }
   // Longest-path rank from the roots; cycles are broken by the DFS "on stack" check.
   const rank = new Map(), state = new Map();

@@ -75,7 +75,7 @@ export function merge3(base, mine, theirs) {
     }
     return e;
   });
-  const relFields = ['source_entity_id', 'target_entity_id', 'source_column_id', 'target_column_id', 'source_handle', 'target_handle', 'type', 'label', 'on_delete', 'on_update'];
+  const relFields = ['source_entity_id', 'target_entity_id', 'source_column_id', 'target_column_id', 'source_handle', 'target_handle', 'type', 'label', 'on_delete', 'on_update', 'constraint_name'];
   const relationships = mergeList(base.relationships, mine.relationships, theirs.relationships, (b, m, t) => mergeFields(b, m, t, relFields));
   const name = mine.name !== base.name ? mine.name : theirs.name;
   const doc = { name, viewport: mine.viewport, entities, relationships };

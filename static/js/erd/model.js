@@ -46,6 +46,7 @@ export function normalize(m) {
       source_column_id: r.source_column_id ?? null, target_column_id: r.target_column_id ?? null,
       source_handle: r.source_handle ?? null, target_handle: r.target_handle ?? null,
       type: r.type || 'one-to-many', label: r.label ?? null, on_delete: r.on_delete ?? null, on_update: r.on_update ?? null,
+      constraint_name: r.constraint_name ?? null,
     })),
   };
 }
@@ -104,10 +105,17 @@ export function moveColumn(ent, colId, delta) {
   return true;
 }
 
+/** TYPE_LABELS: the text ERD Builder Pro shows on an edge of each kind. */
+export const TYPE_LABELS = { 'one-to-one': '1:1', 'one-to-many': '1:N', 'many-to-many': 'N:M' };
+
+/** addRelationship: a one-to-many relationship as ERD Builder Pro stores one — source = the
+ * table holding the foreign key (srcCol the key column), target = the referenced table (tgtCol
+ * the referenced column), labelled "1:N". */
 export function addRelationship(doc, srcEnt, srcCol, tgtEnt, tgtCol) {
   const r = {
     id: newId('r_'), source_entity_id: srcEnt, target_entity_id: tgtEnt, source_column_id: srcCol, target_column_id: tgtCol,
-    source_handle: null, target_handle: null, type: 'one-to-many', label: null, on_delete: null, on_update: null,
+    source_handle: null, target_handle: null, type: 'one-to-many', label: TYPE_LABELS['one-to-many'], on_delete: null, on_update: null,
+    constraint_name: null,
   };
   doc.relationships.push(r);
   return r;

@@ -104,7 +104,9 @@ export class Panel {
       const obj = li ? M.column(t, li.dataset.col) : t;
       if (!obj) return;
       if (f === 'enum_values') value = value.split(',').map((x) => x.trim()).filter(Boolean);
-      else if (['default', 'comment', 'label', 'on_delete', 'on_update'].includes(f)) value = value === '' ? null : value;
+      else if (['default', 'comment', 'label', 'on_delete', 'on_update', 'constraint_name'].includes(f)) value = value === '' ? null : value;
+      // a label that was the kind's own text follows the kind, as ERD Builder Pro's does
+      if (f === 'type' && obj.label === M.TYPE_LABELS[obj.type]) obj.label = M.TYPE_LABELS[value] || obj.label;
       obj[f] = value;
       if (f === 'is_pk' && value) obj.is_nullable = false;
       if (f === 'is_nullable' && value) obj.is_pk = false;
@@ -201,11 +203,12 @@ export class Panel {
     form.append(h('p', { class: 'erd-rel-ends' },
       h('span', { class: 'erd-chip', text: `${s ? s.name : '?'}${sc ? '.' + sc.name : ''}` }), h('span', { 'aria-hidden': 'true', text: ' → ' }),
       h('span', { class: 'visually-hidden', text: ' to ' }), h('span', { class: 'erd-chip', text: `${t ? t.name : '?'}${tc ? '.' + tc.name : ''}` })));
-    form.append(h('p', { class: 'erd-hint', text: `${s ? s.name : '?'} is the parent (the “one” side); ${t ? t.name : '?'} is the child holding the foreign key.` }));
+    form.append(h('p', { class: 'erd-hint', text: `${s ? s.name : '?'} holds the foreign key (the “many” side); ${t ? t.name : '?'} is the referenced table (the “one” side).` }));
     const kind = h('select', { class: 'select', 'data-f': 'type', 'data-testid': 'relationship-kind' }, M.REL_KINDS.map(([v, l]) => h('option', { value: v, text: l })));
     kind.value = r.type;
     form.append(field('Kind', kind));
-    form.append(field('Label', h('input', { class: 'input', 'data-f': 'label', 'data-focus-key': 'rlabel', 'data-testid': 'relationship-label', value: r.label || '', autocomplete: 'off' })));
+    form.append(field('Label', h('input', { class: 'input', 'data-f': 'label', 'data-focus-key': 'rlabel', 'data-testid': 'relationship-label', value: r.label || '', autocomplete: 'off' }), 'Shown on the line, as ERD Builder Pro does (1:N)'));
+    form.append(field('Constraint name', h('input', { class: 'input', 'data-f': 'constraint_name', 'data-focus-key': 'rcname', 'data-testid': 'relationship-constraint', value: r.constraint_name || '', placeholder: sc && s ? `fk_${s.name.split('.').pop()}_${sc.name}`.toLowerCase() : '', autocomplete: 'off' }), 'The foreign key’s name in SQL exports'));
     const act = (f) => { const sel = h('select', { class: 'select', 'data-f': f }, h('option', { value: '', text: '(default)' }), M.FK_ACTIONS.map((a) => h('option', { value: a, text: a }))); sel.value = r[f] || ''; return sel; };
     form.append(h('div', { class: 'field-row' }, field('On delete', act('on_delete')), field('On update', act('on_update'))));
     form.append(h('div', { class: 'erd-form-actions' },

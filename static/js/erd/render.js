@@ -166,7 +166,7 @@ export class Renderer {
       if (c.is_nullable) {
         svgEl('text', { class: 'erd-null', x: w - 18, y: ROW_H / 2 + 4, 'data-tip': 'Nullable' }, row).textContent = '?';
       }
-      svgEl('circle', { class: 'erd-handle', 'data-testid': 'erd-col-handle', cx: w, cy: ROW_H / 2, r: 5.5, 'data-tip': `Drag to a column of another table to draw a relationship: ${e.name} (this table) becomes the parent, the “one” side; the table you drop on becomes the child, the “many” side (one-to-many).` }, row);
+      svgEl('circle', { class: 'erd-handle', 'data-testid': 'erd-col-handle', cx: w, cy: ROW_H / 2, r: 5.5, 'data-tip': `Drag from a foreign-key column to the column it references: ${e.name} (this table) holds the key, the “many” side; the table you drop on is the referenced one, the “one” side (one-to-many).` }, row);
     });
     if (!n) {
       const t = svgEl('text', { class: 'erd-empty', x: PAD, y: HEAD_H + ROW_H / 2 + 4 }, g);
@@ -241,8 +241,10 @@ export class Renderer {
     const many = (x, y, d) => `M${x} ${y - 7}L${x + d * 14} ${y}M${x} ${y + 7}L${x + d * 14} ${y}`;
     const one = (x, y, d) => `M${x + d * 9} ${y - 7}V${y + 7}`;
     const kind = r.type || 'one-to-many';
-    const srcEnd = kind === 'many-to-many' ? many(sx, sy, sd) : one(sx, sy, sd);
-    const tgtEnd = kind === 'one-to-one' ? one(tx, ty, td) : many(tx, ty, td);
+    // source = the table holding the foreign key: the "many" end unless one-to-one; target =
+    // the referenced table: the "one" end unless many-to-many (ERD Builder Pro's direction)
+    const srcEnd = kind === 'one-to-one' ? one(sx, sy, sd) : many(sx, sy, sd);
+    const tgtEnd = kind === 'many-to-many' ? many(tx, ty, td) : one(tx, ty, td);
     const d = `M${sx} ${sy}H${x1}C${c1} ${sy} ${c2} ${ty} ${x2} ${ty}H${tx}${srcEnd}${tgtEnd}`;
     if (d !== v.d) {
       v.d = d;
