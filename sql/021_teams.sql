@@ -313,11 +313,11 @@ BEGIN
     -- history: snapshots of the files of readable projects
     DROP POLICY IF EXISTS project_read ON public.entity_changes;
     CREATE POLICY project_read ON public.entity_changes FOR SELECT
-        USING ((entity_type, entity_id) IN (
+        USING (public.app_user_id() IS NOT NULL AND (entity_type, entity_id) IN (
             SELECT 'diagrams', f.id::text FROM public.diagrams f WHERE f.project_id IS NOT NULL
             UNION ALL SELECT 'notes', f.id::text FROM public.notes f WHERE f.project_id IS NOT NULL
             UNION ALL SELECT 'drawings', f.id::text FROM public.drawings f WHERE f.project_id IS NOT NULL
-            UNION ALL SELECT 'flowcharts', f.id::text FROM public.flowcharts f WHERE f.project_id IS NOT NULL));
+            UNION ALL SELECT 'flowcharts', f.id::text FROM public.flowcharts f WHERE f.project_id IS NOT NULL)));
 
     -- AI chats of a project, and their messages
     DROP POLICY IF EXISTS project_read ON public.ai_chat_sessions;
