@@ -317,7 +317,7 @@ BEGIN
             SELECT 'diagrams', f.id::text FROM public.diagrams f WHERE f.project_id IS NOT NULL
             UNION ALL SELECT 'notes', f.id::text FROM public.notes f WHERE f.project_id IS NOT NULL
             UNION ALL SELECT 'drawings', f.id::text FROM public.drawings f WHERE f.project_id IS NOT NULL
-            UNION ALL SELECT 'flowcharts', f.id::text FROM public.flowcharts f WHERE f.project_id IS NOT NULL)));
+            UNION ALL SELECT 'flowcharts', f.id::text FROM public.flowcharts f WHERE f.project_id IS NOT NULL));
 
     -- AI chats of a project, and their messages
     DROP POLICY IF EXISTS project_read ON public.ai_chat_sessions;
