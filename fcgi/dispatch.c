@@ -7,6 +7,8 @@
 #include "http.h"
 #include "log.h"
 #include "route.h"
+#include "access.h"
+#include "token.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@ static void read_headers(struct req *r, const struct raw_request *raw)
     r->remote_addr = param_or(raw, "REMOTE_ADDR", "");
     r->host = param_or(raw, "HTTP_HOST", "");
     r->if_none_match = raw->param(raw->ctx, "HTTP_IF_NONE_MATCH");
+    r->authorization = raw->param(raw->ctx, "HTTP_AUTHORIZATION");
     r->is_head = strcmp(r->method, "HEAD") == 0;
 }
 
@@ -146,6 +149,17 @@ static int answer_unavailable(struct req *r)
     return -1;
 }
 
+/* load_user: who is asking — the bearer token of an /api/ request that sends one (token.h),
+ * else the session cookie.  0; -1 when the database failed; -2 after answering 401. */
+static int load_user(struct req *r)
+{
+    if (token_wanted(r)) {
+        int rc = token_load(r);
+        return rc == TOKEN_OK ? 0 : rc == TOKEN_REFUSED ? -2 : -1;
+    }
+    return auth_load_session(r);
+}
+
 /* open_read: an R_READ route with a replica configured: the session is checked (and its
  * last-seen time written) on the primary and committed there; the handler's reads run in a
  * READ ONLY transaction on the replica, or on the primary when the replica is down. */
@@ -156,9 +170,10 @@ static int open_read(struct req *r)
         token = r->nparams > 0 ? r->params[0] : NULL;
     } else {
         db_want_tx(r, NULL);
-        if (auth_load_session(r) != 0) {
+        int rc = load_user(r);
+        if (rc != 0) {
             db_finish(r, 0);
-            return answer_unavailable(r);
+            return rc == -2 ? -1 : answer_unavailable(r);
         }
         if (db_finish(r, 1) != 0)
             return answer_unavailable(r);
@@ -172,7 +187,8 @@ static int open_read(struct req *r)
  * (R_NODB), a read on the replica (R_READ, when one is configured: open_read), a share page's
  * (R_SHARE: app.share_token = the path's token, never a session, so the page reads only what
  * the link shares), or the signed-in user's (the session is looked up, then app.user_id
- * set).  0, or -1 after answering 503. */
+ * set; or, for an /api/ request with a bearer token, the token's user).  0, or -1 after
+ * answering 503 (or 401 for a refused token). */
 static int open_transaction(struct req *r)
 {
     unsigned f = r->route->flags;
@@ -185,10 +201,11 @@ static int open_transaction(struct req *r)
         return 0;
     }
     db_want_tx(r, NULL);
-    if (auth_load_session(r) == 0)
+    int rc = load_user(r);
+    if (rc == 0)
         return 0;
     db_finish(r, 0);
-    return answer_unavailable(r);
+    return rc == -2 ? -1 : answer_unavailable(r);
 }
 
 /* close_transaction: COMMIT when the handler succeeded (status below 400, or it asked to keep
@@ -212,12 +229,16 @@ static void run_route(struct req *r)
     const struct route *rt = r->route;
     if (open_transaction(r) != 0)
         return;
-    if (route_is_unsafe(r->method) && !csrf_ok(r)) {
+    if (route_is_unsafe(r->method) && r->bearer && r->bearer_read_only) {
+        page_error(r, 403, "Forbidden", "This token's scope is read: it cannot change anything.");
+    } else if (route_is_unsafe(r->method) && !r->bearer && !csrf_ok(r)) {
         page_error(r, 403, "Forbidden", "The form expired or came from another site. Reload the page and try again.");
     } else if ((rt->flags & R_LOGIN) && !r->user) {
         require_login(r);
     } else {
         rt->handler(r);
+        if (route_is_unsafe(r->method))
+            access_refine(r);
         if (r->status == 500 && r->resp_body->len == 0)    /* the handler answered nothing */
             page_error(r, 500, "Internal error", "Something went wrong; nothing was saved.");
     }
@@ -249,7 +270,8 @@ void dispatch_request(struct req *r, const struct raw_request *raw)
     case ROUTE_FOUND:
         break;
     }
-    if (route_is_unsafe(r->method) && !origin_ok(r)) {
+    /* A bearer token is never sent by a browser on its own: no origin to check. */
+    if (route_is_unsafe(r->method) && !token_wanted(r) && !origin_ok(r)) {
         page_error(r, 403, "Forbidden", "Cross-site requests are refused.");
         return;
     }
@@ -263,6 +285,8 @@ void dispatch_log(const struct req *r)
     const char *path = r->path ? r->path : "-";
     if (strncmp(path, "/s/", 3) == 0)
         path = "/s/[token]";
+    else if (strncmp(path, "/invite/", 8) == 0)
+        path = "/invite/[token]";
     log_msg("%s %s %d %.1fms user=%s", r->method ? r->method : "-", path, r->status,
             (double)(log_now_us() - r->start_us) / 1000.0, r->user ? r->user->id : "-");
 }

@@ -96,4 +96,35 @@ void page_history_version(struct req *r);
 void page_history_compare(struct req *r);
 void page_history_save(struct req *r);
 void page_history_restore(struct req *r);
+/* api_team.c — organizations, teams, members, invitations, a project's team (issue 12) */
+void api_org_create(struct req *r);
+void api_team_create(struct req *r);
+void api_team_member_put(struct req *r);
+void api_team_member_delete(struct req *r);
+void api_invitation_create(struct req *r);
+void api_invitation_revoke(struct req *r);
+void api_invitation_accept(struct req *r);
+void api_project_team_put(struct req *r);
+/* api_token.c — personal API tokens */
+void api_token_create(struct req *r);
+void api_token_delete(struct req *r);
+/* api_search.c — project search (API and page) */
+void api_search(struct req *r);
+void page_search(struct req *r);
+/* page_team.c — organization, team, invitation and API-token pages */
+void page_orgs(struct req *r);
+void page_org_create(struct req *r);
+void page_org_show(struct req *r);
+void page_team_create(struct req *r);
+void page_team_show(struct req *r);
+void page_team_member_set(struct req *r);
+void page_team_member_remove(struct req *r);
+void page_invitation_create(struct req *r);
+void page_invitation_revoke(struct req *r);
+void page_invite_show(struct req *r);
+void page_invite_accept(struct req *r);
+void page_project_team(struct req *r);
+void page_tokens(struct req *r);
+void page_token_create(struct req *r);
+void page_token_revoke(struct req *r);
 #endif

@@ -40,6 +40,7 @@ struct req {
     const char *method, *path, *query, *content_type, *cookie_header;
     const char *origin, *sec_fetch_site, *csrf_header, *accept, *remote_addr, *host;
     const char *if_none_match;
+    const char *authorization;        /* the Authorization header, or NULL */
     char *body;
     size_t body_len;
     struct kvlist query_params, form, cookies;
@@ -51,6 +52,9 @@ struct req {
     struct user *user;
     const char *session_token_hash;   /* hex SHA-256 of the sid cookie, when signed in */
     const char *csrf;                 /* the token forms and scripts must send back */
+    int bearer;                       /* signed in by a personal API token (token.h): no
+                                         CSRF, no cookies */
+    int bearer_read_only;             /* …whose scope is "read" */
     /* response */
     int status;
     struct buf *resp_headers;         /* "Name: value\r\n" lines */

@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "view.h"
+#include "team.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,9 @@ static void project_render(struct req *r, int status, PGresult *p, const char *n
     json_object_set_new(ctx, "errors", errors ? json_incref(errors) : json_object());
     json_object_set_new(ctx, "new_file", json_pack("{s:s}", "title", title ? title : ""));
     json_object_set_new(ctx, "file_kinds", file_kinds_json(kind));
+    json_t *teams = project_team_json(r, db_val(p, 0, 1));
+    json_object_set_new(ctx, "has_teams", json_boolean(json_array_size(teams) > 0));
+    json_object_set_new(ctx, "teams", teams);
     view_flash(r, ctx);
     view_render(r, status, "project", ctx);
 }

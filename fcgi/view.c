@@ -39,6 +39,14 @@ json_t *view_ctx(struct req *r)
         json_object_set_new(ctx, "user", json_pack("{s:s, s:s, s:b}", "name", r->user->name,
                                                    "email", r->user->email, "is_super_admin",
                                                    r->user->is_super_admin));
+        /* the organization switcher in the header (sql/021; none when the transaction failed) */
+        PGresult *orgs = r->db && !r->db->failed && !r->db->fake_exec
+            ? db_query(r, "SELECT uid, name FROM organizations ORDER BY lower(name) LIMIT 20", DB_NOARGS) : NULL;
+        json_t *menu = json_array();
+        for (int i = 0; orgs && i < PQntuples(orgs); i++)
+            json_array_append_new(menu, json_pack("{s:s, s:s}", "uid", db_val(orgs, i, 0), "name", db_val(orgs, i, 1)));
+        json_object_set_new(ctx, "has_orgs_menu", json_boolean(json_array_size(menu) > 0));
+        json_object_set_new(ctx, "orgs_menu", menu);
     }
     return ctx;
 }
