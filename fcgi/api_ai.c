@@ -7,6 +7,7 @@
  *                                              "input_price", "output_price"}
  *   PUT  /api/admin/limits                    {"requests_per_hour", …, "monthly_budget"}
  *   PUT  /api/admin/users/{id}/limits         {"requests_per_hour", …}
+ *   GET  /api/ai/limits                       → {"allowed", "retry_after"} (ai_limits_check)
  * Admin routes answer 403 to anyone but a super admin, unknown providers 404, invalid bodies
  * 422 {"error": "invalid", "field", "message"}. */
 #include "ai_config.h"
@@ -161,8 +162,10 @@ void api_ai_settings_test(struct req *r)
         page_db_error(r);
     else if (status == 404)
         resp_json_error(r, 404, "not_found", "%s", message);
-    else if (status == 501)
+    else if (status == 501) {
+        r->commit_on_error = 1;     /* keep the stored "not available" result */
         resp_json_error(r, 501, "unavailable", "%s", message);
+    }
     else
         resp_json(r, 200, json_pack("{s:b, s:s}", "ok", ok, "message", message));
 }
@@ -237,4 +240,18 @@ void api_admin_limits_put(struct req *r)
     int rc = ai_limits_save(r, r->nparams ? r->params[0] : NULL, &in, &field, &message);
     if (answer_save(r, rc, field, message, "There is no such user."))
         resp_json(r, 200, json_pack("{s:b}", "saved", 1));
+}
+
+/* api_ai_limits_get: GET /api/ai/limits — may the signed-in user ask the assistant now?
+ * {"allowed": bool, "retry_after": seconds} (ai_limits_check), for the chat panel to show
+ * when it can ask again. */
+void api_ai_limits_get(struct req *r)
+{
+    long long retry;
+    int rc = ai_limits_check(r, r->user->id, &retry);
+    if (rc == AI_CONFIG_DB) {
+        page_db_error(r);
+        return;
+    }
+    resp_json(r, 200, json_pack("{s:b, s:I}", "allowed", rc == 0, "retry_after", (json_int_t)retry));
 }

@@ -92,6 +92,7 @@ void api_ai_settings_test(struct req *r);
 void api_admin_provider_put(struct req *r);
 void api_admin_model_put(struct req *r);
 void api_admin_limits_put(struct req *r);
+void api_ai_limits_get(struct req *r);
 /* page_ai_settings.c — Settings → AI: keys, models, rules per view, system prompts */
 void page_ai_settings(struct req *r);
 void page_ai_provider_save(struct req *r);

@@ -63,6 +63,7 @@ const struct route route_table[] = {
     {"GET", "/api/drawings/:uid/export", api_drawing_export, R_LOGIN},
     /* AI settings and administration (api_ai.c, page_ai_settings.c, page_admin.c) */
     {"GET", "/api/settings/ai", api_ai_settings_get, R_LOGIN},
+    {"GET", "/api/ai/limits", api_ai_limits_get, R_LOGIN},
     {"PUT", "/api/settings/ai/:code", api_ai_settings_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/settings/ai/:code/test", api_ai_settings_test, R_LOGIN | R_RAW},
     {"PUT", "/api/admin/providers/:code", api_admin_provider_put, R_LOGIN | R_JSON_TEXT},
