@@ -3,6 +3,7 @@
  * request on the next when one fails), and a pool of worker processes it restarts when they
  * die, reloads on SIGHUP and drains on SIGTERM.  The master keeps every socket open, so the
  * connections queued on a dead worker's socket wait there for its replacement. */
+#include "ai_config.h"
 #include "app.h"
 #include "auth.h"
 #include "import_ebp.h"
@@ -212,6 +213,9 @@ static int serve(void)
         migrate_purge_history(cfg->migrate_url, cfg->history_days);
     if (app_load_secret(&g_app, 1) != 0 || app_load_templates(&g_app) != 0)
         return 1;
+    /* AI keys another writer left in plaintext are sealed now, as the owner (ai_config.h). */
+    if (cfg->migrate_url[0])
+        ai_config_seal_plaintext(cfg->migrate_url, g_app.secret);
     int *fds = calloc((size_t)cfg->workers, sizeof *fds);
     if (!fds || bind_sockets(fds, cfg->workers) != 0) {
         free(fds);
