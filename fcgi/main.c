@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "log.h"
 #include "migrate.h"
+#include "dbws_store.h"
 #include "worker.h"
 #include <errno.h>
 #include <grp.h>
@@ -209,6 +210,11 @@ static int serve(void)
     }
     if (app_load_secret(&g_app, 1) != 0 || app_load_templates(&g_app) != 0)
         return 1;
+    /* Database-workspace passwords another writer left in plaintext are sealed now; the
+     * registry of running queries is shared by the workers forked below. */
+    if (cfg->migrate_url[0] && dbws_seal_plaintext(cfg->migrate_url, g_app.secret) < 0)
+        log_msg("start-up: could not seal plaintext db_accounts passwords");
+    dbws_running_init();
     int *fds = calloc((size_t)cfg->workers, sizeof *fds);
     if (!fds || bind_sockets(fds, cfg->workers) != 0) {
         free(fds);
