@@ -46,14 +46,15 @@ static int enum_values(struct ddl_builder *b, const char *joined, const char *ty
     } else if (type && strncmp(type, "enum(", 5) == 0) {
         v = arena_alloc(&b->arena, (strlen(type) + 1) * sizeof *v);
         for (const char *p = type + 5; *p == '\'';) {
-            struct buf_s { char *s; size_t n; } o = {arena_alloc(&b->arena, strlen(p) + 1), 0};
+            char *label = arena_alloc(&b->arena, strlen(p) + 1);
+            size_t len = 0;
             for (p++; *p && !(*p == '\'' && p[1] != '\''); p++) {
-                if (*p == '\'' || *p == '\\')
+                if (*p == '\'' || *p == '\\')   /* '' and \x stand for one character */
                     p++;
-                o.s[o.n++] = *p;
+                label[len++] = *p;
             }
-            o.s[o.n] = '\0';
-            v[n++] = o.s;
+            label[len] = '\0';
+            v[n++] = label;
             if (*p == '\'')
                 p++;
             if (*p == ',')
