@@ -808,6 +808,22 @@ static void build_doc(struct arena *a, struct ddl_builder *b, struct erd_doc *do
     erd_layout(doc);
 }
 
+void ddl_import_builder_init(struct ddl_builder *b, struct ddl_error *err)
+{
+    memset(b, 0, sizeof *b);
+    memset(err, 0, sizeof *err);
+    arena_init(&b->arena);
+    b->err = err;
+    ddl_import_budget_start(b, DDL_IMPORT_SECONDS);
+    b->sql = "";
+}
+
+void ddl_import_builder_finish(struct arena *a, struct ddl_builder *b, struct erd_doc *out)
+{
+    build_doc(a, b, out);
+    arena_free(&b->arena);
+}
+
 /* ------------------------------------------------------------------ entry point */
 
 /* check_text: NUL bytes and invalid UTF-8 are refused with their position. */

@@ -146,6 +146,15 @@ char *ddl_tok_text(struct ddl_builder *b, const char *s, const struct ddl_tok *t
  * space and outer whitespace trimmed (outside quotes). */
 char *ddl_import_span(struct ddl_builder *b, const char *s, size_t start, size_t end);
 
+/* ---- builders filled from elsewhere (a live database's catalog, fcgi/dbws_schema.c) ---- */
+/* ddl_import_builder_init: an empty builder reporting into err (no SQL text: failures carry
+ * no position). */
+void ddl_import_builder_init(struct ddl_builder *b, struct ddl_error *err);
+/* ddl_import_builder_finish: the builder as a model in a, exactly as ddl_import builds one
+ * (fresh ids, relationships per distinct foreign key, erd_layout), then the builder freed. */
+struct erd_doc;
+void ddl_import_builder_finish(struct arena *a, struct ddl_builder *b, struct erd_doc *out);
+
 /* ---- dialect readers: fill the builder; 0, or -1 with b->err set ---- */
 int ddl_import_pg(struct ddl_builder *b);
 int ddl_import_sqlite(struct ddl_builder *b);

@@ -152,4 +152,21 @@ void page_admin_limits_save(struct req *r);
 void page_admin_user_limits_save(struct req *r);
 void page_admin_usage(struct req *r);
 void page_admin_usage_csv(struct req *r);
+/* api_dbws.c — the database workspace API (connections, queries, schema import, compare) */
+void api_dbws_create(struct req *r);
+void api_dbws_list(struct req *r);
+void api_dbws_get(struct req *r);
+void api_dbws_delete(struct req *r);
+void api_dbws_test(struct req *r);
+void api_dbws_query(struct req *r);
+void api_dbws_cancel(struct req *r);
+void api_dbws_history(struct req *r);
+void api_dbws_import_schema(struct req *r);
+void api_dbws_compare(struct req *r);
+/* page_dbws.c — a project's database workspace page (no JavaScript needed) */
+void page_dbws_show(struct req *r);
+void page_dbws_create(struct req *r);
+void page_dbws_test(struct req *r);
+void page_dbws_query(struct req *r);
+void page_dbws_delete(struct req *r);
 #endif

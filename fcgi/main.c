@@ -9,6 +9,7 @@
 #include "import_ebp.h"
 #include "log.h"
 #include "migrate.h"
+#include "dbws_store.h"
 #include "worker.h"
 #include <errno.h>
 #include <grp.h>
@@ -216,6 +217,11 @@ static int serve(void)
     /* AI keys another writer left in plaintext are sealed now, as the owner (ai_config.h). */
     if (cfg->migrate_url[0])
         ai_config_seal_plaintext(cfg->migrate_url, g_app.secret);
+    /* Database-workspace passwords another writer left in plaintext are sealed now; the
+     * registry of running queries is shared by the workers forked below. */
+    if (cfg->migrate_url[0] && dbws_seal_plaintext(cfg->migrate_url, g_app.secret) < 0)
+        log_msg("start-up: could not seal plaintext db_accounts passwords");
+    dbws_running_init();
     int *fds = calloc((size_t)cfg->workers, sizeof *fds);
     if (!fds || bind_sockets(fds, cfg->workers) != 0) {
         free(fds);

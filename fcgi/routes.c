@@ -128,5 +128,21 @@ const struct route route_table[] = {
     {"POST", "/admin/users/:id/limits", page_admin_user_limits_save, R_LOGIN | R_FORM},
     {"GET", "/admin/usage", page_admin_usage, R_LOGIN},
     {"GET", "/admin/usage.csv", page_admin_usage_csv, R_LOGIN},
+    /* api_dbws.c, page_dbws.c — the database workspace */
+    {"GET", "/api/connections", api_dbws_list, R_LOGIN},
+    {"POST", "/api/connections", api_dbws_create, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/connections/:uid", api_dbws_get, R_LOGIN},
+    {"DELETE", "/api/connections/:uid", api_dbws_delete, R_LOGIN},
+    {"POST", "/api/connections/:uid/test", api_dbws_test, R_LOGIN},
+    {"POST", "/api/connections/:uid/query", api_dbws_query, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/connections/:uid/cancel", api_dbws_cancel, R_LOGIN},
+    {"GET", "/api/connections/:uid/history", api_dbws_history, R_LOGIN},
+    {"POST", "/api/connections/:uid/import-schema", api_dbws_import_schema, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/connections/:uid/compare", api_dbws_compare, R_LOGIN},
+    {"GET", "/projects/:uid/databases", page_dbws_show, R_LOGIN},
+    {"POST", "/projects/:uid/databases", page_dbws_create, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/databases/:conn/test", page_dbws_test, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/databases/:conn/query", page_dbws_query, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/databases/:conn/delete", page_dbws_delete, R_LOGIN | R_FORM},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];

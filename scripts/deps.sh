@@ -5,9 +5,9 @@ set -euo pipefail
 what=${1:-run}
 build="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libyajl-dev libcurl4-openssl-dev
  libsodium-dev libcrypt-dev libpg-query-dev libsqlite3-dev libgumbo-dev libcmark-gfm-dev
- libcmark-gfm-extensions-dev librsvg2-dev"
+ libcmark-gfm-extensions-dev librsvg2-dev libmariadb-dev"
 run="postgresql nginx-light"
-test="check libsubunit-dev pgbouncer clang libclang-rt-14-dev valgrind linux-perf wrk chromium chromium-driver curl procps iproute2 python3"
+test="check libsubunit-dev pgbouncer clang libclang-rt-14-dev valgrind linux-perf wrk chromium chromium-driver curl procps iproute2 python3 mariadb-server sqlite3"
 # Node.js (the editors are bundled at build time, the browser tests run on it): the machine
 # image ships node and npm; take Debian's only when there is none.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || build="$build nodejs npm"
