@@ -5,6 +5,7 @@
  * own worker, the stream worker: many threads for AI answers that stream for minutes, so they
  * never take a page worker's thread (DESIGN.md §2).  The master keeps every socket open, so the
  * connections queued on a dead worker's socket wait there for its replacement. */
+#include "ai_config.h"
 #include "app.h"
 #include "auth.h"
 #include "log.h"
@@ -219,6 +220,9 @@ static int serve(void)
     }
     if (app_load_secret(&g_app, 1) != 0 || app_load_templates(&g_app) != 0)
         return 1;
+    /* AI keys another writer left in plaintext are sealed now, as the owner (ai_config.h). */
+    if (cfg->migrate_url[0])
+        ai_config_seal_plaintext(cfg->migrate_url, g_app.secret);
     int nsock = cfg->workers + 1;   /* the page workers' sockets, then the stream worker's */
     int *fds = calloc((size_t)nsock, sizeof *fds);
     if (!fds || bind_sockets(fds, nsock) != 0) {
