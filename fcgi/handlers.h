@@ -85,4 +85,10 @@ const char *drawing_thumb(struct req *r, const char *uid, const char *version);
 void api_drawing_get(struct req *r);
 void api_drawing_put(struct req *r);
 void api_drawing_export(struct req *r);
+/* ai_chat.c — the AI chat (Server-Sent Events on the stream worker) and its lists */
+void api_ai_chat(struct req *r);
+void api_ai_chat_resume(struct req *r);
+void api_ai_chat_stop(struct req *r);
+void api_ai_sessions(struct req *r);
+void api_ai_session_get(struct req *r);
 #endif

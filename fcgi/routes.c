@@ -61,5 +61,11 @@ const struct route route_table[] = {
     {"GET", "/api/drawings/:uid", api_drawing_get, R_LOGIN},
     {"PUT", "/api/drawings/:uid", api_drawing_put, R_LOGIN | R_JSON_TEXT},
     {"GET", "/api/drawings/:uid/export", api_drawing_export, R_LOGIN},
+    /* ai_chat.c — served by the stream worker (nginx: location /api/ai/) */
+    {"POST", "/api/ai/chat", api_ai_chat, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/ai/chat/:id/stream", api_ai_chat_resume, R_LOGIN},
+    {"POST", "/api/ai/chat/:id/stop", api_ai_chat_stop, R_LOGIN},
+    {"GET", "/api/ai/sessions", api_ai_sessions, R_LOGIN},
+    {"GET", "/api/ai/sessions/:uid", api_ai_session_get, R_LOGIN},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];
