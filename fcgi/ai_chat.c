@@ -208,6 +208,14 @@ static void target_error(struct req *r, int rc)
 
 /* ---- streaming ------------------------------------------------------------------------ */
 
+/* begin_again: a new transaction for the signed-in user after the first was committed (the
+ * dispatcher's began before the session was known).  0 or -1. */
+static int begin_again(struct req *r)
+{
+    db_want_tx(r, NULL);
+    return db_set_user(r, r->user->id);
+}
+
 static int send_delta(struct req *r, const char *text, size_t n, size_t end)
 {
     json_t *j = json_pack("{s:s%}", "text", text, n);
@@ -253,7 +261,10 @@ static int store_answer(struct req *r, struct turn *t, const struct ai_result *r
                         long long in, long long out, int estimated, long long ms, char cost[32])
 {
     const char *status = outcome(res, t->answer->len);
-    db_want_tx(r, NULL);
+    if (begin_again(r) != 0) {
+        db_finish(r, 0);
+        return -1;
+    }
     struct ai_usage u = {
         .provider_code = t->t.provider_code, .model_identifier = t->t.model_identifier,
         .input_tokens = in, .output_tokens = out, .estimated = estimated,
@@ -499,8 +510,8 @@ void api_ai_chat_resume(struct req *r)
     struct follow f = {r, 0};
     if (!db_isnull(res, 0, 1) ||
         !ai_live_follow(id, r->user->id, from, follow_send, follow_last, follow_idle, &f)) {
-        db_want_tx(r, NULL);      /* finished meanwhile (or its worker died): the stored one */
-        res = db_query(r, SQL_ANSWER, DB_ARGS(ids));
+        /* finished meanwhile (or its worker died): the stored one */
+        res = begin_again(r) == 0 ? db_query(r, SQL_ANSWER, DB_ARGS(ids)) : NULL;
         db_finish(r, 1);
         if (res && PQntuples(res))
             send_stored(r, res, id, from);
