@@ -5,7 +5,7 @@
 /** sseRequest: fetch url with init; resolves {status, headers, events, json, ended} once the
  *  stream ends (or is aborted through opts.signal); opts.onEvent(ev, events) sees each event. */
 async function sseRequest(url, init, opts = {}) {
-  const t0 = Date.now();
+  const t0 = performance.now();
   const res = await fetch(url, { ...init, signal: opts.signal });
   const type = res.headers.get('content-type') || '';
   if (!type.startsWith('text/event-stream')) {
@@ -28,7 +28,7 @@ async function sseRequest(url, init, opts = {}) {
       while ((at = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, at);
         buf = buf.slice(at + 2);
-        const ev = { event: 'message', id: null, data: null, t: Date.now() - t0, raw: block };
+        const ev = { event: 'message', id: null, data: null, t: performance.now() - t0, raw: block };
         const data = [];
         for (const line of block.split('\n')) {
           if (line.startsWith(':')) { ev.comment = true; continue; }
@@ -39,7 +39,8 @@ async function sseRequest(url, init, opts = {}) {
           else if (k === 'data') data.push(v);
         }
         if (ev.comment && !data.length) continue;
-        ev.data = JSON.parse(data.join('\n'));
+        const text = data.join('\n');
+        ev.data = text === '[DONE]' ? text : JSON.parse(text);   // OpenAI's end mark (the bench reads providers too)
         events.push(ev);
         if (opts.onEvent) opts.onEvent(ev, events);
       }
