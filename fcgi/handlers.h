@@ -91,4 +91,29 @@ void api_ai_chat_resume(struct req *r);
 void api_ai_chat_stop(struct req *r);
 void api_ai_sessions(struct req *r);
 void api_ai_session_get(struct req *r);
+/* api_ai.c — AI settings and catalogue JSON (issue 13) */
+void api_ai_settings_get(struct req *r);
+void api_ai_settings_put(struct req *r);
+void api_ai_settings_test(struct req *r);
+void api_admin_provider_put(struct req *r);
+void api_admin_model_put(struct req *r);
+void api_admin_limits_put(struct req *r);
+void api_ai_limits_get(struct req *r);
+/* page_ai_settings.c — Settings → AI: keys, models, rules per view, system prompts */
+void page_ai_settings(struct req *r);
+void page_ai_provider_save(struct req *r);
+void page_ai_provider_test(struct req *r);
+void page_ai_rules_save(struct req *r);
+void page_ai_prompt_create(struct req *r);
+void page_ai_prompt_update(struct req *r);
+void page_ai_prompt_delete(struct req *r);
+void page_ai_prompt_default(struct req *r);
+/* page_admin.c — /admin for super admins: providers, models, prices, limits, budget, usage */
+void page_admin(struct req *r);
+void page_admin_provider_save(struct req *r);
+void page_admin_model_save(struct req *r);
+void page_admin_limits_save(struct req *r);
+void page_admin_user_limits_save(struct req *r);
+void page_admin_usage(struct req *r);
+void page_admin_usage_csv(struct req *r);
 #endif

@@ -278,10 +278,11 @@ BEGIN
                        t, current_user);
     END LOOP;
 
-    -- defaults and instance settings: read by all, written by super admins
+    -- defaults and instance settings: read by every signed-in user (a share page's transaction,
+    -- which has none, reads nothing), written by super admins
     FOREACH t IN ARRAY ARRAY['ai_rule_defaults', 'ai_settings']
     LOOP
-        EXECUTE format('CREATE POLICY read_all ON public.%I FOR SELECT USING (true)', t);
+        EXECUTE format('CREATE POLICY read_signed_in ON public.%I FOR SELECT USING (public.app_user_id() IS NOT NULL)', t);
         EXECUTE format('CREATE POLICY admin_update ON public.%I FOR UPDATE USING (public.app_is_super_admin())'
                        ' WITH CHECK (public.app_is_super_admin())', t);
     END LOOP;
