@@ -36,6 +36,11 @@ struct config {
     int history_days;             /* CARD_HISTORY_DAYS: snapshots kept (0: all), see sql/017 */
     int dev;                      /* CARD_DEV=1: reload templates on every request */
     const char *asset_version;    /* CARD_ASSET_VERSION (default: start time) */
+    /* AI chat streams (ai_chat.c): their own socket and worker process */
+    const char *stream_socket;    /* CARD_STREAM_SOCKET ("" = CARD_SOCKET + ".stream") */
+    int stream_threads;           /* CARD_STREAM_THREADS: threads of the stream worker */
+    int ai_allow_private;         /* CARD_AI_ALLOW_PRIVATE=1: providers on loopback/private nets */
+    int ai_timeout;               /* CARD_AI_TIMEOUT: longest one provider call may take, s */
 };
 
 struct app {

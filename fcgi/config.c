@@ -64,6 +64,14 @@ static const struct config_var {
     {"CARD_ASSET_VERSION", V_STR, offsetof(struct config, asset_version), "",
      "build id of static/ (hex, 8-64 digits; `make` writes it to build/static.env): assets are "
      "served as /static/<id>/… (default: start time)"},
+    {"CARD_STREAM_SOCKET", V_STR, offsetof(struct config, stream_socket), "",
+     "FastCGI unix socket of the stream worker (AI chat, /api/ai/); empty = CARD_SOCKET.stream"},
+    {"CARD_STREAM_THREADS", V_INT, offsetof(struct config, stream_threads), "64",
+     "threads of the stream worker (one open AI answer each)"},
+    {"CARD_AI_ALLOW_PRIVATE", V_BOOL, offsetof(struct config, ai_allow_private), "0",
+     "1 = AI providers may be on loopback, private or link-local addresses (local Ollama, tests)"},
+    {"CARD_AI_TIMEOUT", V_INT, offsetof(struct config, ai_timeout), "300",
+     "longest one AI provider call may take (seconds)"},
 };
 
 void config_usage(void)

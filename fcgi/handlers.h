@@ -127,6 +127,12 @@ void page_project_team(struct req *r);
 void page_tokens(struct req *r);
 void page_token_create(struct req *r);
 void page_token_revoke(struct req *r);
+/* ai_chat.c — the AI chat (Server-Sent Events on the stream worker) and its lists */
+void api_ai_chat(struct req *r);
+void api_ai_chat_resume(struct req *r);
+void api_ai_chat_stop(struct req *r);
+void api_ai_sessions(struct req *r);
+void api_ai_session_get(struct req *r);
 /* api_ai.c — AI settings and catalogue JSON (issue 13) */
 void api_ai_settings_get(struct req *r);
 void api_ai_settings_put(struct req *r);

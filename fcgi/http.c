@@ -297,7 +297,8 @@ void http_serialize(struct req *r, struct buf *out)
     buf_printf(out, "Status: %d %s\r\n", r->status, http_status_text(r->status));
     if (r->resp_type && r->status != 304)
         buf_printf(out, "Content-Type: %s\r\n", r->resp_type);
-    buf_printf(out, "Content-Length: %zu\r\n", r->status == 304 ? 0 : r->resp_body->len);
+    if (!r->streamed)   /* a stream's length is not known when its headers go */
+        buf_printf(out, "Content-Length: %zu\r\n", r->status == 304 ? 0 : r->resp_body->len);
     buf_puts(out, security_headers);
     if (!r->frameable)
         buf_puts(out, "X-Frame-Options: DENY\r\n");

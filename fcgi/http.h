@@ -67,6 +67,8 @@ struct req {
     int frameable;                    /* any site may frame it: no X-Frame-Options (a share
                                          link's embed; its CSP says frame-ancestors *) */
     int commit_on_error;              /* keep the transaction although status >= 400 */
+    int streamed;                     /* the handler sent headers and body itself (stream.h) */
+    void *stream_state;               /* stream.c's per-request state */
     long long start_us;
 };
 

@@ -1,7 +1,9 @@
 /* main.c — the master process: configuration, migrations, one FastCGI socket per worker
  * process (CARD_SOCKET.0, .1, …: nginx lists them all in its upstream and retries an idempotent
  * request on the next when one fails), and a pool of worker processes it restarts when they
- * die, reloads on SIGHUP and drains on SIGTERM.  The master keeps every socket open, so the
+ * die, reloads on SIGHUP and drains on SIGTERM.  One more socket (CARD_STREAM_SOCKET) has its
+ * own worker, the stream worker: many threads for AI answers that stream for minutes, so they
+ * never take a page worker's thread (DESIGN.md §2).  The master keeps every socket open, so the
  * connections queued on a dead worker's socket wait there for its replacement. */
 #include "ai_config.h"
 #include "app.h"
@@ -98,11 +100,17 @@ static int drop_privileges(const struct config *cfg)
     return 0;
 }
 
-/* socket_path: worker i's socket, CARD_SOCKET with ".i" appended (bind_socket refuses a path
- * too long for a unix socket, so a truncated one is never used). */
+/* socket_path: worker i's socket, CARD_SOCKET with ".i" appended; i == workers: the stream
+ * worker's, CARD_STREAM_SOCKET or CARD_SOCKET.stream (bind_socket refuses a path too long for
+ * a unix socket, so a truncated one is never used). */
 static void socket_path(char *dst, size_t cap, int i)
 {
-    snprintf(dst, cap, "%s.%d", g_app.cfg.socket_path, i);
+    if (i < g_app.cfg.workers)
+        snprintf(dst, cap, "%s.%d", g_app.cfg.socket_path, i);
+    else if (g_app.cfg.stream_socket[0])
+        snprintf(dst, cap, "%s", g_app.cfg.stream_socket);
+    else
+        snprintf(dst, cap, "%s.stream", g_app.cfg.socket_path);
 }
 
 static void close_sockets(const int *fds, int n)
@@ -129,7 +137,7 @@ static int bind_sockets(int *fds, int n)
     return 0;
 }
 
-/* spawn_worker: fork worker i, serving on fds[i] only. */
+/* spawn_worker: fork worker i, serving on fds[i] only (the last: the stream worker). */
 static pid_t spawn_worker(const int *fds, int n, int i)
 {
     pid_t pid = fork();
@@ -140,7 +148,9 @@ static pid_t spawn_worker(const int *fds, int n, int i)
         for (int j = 0; j < n; j++)
             if (j != i)
                 close(fds[j]);
-        exit(worker_run(fds[i]));   /* exit, not _exit: sanitizers report at exit */
+        int stream = i == g_app.cfg.workers;
+        /* exit, not _exit: sanitizers report at exit */
+        exit(worker_run(fds[i], stream ? g_app.cfg.stream_threads : g_app.cfg.threads, stream));
     }
     return pid;
 }
@@ -161,8 +171,8 @@ static int supervise(const int *fds, int n)
         pids[i] = spawn_worker(fds, n, i);
         born[i] = time(NULL);
     }
-    log_msg("master: %d workers × %d threads on %s.0…%d", n, g_app.cfg.threads,
-            g_app.cfg.socket_path, n - 1);
+    log_msg("master: %d workers × %d threads on %s.0…%d, a stream worker × %d threads",
+            n - 1, g_app.cfg.threads, g_app.cfg.socket_path, n - 2, g_app.cfg.stream_threads);
     while (!got_term) {
         if (got_hup) {
             got_hup = 0;
@@ -222,13 +232,14 @@ static int serve(void)
     if (cfg->migrate_url[0] && dbws_seal_plaintext(cfg->migrate_url, g_app.secret) < 0)
         log_msg("start-up: could not seal plaintext db_accounts passwords");
     dbws_running_init();
-    int *fds = calloc((size_t)cfg->workers, sizeof *fds);
-    if (!fds || bind_sockets(fds, cfg->workers) != 0) {
+    int nsock = cfg->workers + 1;   /* the page workers' sockets, then the stream worker's */
+    int *fds = calloc((size_t)nsock, sizeof *fds);
+    if (!fds || bind_sockets(fds, nsock) != 0) {
         free(fds);
         return 1;
     }
     if (drop_privileges(cfg) != 0) {
-        close_sockets(fds, cfg->workers);
+        close_sockets(fds, nsock);
         free(fds);
         return 1;
     }
@@ -239,8 +250,8 @@ static int serve(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int rc = supervise(fds, cfg->workers);
-    close_sockets(fds, cfg->workers);
+    int rc = supervise(fds, nsock);
+    close_sockets(fds, nsock);
     free(fds);
     log_msg("master: stopped");
     return rc;

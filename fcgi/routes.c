@@ -104,6 +104,12 @@ const struct route route_table[] = {
     {"GET", "/account/tokens", page_tokens, R_LOGIN},
     {"POST", "/account/tokens", page_token_create, R_LOGIN | R_FORM},
     {"POST", "/account/tokens/:uid/revoke", page_token_revoke, R_LOGIN | R_FORM},
+    /* ai_chat.c — served by the stream worker (nginx: location /api/ai/) */
+    {"POST", "/api/ai/chat", api_ai_chat, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/ai/chat/:id/stream", api_ai_chat_resume, R_LOGIN},
+    {"POST", "/api/ai/chat/:id/stop", api_ai_chat_stop, R_LOGIN},
+    {"GET", "/api/ai/sessions", api_ai_sessions, R_LOGIN},
+    {"GET", "/api/ai/sessions/:uid", api_ai_session_get, R_LOGIN},
     /* AI settings and administration (api_ai.c, page_ai_settings.c, page_admin.c) */
     {"GET", "/api/settings/ai", api_ai_settings_get, R_LOGIN},
     {"GET", "/api/ai/limits", api_ai_limits_get, R_LOGIN},

@@ -4,7 +4,9 @@
  * handled by a dedicated thread.  Connections come from
  * intake.c, which hands a thread only those whose request head has arrived: libfcgi itself
  * never accepts (its listen_sock is -1), so no lock is held while a peer is read, and no
- * half-sent request can hold the threads (issue 15, finding 2). */
+ * half-sent request can hold the threads (issue 15, finding 2).  The stream worker is the same
+ * with many more threads, named card-stream, whose handlers may send their answer themselves
+ * as it is produced (stream.h: AI chat). */
 #include "worker.h"
 #include "app.h"
 #include "db.h"
@@ -12,8 +14,10 @@
 #include "http.h"
 #include "intake.h"
 #include "log.h"
+#include <curl/curl.h>
 #include <fcgiapp.h>
 #include <malloc.h>
+#include <sys/prctl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -53,9 +57,11 @@ static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db, st
     r.resp_body = buf_arena(arena);
     struct raw_request raw = {fcgx_param, fcgx_read, fr};
     dispatch_request(&r, &raw);
-    struct buf *out = buf_arena(arena);
-    http_serialize(&r, out);
-    FCGX_PutStr(out->data, (int)out->len, fr->out);
+    if (!r.streamed) {              /* a streaming handler has sent its answer already */
+        struct buf *out = buf_arena(arena);
+        http_serialize(&r, out);
+        FCGX_PutStr(out->data, (int)out->len, fr->out);
+    }
     dispatch_log(&r);
     return r.body_len + r.resp_body->len;
 }
@@ -117,16 +123,20 @@ static void malloc_tune(void)
     mallopt(M_TRIM_THRESHOLD, WORKER_MALLOC_BIG);
 }
 
-int worker_run(int listen_fd)
+int worker_run(int listen_fd, int threads, int stream)
 {
     malloc_tune();
+    if (stream) {
+        prctl(PR_SET_NAME, "card-stream", 0, 0, 0);   /* tests and ps tell it from page workers */
+        curl_global_init(CURL_GLOBAL_DEFAULT);          /* before any thread: not thread-safe */
+    }
     if (FCGX_Init() != 0) {
         log_msg("worker: FCGX_Init failed");
         return 1;
     }
     sigset_t waited;
     install_signals(&waited);   /* after FCGX_Init, which installs its own handlers */
-    int n = g_app.cfg.threads;
+    int n = threads;
     if (intake_start(listen_fd, n) != 0) {
         log_msg("worker: cannot start the accept thread");
         return 1;

@@ -24,6 +24,8 @@ tmp=$(mktemp -d /tmp/card-bench.XXXXXX); chmod 755 "$tmp"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export VAR_DIR=$tmp PORT=$port PG_FAST=1 LOGIN_RATE=60000r/m LOGIN_BURST=100000
 export CARD_WORKERS=${CARD_WORKERS:-2} CARD_THREADS=${CARD_THREADS:-16}
+# the AI relay row (tests/bench/extra/ai_relay.sh) talks to a fake provider on loopback
+export CARD_AI_ALLOW_PRIVATE=${CARD_AI_ALLOW_PRIVATE:-1}
 dur=${BENCH_SECONDS:-5}
 extra_dir=${BENCH_EXTRA:-tests/bench/extra}
 trap 'scripts/stack.sh stop >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT

@@ -24,6 +24,10 @@ function freePort() {
   });
 }
 
+function streamName(pid) {
+  try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch (_) { return ''; }
+}
+
 const SANITIZER = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer/;
 
 async function startStack(opts = {}) {
@@ -97,7 +101,14 @@ async function startStack(opts = {}) {
       } catch (e) {
         if (e.status !== 1) throw e;   // 1: no worker at this instant (e.g. all just killed)
       }
-      return out ? out.split('\n').map(Number) : [];
+      // the stream worker (named card-stream, fcgi/worker.c) is not one of the page workers
+      return out ? out.split('\n').map(Number).filter((p) => streamName(p) !== 'card-stream') : [];
+    },
+    /** streamPid: the stream worker of instance i (AI chat), or null. */
+    streamPid(i = 0) {
+      let out = '';
+      try { out = execFileSync('pgrep', ['-P', String(s.masterPid(i))]).toString().trim(); } catch (_) { return null; }
+      return out.split('\n').map(Number).find((p) => streamName(p) === 'card-stream') || null;
     },
     /** socketPaths: the FastCGI sockets, one per worker process (scripts/stack.sh lists them). */
     socketPaths(i = 0) { return fs.readFileSync(path.join(s.runDir(i), 'socket.path'), 'utf8').trim().split('\n'); },

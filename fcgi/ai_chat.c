@@ -1,0 +1,613 @@
+/* ai_chat.c — the AI chat API, served by the stream worker (nginx sends /api/ai/ there):
+ *   POST /api/ai/chat                  a message in, the answer out as Server-Sent Events:
+ *                                      start, delta…, then done or error (issue 13);
+ *   GET  /api/ai/chat/:id/stream       the same answer again, from Last-Event-ID (a byte
+ *                                      offset of the answer): live when still streaming, else
+ *                                      the stored message;
+ *   POST /api/ai/chat/:id/stop         stop it (the provider call is cancelled within 1 s);
+ *   GET  /api/ai/sessions, /api/ai/sessions/:uid   the chat panel's lists.
+ * One turn uses two short transactions and none while streaming: the session, the user's
+ * message and an empty answer row are committed before the provider is called, the answer
+ * (text, status, tokens, cost) and its usage row after. */
+#include "ai_config.h"
+#include "ai_live.h"
+#include "ai_prompt.h"
+#include "ai_provider.h"
+#include "app.h"
+#include "db.h"
+#include "handlers.h"
+#include "http.h"
+#include "log.h"
+#include "netpolicy.h"
+#include "stream.h"
+#include "view.h"
+#include <fcgiapp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHAT_MESSAGE_MAX (100u << 10)
+#define CHAT_HISTORY_MAX 200           /* messages read back; trimmed to the window after */
+
+static const char DEFAULT_SYSTEM_PROMPT[] =
+    "You are the assistant of Cardinality, a database-design workspace (ERD diagrams, notes, "
+    "drawings, flowcharts). Answer concisely; put SQL in ```sql blocks.";
+
+/* One turn of POST /api/ai/chat. */
+struct turn {
+    struct req *r;
+    const char *project_uid, *entity_type, *entity_uid, *message, *selection, *session_uid;
+    long long session_id, message_id;
+    struct ai_target t;
+    struct ai_message *msgs;
+    int nmsgs;
+    long long prompt_tokens;
+    struct ai_live *live;
+    struct buf *answer;
+    int client_gone, stopped;
+};
+
+/* ---- request and first transaction ---------------------------------------------------- */
+
+static const char *json_str(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* read_turn: the JSON body into t; 0, or -1 after answering 400/422. */
+static int read_turn(struct req *r, struct turn *t)
+{
+    json_t *j = json_loadb(r->body, r->body_len, 0, NULL);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        resp_json_error(r, 400, "bad_request", "Send a JSON object.");
+        return -1;
+    }
+    arena_defer(r->arena, (void (*)(void *))json_decref, j);
+    t->message = json_str(j, "message");
+    t->project_uid = json_str(j, "project_uid");
+    t->session_uid = json_str(j, "session_uid");
+    t->entity_type = json_str(j, "entity_type");
+    t->entity_uid = json_str(j, "entity_uid");
+    t->selection = json_str(j, "selection_text");
+    if (!t->message || !t->message[0] || strlen(t->message) > CHAT_MESSAGE_MAX) {
+        resp_json_error(r, 422, "invalid", "message: write 1 to %u bytes of text", CHAT_MESSAGE_MAX);
+        return -1;
+    }
+    if (t->selection && strlen(t->selection) > CHAT_MESSAGE_MAX) {
+        resp_json_error(r, 422, "invalid", "selection_text: at most %u bytes", CHAT_MESSAGE_MAX);
+        return -1;
+    }
+    if (!t->project_uid) {
+        resp_json_error(r, 422, "invalid", "project_uid: name the project");
+        return -1;
+    }
+    if (t->entity_type && !ai_entity_view(t->entity_type)) {
+        resp_json_error(r, 422, "invalid", "entity_type: diagram, note, drawing or flowchart");
+        return -1;
+    }
+    return 0;
+}
+
+/* open_session: the chat named by session_uid, or a new one in the project; 0, or -1 after
+ * answering. */
+static int open_session(struct req *r, struct turn *t)
+{
+    PGresult *res = db_query(r, "SELECT id FROM projects WHERE uid = $1 AND is_deleted IS NOT TRUE",
+                             DB_ARGS(t->project_uid));
+    if (!res) {
+        page_db_error(r);
+        return -1;
+    }
+    if (PQntuples(res) == 0) {
+        resp_json_error(r, 404, "not_found", "There is no such project.");
+        return -1;
+    }
+    const char *project_id = db_val(res, 0, 0);
+    if (t->session_uid) {
+        res = db_query(r, "SELECT id, uid FROM ai_chat_sessions WHERE uid = $1 AND project_id = $2",
+                       DB_ARGS(t->session_uid, project_id));
+    } else {
+        char title[81];
+        snprintf(title, sizeof title, "%s", t->message);
+        size_t n = strlen(title);                /* never end inside a character */
+        while (n && ((unsigned char)title[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n && (unsigned char)title[n - 1] >= 0xC0)
+            n--;
+        title[n] = '\0';
+        res = db_query(r, "INSERT INTO ai_chat_sessions (uid, user_id, project_id, title, "
+                          "entity_type, entity_uid) VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5) "
+                          "RETURNING id, uid",
+                       DB_ARGS(r->user->id, project_id, title, t->entity_type, t->entity_uid));
+    }
+    if (!res) {
+        page_db_error(r);
+        return -1;
+    }
+    if (PQntuples(res) == 0) {
+        resp_json_error(r, 404, "not_found", "There is no such chat in this project.");
+        return -1;
+    }
+    t->session_id = db_int(res, 0, 0);
+    t->session_uid = db_val(res, 0, 1);
+    return 0;
+}
+
+/* store_messages: the user's message and the empty answer row (status NULL: streaming). */
+static int store_messages(struct req *r, struct turn *t)
+{
+    const char *sid = arena_printf(r->arena, "%lld", t->session_id);
+    PGresult *res = db_query(r, "INSERT INTO ai_chat_messages (session_id, role, content, selection_text) "
+                                "VALUES ($1, 'user', $2, $3)", DB_ARGS(sid, t->message, t->selection));
+    if (res)
+        res = db_query(r, "INSERT INTO ai_chat_messages (session_id, role, content, provider_code, model) "
+                          "VALUES ($1, 'assistant', '', $2, $3) RETURNING id",
+                       DB_ARGS(sid, t->t.provider_code, t->t.model_identifier));
+    if (res)
+        t->message_id = db_int(res, 0, 0);
+    if (res)
+        res = db_query(r, "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1", DB_ARGS(sid));
+    if (!res) {
+        page_db_error(r);
+        return -1;
+    }
+    return 0;
+}
+
+/* build_prompt: system text (prompt, rules, file, selection), then the conversation. */
+static int build_prompt(struct req *r, struct turn *t)
+{
+    struct buf *sys = buf_arena(r->arena);
+    const char *prompt = ai_system_prompt(r);
+    buf_puts(sys, prompt && prompt[0] ? prompt : DEFAULT_SYSTEM_PROMPT);
+    const char *view = t->entity_type ? ai_entity_view(t->entity_type) : NULL;
+    const char *rules = view ? ai_rules_for_view(r, view) : NULL;
+    if (rules && rules[0])
+        buf_printf(sys, "\n\nThe user's rules for this view:\n%s", rules);
+    size_t before = sys->len;
+    buf_puts(sys, "\n\n");
+    if (ai_prompt_context(r, t->entity_type, t->entity_uid, sys) != 0)
+        return -1;
+    if (sys->len == before + 2)
+        buf_truncate(sys, before);
+    if (t->selection && t->selection[0])
+        buf_printf(sys, "\n\nThe user selected this part of the file:\n%s", t->selection);
+    const char *sid = arena_printf(r->arena, "%lld", t->session_id);
+    const char *mid = arena_printf(r->arena, "%lld", t->message_id);
+    PGresult *res = db_query(r, "SELECT role, content FROM (SELECT id, role, content FROM ai_chat_messages "
+                                "WHERE session_id = $1 AND id < $2 AND content <> '' "
+                                "AND role IN ('user', 'assistant') ORDER BY id DESC LIMIT 200) m ORDER BY id",
+                             DB_ARGS(sid, mid));
+    if (!res)
+        return -1;
+    int n = PQntuples(res);
+    t->msgs = arena_alloc(r->arena, (size_t)(n + 1) * sizeof *t->msgs);
+    t->msgs[0] = (struct ai_message){"system", buf_cstr(sys)};
+    for (int i = 0; i < n; i++)
+        t->msgs[i + 1] = (struct ai_message){arena_strdup(r->arena, db_val(res, i, 0)),
+                                             arena_strdup(r->arena, db_val(res, i, 1))};
+    t->nmsgs = n + 1;
+    t->prompt_tokens = ai_prompt_trim(t->msgs, &t->nmsgs, t->t.context_window);
+    return 0;
+}
+
+/* target_error: answer why there is no provider to call. */
+static void target_error(struct req *r, int rc)
+{
+    if (rc == AI_CONFIG_NONE)
+        resp_json_error(r, 409, "not_configured",
+                        "No AI provider is set up: add an API key and a model in Settings → AI.");
+    else if (rc == AI_CONFIG_KEY)
+        resp_json_error(r, 409, "key_unreadable",
+                        "The stored API key cannot be opened; enter it again in Settings → AI.");
+    else
+        page_db_error(r);
+}
+
+/* ---- streaming ------------------------------------------------------------------------ */
+
+/* begin_again: a new transaction for the signed-in user after the first was committed (the
+ * dispatcher's began before the session was known).  0 or -1. */
+static int begin_again(struct req *r)
+{
+    db_want_tx(r, NULL);
+    return db_set_user(r, r->user->id);
+}
+
+static int send_delta(struct req *r, const char *text, size_t n, size_t end)
+{
+    json_t *j = json_pack("{s:s%}", "text", text, n);
+    char *data = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    char id[24];
+    snprintf(id, sizeof id, "%zu", end);
+    int rc = data ? stream_event(r, "delta", id, data) : -1;
+    free(data);
+    return rc;
+}
+
+static int on_text(void *ctx, const char *text, size_t n)
+{
+    struct turn *t = ctx;
+    buf_append(t->answer, text, n);
+    ai_live_append(t->live, text, n);
+    if (!t->client_gone && send_delta(t->r, text, n, t->answer->len) != 0)
+        t->client_gone = 1;   /* the tab closed: stop the provider too */
+    return t->client_gone;
+}
+
+static int on_poll(void *ctx)
+{
+    struct turn *t = ctx;
+    if (ai_live_stop_requested(t->live))
+        t->stopped = 1;
+    else if (stream_client_gone(t->r) || stream_heartbeat(t->r) != 0)
+        t->client_gone = 1;
+    return t->stopped || t->client_gone;
+}
+
+/* outcome: the stored status of an answer. */
+static const char *outcome(const struct ai_result *res, size_t text_len)
+{
+    if (res->status == AI_OK)
+        return "complete";
+    return text_len ? "partial" : "failed";
+}
+
+/* store_answer: the second transaction; cost_out gets the cost.  0 or -1. */
+static int store_answer(struct req *r, struct turn *t, const struct ai_result *res,
+                        long long in, long long out, int estimated, long long ms, char cost[32])
+{
+    const char *status = outcome(res, t->answer->len);
+    if (begin_again(r) != 0) {
+        db_finish(r, 0);
+        return -1;
+    }
+    struct ai_usage u = {
+        .provider_code = t->t.provider_code, .model_identifier = t->t.model_identifier,
+        .input_tokens = in, .output_tokens = out, .estimated = estimated,
+        .input_price = t->t.input_price, .output_price = t->t.output_price,
+        .duration_ms = ms, .status = status, .session_uid = t->session_uid,
+        .message_id = t->message_id,
+    };
+    strcpy(cost, "0");
+    if (ai_usage_record(r, &u, cost) != 0) {
+        db_finish(r, 0);
+        return -1;
+    }
+    struct arena *a = r->arena;
+    PGresult *q = db_query(r, "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, "
+                              "output_tokens = $5, cost = $6::numeric, duration_ms = $7, estimated = $8 "
+                              "WHERE id = $1",
+                           DB_ARGS(arena_printf(a, "%lld", t->message_id), buf_cstr(t->answer), status,
+                                   arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
+                                   arena_printf(a, "%lld", ms), estimated ? "true" : "false"));
+    if (q)
+        q = db_query(r, "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1",
+                     DB_ARGS(arena_printf(a, "%lld", t->session_id)));
+    return db_finish(r, q != NULL);
+}
+
+/* finish: store the answer, then the last event (for the client and any follower). */
+static void finish(struct req *r, struct turn *t, struct ai_result *res, long long ms)
+{
+    if (t->stopped && res->status == AI_ERR_CANCELLED)
+        res->status = AI_ERR_CANCELLED;
+    int estimated = !res->usage_known;
+    long long in = res->usage_known ? res->input_tokens : t->prompt_tokens;
+    long long out = res->usage_known ? res->output_tokens : ai_tokens_estimate(t->answer->len);
+    if (estimated && res->status != AI_OK && t->answer->len == 0 && res->status != AI_ERR_CANCELLED)
+        in = 0;   /* refused before answering: nothing was generated, nothing to estimate */
+    char cost[32];
+    int stored = store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
+    const char *status = outcome(res, t->answer->len);
+    log_msg("ai: message=%lld provider=%s model=%s status=%s http=%ld in=%lld out=%lld%s "
+            "first=%.1fms total=%lldms", t->message_id, t->t.provider_code, t->t.model_identifier,
+            status, res->http_status, in, out, estimated ? " (estimated)" : "",
+            (double)res->first_us / 1000.0, ms);
+    json_t *data;
+    const char *event;
+    if (!stored) {
+        event = "error";
+        data = json_pack("{s:s}", "message", "The answer could not be saved.");
+    } else if (res->status == AI_OK || t->stopped) {
+        event = "done";
+        data = json_pack("{s:s, s:I, s:{s:I, s:I}, s:s, s:s, s:b}", "session_uid", t->session_uid,
+                         "message_id", (json_int_t)t->message_id, "usage", "input_tokens",
+                         (json_int_t)in, "output_tokens", (json_int_t)out, "cost", cost,
+                         "status", status, "estimated", estimated);
+    } else {
+        event = "error";
+        data = json_pack("{s:s, s:s, s:I, s:s}", "message", res->message, "session_uid",
+                         t->session_uid, "message_id", (json_int_t)t->message_id, "status", status);
+    }
+    char *text = json_dumps(data, JSON_COMPACT);
+    json_decref(data);
+    ai_live_finish(t->live, event, text);
+    if (!t->client_gone)
+        stream_event(r, event, NULL, text);
+    free(text);
+}
+
+static unsigned allow_mask(void)
+{
+    unsigned m = NET_PUBLIC;
+    if (g_app.cfg.ai_allow_private)
+        m |= NET_PRIVATE | NET_LOOPBACK | NET_LINK_LOCAL;
+    return m;
+}
+
+static void relay(struct req *r, struct turn *t)
+{
+    t->answer = buf_arena(r->arena);
+    t->live = ai_live_open(t->message_id, r->user->id);
+    json_t *start = json_pack("{s:s, s:I}", "session_uid", t->session_uid, "message_id",
+                              (json_int_t)t->message_id);
+    char *text = json_dumps(start, JSON_COMPACT);
+    json_decref(start);
+    if (stream_begin(r) != 0 || stream_event(r, "start", NULL, text) != 0)
+        t->client_gone = 1;
+    free(text);
+    struct ai_request rq = {
+        .wire = t->t.wire, .base_url = t->t.base_url, .model = t->t.model_identifier,
+        .api_key = t->t.api_key, .msgs = t->msgs, .nmsgs = t->nmsgs, .allow_mask = allow_mask(),
+        .timeout_s = g_app.cfg.ai_timeout, .on_text = on_text, .poll = on_poll, .ctx = t,
+    };
+    struct ai_result res;
+    long long t0 = log_now_us();
+    if (t->client_gone) {
+        memset(&res, 0, sizeof res);
+        res.status = AI_ERR_CANCELLED;
+        snprintf(res.message, sizeof res.message, "Stopped.");
+    } else {
+        ai_provider_stream(&rq, &res);
+    }
+    finish(r, t, &res, (log_now_us() - t0) / 1000);
+    ai_live_close(t->live);
+}
+
+void api_ai_chat(struct req *r)
+{
+    struct turn t;
+    memset(&t, 0, sizeof t);
+    t.r = r;
+    if (read_turn(r, &t) != 0)
+        return;
+    long long retry = 0;
+    int lim = ai_limits_check(r, r->user->id, &retry);
+    if (lim == AI_CONFIG_DB) {
+        page_db_error(r);
+        return;
+    }
+    if (lim < 0) {
+        resp_headerf(r, "Retry-After", "%lld", retry);
+        resp_json(r, 429, json_pack("{s:s, s:s, s:I}", "error", "rate_limited", "message",
+                                    arena_printf(r->arena, "You have reached your AI usage limit; "
+                                                 "it resets in %lld s.", retry),
+                                    "retry_after", (json_int_t)retry));
+        return;
+    }
+    int rc = ai_config_for_user(r, NULL, &t.t);
+    if (rc != AI_CONFIG_OK) {
+        target_error(r, rc);
+        return;
+    }
+    if (open_session(r, &t) != 0 || store_messages(r, &t) != 0)
+        return;
+    if (build_prompt(r, &t) != 0) {
+        page_db_error(r);
+        return;
+    }
+    if (db_finish(r, 1) != 0) {   /* the turn is stored before the provider is called */
+        page_db_error(r);
+        return;
+    }
+    relay(r, &t);
+}
+
+/* ---- resume and stop ------------------------------------------------------------------ */
+
+struct follow {
+    struct req *r;
+    int gone;
+};
+
+static int follow_send(void *ctx, const char *text, size_t n, size_t end)
+{
+    struct follow *f = ctx;
+    f->gone = f->gone || send_delta(f->r, text, n, end) != 0;
+    return f->gone;
+}
+
+static int follow_last(void *ctx, const char *event, const char *data)
+{
+    struct follow *f = ctx;
+    f->gone = f->gone || stream_event(f->r, event, NULL, data) != 0;
+    return f->gone;
+}
+
+static int follow_idle(void *ctx)
+{
+    struct follow *f = ctx;
+    f->gone = f->gone || stream_client_gone(f->r) || stream_heartbeat(f->r) != 0;
+    return f->gone;
+}
+
+/* resume_offset: Last-Event-ID (or ?from=) as a byte offset. */
+static size_t resume_offset(struct req *r)
+{
+    const char *v = r->fcgx ? FCGX_GetParam("HTTP_LAST_EVENT_ID", ((FCGX_Request *)r->fcgx)->envp) : NULL;
+    if (!v)
+        v = req_query(r, "from");
+    long long n = v ? strtoll(v, NULL, 10) : 0;
+    return n > 0 ? (size_t)n : 0;
+}
+
+static const char SQL_ANSWER[] =
+    "SELECT m.content, m.status, s.uid, COALESCE(m.input_tokens, 0), COALESCE(m.output_tokens, 0), "
+    "COALESCE(m.cost, 0)::text, m.estimated FROM ai_chat_messages m "
+    "JOIN ai_chat_sessions s ON s.id = m.session_id WHERE m.id = $1 AND m.role = 'assistant'";
+
+/* send_stored: the stored answer from byte `from`, then its last event. */
+static void send_stored(struct req *r, PGresult *res, long long id, size_t from)
+{
+    const char *content = db_val(res, 0, 0), *status = db_val(res, 0, 1);
+    size_t len = strlen(content);
+    if (from > len)
+        from = len;
+    while (from > 0 && ((unsigned char)content[from] & 0xC0) == 0x80)
+        from--;   /* a whole character */
+    if (len > from && send_delta(r, content + from, len - from, len) != 0)
+        return;
+    json_t *data;
+    const char *event = "done";
+    if (!status[0] || strcmp(status, "failed") == 0) {
+        event = "error";
+        data = json_pack("{s:s, s:I, s:s}", "message", status[0] ? "The answer failed."
+                         : "The answer was interrupted.", "message_id", (json_int_t)id,
+                         "status", status[0] ? status : "failed");
+    } else {
+        data = json_pack("{s:s, s:I, s:{s:I, s:I}, s:s, s:s, s:b}", "session_uid", db_val(res, 0, 2),
+                         "message_id", (json_int_t)id, "usage", "input_tokens",
+                         (json_int_t)db_int(res, 0, 3), "output_tokens", (json_int_t)db_int(res, 0, 4),
+                         "cost", db_val(res, 0, 5), "status", status, "estimated", db_bool(res, 0, 6));
+    }
+    char *text = json_dumps(data, JSON_COMPACT);
+    json_decref(data);
+    stream_event(r, event, NULL, text);
+    free(text);
+}
+
+static long long path_id(struct req *r)
+{
+    char *end;
+    long long id = r->nparams ? strtoll(r->params[0], &end, 10) : 0;
+    return r->nparams && *end == '\0' && id > 0 && id < 2147483648LL ? id : 0;
+}
+
+void api_ai_chat_resume(struct req *r)
+{
+    long long id = path_id(r);
+    const char *ids = arena_printf(r->arena, "%lld", id);
+    PGresult *res = id ? db_query(r, SQL_ANSWER, DB_ARGS(ids)) : NULL;
+    if (id && !res) {
+        page_db_error(r);
+        return;
+    }
+    if (!id || PQntuples(res) == 0) {
+        resp_json_error(r, 404, "not_found", "There is no such answer.");
+        return;
+    }
+    if (db_finish(r, 1) != 0) {
+        page_db_error(r);
+        return;
+    }
+    size_t from = resume_offset(r);
+    if (stream_begin(r) != 0)
+        return;
+    struct follow f = {r, 0};
+    if (!db_isnull(res, 0, 1) ||
+        !ai_live_follow(id, r->user->id, from, follow_send, follow_last, follow_idle, &f)) {
+        /* finished meanwhile (or its worker died): the stored one */
+        res = begin_again(r) == 0 ? db_query(r, SQL_ANSWER, DB_ARGS(ids)) : NULL;
+        db_finish(r, 1);
+        if (res && PQntuples(res))
+            send_stored(r, res, id, from);
+    }
+}
+
+void api_ai_chat_stop(struct req *r)
+{
+    long long id = path_id(r);
+    PGresult *res = id ? db_query(r, "SELECT 1 FROM ai_chat_messages WHERE id = $1 AND role = 'assistant'",
+                                  DB_ARGS(arena_printf(r->arena, "%lld", id))) : NULL;
+    if (id && !res) {
+        page_db_error(r);
+        return;
+    }
+    if (!id || PQntuples(res) == 0) {
+        resp_json_error(r, 404, "not_found", "There is no such answer.");
+        return;
+    }
+    int live = ai_live_stop(id, r->user->id);
+    resp_json(r, 200, json_pack("{s:b}", "stopping", live));
+}
+
+/* ---- the panel's lists ---------------------------------------------------------------- */
+
+void api_ai_sessions(struct req *r)
+{
+    const char *project = req_query(r, "project_uid"), *entity = req_query(r, "entity_uid");
+    PGresult *res = db_query(r,
+        "SELECT s.uid, s.title, to_char(s.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+        "COALESCE(s.entity_type, ''), COALESCE(s.entity_uid, ''), s.total_input_tokens, "
+        "s.total_output_tokens, s.total_cost::text FROM ai_chat_sessions s "
+        "JOIN projects p ON p.id = s.project_id WHERE p.uid = $1 "
+        "AND ($2::text IS NULL OR s.entity_uid = $2) ORDER BY s.updated_at DESC, s.id DESC LIMIT 100",
+        DB_ARGS(project ? project : "", entity));
+    if (!res) {
+        page_db_error(r);
+        return;
+    }
+    json_t *list = json_array();
+    for (int i = 0; i < PQntuples(res); i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}",
+            "uid", db_val(res, i, 0), "title", db_val(res, i, 1), "updated_at", db_val(res, i, 2),
+            "entity_type", db_val(res, i, 3), "entity_uid", db_val(res, i, 4),
+            "total_input_tokens", (json_int_t)db_int(res, i, 5),
+            "total_output_tokens", (json_int_t)db_int(res, i, 6), "total_cost", db_val(res, i, 7)));
+    resp_json(r, 200, json_pack("{s:o}", "sessions", list));
+}
+
+void api_ai_session_get(struct req *r)
+{
+    PGresult *res = db_query(r,
+        "SELECT m.id, m.role, m.content, COALESCE(m.status, ''), COALESCE(m.model, ''), "
+        "COALESCE(m.input_tokens, 0), COALESCE(m.output_tokens, 0), COALESCE(m.cost, 0)::text, "
+        "m.estimated, s.title FROM ai_chat_sessions s LEFT JOIN ai_chat_messages m ON m.session_id = s.id "
+        "WHERE s.uid = $1 ORDER BY m.id", DB_ARGS(r->params[0]));
+    if (!res) {
+        page_db_error(r);
+        return;
+    }
+    if (PQntuples(res) == 0) {
+        resp_json_error(r, 404, "not_found", "There is no such chat.");
+        return;
+    }
+    json_t *msgs = json_array();
+    for (int i = 0; i < PQntuples(res); i++) {
+        if (db_isnull(res, i, 0))
+            continue;
+        json_array_append_new(msgs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}",
+            "id", (json_int_t)db_int(res, i, 0), "role", db_val(res, i, 1), "content", db_val(res, i, 2),
+            "status", db_val(res, i, 3), "model", db_val(res, i, 4),
+            "input_tokens", (json_int_t)db_int(res, i, 5), "output_tokens", (json_int_t)db_int(res, i, 6),
+            "cost", db_val(res, i, 7), "estimated", db_bool(res, i, 8)));
+    }
+    resp_json(r, 200, json_pack("{s:s, s:s, s:o}", "uid", r->params[0], "title", db_val(res, 0, 9),
+                                "messages", msgs));
+}
+
+/* ---- the settings page's "test" ------------------------------------------------------- */
+
+static int ping_text(void *ctx, const char *text, size_t n)
+{
+    (void)ctx, (void)text, (void)n;
+    return 0;
+}
+
+int ai_provider_ping(struct req *r, const struct ai_target *t, const char **message)
+{
+    struct ai_message msg = {"user", "Reply with the single word: ok"};
+    struct ai_request rq = {
+        .wire = t->wire, .base_url = t->base_url, .model = t->model_identifier,
+        .api_key = t->api_key, .msgs = &msg, .nmsgs = 1, .allow_mask = allow_mask(),
+        .timeout_s = 30, .on_text = ping_text,
+    };
+    struct ai_result res;
+    int rc = ai_provider_stream(&rq, &res);
+    *message = arena_strdup(r->arena, rc == AI_OK ? "The provider answered." : res.message);
+    return rc;
+}

@@ -1,0 +1,60 @@
+// tests/bench/ai_relay.js — what the AI relay adds (tests/bench/extra/ai_relay.sh): the same
+// answer from the fake provider (tests/fake_ai, "normal": four pieces 5 ms apart) taken directly
+// and through POST /api/ai/chat (nginx → stream worker → libcurl → fake), N times each,
+// alternating; prints the medians in ms: "direct_first relay_first direct_total relay_total".
+// Usage: node ai_relay.js BASE_URL PG_SOCKET_DIR [N]
+'use strict';
+const { execFileSync } = require('child_process');
+const { Client } = require('../lib/client.js');
+const { startFake } = require('../fake_ai/index.js');
+const { sseRequest } = require('../lib/sse.js');
+
+const [base, sock, n = '30'] = process.argv.slice(2);
+const sql = (text) => execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', 'postgres', '-d', 'cardinality',
+  '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+(async () => {
+  const fake = await startFake();
+  try {
+    const c = new Client(base);
+    await c.signup();
+    const project = await c.createProject('AI bench');
+    const user = sql(`SELECT id FROM users WHERE email = '${c.email}'`);
+    sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
+      INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
+        SELECT id, 'fake-normal', 'fake', true FROM ai_providers p WHERE code = 'openai_compatible'
+          AND NOT EXISTS (SELECT 1 FROM ai_models m WHERE m.provider_id = p.id AND m.model_identifier = 'fake-normal');
+      INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
+        SELECT '${user}', p.id, m.id, 'sk-bench', true FROM ai_providers p JOIN ai_models m ON m.provider_id = p.id
+         WHERE p.code = 'openai_compatible' AND m.model_identifier = 'fake-normal';`);
+    const body = JSON.stringify({ model: 'fake-normal', stream: true, messages: [{ role: 'user', content: 'bench' }] });
+    const direct = () => sseRequest(`${fake.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    let session = null;
+    const relay = () => sseRequest(`${base}/api/ai/chat`, {
+      method: 'POST',
+      headers: { Cookie: c.cookieHeader(), 'Content-Type': 'application/json', 'X-CSRF-Token': c.csrf },
+      body: JSON.stringify({ session_uid: session, project_uid: project, message: 'bench' }),
+    });
+    const d = { first: [], total: [] }, r = { first: [], total: [] };
+    for (let i = 0; i < Number(n) + 3; i++) {
+      const t0 = performance.now();
+      const a = await direct();
+      const ta = performance.now() - t0;
+      const t1 = performance.now();
+      const b = await relay();
+      const tb = performance.now() - t1;
+      const done = b.events.find((e) => e.event === 'done');
+      if (!done) throw new Error(`relay failed: ${JSON.stringify(b.events.slice(-1))}`);
+      session = null;   // a new chat each time: the same prompt size as the direct call
+      if (i < 3) continue;   // warm-up (connections, prepared statements)
+      d.first.push(a.events.find((e) => e.data.choices && e.data.choices.length).t);
+      d.total.push(ta);
+      r.first.push(b.events.find((e) => e.event === 'delta').t);
+      r.total.push(tb);
+    }
+    console.log([median(d.first), median(r.first), median(d.total), median(r.total)].map((x) => x.toFixed(2)).join(' '));
+  } finally {
+    fake.stop();
+  }
+})().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,88 @@
+// tests/browser/ai_chat.test.js — the AI chat panel (static/js/ai/chat.js) in headless Chromium
+// against the real stack and the fake provider: on a note's page, send a message, watch the
+// answer grow piece by piece (the fake's slow mode), see it complete with its usage; the text
+// is shown as text, never as HTML; stop ends it as a partial answer; the chat is listed.
+// No CSP violation, no page error.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startStack, newBrowser, signUp } = require('../lib/stack.js');
+const { startFake } = require('../fake_ai/index.js');
+
+let stack, browser, fake;
+test.before(async () => {
+  fake = await startFake();
+  stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1' } });
+  browser = await newBrowser();
+});
+test.after(async () => { if (browser) await browser.close(); if (stack) stack.stop(); if (fake) fake.stop(); });
+
+/** until: poll fn in the page (page.evaluate: the page's CSP forbids eval) until it is true. */
+async function until(page, fn, timeout = 5000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${fn}`);
+}
+
+function configure(email, model) {
+  const userId = stack.sql(`SELECT id FROM users WHERE email = '${email}'`);
+  stack.sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
+    INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
+      SELECT id, '${model}', '${model}', true FROM ai_providers p WHERE code = 'openai_compatible'
+        AND NOT EXISTS (SELECT 1 FROM ai_models m WHERE m.provider_id = p.id AND m.model_identifier = '${model}');
+    DELETE FROM user_ai_configs WHERE user_id = '${userId}';
+    INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
+      SELECT '${userId}', p.id, m.id, 'sk-browser-test', true FROM ai_providers p JOIN ai_models m ON m.provider_id = p.id
+       WHERE p.code = 'openai_compatible' AND m.model_identifier = '${model}';`);
+}
+
+test('send a message on a note page and watch the answer stream in', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const { email } = await signUp(page, stack.baseUrl);
+  configure(email, 'fake-slow');
+  await page.fill('input[name="name"]', 'AI project');
+  await Promise.all([page.waitForURL(/\/projects\//), page.click('form[action="/projects"] button[type="submit"]')]);
+  const projectUrl = page.url();
+  await page.selectOption('select[name="kind"]', 'note').catch(() => {});
+  await page.fill('form[action$="/files"] input[name="title"]', 'Chat note');
+  await Promise.all([page.waitForURL(/\/notes\//), page.click('form[action$="/files"] button[type="submit"]')]);
+
+  const panel = page.locator('[data-testid="ai-chat"]');
+  await panel.locator('summary').click();
+  await page.fill('[data-testid="ai-chat-input"]', 'Tell me <b>something</b>');
+  await page.click('[data-testid="ai-chat-send"]');
+  const answer = page.locator('[data-testid="ai-msg-assistant"] .ai-msg-text').last();
+  // progressively: a prefix first, the whole later
+  await until(page, () => {
+    const t = document.querySelector('.ai-msg-assistant:last-child .ai-msg-text')?.textContent || '';
+    return t.startsWith('tok0') && !t.includes('tok19');
+  });
+  assert.equal(await page.locator('[data-testid="ai-msg-assistant"]').last().getAttribute('data-status'), 'streaming');
+  await until(page, () => document.querySelector('.ai-msg-assistant:last-child')?.dataset.status === 'complete');
+  const text = await answer.textContent();
+  assert.equal(text, Array.from({ length: 20 }, (_, i) => `tok${i} `).join(''));
+  assert.match(await page.locator('[data-testid="ai-msg-assistant"] .ai-msg-meta').last().textContent(), /tokens/);
+  assert.equal(await page.locator('[data-testid="ai-msg-user"] .ai-msg-text b').count(), 0, 'the message is shown as text');
+  assert.equal(await page.locator('[data-testid="ai-msg-user"] .ai-msg-text').last().textContent(), 'Tell me <b>something</b>');
+  // the chat is listed; stop a long answer: partial
+  assert.equal(await page.locator('[data-testid="ai-chat-sessions"] option').count(), 2);
+  configure(email, 'fake-long');
+  await page.fill('[data-testid="ai-chat-input"]', 'a long one');
+  await page.click('[data-testid="ai-chat-send"]');
+  await until(page, () => (document.querySelector('.ai-msg-assistant:last-child .ai-msg-text')?.textContent || '').includes('tok3'));
+  await page.click('[data-testid="ai-chat-stop"]');
+  await until(page, () => document.querySelector('.ai-msg-assistant:last-child')?.dataset.status === 'partial', 3000);
+  // the project page has the panel too and lists the note's chat under the project
+  await page.goto(projectUrl);
+  await page.locator('[data-testid="ai-chat"] summary').click();
+  await until(page, () => document.querySelectorAll('[data-testid="ai-chat-sessions"] option').length === 2);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

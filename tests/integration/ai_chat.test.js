@@ -1,0 +1,305 @@
+// tests/integration/ai_chat.test.js — AI chat over the real stack and the fake provider
+// (tests/fake_ai): Server-Sent Events on the stream worker, OpenAI and Gemini wire formats,
+// deltas in order and as they come, the stored answer and usage, errors (HTTP, malformed, cut)
+// with the partial answer kept, split UTF-8, stop and closed tab cancelling the provider call
+// within a second, resume, limits before any provider call, the key in no log, loopback refused
+// without CARD_AI_ALLOW_PRIVATE, and 20 chats streaming while pages stay fast.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { startStack } = require('../lib/stack.js');
+const { Client } = require('../lib/client.js');
+const { startFake } = require('../fake_ai/index.js');
+const { sseRequest, textOf } = require('../lib/sse.js');
+
+const KEY = 'sk-test-VERYSECRET-0123456789abcdef';
+let stack, fake, alice, project, userId;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** configure: alice's AI provider is `provider` pointing at the fake, with `model` selected. */
+function configure(model, provider = 'openai_compatible') {
+  const base = provider === 'gemini' ? `${fake.url}/v1beta` : `${fake.url}/v1`;
+  stack.sql(`UPDATE ai_providers SET base_url = '${base}', is_active = true WHERE code = '${provider}';
+    INSERT INTO ai_models (provider_id, model_identifier, display_name, context_window, is_active, input_price, output_price)
+      SELECT id, '${model}', '${model}', 8000, true, 1.5, 6 FROM ai_providers p WHERE code = '${provider}'
+        AND NOT EXISTS (SELECT 1 FROM ai_models m WHERE m.provider_id = p.id AND m.model_identifier = '${model}');
+    DELETE FROM user_ai_configs WHERE user_id = '${userId}';
+    INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
+      SELECT '${userId}', p.id, m.id, '${KEY}', true FROM ai_providers p JOIN ai_models m ON m.provider_id = p.id
+       WHERE p.code = '${provider}' AND m.model_identifier = '${model}';`);
+}
+
+function chat(body, opts = {}) {
+  return sseRequest(`${stack.baseUrl}/api/ai/chat`, {
+    method: 'POST',
+    headers: { Cookie: alice.cookieHeader(), 'Content-Type': 'application/json', 'X-CSRF-Token': alice.csrf },
+    body: JSON.stringify({ session_uid: null, project_uid: project, entity_type: null, entity_uid: null,
+      selection_text: null, ...body }),
+  }, opts);
+}
+
+const last = (events) => events[events.length - 1];
+const message = (id) => JSON.parse(stack.sql(`SELECT row_to_json(m) FROM ai_chat_messages m WHERE id = ${id}`));
+const lastFake = async () => { const s = await fake.stats(); return s.log[s.log.length - 1]; };
+
+test.before(async () => {
+  fake = await startFake();
+  stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1', CARD_STREAM_THREADS: '32' } });
+  alice = new Client(stack.baseUrl);
+  await alice.signup();
+  project = await alice.createProject('AI tests');
+  userId = stack.sql(`SELECT id FROM users WHERE email = '${alice.email}'`);
+});
+test.after(() => { if (fake) fake.stop(); if (stack) stack.stop(); });
+
+test('OpenAI format: start, deltas in order, done with the usage the provider reported, all stored', async () => {
+  configure('fake-normal');
+  const r = await chat({ message: 'Say hello' });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/event-stream/);
+  assert.deepEqual(r.events.map((e) => e.event), ['start', 'delta', 'delta', 'delta', 'delta', 'done']);
+  assert.equal(textOf(r.events), 'Hello, world!');
+  const done = last(r.events).data;
+  const f = await lastFake();
+  assert.equal(f.auth, `Bearer ${KEY}`, 'the key goes in the Authorization header');
+  assert.ok(!f.path.includes(KEY));
+  assert.deepEqual(done.usage, { input_tokens: f.usage.input, output_tokens: f.usage.output });
+  assert.equal(done.status, 'complete');
+  const m = message(done.message_id);
+  assert.equal(m.content, 'Hello, world!');
+  assert.equal(m.status, 'complete');
+  assert.equal(m.input_tokens, f.usage.input);
+  assert.equal(m.output_tokens, f.usage.output);
+  assert.equal(m.estimated, false);
+  assert.equal(Number(m.cost), Number(done.cost));
+  assert.ok(Number(done.cost) > 0, 'priced at 1.5 / 6 per million');
+  assert.equal(stack.sql(`SELECT count(*) FROM ai_usage WHERE message_id = ${done.message_id}`), '1');
+  const user = stack.sql(`SELECT content FROM ai_chat_messages WHERE session_id = (SELECT session_id FROM ai_chat_messages WHERE id = ${done.message_id}) AND role = 'user'`);
+  assert.equal(user, 'Say hello');
+  // the second turn of the same chat sends the history
+  const r2 = await chat({ message: 'Again', session_uid: done.session_uid });
+  assert.equal(last(r2.events).event, 'done');
+  const msgs = (await lastFake()).messages;
+  assert.deepEqual(msgs.slice(1).map((x) => x.content), ['Say hello', 'Hello, world!', 'Again']);
+  assert.equal(msgs[0].role, 'system');
+});
+
+test('slow stream: deltas arrive progressively, not in one burst', async () => {
+  configure('fake-slow');
+  const r = await chat({ message: 'slowly' });
+  const deltas = r.events.filter((e) => e.event === 'delta');
+  assert.equal(deltas.length, 20);
+  assert.equal(last(r.events).event, 'done');
+  const span = deltas[19].t - deltas[0].t;
+  assert.ok(span >= 700, `20 pieces 50 ms apart came within ${span} ms`);
+  const gaps = deltas.slice(1).map((d, i) => d.t - deltas[i].t);
+  assert.ok(gaps.filter((g) => g >= 20).length >= 15, `gaps ${gaps}`);
+});
+
+test('Gemini format: key in x-goog-api-key, text from candidates, usageMetadata stored', async () => {
+  configure('gem-fake-normal', 'gemini');
+  const r = await chat({ message: 'hi gemini' });
+  assert.equal(textOf(r.events), 'Hello, world!');
+  const done = last(r.events);
+  assert.equal(done.event, 'done');
+  const f = await lastFake();
+  assert.equal(f.wire, 'gemini');
+  assert.equal(f.key_header, KEY);
+  assert.equal(f.auth, null);
+  assert.match(f.path, /\/v1beta\/models\/gem-fake-normal:streamGenerateContent\?alt=sse$/);
+  assert.ok(f.system, 'the system prompt goes in systemInstruction');
+  assert.deepEqual(done.data.usage, { input_tokens: f.usage.input, output_tokens: f.usage.output });
+  configure('gem-fake-usage', 'gemini');
+  const u = await chat({ message: 'usage alone' });
+  assert.equal(last(u.events).event, 'done');
+  assert.equal(last(u.events).data.usage.output_tokens, 4);
+});
+
+test('usage-only last chunk and split UTF-8 characters are reassembled', async () => {
+  configure('fake-utf8');
+  const r = await chat({ message: 'unicode' });
+  assert.equal(textOf(r.events), 'h\u00e9llo w\u00f6rld \u{1F600} \u65e5\u672c');
+  assert.ok(!textOf(r.events).includes('\ufffd'));
+  assert.equal(message(last(r.events).data.message_id).content, 'h\u00e9llo w\u00f6rld \u{1F600} \u65e5\u672c');
+  configure('fake-usage');
+  const u = await chat({ message: 'usage' });
+  assert.equal(last(u.events).data.estimated, false);
+  assert.equal(last(u.events).data.usage.output_tokens, 4);
+});
+
+for (const [model, re] of [['fake-401', /API key.*401/], ['fake-429', /429/], ['fake-500', /error.*500/], ['fake-404', /model.*fake-404.*404/]]) {
+  test(`provider ${model.slice(5)}: a clear error event, the key never shown, nothing partial`, async () => {
+    configure(model);
+    const r = await chat({ message: 'fail' });
+    const ev = last(r.events);
+    assert.equal(ev.event, 'error');
+    assert.match(ev.data.message, re);
+    assert.ok(!ev.data.message.includes(KEY) && !ev.data.message.includes('VERYSECRET'));
+    assert.equal(message(ev.data.message_id).status, 'failed');
+  });
+}
+
+for (const model of ['fake-malformed', 'fake-cut']) {
+  test(`${model.slice(5)} stream: error event, the partial answer kept with estimated tokens`, async () => {
+    configure(model);
+    const r = await chat({ message: 'break' });
+    const ev = last(r.events);
+    assert.equal(ev.event, 'error');
+    assert.match(ev.data.message, model === 'fake-cut' ? /dropped/ : /malformed/);
+    const m = message(ev.data.message_id);
+    assert.equal(m.status, 'partial');
+    assert.equal(m.content, textOf(r.events));
+    assert.ok(m.content.startsWith('Hello'));
+    assert.equal(m.estimated, true);
+    assert.equal(m.output_tokens, Math.ceil(Buffer.byteLength(m.content) / 4));
+  });
+}
+
+test('stop cancels the provider call within 1 s and stores the partial answer', async () => {
+  configure('fake-long');
+  let stoppedAt = 0;
+  const r = await chat({ message: 'long' }, {
+    onEvent: (ev, events) => {
+      if (events.filter((e) => e.event === 'delta').length === 3 && !stoppedAt) {
+        stoppedAt = Date.now();
+        alice.request('POST', `/api/ai/chat/${events[0].data.message_id}/stop`).then((res) => assert.equal(res.status, 200));
+      }
+    },
+  });
+  const ev = last(r.events);
+  assert.equal(ev.event, 'done');
+  assert.equal(ev.data.status, 'partial');
+  const f = await lastFake();
+  assert.equal(f.closed, true, 'the fake saw the connection close before the end');
+  assert.ok(f.closedAt - stoppedAt < 1000, `closed ${f.closedAt - stoppedAt} ms after stop`);
+  const m = message(ev.data.message_id);
+  assert.equal(m.status, 'partial');
+  assert.equal(m.content, textOf(r.events));
+});
+
+test('a closed tab cancels the provider call within 1 s; the partial answer is stored', async () => {
+  configure('fake-long');
+  const ac = new AbortController();
+  let abortedAt = 0, id = 0;
+  await chat({ message: 'close me' }, {
+    signal: ac.signal,
+    onEvent: (ev, events) => {
+      if (ev.event === 'start') id = ev.data.message_id;
+      if (events.filter((e) => e.event === 'delta').length === 3 && !abortedAt) { abortedAt = Date.now(); ac.abort(); }
+    },
+  });
+  let f;
+  for (let i = 0; i < 40; i++) { f = await lastFake(); if (f.closed) break; await sleep(50); }
+  assert.equal(f.closed, true);
+  assert.ok(f.closedAt - abortedAt < 1000, `closed ${f.closedAt - abortedAt} ms after the tab`);
+  let m;
+  for (let i = 0; i < 40; i++) { m = message(id); if (m.status) break; await sleep(50); }
+  assert.equal(m.status, 'partial');
+  assert.ok(m.content.startsWith('tok0 tok1 tok2'));
+});
+
+test('resume: a second connection follows the live answer from Last-Event-ID, later the stored whole', async () => {
+  configure('fake-slow');
+  let follow = null;
+  const first = await chat({ message: 'resume me' }, {
+    onEvent: (ev, events) => {
+      const deltas = events.filter((e) => e.event === 'delta');
+      if (deltas.length === 5 && !follow) {
+        follow = sseRequest(`${stack.baseUrl}/api/ai/chat/${events[0].data.message_id}/stream`, {
+          headers: { Cookie: alice.cookieHeader(), 'Last-Event-ID': deltas[4].id },
+        });
+      }
+    },
+  });
+  const full = textOf(first.events);
+  const deltas = first.events.filter((e) => e.event === 'delta');
+  const resumed = await follow;
+  assert.equal(resumed.status, 200);
+  assert.equal(deltas.slice(0, 5).map((d) => d.data.text).join('') + textOf(resumed.events), full);
+  assert.ok(resumed.events.filter((e) => e.event === 'delta').length > 3, 'followed live, piece by piece');
+  assert.equal(last(resumed.events).event, 'done');
+  const id = first.events[0].data.message_id;
+  const stored = await sseRequest(`${stack.baseUrl}/api/ai/chat/${id}/stream`, { headers: { Cookie: alice.cookieHeader() } });
+  assert.equal(textOf(stored.events), full);
+  assert.equal(last(stored.events).data.status, 'complete');
+  const mid = await sseRequest(`${stack.baseUrl}/api/ai/chat/${id}/stream`, { headers: { Cookie: alice.cookieHeader(), 'Last-Event-ID': deltas[9].id } });
+  assert.equal(textOf(mid.events), full.slice(Buffer.from(full).subarray(0, Number(deltas[9].id)).toString().length));
+  const other = new Client(stack.baseUrl);
+  await other.signup();
+  const res = await other.get(`/api/ai/chat/${id}/stream`);
+  assert.equal(res.status, 404, "another user's answer is not found");
+});
+
+test('over the limit: 429 with Retry-After before any provider call', async () => {
+  configure('fake-normal');
+  const used = Number(stack.sql(`SELECT count(*) FROM ai_usage WHERE user_id = '${userId}' AND created_at > now() - interval '1 hour'`));
+  stack.sql(`INSERT INTO ai_user_limits (user_id, requests_per_hour) VALUES ('${userId}', ${used})
+             ON CONFLICT (user_id) DO UPDATE SET requests_per_hour = EXCLUDED.requests_per_hour`);
+  const before = (await fake.stats()).requests;
+  const r = await chat({ message: 'too many' });
+  assert.equal(r.status, 429);
+  assert.ok(Number(r.headers.get('retry-after')) >= 1);
+  assert.equal(r.json.error, 'rate_limited');
+  assert.equal((await fake.stats()).requests, before, 'the provider was not called');
+  stack.sql(`DELETE FROM ai_user_limits WHERE user_id = '${userId}'`);
+});
+
+test('20 chats stream at once while GET /dashboard stays fast', async () => {
+  configure('fake-slow');
+  const chats = Array.from({ length: 20 }, (_, i) => chat({ message: `concurrent ${i}` }));
+  const times = [];
+  const t0 = Date.now();
+  while (Date.now() - t0 < 1200) {
+    const s = Date.now();
+    const res = await alice.get('/dashboard');
+    assert.equal(res.status, 200);
+    times.push(Date.now() - s);
+    await sleep(50);
+  }
+  const results = await Promise.all(chats);
+  for (const r of results) {
+    assert.equal(last(r.events).event, 'done');
+    assert.equal(r.events.filter((e) => e.event === 'delta').length, 20);
+  }
+  assert.ok(Math.max(...times) < 1000, `dashboard times ${times}`);
+});
+
+test('the key is in no log line and not stored in plaintext', () => {
+  const dir = path.join(stack.varDir, 'log');
+  for (const f of fs.readdirSync(dir)) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    assert.ok(!text.includes('VERYSECRET'), `${f} holds the key`);
+  }
+  assert.match(stack.sql(`SELECT api_key FROM user_ai_configs WHERE user_id = '${userId}'`), /^v1:/);
+  assert.match(stack.appLog(), /ai: message=\d+ provider=openai_compatible model=fake-slow status=complete/);
+});
+
+test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never called', async () => {
+  const other = await startStack();
+  try {
+    const bob = new Client(other.baseUrl);
+    await bob.signup();
+    const proj = await bob.createProject('p');
+    const bobId = other.sql(`SELECT id FROM users WHERE email = '${bob.email}'`);
+    other.sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
+      INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
+        SELECT id, 'fake-normal', 'f', true FROM ai_providers WHERE code = 'openai_compatible';
+      INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
+        SELECT '${bobId}', p.id, m.id, '${KEY}', true FROM ai_providers p JOIN ai_models m ON m.provider_id = p.id
+         WHERE p.code = 'openai_compatible' AND m.model_identifier = 'fake-normal';`);
+    const before = (await fake.stats()).requests;
+    const r = await sseRequest(`${other.baseUrl}/api/ai/chat`, {
+      method: 'POST',
+      headers: { Cookie: bob.cookieHeader(), 'Content-Type': 'application/json', 'X-CSRF-Token': bob.csrf },
+      body: JSON.stringify({ project_uid: proj, message: 'hi' }),
+    });
+    const ev = last(r.events);
+    assert.equal(ev.event, 'error');
+    assert.match(ev.data.message, /private or local network/);
+    assert.equal((await fake.stats()).requests, before);
+  } finally {
+    other.stop();
+  }
+});
