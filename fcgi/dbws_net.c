@@ -16,30 +16,31 @@
 
 #define MAX_NETWORKS 64
 
-static struct {
+struct db_policy {
     unsigned mask;
     struct net_cidr extra[MAX_NETWORKS];
     int nextra;
     int bad;                /* CARD_DB_NETWORKS does not parse: refuse everything */
-} policy;
-static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
+};
 
-/* load_policy: CARD_DB_NETWORKS / CARD_DB_ALLOW_LOOPBACK, read once per process. */
-static void load_policy(void)
+/* load_policy: CARD_DB_NETWORKS / CARD_DB_ALLOW_LOOPBACK as they are now (read at each
+ * connection: connections are rare, and nothing is cached that could go stale). */
+static void load_policy(struct db_policy *p)
 {
     const char *nets = getenv("CARD_DB_NETWORKS");
     const char *lo = getenv("CARD_DB_ALLOW_LOOPBACK");
-    policy.mask = NET_PUBLIC | NET_PRIVATE;
+    memset(p, 0, sizeof *p);
+    p->mask = NET_PUBLIC | NET_PRIVATE;
     if (nets && *nets) {
-        policy.mask = 0;
-        policy.nextra = net_cidr_parse(nets, policy.extra, MAX_NETWORKS);
-        if (policy.nextra < 0) {
-            policy.nextra = 0;
-            policy.bad = 1;
+        p->mask = 0;
+        p->nextra = net_cidr_parse(nets, p->extra, MAX_NETWORKS);
+        if (p->nextra < 0) {
+            p->nextra = 0;
+            p->bad = 1;
         }
     }
     if (lo && strcmp(lo, "1") == 0)
-        policy.mask |= NET_LOOPBACK;
+        p->mask |= NET_LOOPBACK;
 }
 
 static const char *class_name(enum net_class c)
@@ -105,7 +106,8 @@ static int is_own_db(const struct sockaddr *sa, int port, const struct dbws_own_
 int dbws_resolve(const char *host, int port, const struct dbws_own_db *own, char ip[64],
                  struct dbws_error *err)
 {
-    pthread_once(&policy_once, load_policy);
+    struct db_policy policy;
+    load_policy(&policy);
     if (!host || !*host)
         return dbws_error_set(err, DBWS_ERR_POLICY, "Enter the database server's host name or address.");
     if (host[0] == '/' || host[0] == '@' || strchr(host, '/'))

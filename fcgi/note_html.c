@@ -25,10 +25,12 @@ struct galloc {
     struct galloc_hdr head;  /* sentinel */
 };
 
+/* galloc_alloc: zeroed, since libgumbo 0.10 reads some fields of fresh blocks before it sets
+ * them (valgrind: "conditional jump depends on uninitialised value" inside the parser). */
 static void *galloc_alloc(void *ud, size_t n)
 {
     struct galloc *g = ud;
-    struct galloc_hdr *h = malloc(sizeof *h + n);
+    struct galloc_hdr *h = calloc(1, sizeof *h + n);
     if (!h)
         abort();
     h->prev = &g->head;
