@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* history_kinds: the kinds with a history, one line each (a drawing plugs in here with
- * [FILE_KIND_drawing] = &history_drawing). */
+/* history_kinds: the kinds with a history, one line each. */
 static const struct history_ops *const history_kinds[FILE_KIND_COUNT] = {
     [FILE_KIND_diagram] = &history_diagram,
     [FILE_KIND_note] = &history_note,
     [FILE_KIND_flowchart] = &history_flowchart,
+    [FILE_KIND_drawing] = &history_drawing,
 };
 
 const struct history_ops *history_ops_of(const struct file_kind *fk)

@@ -48,7 +48,7 @@ struct history_ops {
                    struct buf *err);
 };
 
-extern const struct history_ops history_diagram, history_note, history_flowchart;
+extern const struct history_ops history_diagram, history_note, history_flowchart, history_drawing;
 
 /* history_ops_of: the ops of kind fk, or NULL when the kind has no history yet. */
 const struct history_ops *history_ops_of(const struct file_kind *fk);

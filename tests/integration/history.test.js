@@ -300,3 +300,33 @@ test("another user's file history is a 404 everywhere; writes need the CSRF toke
   assert.equal((await alice.get(`/api/notes/${uid}/history/0`)).status, 404);
   assert.equal((await alice.get(`/api/notes/${uid}/compare?from=${named.version}`)).status, 422);
 });
+
+test('drawing: snapshots by the trigger, compare elements by id, restore, SVG view', async () => {
+  const uid = await alice.createFile(project, 'drawing', 'Sketch');
+  const rect = (id, x) => ({ id, type: 'rectangle', x, y: 0, width: 80, height: 40, angle: 0, strokeColor: '#1e1e1e',
+    backgroundColor: 'transparent', fillStyle: 'solid', strokeWidth: 2, strokeStyle: 'solid', opacity: 100, isDeleted: false });
+  const text = (id, t) => ({ id, type: 'text', x: 0, y: 60, width: 100, height: 25, angle: 0, text: t, fontSize: 20,
+    fontFamily: 1, strokeColor: '#1e1e1e', backgroundColor: 'transparent', opacity: 100, isDeleted: false });
+  const put = async (version, elements) => json(await alice.request('PUT', `/api/drawings/${uid}`,
+    { json: { _version: version, data: { elements, appState: {}, files: {} } } }));
+  let v = (await json(await alice.get(`/api/drawings/${uid}`)))._version;
+  age('drawings', uid);
+  v = (await put(v, [rect('r1', 0), text('t1', 'First words')]))._version;
+  age('drawings', uid);
+  v = (await put(v, [rect('r1', 50), text('t1', 'First words'), rect('r2', 200)]))._version;
+  const list = await listOf('drawing', uid);
+  assert.ok(list.length >= 2, JSON.stringify(list));
+  const [two, one] = list;
+  const old = await json(await alice.get(`/api/drawings/${uid}/history/${one.version}`));
+  assert.deepEqual(old.data.elements.map((e) => e.id), ['r1', 't1']);
+  const cmp = await json(await alice.get(`/api/drawings/${uid}/compare?from=${one.version}&to=${two.version}`));
+  assert.deepEqual(cmp.elements.added.map((x) => x.id), ['r2']);
+  assert.deepEqual(cmp.elements.changed.map((x) => x.id), ['r1']);
+  const view = await alice.get(`/drawings/${uid}/history/${one.version}`);
+  assert.equal(view.status, 200);
+  assert.match(view.text, /<svg[\s\S]*First words/);
+  const restored = await json(await alice.request('POST', `/api/drawings/${uid}/restore`, { json: { version: one.version } }));
+  assert.deepEqual(restored.data.elements.map((e) => e.id), ['r1', 't1']);
+  assert.ok(restored._version > v);
+  assert.equal((await listOf('drawing', uid))[0].change_type, 'before_restore');
+});
