@@ -121,9 +121,10 @@ void api_attachment_upload(struct req *r)
         "size", (json_int_t)r->body_len));
 }
 
-void page_attachment_show(struct req *r)
+/* serve: attachment uid, as the transaction may read it (its owner's, or through the share
+ * token of the file it belongs to), with cache_control. */
+static void serve(struct req *r, const char *uid, const char *cache_control)
 {
-    const char *uid = r->nparams > 0 ? r->params[0] : NULL;
     PGresult *res = uid_valid(uid) ? db_query(r, SQL_GET, DB_ARGS(uid)) : NULL;
     if (uid_valid(uid) && !res) {
         page_db_error(r);
@@ -137,7 +138,7 @@ void page_attachment_show(struct req *r)
     resp_header(r, "ETag", etag);
     resp_header(r, "Content-Disposition", "inline");
     r->csp = "default-src 'none'; sandbox";
-    r->cache_control = "private, max-age=31536000, immutable";
+    r->cache_control = cache_control;
     if (r->if_none_match && strcmp(r->if_none_match, etag) == 0) {
         r->status = 304;
         return;
@@ -150,4 +151,17 @@ void page_attachment_show(struct req *r)
         return;
     }
     resp_text(r, 200, arena_strdup(r->arena, db_val(res, 0, 0)), (const char *)bytes, n);
+}
+
+void page_attachment_show(struct req *r)
+{
+    serve(r, r->nparams > 0 ? r->params[0] : NULL, "private, max-age=31536000, immutable");
+}
+
+void page_share_attachment(struct req *r)
+{
+    /* R_SHARE: row-level security shows the image only while the link shows its file; the
+     * browser revalidates (ETag) so a revoked link stops serving it too */
+    r->frameable = 0;
+    serve(r, r->nparams > 1 ? r->params[1] : NULL, "public, no-cache");
 }

@@ -70,6 +70,8 @@ void note_import_markdown(struct req *r, const char *uid, const char *md, size_t
 /* api_attachment.c — images of notes and drawings */
 void api_attachment_upload(struct req *r);
 void page_attachment_show(struct req *r);
+/* page_share_attachment: GET /s/:token/attachments/:uid — an image of a shared note */
+void page_share_attachment(struct req *r);
 /* page_share.c — public share links (R_SHARE) and the share dialog's no-JS form */
 void page_share_show(struct req *r);
 void page_share_svg(struct req *r);

@@ -55,6 +55,7 @@ const struct route route_table[] = {
     {"GET", "/s/:token.sql", page_share_sql, R_SHARE},
     {"GET", "/s/:token.md", page_share_md, R_SHARE},
     {"GET", "/s/:token", page_share_show, R_SHARE},
+    {"GET", "/s/:token/attachments/:uid", page_share_attachment, R_SHARE},
     {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},

@@ -36,8 +36,19 @@ int share_note_render(struct req *r, const char *uid, enum share_format f, struc
         note_md_export(r->arena, html, strlen(html), out);
         return 0;
     }
+    /* images: the sanitizer keeps only src="/attachments/<uid>", which a stranger may not
+     * open; the link's own path serves them (page_share_attachment) */
+    struct buf *view = buf_arena(r->arena);
+    note_html_view(r->arena, html, strlen(html), view, NULL);
+    const char *token = r->nparams > 0 ? r->params[0] : "";
+    const char *from = " src=\"/attachments/", *p = buf_cstr(view), *hit;
     buf_puts(out, "<article class=\"note-view share-note\">");
-    note_html_view(r->arena, html, strlen(html), out, NULL);
+    while ((hit = strstr(p, from))) {
+        buf_append(out, p, (size_t)(hit - p));
+        buf_printf(out, " src=\"/s/%s/attachments/", token);
+        p = hit + strlen(from);
+    }
+    buf_puts(out, p);
     buf_puts(out, "</article>");
     return 0;
 }

@@ -442,3 +442,31 @@ test('drawings share as their server-drawn SVG', async () => {
   assert.equal(svg.status, 200);
   assert.doesNotMatch(await svg.text(), /<script/);
 });
+
+test("a shared note's images are served through its link, and stop with it", async () => {
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+  const note = await alice.createFile(project, 'note', 'Pictured note');
+  const up = await alice.request('POST', `/api/notes/${note}/attachments`, { body: PNG, headers: { 'Content-Type': 'image/png' } });
+  assert.equal(up.status, 201, up.text);
+  const img = up.json();
+  const v = (await alice.get(`/api/notes/${note}`)).json()._version;
+  assert.equal((await alice.request('PUT', `/api/notes/${note}`, { json: {
+    title: 'Pictured note', _version: v, content: `<p>Look:</p><img src="${img.url}">` } })).status, 200);
+  const tok = tokenOf((await share(alice, note, { is_public: true }, 'notes')).json().share_url);
+  const html = await (await anon(`/s/${tok}`)).text();
+  const path = `/s/${tok}/attachments/${img.uid}`;
+  assert.ok(html.includes(`src="${path}"`), 'the image points under the link');
+  assert.doesNotMatch(html, /src="\/attachments\//);
+  const got = await anon(path);
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), PNG);
+  assert.equal((await anon(`/attachments/${img.uid}`)).status === 200, false, 'the private URL needs a session');
+  // an image of another file is not reachable through this link
+  const other = await alice.createFile(project, 'note', 'Other');
+  const up2 = (await alice.request('POST', `/api/notes/${other}/attachments`, { body: PNG, headers: { 'Content-Type': 'image/png' } })).json();
+  assert.equal((await anon(`/s/${tok}/attachments/${up2.uid}`)).status, 404);
+  await share(alice, note, { is_public: false }, 'notes');
+  await pollUntil(path, 404);
+});
