@@ -94,7 +94,8 @@ static void render(struct req *r, int status, json_t *project, const char *conn_
             json_object_set_new(sel, "history", h ? h : json_array());
         }
         json_object_set_new(sel, "q", json_string(q ? q : ""));
-        json_object_update(sel, extra ? extra : json_object());
+        if (extra)
+            json_object_update(sel, extra);
         json_object_set_new(ctx, "selected", sel);
     } else if (extra) {
         json_object_update(ctx, extra);
