@@ -18,14 +18,25 @@ SHARED_DIR=${SHARED_DIR:-$(cd .. && pwd)/shared}
 export MUSTACHE_SPEC_DIR=${MUSTACHE_SPEC_DIR:-$SHARED_DIR/mustache-spec}
 export DDL_CORPUS_DIR=${DDL_CORPUS_DIR:-$SHARED_DIR/ddl-corpus}
 export SEED_DIR=${SEED_DIR:-$SHARED_DIR/seeds}
-step "unit tests" make -s unit
-step "unit tests under valgrind" scripts/run-valgrind.sh build
-step "sanitizer build (ASan+UBSan)" make -s asan
-step "unit tests (ASan+UBSan)" scripts/run-unit.sh build-asan $(ls build-asan/test_* 2>/dev/null)
-step "SQL schema and row-level security tests" scripts/run-sql-tests.sh
-step "integration tests (ASan+UBSan workers)" env BIN="$PWD/build-asan/cardinality" node --test --test-concurrency=1 tests/integration/
-step "browser tests" node --test --test-concurrency=1 tests/browser/
-step "fuzz smoke" make -s fuzz-smoke FUZZ_SECONDS=${FUZZ_SECONDS:-5}
+# Every step has a time limit, so a hang (a server a failed test left running) fails that
+# step instead of the whole run.
+limit() { local secs=$1; shift; timeout -k 10 "$secs" "$@"; }
+step "unit tests" limit 600 make -s unit
+# valgrind is single-threaded and slow: it runs beside the sanitizer build, its unit run and
+# the SQL tests (independent of them), and its result is reported when they are done.
+vg_log=$(mktemp); vg_rc_file=$(mktemp)
+( limit 1500 scripts/run-valgrind.sh build > "$vg_log" 2>&1; echo $? > "$vg_rc_file" ) &
+vg_pid=$!; vg_t0=$SECONDS
+step "sanitizer build (ASan+UBSan)" limit 900 make -s asan
+step "unit tests (ASan+UBSan)" limit 600 scripts/run-unit.sh build-asan $(ls build-asan/test_* 2>/dev/null)
+step "SQL schema and row-level security tests" limit 600 scripts/run-sql-tests.sh
+wait $vg_pid
+step "unit tests under valgrind (ran beside the steps above)" \
+  bash -c 'cat "$1"; echo "(valgrind took $2 s)"; exit "$(cat "$3")"' _ "$vg_log" "$((SECONDS-vg_t0))" "$vg_rc_file"
+rm -f "$vg_log" "$vg_rc_file"
+step "integration tests (ASan+UBSan workers)" limit 2400 env BIN="$PWD/build-asan/cardinality" node --test --test-concurrency=1 tests/integration/
+step "browser tests" limit 1200 node --test --test-concurrency=1 tests/browser/
+step "fuzz smoke" limit 900 make -s fuzz-smoke FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 echo
 [ $failed = 0 ] || printf "failed steps:$failures\n"
 echo "suite: $passed passed, $failed failed"

@@ -15,7 +15,7 @@ test.before(async () => {
   stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1' } });
   browser = await newBrowser();
 });
-test.after(async () => { if (browser) await browser.close(); if (stack) stack.stop(); if (fake) fake.stop(); });
+test.after(async () => { if (browser) await browser.close(); if (fake) fake.stop(); if (stack) stack.stop(); });
 
 /** until: poll fn in the page (page.evaluate: the page's CSP forbids eval) until it is true. */
 async function until(page, fn, timeout = 5000) {
