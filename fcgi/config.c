@@ -60,6 +60,10 @@ static const struct config_var {
     {"CARD_HISTORY_DAYS", V_DAYS, offsetof(struct config, history_days), "90",
      "days a file's history snapshots are kept (named versions and each file's newest always; "
      "0 = all); purged at start-up by the owner role"},
+    {"CARD_TASKS", V_INT, offsetof(struct config, tasks), "2",
+     "background tasks (backups, restores) run at once by the task runner process; 0 = no runner"},
+    {"CARD_TASK_STEP_MS", V_INT, offsetof(struct config, task_step_ms), "0",
+     "pause between two steps of a background task in ms (tests and demos of progress; 0 = none)"},
     {"CARD_DEV", V_BOOL, offsetof(struct config, dev), "0", "1 = reload templates on every request"},
     {"CARD_ASSET_VERSION", V_STR, offsetof(struct config, asset_version), "",
      "build id of static/ (hex, 8-64 digits; `make` writes it to build/static.env): assets are "
