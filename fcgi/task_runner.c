@@ -230,7 +230,6 @@ static const char *dead_runners(struct req *r)
 {
     PGresult *res = db_query(r, "SELECT card_task_runners()", DB_NOARGS);
     struct buf *arr = buf_arena(r->arena);
-    buf_putc(arr, '{');
     size_t hl = strlen(g_host);
     for (int i = 0; res && i < PQntuples(res); i++) {
         const char *name = db_val(res, i, 0);
