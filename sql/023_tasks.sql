@@ -40,7 +40,6 @@ ALTER TABLE public.backups ADD COLUMN IF NOT EXISTS uid text;
 ALTER TABLE public.backups ADD COLUMN IF NOT EXISTS project_uid text;
 ALTER TABLE public.backups ADD COLUMN IF NOT EXISTS task_uid text;
 ALTER TABLE public.backups ADD COLUMN IF NOT EXISTS data bytea;
-ALTER TABLE public.backups ALTER COLUMN id SET DEFAULT gen_random_uuid()::text;
 UPDATE public.backups SET uid = id WHERE uid IS NULL;
 ALTER TABLE public.backups ALTER COLUMN uid SET DEFAULT gen_random_uuid()::text;
 CREATE UNIQUE INDEX IF NOT EXISTS backups_uid_key ON public.backups (uid);
