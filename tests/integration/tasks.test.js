@@ -6,6 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const zlib = require('zlib');
+const { execFileSync } = require('child_process');
 const { startStack } = require('../lib/stack.js');
 const { Client } = require('../lib/client.js');
 
@@ -169,6 +170,8 @@ test('backup → download → restore round trip equals the original', async () 
   assert.match(dl.headers.get('content-type'), /application\/gzip/);
   const gz = Buffer.from(await dl.arrayBuffer());
   const entries = untar(zlib.gunzipSync(gz));
+  const listed = execFileSync('tar', ['-tzf', '-'], { input: gz }).toString().trim().split('\n').sort();
+  assert.deepEqual(listed, Object.keys(entries).sort(), 'GNU tar reads the archive');
   const manifest = JSON.parse(entries['manifest.json']);
   assert.equal(manifest.format, 'cardinality-backup');
   assert.equal(manifest.version, 1);
