@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,7 @@ static void on_signal(int sig)
 
 int task_runner_main(void)
 {
+    prctl(PR_SET_NAME, "card-tasks");   /* told apart from the workers (ps, pgrep -x cardinality) */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -245,7 +245,8 @@ test('a task left running by a killed runner is marked failed, and the runner co
   await waitTask(alice, uid, (t) => t.status === 'running' && t.progress > 5);
   const runner = stack.sql(`SELECT runner FROM tasks WHERE uid = '${uid}'`);
   const pid = Number(runner.split(':').pop());
-  assert.ok(pid > 0, runner);
+  assert.equal(pid, stack.runnerPid(), 'the task runs in the runner process');
+  assert.ok(!stack.workerPids().includes(pid));
   process.kill(pid, 'SIGKILL');
   const t = await waitTask(alice, uid, undefined, 20000);
   assert.equal(t.status, 'failed');
@@ -253,6 +254,7 @@ test('a task left running by a killed runner is marked failed, and the runner co
   assert.ok(t.log.some((l) => l.level === 'error' && /runner died/.test(l.message)));
   assert.equal(stack.sql(`SELECT count(*) FROM backups WHERE task_uid = '${uid}'`), '0');
   // The master started a new runner: the next task runs.
+  assert.ok(stack.runnerPid() > 0 && stack.runnerPid() !== pid, 'a new runner');
   const small = await alice.createProject('After');
   await alice.createFile(small, 'note', 'one');
   const again = await waitTask(alice, await backup(alice, small));
