@@ -78,10 +78,14 @@ void api_task_cancel(struct req *r)
         resp_json(r, 200, task_json(res, 0));
 }
 
-/* queue_backup: a backup task of project uid (404 unless the user may read it); its uid or
- * NULL after answering. */
 const char *backup_queue(struct req *r, const char *project_uid)
 {
+    if (!project_uid) {
+        const char *uid = task_create(r, "backup", json_pack("{s:b}", "all", 1), NULL, 0);
+        if (!uid)
+            page_db_error(r);
+        return uid;
+    }
     PGresult *p = db_query(r, "SELECT uid FROM projects WHERE uid = $1 AND is_deleted IS NOT TRUE",
                            DB_ARGS(project_uid));
     if (!p) {
@@ -101,6 +105,14 @@ const char *backup_queue(struct req *r, const char *project_uid)
 void api_project_backup(struct req *r)
 {
     const char *uid = backup_queue(r, r->params[0]);
+    if (uid)
+        resp_json(r, 202, json_pack("{s:s, s:s}", "task_uid", uid, "url",
+                                    arena_printf(r->arena, "/tasks/%s", uid)));
+}
+
+void api_backup_all(struct req *r)
+{
+    const char *uid = backup_queue(r, NULL);
     if (uid)
         resp_json(r, 202, json_pack("{s:s, s:s}", "task_uid", uid, "url",
                                     arena_printf(r->arena, "/tasks/%s", uid)));

@@ -1,8 +1,8 @@
 /* backup.c — the backup and restore tasks (task.h).  A backup is one .tar.gz (targz.h):
  *   manifest.json                 {format: "cardinality-backup", version: 1, created_at,
- *                                   project: {uid, name, color}, files: [{kind, uid, title,
- *                                   path, history}], attachments: [{uid, file_kind, file_uid,
- *                                   mime, size, path}]}
+ *                                   projects: [{uid, name, color, files: [{kind, uid, title,
+ *                                   path, history}]}], attachments: [{uid, file_kind, file_uid,
+ *                                   mime, size, path}]}  (one project, or all the user owns)
  *   files/<kind>/<uid>.json       the file as its GET API answers it (diagram model JSON,
  *                                   note {title, content}, drawing/flowchart {title, data})
  *   history/<kind>/<uid>.json     its history snapshots [{version, change_type, name,
@@ -34,7 +34,8 @@
 
 #define BACKUP_FORMAT "cardinality-backup"
 #define BACKUP_VERSION 1
-#define BACKUP_MAX_FILES 5000
+#define BACKUP_MAX_PROJECTS 1000
+#define BACKUP_MAX_FILES 20000
 #define BACKUP_MAX_ATTACHMENTS 5000
 #define BACKUP_MAX_SNAPSHOTS 100000
 #define BACKUP_DOC_MAX (11u << 20)        /* one file's JSON: a 10 MB document and its wrapping */
@@ -61,8 +62,8 @@ static int check_note(struct arena *a, const char *text, size_t len, struct buf 
     int ok = json_is_object(j) && json_is_string(content) &&
              note_html_nesting_ok(json_string_value(content), json_string_length(content));
     if (!ok)
-        buf_puts(err, "not a note {title, content} with content nested at most "
-                      "NOTE_HTML_MAX_NESTING deep");
+        buf_printf(err, "not a note {title, content} with elements nested at most %d deep",
+                   NOTE_HTML_MAX_NESTING);
     json_decref(j);
     return ok ? 0 : -1;
 }
@@ -166,7 +167,7 @@ static void tar_json(struct buf *tar, const char *name, json_t *j, int *bad)
 
 /* backup_file: one file into the archive and its manifest entry; 0 or a TASK_* failure. */
 static int backup_file(struct task_run *t, PGresult *files, int i, struct buf *tar, json_t *mfiles,
-                       json_t *matts, int *natt)
+                       json_t *matts, int *natt, int progress)
 {
     struct req *r = &t->work;
     const char *kind = db_val(files, i, 0), *uid = db_val(files, i, 1);
@@ -209,7 +210,7 @@ static int backup_file(struct task_run *t, PGresult *files, int i, struct buf *t
     }
     if (bad)
         return task_fail(t, "%s %s could not be archived (a uid unusable as a file name)", kind, uid);
-    return task_step(t, -1, "Backed up the %s \"%s\" (%d history snapshot%s, %d attachment%s).",
+    return task_step(t, progress, "Backed up the %s \"%s\" (%d history snapshot%s, %d attachment%s).",
                      kind, title_copy, PQntuples(h), PQntuples(h) == 1 ? "" : "s",
                      PQntuples(a), PQntuples(a) == 1 ? "" : "s");
 }
@@ -224,37 +225,59 @@ static const char *now_iso(struct arena *a)
     return arena_strdup(a, at);
 }
 
+/* backup_project: project row i of p (id, uid, name, color) and its files into the archive;
+ * its manifest entry appended to mprojects, *nfiles counting the files. */
+static int backup_project(struct task_run *t, PGresult *p, int i, struct buf *tar, json_t *mprojects,
+                          json_t *matts, int *natt, int *nfiles)
+{
+    struct req *r = &t->work;
+    PGresult *files = db_query(r, SQL_FILES, DB_ARGS(db_val(p, i, 0)));
+    if (!files)
+        return task_fail(t, "the files of \"%s\" could not be listed", db_val(p, i, 2));
+    int n = PQntuples(files), rc;
+    if ((rc = task_step(t, -1, "Backing up the project \"%s\": %d file%s.", db_val(p, i, 2), n,
+                        n == 1 ? "" : "s")) != TASK_OK)
+        return rc;
+    json_t *mfiles = json_array();
+    json_array_append_new(mprojects, json_pack("{s:s, s:s, s:s, s:o}", "uid", db_val(p, i, 1), "name",
+                                               db_val(p, i, 2), "color", db_val(p, i, 3), "files", mfiles));
+    int np = PQntuples(p);
+    for (int k = 0; k < n; k++) {
+        int progress = 5 + (int)(85LL * (i * n + k + 1) / ((long long)np * n));
+        if ((rc = backup_file(t, files, k, tar, mfiles, matts, natt, progress)) != TASK_OK)
+            return rc;
+        (*nfiles)++;
+    }
+    return TASK_OK;
+}
+
 int backup_task_run(struct task_run *t)
 {
     struct req *r = &t->work;
     const char *puid = json_string_value(json_object_get(t->params, "project_uid"));
+    /* One project, or ("all") every project the owner owns — not those a team shares. */
     PGresult *p = puid ? db_query(r, "SELECT id::text, uid, name, coalesce(color, '') FROM projects "
-                                     "WHERE uid = $1 AND is_deleted IS NOT TRUE", DB_ARGS(puid)) : NULL;
-    if (!p || PQntuples(p) != 1)
+                                     "WHERE uid = $1 AND is_deleted IS NOT TRUE", DB_ARGS(puid))
+                       : db_query(r, "SELECT id::text, uid, name, coalesce(color, '') FROM projects "
+                                     "WHERE user_id = $1 AND is_deleted IS NOT TRUE ORDER BY id",
+                                  DB_ARGS(t->owner));
+    if (!p || (puid && PQntuples(p) != 1))
         return task_fail(t, "the project no longer exists (or is not yours to back up)");
-    PGresult *files = db_query(r, SQL_FILES, DB_ARGS(db_val(p, 0, 0)));
-    if (!files)
-        return task_fail(t, "the project's files could not be listed");
-    int n = PQntuples(files), rc;
-    if ((rc = task_step(t, 5, "Backing up the project \"%s\": %d file%s.", db_val(p, 0, 2), n,
-                        n == 1 ? "" : "s")) != TASK_OK)
+    int rc = task_step(t, 5, puid ? "Backing up one project." : "Backing up your %d project%s.",
+                       PQntuples(p), PQntuples(p) == 1 ? "" : "s");
+    if (rc != TASK_OK)
         return rc;
     struct buf *tar = buf_arena(r->arena);
-    json_t *mfiles = json_array(), *matts = json_array();
-    int natt = 0;
-    for (int i = 0; i < n; i++) {
-        rc = backup_file(t, files, i, tar, mfiles, matts, &natt);
-        if (rc == TASK_OK)
-            rc = task_step(t, 5 + 85 * (i + 1) / n, NULL);
-        if (rc != TASK_OK) {
-            json_decref(mfiles);
+    json_t *mprojects = json_array(), *matts = json_array();
+    int natt = 0, n = 0;
+    for (int i = 0; i < PQntuples(p); i++)
+        if ((rc = backup_project(t, p, i, tar, mprojects, matts, &natt, &n)) != TASK_OK) {
+            json_decref(mprojects);
             json_decref(matts);
             return rc;
         }
-    }
-    json_t *manifest = json_pack("{s:s, s:i, s:s, s:{s:s, s:s, s:s}, s:o, s:o}", "format", BACKUP_FORMAT,
-        "version", BACKUP_VERSION, "created_at", now_iso(r->arena), "project", "uid", db_val(p, 0, 1),
-        "name", db_val(p, 0, 2), "color", db_val(p, 0, 3), "files", mfiles, "attachments", matts);
+    json_t *manifest = json_pack("{s:s, s:i, s:s, s:o, s:o}", "format", BACKUP_FORMAT, "version",
+        BACKUP_VERSION, "created_at", now_iso(r->arena), "projects", mprojects, "attachments", matts);
     int bad = 0;
     tar_json(tar, "manifest.json", manifest, &bad);
     json_decref(manifest);
@@ -262,7 +285,8 @@ int backup_task_run(struct task_run *t)
     if (bad || targz_finish(tar, gz) != 0)
         return task_fail(t, "the archive could not be written");
     const char *size = arena_printf(r->arena, "%zu", gz->len);
-    const char *name = arena_printf(r->arena, "%s — %s", db_val(p, 0, 2), now_iso(r->arena));
+    const char *name = arena_printf(r->arena, "%s — %s", puid ? db_val(p, 0, 2) : "All projects",
+                                    now_iso(r->arena));
     PGresult *b = db_query(r,
         "INSERT INTO backups (id, uid, user_id, name, status, file_size, project_uid, task_uid, data) "
         "VALUES (gen_random_uuid()::text, gen_random_uuid()::text, $1, $2, 'completed', $3::int, $4, $5, "
@@ -271,8 +295,9 @@ int backup_task_run(struct task_run *t)
     if (!b || PQntuples(b) != 1)
         return task_fail(t, "the archive could not be stored");
     const char *url = arena_printf(r->arena, "/api/backups/%s/download", db_val(b, 0, 0));
-    t->result = json_pack("{s:s, s:s, s:i, s:i, s:I}", "backup_uid", db_val(b, 0, 0), "download_url", url,
-                          "files", n, "attachments", natt, "size", (json_int_t)gz->len);
+    t->result = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "backup_uid", db_val(b, 0, 0), "download_url",
+                          url, "projects", PQntuples(p), "files", n, "attachments", natt,
+                          "size", (json_int_t)gz->len);
     return task_step(t, 100, "Backup ready (%zu bytes): download it at %s", gz->len, url);
 }
 
@@ -284,7 +309,12 @@ struct rfile {
     const char *uid, *title;
     const struct targz_entry *doc, *history;
     json_t *snaps;                   /* parsed history (owned) or NULL */
+    int project;                     /* index into restore.projects */
     const char *new_uid;
+};
+struct rproject {
+    const char *name, *color;        /* checked */
+    const char *new_id, *new_uid;    /* of the project made for it */
 };
 struct ratt {
     const char *uid, *file_uid, *file_kind, *mime, *new_uid;
@@ -295,7 +325,8 @@ struct restore {
     int nentries;
     char *used;                      /* entries named by the manifest */
     json_t *manifest;
-    const char *name, *color;
+    struct rproject *projects;
+    int nprojects;
     struct rfile *files;
     int nfiles;
     struct ratt *atts;
@@ -438,24 +469,44 @@ static int restore_check(struct task_run *t, struct restore *rs)
         return task_fail(t, "manifest.json: format version %s is not supported (this server reads version %d)",
                          json_is_integer(version) ? arena_printf(r->arena, "%lld", (long long)json_integer_value(version)) : "(missing)",
                          BACKUP_VERSION);
-    json_t *project = json_object_get(rs->manifest, "project");
-    const char *name = json_string_value(json_object_get(project, "name"));
-    rs->name = name ? arena_strtrim(r->arena, name) : NULL;
-    if (!rs->name || !*rs->name || strlen(rs->name) > FILE_NAME_MAX - 20)
-        return task_fail(t, "manifest.json: the project's name must be 1 to %d bytes of text", FILE_NAME_MAX - 20);
-    const char *color = json_string_value(json_object_get(project, "color"));
-    rs->color = color && palette_valid(color) ? color : PALETTE_DEFAULT;
-    json_t *files = json_object_get(rs->manifest, "files"), *atts = json_object_get(rs->manifest, "attachments");
-    if (!json_is_array(files) || json_array_size(files) > BACKUP_MAX_FILES ||
-        !json_is_array(atts) || json_array_size(atts) > BACKUP_MAX_ATTACHMENTS)
-        return task_fail(t, "manifest.json: files and attachments must be lists of at most %d items",
-                         BACKUP_MAX_FILES);
-    rs->nfiles = (int)json_array_size(files);
+    json_t *projects = json_object_get(rs->manifest, "projects"), *atts = json_object_get(rs->manifest, "attachments");
+    if (!json_is_array(projects) || json_array_size(projects) == 0 ||
+        json_array_size(projects) > BACKUP_MAX_PROJECTS || !json_is_array(atts) ||
+        json_array_size(atts) > BACKUP_MAX_ATTACHMENTS)
+        return task_fail(t, "manifest.json: projects must be a list of 1 to %d and attachments a list of at "
+                         "most %d", BACKUP_MAX_PROJECTS, BACKUP_MAX_ATTACHMENTS);
+    rs->nprojects = (int)json_array_size(projects);
+    rs->projects = arena_alloc(r->arena, sizeof *rs->projects * (size_t)rs->nprojects);
+    memset(rs->projects, 0, sizeof *rs->projects * (size_t)rs->nprojects);
+    size_t total = 0;
+    for (int i = 0; i < rs->nprojects; i++) {
+        json_t *project = json_array_get(projects, (size_t)i), *files = json_object_get(project, "files");
+        const char *name = json_string_value(json_object_get(project, "name"));
+        struct rproject *rp = &rs->projects[i];
+        rp->name = name ? arena_strtrim(r->arena, name) : NULL;
+        if (!rp->name || !*rp->name || strlen(rp->name) > FILE_NAME_MAX - 20)
+            return task_fail(t, "manifest.json: projects[%d]: the name must be 1 to %d bytes of text", i,
+                             FILE_NAME_MAX - 20);
+        const char *color = json_string_value(json_object_get(project, "color"));
+        rp->color = color && palette_valid(color) ? color : PALETTE_DEFAULT;
+        if (!json_is_array(files))
+            return task_fail(t, "manifest.json: projects[%d]: files must be a list", i);
+        total += json_array_size(files);
+    }
+    if (total > BACKUP_MAX_FILES)
+        return task_fail(t, "manifest.json: more than %d files", BACKUP_MAX_FILES);
+    rs->nfiles = (int)total;
     rs->files = arena_alloc(r->arena, sizeof *rs->files * ((size_t)rs->nfiles + 1));
     memset(rs->files, 0, sizeof *rs->files * ((size_t)rs->nfiles + 1));
-    for (int i = 0; i < rs->nfiles; i++)
-        if (check_file(t, rs, json_array_get(files, (size_t)i), i) != 0)
-            return TASK_FAILED;
+    int at = 0;
+    for (int i = 0; i < rs->nprojects; i++) {
+        json_t *files = json_object_get(json_array_get(projects, (size_t)i), "files");
+        for (size_t k = 0; k < json_array_size(files); k++, at++) {
+            rs->files[at].project = i;
+            if (check_file(t, rs, json_array_get(files, k), at) != 0)
+                return TASK_FAILED;
+        }
+    }
     rs->natts = (int)json_array_size(atts);
     rs->atts = arena_alloc(r->arena, sizeof *rs->atts * ((size_t)rs->natts + 1));
     memset(rs->atts, 0, sizeof *rs->atts * ((size_t)rs->natts + 1));
@@ -609,24 +660,37 @@ static int restore_run(struct task_run *t, struct restore *rs)
     int rc = task_step(t, 2, "Checking the archive before anything is written.");
     if (rc != TASK_OK || (rc = restore_check(t, rs)) != TASK_OK)
         return rc;
-    if ((rc = task_step(t, 10, "The archive is valid: %d file%s, %d attachment%s, %d history snapshot%s. "
-                        "Restoring into a new project.", rs->nfiles, rs->nfiles == 1 ? "" : "s", rs->natts,
+    if ((rc = task_step(t, 10, "The archive is valid: %d project%s, %d file%s, %d attachment%s, "
+                        "%d history snapshot%s. Restoring into new projects.", rs->nprojects,
+                        rs->nprojects == 1 ? "" : "s", rs->nfiles, rs->nfiles == 1 ? "" : "s", rs->natts,
                         rs->natts == 1 ? "" : "s", rs->nsnaps, rs->nsnaps == 1 ? "" : "s")) != TASK_OK)
         return rc;
-    const char *name = arena_printf(r->arena, "%s (restored)", rs->name);
-    PGresult *p = db_query(r,
-        "INSERT INTO projects (uid, name, user_id, color, created_at, updated_at) "
-        "VALUES (gen_random_uuid()::text, $1, $2, $3, now(), now()) RETURNING id::text, uid",
-        DB_ARGS(name, t->owner, rs->color));
-    if (!p || PQntuples(p) != 1)
-        return task_fail(t, "the new project could not be created");
+    json_t *made = json_array();
+    for (int i = 0; i < rs->nprojects; i++) {
+        struct rproject *rp = &rs->projects[i];
+        const char *name = arena_printf(r->arena, "%s (restored)", rp->name);
+        PGresult *p = db_query(r,
+            "INSERT INTO projects (uid, name, user_id, color, created_at, updated_at) "
+            "VALUES (gen_random_uuid()::text, $1, $2, $3, now(), now()) RETURNING id::text, uid",
+            DB_ARGS(name, t->owner, rp->color));
+        if (!p || PQntuples(p) != 1) {
+            json_decref(made);
+            return task_fail(t, "the new project \"%s\" could not be created", name);
+        }
+        rp->new_id = db_val(p, 0, 0);
+        rp->new_uid = db_val(p, 0, 1);
+        json_array_append_new(made, json_pack("{s:s, s:s, s:s}", "uid", rp->new_uid, "name", name,
+                                              "url", arena_printf(r->arena, "/projects/%s", rp->new_uid)));
+    }
     int counts[BACKUP_KIND_COUNT] = {0};
     for (int i = 0; i < rs->nfiles; i++) {
         struct rfile *rf = &rs->files[i];
-        if ((rc = restore_file(t, rs, rf, db_val(p, 0, 0))) != TASK_OK ||
+        if ((rc = restore_file(t, rs, rf, rs->projects[rf->project].new_id)) != TASK_OK ||
             (rc = task_step(t, 10 + 88 * (i + 1) / rs->nfiles, "Restored the %s \"%s\".", rf->bk->kind,
-                            rf->title)) != TASK_OK)
+                            rf->title)) != TASK_OK) {
+            json_decref(made);
             return rc;
+        }
         counts[rf->bk - backup_kinds]++;
     }
     struct buf *what = buf_arena(r->arena);
@@ -635,20 +699,27 @@ static int restore_run(struct task_run *t, struct restore *rs)
         json_object_set_new(per_kind, backup_kinds[k].kind, json_integer(counts[k]));
         buf_printf(what, "%s%d %s%s", k ? ", " : "", counts[k], backup_kinds[k].kind, counts[k] == 1 ? "" : "s");
     }
-    const char *url = arena_printf(r->arena, "/projects/%s", db_val(p, 0, 1));
     json_t *map = json_object();
     for (int i = 0; i < rs->nfiles; i++)
         json_object_set_new(map, rs->files[i].uid, json_string(rs->files[i].new_uid));
     json_t *amap = json_object();
     for (int i = 0; i < rs->natts; i++)
         json_object_set_new(amap, rs->atts[i].uid, json_string(rs->atts[i].new_uid));
-    t->result = json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:o, s:o}", "project_uid", db_val(p, 0, 1),
-                          "project_url", url, "project_name", name, "files", per_kind,
-                          "attachments", rs->natts, "history", rs->nsnaps, "file_uids", map,
-                          "attachment_uids", amap);
-    return task_step(t, 100, "Restored %s (%d attachment%s, %d history snapshot%s) into the new project "
-                     "\"%s\" at %s.", buf_cstr(what), rs->natts, rs->natts == 1 ? "" : "s", rs->nsnaps,
-                     rs->nsnaps == 1 ? "" : "s", name, url);
+    /* project_uid / project_url / project_name: the first (for a one-project backup, the) project. */
+    const struct rproject *first = &rs->projects[0];
+    const char *url = arena_printf(r->arena, "/projects/%s", first->new_uid);
+    t->result = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:o, s:o}", "project_uid", first->new_uid,
+                          "project_url", url, "project_name",
+                          arena_printf(r->arena, "%s (restored)", first->name), "projects", made,
+                          "files", per_kind, "attachments", rs->natts, "history", rs->nsnaps,
+                          "file_uids", map, "attachment_uids", amap);
+    if (rs->nprojects == 1)
+        return task_step(t, 100, "Restored %s (%d attachment%s, %d history snapshot%s) into the new "
+                         "project \"%s (restored)\" at %s.", buf_cstr(what), rs->natts,
+                         rs->natts == 1 ? "" : "s", rs->nsnaps, rs->nsnaps == 1 ? "" : "s", first->name, url);
+    return task_step(t, 100, "Restored %d projects with %s (%d attachment%s, %d history snapshot%s) as new "
+                     "projects named \"… (restored)\".", rs->nprojects, buf_cstr(what), rs->natts,
+                     rs->natts == 1 ? "" : "s", rs->nsnaps, rs->nsnaps == 1 ? "" : "s");
 }
 
 int restore_task_run(struct task_run *t)

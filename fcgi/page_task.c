@@ -61,6 +61,13 @@ void page_project_backup(struct req *r)
         resp_redirect(r, arena_printf(r->arena, "/tasks/%s", uid));
 }
 
+void page_backup_all(struct req *r)
+{
+    const char *uid = backup_queue(r, NULL);
+    if (uid)
+        resp_redirect(r, arena_printf(r->arena, "/tasks/%s", uid));
+}
+
 void page_backups(struct req *r)
 {
     PGresult *tasks = db_query(r, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY created_at DESC LIMIT 50",

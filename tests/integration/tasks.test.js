@@ -175,9 +175,11 @@ test('backup → download → restore round trip equals the original', async () 
   const manifest = JSON.parse(entries['manifest.json']);
   assert.equal(manifest.format, 'cardinality-backup');
   assert.equal(manifest.version, 1);
-  assert.equal(manifest.files.length, 4);
+  assert.equal(manifest.projects.length, 1);
+  assert.equal(manifest.projects[0].name, 'Round trip');
+  assert.equal(manifest.projects[0].files.length, 4);
   assert.equal(manifest.attachments.length, 2);
-  for (const f of manifest.files) {
+  for (const f of manifest.projects[0].files) {
     assert.ok(entries[f.path], f.path);
     assert.ok(Array.isArray(JSON.parse(entries[f.history])), f.history);
   }
@@ -264,8 +266,8 @@ test('a task left running by a killed runner is marked failed, and the runner co
 test('corrupted and hostile archives fail with a clear message and nothing written', async () => {
   const noteUid = 'n0000000-0000-0000-0000-000000000001';
   const good = (over = {}) => {
-    const manifest = { format: 'cardinality-backup', version: 1, project: { uid: 'x', name: 'Evil', color: '#6366f1' },
-      files: [{ kind: 'note', uid: noteUid, title: 'N', path: `files/note/${noteUid}.json` }], attachments: [], ...over.manifest };
+    const manifest = { format: 'cardinality-backup', version: 1, attachments: [], ...over.manifest,
+      projects: [{ uid: 'x', name: 'Evil', color: '#6366f1', files: [{ kind: 'note', uid: noteUid, title: 'N', path: `files/note/${noteUid}.json` }] }] };
     return [{ name: 'manifest.json', data: JSON.stringify(manifest) },
       { name: `files/note/${noteUid}.json`, data: over.note || JSON.stringify({ uid: noteUid, title: 'N', content: '<p>x</p>', _version: 1 }) },
       ...(over.extra || [])];
@@ -287,8 +289,8 @@ test('corrupted and hostile archives fail with a clear message and nothing writt
     ['no manifest', zlib.gzipSync(tar(good().slice(1))), /no manifest\.json/],
     ['unlisted entry', zlib.gzipSync(tar(good({ extra: [{ name: 'files/note/other.json', data: '{}' }] }))), /does not name/],
     ['bad diagram', zlib.gzipSync(tar([
-      { name: 'manifest.json', data: JSON.stringify({ format: 'cardinality-backup', version: 1, project: { name: 'E' }, attachments: [],
-        files: [{ kind: 'note', uid: noteUid, path: `files/note/${noteUid}.json` }, { kind: 'diagram', uid: 'd1', path: 'files/diagram/d1.json' }] }) },
+      { name: 'manifest.json', data: JSON.stringify({ format: 'cardinality-backup', version: 1, attachments: [], projects: [{ name: 'E',
+        files: [{ kind: 'note', uid: noteUid, path: `files/note/${noteUid}.json` }, { kind: 'diagram', uid: 'd1', path: 'files/diagram/d1.json' }] }] }) },
       good()[1],
       { name: 'files/diagram/d1.json', data: JSON.stringify({ name: 'D', entities: [{ id: 'a', name: '', x: 0, y: 0, columns: [] }], relationships: [] }) },
     ])), /not a valid diagram/],
@@ -300,6 +302,38 @@ test('corrupted and hostile archives fail with a clear message and nothing writt
     assert.ok(t.log.some((l) => l.level === 'error' && /Nothing was kept/.test(l.message)), what);
     assert.equal(counts(), before, `${what}: nothing written`);
   }
+});
+
+test('"back up everything" archives every project the user owns; a restore recreates each', async () => {
+  const carol = new Client(stack.baseUrl);
+  await carol.signup();
+  const p1 = await carol.createProject('First');
+  await carol.createFile(p1, 'note', 'one');
+  await carol.createFile(p1, 'flowchart', 'two');
+  const p2 = await carol.createProject('Second', '#f59e0b');
+  await carol.createFile(p2, 'diagram', 'three');
+  const res = await carol.request('POST', '/api/backups');
+  assert.equal(res.status, 202, res.text);
+  const t = await waitTask(carol, res.json().task_uid);
+  assert.equal(t.status, 'succeeded', JSON.stringify(t));
+  assert.equal(t.result.projects, 2);
+  assert.equal(t.result.files, 3);
+  const dl = await fetch(stack.baseUrl + t.result.download_url, { headers: { Cookie: carol.cookieHeader() } });
+  const gz = Buffer.from(await dl.arrayBuffer());
+  const manifest = JSON.parse(untar(zlib.gunzipSync(gz))['manifest.json']);
+  assert.deepEqual(manifest.projects.map((p) => [p.name, p.files.map((f) => f.title).sort()]),
+    [['First', ['one', 'two']], ['Second', ['three']]]);
+  const r = await waitTask(carol, await restore(carol, gz));
+  assert.equal(r.status, 'succeeded', JSON.stringify(r));
+  assert.deepEqual(r.result.projects.map((p) => p.name), ['First (restored)', 'Second (restored)']);
+  assert.deepEqual(r.result.files, { diagram: 1, note: 1, drawing: 0, flowchart: 1 });
+  const second = await carol.get(r.result.projects[1].url);
+  assert.match(second.text, /three/);
+  // The page form does the same (no JavaScript needed).
+  await carol.get('/backups');
+  const form = await carol.postForm('/backups', {});
+  assert.equal(form.status, 303);
+  assert.match(form.headers.get('location'), /^\/tasks\//);
 });
 
 test('other users get 404 for tasks, backups and projects they do not own', async () => {
