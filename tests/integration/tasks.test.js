@@ -238,6 +238,13 @@ test('progress moves, and cancel stops a running backup with nothing kept', asyn
   assert.ok(t.progress < 100);
   assert.ok(t.log.some((l) => /Cancelled/.test(l.message)));
   assert.equal(stack.sql(`SELECT count(*) FROM backups WHERE task_uid = '${uid}'`), '0');
+  // Without JavaScript: the page's cancel form.
+  const second = await backup(alice, p);
+  await alice.get(`/tasks/${second}`);
+  const form = await alice.postForm(`/tasks/${second}/cancel`, {});
+  assert.equal(form.status, 303);
+  assert.equal(form.headers.get('location'), `/tasks/${second}`);
+  assert.equal((await waitTask(alice, second)).status, 'cancelled');
 });
 
 test('a task left running by a killed runner is marked failed, and the runner comes back', async () => {
@@ -261,6 +268,20 @@ test('a task left running by a killed runner is marked failed, and the runner co
   await alice.createFile(small, 'note', 'one');
   const again = await waitTask(alice, await backup(alice, small));
   assert.equal(again.status, 'succeeded', JSON.stringify(again));
+});
+
+test('a runner stopped with SIGTERM queues its task again, and the next runner finishes it', async () => {
+  const p = await alice.createProject('Stopped');
+  for (let i = 0; i < 10; i++) await alice.createFile(p, 'note', `s${i}`);
+  const uid = await backup(alice, p);
+  await waitTask(alice, uid, (t) => t.status === 'running' && t.progress > 5);
+  const pid = stack.runnerPid();
+  process.kill(pid, 'SIGTERM');
+  const t = await waitTask(alice, uid);
+  assert.equal(t.status, 'succeeded', JSON.stringify(t));
+  assert.ok(t.log.some((l) => /Interrupted by a server stop.*Queued again/.test(l.message)), JSON.stringify(t.log));
+  assert.equal(stack.sql(`SELECT count(*) FROM backups WHERE task_uid = '${uid}'`), '1', 'one backup, not a half one');
+  assert.notEqual(stack.runnerPid(), pid);
 });
 
 test('corrupted and hostile archives fail with a clear message and nothing written', async () => {
