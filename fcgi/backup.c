@@ -13,7 +13,7 @@
  * framing (targz.h: no path traversal, links or bombs), the manifest's format and version,
  * every entry named by it and none other, sizes and counts, and every document with its kind's
  * own checker (erd_doc_parse + erd_doc_check, the note sanitizer's nesting bound,
- * draw_put_parse, flow_doc_read) — and only then writes, into a NEW project, through the same
+ * draw_put_parse, flow_doc_read) — and only then writes, into NEW projects, through the same
  * PUT handlers as the editors (which check again).  All of it is one transaction: any failure
  * leaves nothing behind. */
 #include "app.h"

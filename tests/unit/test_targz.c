@@ -16,7 +16,7 @@ static struct arena A;
 static void setup(void) { arena_init(&A); }
 static void teardown(void) { arena_free(&A); }
 
-/* gz: tar stream t (already finished or not) gzip-compressed, as targz_finish does. */
+/* archive: the entries names[i] = datas[i] written by targz_add and finished by targz_finish. */
 static struct buf *archive(const char *const *names, const char *const *datas, int n)
 {
     struct buf *tar = buf_arena(&A), *out = buf_arena(&A);
