@@ -34,6 +34,8 @@ struct config {
     size_t max_body;              /* CARD_MAX_BODY bytes */
     int import_seconds;           /* CARD_IMPORT_SECONDS: time budget of one SQL import */
     int history_days;             /* CARD_HISTORY_DAYS: snapshots kept (0: all), see sql/017 */
+    int tasks;                    /* CARD_TASKS: background tasks run at once (task_runner.h) */
+    int task_step_ms;             /* CARD_TASK_STEP_MS: pause between a task's steps (tests) */
     int dev;                      /* CARD_DEV=1: reload templates on every request */
     const char *asset_version;    /* CARD_ASSET_VERSION (default: start time) */
     /* AI chat streams (ai_chat.c): their own socket and worker process */

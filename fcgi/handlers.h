@@ -177,4 +177,22 @@ void page_dbws_create(struct req *r);
 void page_dbws_test(struct req *r);
 void page_dbws_query(struct req *r);
 void page_dbws_delete(struct req *r);
+/* api_task.c — background tasks and backups (task.h) */
+void api_task_get(struct req *r);
+void api_task_cancel(struct req *r);
+void api_project_backup(struct req *r);
+void api_backup_all(struct req *r);
+void api_backup_restore(struct req *r);
+void api_backup_download(struct req *r);
+/* task_cancel: ask task uid to stop (a queued one is cancelled at once); 0, or -1 after
+ * answering 404/5xx.  backup_queue: queue a backup of project_uid (404 unless the user may
+ * read it), or with NULL of every project the user owns; the task uid, or NULL after answering.  task_json: the API shape of row `row` of a task query (api_task.c). */
+int task_cancel(struct req *r, const char *uid);
+const char *backup_queue(struct req *r, const char *project_uid);
+/* page_task.c — the task page, restore form, dashboard list */
+void page_task_show(struct req *r);
+void page_task_cancel(struct req *r);
+void page_project_backup(struct req *r);
+void page_backups(struct req *r);
+void page_backup_all(struct req *r);
 #endif

@@ -4,7 +4,8 @@
  * die, reloads on SIGHUP and drains on SIGTERM.  One more socket (CARD_STREAM_SOCKET) has its
  * own worker, the stream worker: many threads for AI answers that stream for minutes, so they
  * never take a page worker's thread (DESIGN.md §2).  The master keeps every socket open, so the
- * connections queued on a dead worker's socket wait there for its replacement. */
+ * connections queued on a dead worker's socket wait there for its replacement.  Beside the
+ * workers runs the task runner (task_runner.h, CARD_TASKS > 0), restarted the same way. */
 #include "ai_config.h"
 #include "app.h"
 #include "auth.h"
@@ -12,6 +13,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "dbws_store.h"
+#include "task_runner.h"
 #include "worker.h"
 #include <errno.h>
 #include <grp.h>
@@ -155,6 +157,23 @@ static pid_t spawn_worker(const int *fds, int n, int i)
     return pid;
 }
 
+/* spawn_runner: fork the background task runner, holding no socket. */
+static pid_t spawn_runner(const int *fds, int n)
+{
+    if (g_app.cfg.tasks <= 0)
+        return 0;
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        for (int j = 0; j < n; j++)
+            close(fds[j]);
+        exit(task_runner_main());
+    }
+    return pid;
+}
+
 static void signal_all(const pid_t *pids, int n, int sig)
 {
     for (int i = 0; i < n; i++)
@@ -165,19 +184,22 @@ static void signal_all(const pid_t *pids, int n, int sig)
 /* supervise: keep worker i alive on fds[i] until SIGTERM/SIGINT, then drain with a deadline. */
 static int supervise(const int *fds, int n)
 {
-    pid_t *pids = calloc((size_t)n, sizeof *pids);
-    time_t *born = calloc((size_t)n, sizeof *born);
+    /* pids[n]: the task runner (0 when there is none). */
+    pid_t *pids = calloc((size_t)n + 1, sizeof *pids);
+    time_t *born = calloc((size_t)n + 1, sizeof *born);
     for (int i = 0; i < n; i++) {
         pids[i] = spawn_worker(fds, n, i);
         born[i] = time(NULL);
     }
+    pids[n] = spawn_runner(fds, n);
+    born[n] = time(NULL);
     log_msg("master: %d workers × %d threads on %s.0…%d, a stream worker × %d threads",
             n - 1, g_app.cfg.threads, g_app.cfg.socket_path, n - 2, g_app.cfg.stream_threads);
     while (!got_term) {
         if (got_hup) {
             got_hup = 0;
             log_msg("master: reloading templates");
-            signal_all(pids, n, SIGHUP);
+            signal_all(pids, n, SIGHUP);   /* not the runner: it has no templates */
         }
         int status;
         pid_t dead = waitpid(-1, &status, WNOHANG);
@@ -194,18 +216,25 @@ static int supervise(const int *fds, int n)
             pids[i] = spawn_worker(fds, n, i);   /* same socket: its queue waited for it */
             born[i] = time(NULL);
         }
+        if (pids[n] == dead && !got_term) {
+            log_msg("master: task runner %d exited (status %d); restarting", (int)dead, status);
+            if (time(NULL) - born[n] < 1)
+                usleep(200000);
+            pids[n] = spawn_runner(fds, n);
+            born[n] = time(NULL);
+        }
     }
     log_msg("master: draining");
-    signal_all(pids, n, SIGTERM);
+    signal_all(pids, n + 1, SIGTERM);
     time_t deadline = time(NULL) + DRAIN_SECONDS;
-    for (int left = n; left > 0 && time(NULL) < deadline;) {
+    for (int left = n + (pids[n] > 0); left > 0 && time(NULL) < deadline;) {
         pid_t dead = waitpid(-1, NULL, WNOHANG);
         if (dead > 0)
             left--;
         else
             usleep(10000);
     }
-    signal_all(pids, n, SIGKILL);
+    signal_all(pids, n + 1, SIGKILL);
     while (waitpid(-1, NULL, WNOHANG) > 0)
         ;
     free(pids);

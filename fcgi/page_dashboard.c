@@ -3,6 +3,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
+#include "task.h"
 #include "view.h"
 #include <stdlib.h>
 
@@ -113,6 +114,9 @@ void dashboard_render(struct req *r, int status, const char *name, const char *c
     json_object_set_new(ctx, "projects", project_rows(r, projects));
     json_object_set_new(ctx, "has_recent", json_boolean(PQntuples(recent) > 0));
     json_object_set_new(ctx, "recent", recent_rows(r, recent));
+    json_t *tasks = task_recent_json(r);   /* page_task.c: running and recent background tasks */
+    json_object_set_new(ctx, "has_tasks", json_boolean(json_array_size(tasks) > 0));
+    json_object_set_new(ctx, "tasks", tasks);
     json_object_set_new(ctx, "colors", palette_json(color));
     json_object_set_new(ctx, "new_project", json_pack("{s:s}", "name", name ? name : ""));
     json_object_set_new(ctx, "errors", errors ? json_incref(errors) : json_object());

@@ -151,5 +151,17 @@ const struct route route_table[] = {
     {"POST", "/projects/:uid/databases/:conn/test", page_dbws_test, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/databases/:conn/query", page_dbws_query, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/databases/:conn/delete", page_dbws_delete, R_LOGIN | R_FORM},
+    /* api_task.c, page_task.c — background tasks, backups and restores */
+    {"GET", "/api/tasks/:uid", api_task_get, R_LOGIN},
+    {"POST", "/api/tasks/:uid/cancel", api_task_cancel, R_LOGIN},
+    {"POST", "/api/projects/:uid/backup", api_project_backup, R_LOGIN},
+    {"POST", "/api/backups", api_backup_all, R_LOGIN},
+    {"POST", "/api/backups/restore", api_backup_restore, R_LOGIN | R_BINARY},
+    {"GET", "/api/backups/:uid/download", api_backup_download, R_LOGIN},
+    {"GET", "/tasks/:uid", page_task_show, R_LOGIN},
+    {"POST", "/tasks/:uid/cancel", page_task_cancel, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/backup", page_project_backup, R_LOGIN | R_FORM},
+    {"GET", "/backups", page_backups, R_LOGIN},
+    {"POST", "/backups", page_backup_all, R_LOGIN | R_FORM},
 };
 const int route_count = sizeof route_table / sizeof route_table[0];

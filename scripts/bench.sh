@@ -41,7 +41,7 @@ app_log=$tmp/log/app.log
 # worker_rss_mb: the largest worker's resident set, MB.
 worker_rss_mb() {
   local pid max=0 kb
-  for pid in $(pgrep -P "$(cat "$tmp/run/cardinality.pid")"); do
+  for pid in $(pgrep -x cardinality -P "$(cat "$tmp/run/cardinality.pid")"); do
     kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     [ "${kb:-0}" -gt "$max" ] && max=$kb
   done
@@ -133,6 +133,6 @@ if [ -d "$extra_dir" ]; then
   for f in "$extra_dir"/*.sh; do [ -e "$f" ] && . "$f"; done
 fi
 sleep 3   # at rest: idle threads, nothing in flight
-rest=$(for pid in $(pgrep -P "$(cat "$tmp/run/cardinality.pid")"); do awk '/VmRSS/ {printf "%.1f ", $2 / 1024}' "/proc/$pid/status"; done)
+rest=$(for pid in $(pgrep -x cardinality -P "$(cat "$tmp/run/cardinality.pid")"); do awk '/VmRSS/ {printf "%.1f ", $2 / 1024}' "/proc/$pid/status"; done)
 meta="$(date -u +%FT%TZ)	$(nproc)	$dur	$CARD_WORKERS	$CARD_THREADS	$rest"
 node tests/bench/table.js "$rows" "$meta" "$out_dir/latest.txt" "$out_dir/latest.json"

@@ -94,10 +94,17 @@ async function startStack(opts = {}) {
     /** runDir: instance i's pid and socket list (scripts/stack.sh: run/, run.1/ …). */
     runDir(i = 0) { return path.join(varDir, i ? `run.${i}` : 'run'); },
     masterPid(i = 0) { return Number(fs.readFileSync(path.join(s.runDir(i), 'cardinality.pid'), 'utf8')); },
+    /** runnerPid: the task runner's pid (a child of master i named card-tasks), or 0. */
+    runnerPid(i = 0) {
+      try {
+        return Number(execFileSync('pgrep', ['-x', 'card-tasks', '-P', String(s.masterPid(i))]).toString().trim()) || 0;
+      } catch (_) { return 0; }
+    },
     workerPids(i = 0) {
       let out = '';
       try {
-        out = execFileSync('pgrep', ['-P', String(s.masterPid(i))]).toString().trim();
+        // -x cardinality: the workers, not the task runner (named card-tasks).
+        out = execFileSync('pgrep', ['-x', 'cardinality', '-P', String(s.masterPid(i))]).toString().trim();
       } catch (e) {
         if (e.status !== 1) throw e;   // 1: no worker at this instant (e.g. all just killed)
       }

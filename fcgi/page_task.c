@@ -1,0 +1,105 @@
+/* page_task.c — the pages of background tasks: a task's progress page (/tasks/{uid}: a
+ * progress bar, the log and a cancel button; static/js/task.js polls GET /api/tasks/{uid}
+ * every second, and without JavaScript the page refreshes itself every 2 s while the task
+ * runs), /backups (your backups to download, your tasks, and the restore upload), and the
+ * "Back up" form of a project page. */
+#include "db.h"
+#include "handlers.h"
+#include "http.h"
+#include "task.h"
+#include "view.h"
+#include <string.h>
+
+
+/* task_view: the template's view of a task (its API shape plus flags). */
+static json_t *task_view(struct req *r, PGresult *res, int row)
+{
+    json_t *j = task_json(res, row);
+    const char *status = db_val(res, row, 2);
+    int live = strcmp(status, "queued") == 0 || strcmp(status, "running") == 0;
+    json_object_set_new(j, "live", json_boolean(live));
+    json_object_set_new(j, "failed", json_boolean(strcmp(status, "failed") == 0));
+    json_object_set_new(j, "title", json_string(strcmp(db_val(res, row, 1), "backup") == 0
+                                                ? "Backup" : "Restore"));
+    json_t *result = json_object_get(j, "result");
+    const char *dl = json_string_value(json_object_get(result, "download_url"));
+    const char *project = json_string_value(json_object_get(result, "project_url"));
+    if (dl)
+        json_object_set_new(j, "download_url", json_string(dl));
+    if (project)
+        json_object_set_new(j, "project_url", json_string(project));
+    json_object_set_new(j, "api_url", json_string(arena_printf(r->arena, "/api/tasks/%s", db_val(res, row, 0))));
+    return j;
+}
+
+void page_task_show(struct req *r)
+{
+    PGresult *res = db_query(r, "SELECT " TASK_COLUMNS " FROM tasks WHERE uid = $1", DB_ARGS(r->params[0]));
+    if (!res) {
+        page_db_error(r);
+        return;
+    }
+    if (PQntuples(res) != 1) {
+        page_error(r, 404, "Not found", "There is no such task.");
+        return;
+    }
+    json_t *ctx = view_ctx(r);
+    json_object_set_new(ctx, "task", task_view(r, res, 0));
+    view_render(r, 200, "task", ctx);
+}
+
+void page_task_cancel(struct req *r)
+{
+    if (task_cancel(r, r->params[0]) == 0)
+        resp_redirect(r, arena_printf(r->arena, "/tasks/%s", r->params[0]));
+}
+
+void page_project_backup(struct req *r)
+{
+    const char *uid = backup_queue(r, r->params[0]);
+    if (uid)
+        resp_redirect(r, arena_printf(r->arena, "/tasks/%s", uid));
+}
+
+void page_backup_all(struct req *r)
+{
+    const char *uid = backup_queue(r, NULL);
+    if (uid)
+        resp_redirect(r, arena_printf(r->arena, "/tasks/%s", uid));
+}
+
+void page_backups(struct req *r)
+{
+    PGresult *tasks = db_query(r, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY created_at DESC LIMIT 50",
+                               DB_NOARGS);
+    PGresult *backups = tasks ? db_query(r,
+        "SELECT uid, name, coalesce(file_size, 0), to_char(created_at, 'YYYY-MM-DD HH24:MI') "
+        "FROM backups WHERE data IS NOT NULL ORDER BY created_at DESC LIMIT 100", DB_NOARGS) : NULL;
+    if (!backups) {
+        page_db_error(r);
+        return;
+    }
+    json_t *tl = json_array(), *bl = json_array();
+    for (int i = 0; i < PQntuples(tasks); i++)
+        json_array_append_new(tl, task_view(r, tasks, i));
+    for (int i = 0; i < PQntuples(backups); i++)
+        json_array_append_new(bl, json_pack("{s:s, s:s, s:I, s:s}", "uid", db_val(backups, i, 0),
+            "name", db_val(backups, i, 1), "size", (json_int_t)db_int(backups, i, 2),
+            "created", db_val(backups, i, 3)));
+    json_t *ctx = view_ctx(r);
+    json_object_set_new(ctx, "nav_backups", json_true());
+    json_object_set_new(ctx, "tasks", tl);
+    json_object_set_new(ctx, "backups", bl);
+    view_render(r, 200, "backups", ctx);
+}
+
+json_t *task_recent_json(struct req *r)
+{
+    PGresult *res = db_query(r, "SELECT " TASK_COLUMNS " FROM tasks WHERE status IN ('queued', 'running') "
+                                "OR created_at > now() - interval '1 day' ORDER BY created_at DESC LIMIT 5",
+                             DB_NOARGS);
+    json_t *list = json_array();
+    for (int i = 0; res && i < PQntuples(res); i++)
+        json_array_append_new(list, task_view(r, res, i));
+    return list;
+}
