@@ -315,6 +315,25 @@ static int render_export(const struct erd_doc *doc, int is_svg, enum export_form
     return ddl_export(doc, f, out);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* duplicate_table: a table name used twice (letter case ignored, as MySQL and SQLite
+ * compare them), or NULL. */
+static const char *duplicate_table(struct arena *a, const struct erd_doc *doc)
+{
+    const char **names = arena_alloc(a, (doc->nentities + 1) * sizeof *names);
+    for (size_t i = 0; i < doc->nentities; i++)
+        names[i] = doc->entities[i].name ? doc->entities[i].name : "";
+    qsort(names, doc->nentities, sizeof *names, name_cmp);
+    for (size_t i = 1; i < doc->nentities; i++)
+        if (strcasecmp(names[i - 1], names[i]) == 0)
+            return names[i];
+    return NULL;
+}
+
 void api_diagram_export(struct req *r)
 {
     enum export_format f = EXPORT_JSON;
@@ -332,6 +351,12 @@ void api_diagram_export(struct req *r)
     }
     if (load_or_answer(r, uid, &doc) != 0)
         return;
+    const char *dup = is_svg || f == EXPORT_JSON ? NULL : duplicate_table(r->arena, &doc);
+    if (dup) {
+        resp_json_error(r, 422, "duplicate_table", "Two tables are named \"%s\"; rename one "
+                        "before exporting (the script would define it twice).", dup);
+        return;
+    }
     struct buf *body = buf_arena(r->arena);
     if (render_export(&doc, is_svg, f, body, &type, &ext) != 0) {
         resp_json_error(r, 500, "export_failed", "The diagram could not be exported.");

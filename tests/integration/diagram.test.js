@@ -464,7 +464,8 @@ test('export in every format; postgres export re-imports to the same names', asy
     assert.match(res.headers.get('content-type'), type, format);
     assert.match(res.headers.get('content-type'), /charset=utf-8/i, format);
     const cd = res.headers.get('content-disposition');
-    assert.match(cd, /^attachment; filename="Sales_DB_v2_quoted\.[a-z]+"$/, `${format}: ${cd}`);
+    assert.match(cd, /^attachment; filename="Sales_DB_v2_quoted(\.(postgres|mysql|sqlite))?\.[a-z]+"$/, `${format}: ${cd}`);
+    if (['postgres', 'mysql', 'sqlite'].includes(format)) assert.ok(cd.endsWith(`.${format}.sql"`), `the dialect in the file name: ${cd}`);
     if (format !== 'mermaid' && format !== 'dbml') assert.ok(cd.endsWith(`${ext}"`), `${format}: ${cd}`);
     assert.ok(res.text.length > 50, format);
     if (format === 'svg') assert.match(res.text, /^<svg[\s>]/);
@@ -613,4 +614,80 @@ test('lists show diagram thumbnails as small cacheable images: ETag from _versio
   const theirs = await bob.get(url);
   assert.equal(theirs.status, 404);
   assert.doesNotMatch(theirs.headers.get('content-type'), /svg/);
+});
+
+test('the viewport has its own endpoint: no _version bump, never a conflict, CSRF and values checked', async () => {
+  const uid = await newDiagram(alice, 'Viewport');
+  const v = (await getModel(alice, uid))._version;
+  const t = tag();
+  assert.equal((await put(alice, uid, { _version: v, ...shopModel(t) })).status, 200);
+  const base = await getModel(alice, uid);
+  const res = await alice.request('PUT', `${api(uid)}/viewport`, { json: { x: -250.5, y: 120, zoom: 0.35 } });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.json(), { viewport: { x: -250.5, y: 120, zoom: 0.35 }, _version: base._version });
+  const after = await getModel(alice, uid);
+  assert.equal(after._version, base._version, 'a viewport change bumps no version');
+  assert.deepEqual(after.viewport, { x: -250.5, y: 120, zoom: 0.35 });
+  // A save that started before the scroll still goes through (no conflict) and keeps the viewport.
+  const m = shopModel(t);
+  delete m.viewport;
+  m.name = 'Renamed after a scroll';
+  const saved = await put(alice, uid, { _version: base._version, ...m });
+  assert.equal(saved.status, 200, saved.text);
+  assert.deepEqual((await getModel(alice, uid)).viewport, { x: -250.5, y: 120, zoom: 0.35 });
+  // Refusals.
+  assert.equal((await alice.request('PUT', `${api(uid)}/viewport`, { json: { x: 1, y: 2, zoom: 1 }, headers: { 'X-CSRF-Token': null } })).status, 403);
+  for (const bad of [{ x: 1, y: 2 }, { x: 'a', y: 2, zoom: 1 }, { x: 1, y: 2, zoom: 0 }, { x: 1, y: 2, zoom: 1e6 }, [1, 2, 3]]) {
+    assert.equal((await alice.request('PUT', `${api(uid)}/viewport`, { json: bad })).status, 422, JSON.stringify(bad));
+  }
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  assert.equal((await bob.request('PUT', `${api(uid)}/viewport`, { json: { x: 0, y: 0, zoom: 1 } })).status, 404);
+  assert.deepEqual((await getModel(alice, uid)).viewport, { x: -250.5, y: 120, zoom: 0.35 });
+});
+
+test('exports: Mermaid keeps the type syntax it accepts; duplicate table names answer 422 naming them', async () => {
+  const uid = await newDiagram(alice, 'Types');
+  const v = (await getModel(alice, uid))._version;
+  const t = tag();
+  const body = {
+    _version: v, name: 'Types', viewport: { x: 0, y: 0, zoom: 1 }, relationships: [],
+    entities: [{ id: `${t}e1`, name: 'items', x: 0, y: 0, color: '#6366f1', comment: null, columns: [
+      col(`${t}c1`, 'title', 'varchar(255)'), col(`${t}c2`, 'price', 'numeric(10,2)'),
+      col(`${t}c3`, 'tags', 'text[]'), col(`${t}c4`, 'ratio', 'double precision')] }],
+  };
+  assert.equal((await put(alice, uid, body)).status, 200);
+  const mmd = await alice.get(`${api(uid)}/export?format=mermaid`);
+  assert.equal(mmd.status, 200);
+  assert.match(mmd.text, /\n {8}varchar\(255\) title\n/);
+  assert.match(mmd.text, /\n {8}numeric\(10_2\) price\n/);
+  assert.match(mmd.text, /\n {8}text\[\] tags\n/);
+  assert.match(mmd.text, /\n {8}double_precision ratio\n/);
+  // Every type word matches Mermaid's ATTRIBUTE_WORD: [A-Za-z_][A-Za-z0-9_()[\]-]*
+  for (const line of mmd.text.split('\n').filter((l) => /^ {8}\S/.test(l))) assert.match(line.trim().split(' ')[0], /^[A-Za-z_][A-Za-z0-9_()[\]-]*$/, line);
+  const dup = { ...body, _version: (await getModel(alice, uid))._version };
+  dup.entities = [...body.entities, { ...body.entities[0], id: `${t}e2`, name: 'Items', columns: [col(`${t}c9`, 'id', 'int')] }];
+  assert.equal((await put(alice, uid, dup)).status, 200);
+  for (const format of ['postgres', 'mysql', 'sqlite', 'dbml', 'mermaid']) {
+    const res = await alice.get(`${api(uid)}/export?format=${format}`);
+    assert.equal(res.status, 422, format);
+    assert.equal(res.json().error, 'duplicate_table');
+    assert.match(res.json().message, /named "(items|Items)"/);
+  }
+  assert.equal((await alice.get(`${api(uid)}/export?format=json`)).status, 200);
+  assert.equal((await alice.get(`${api(uid)}/export?format=svg`)).status, 200);
+});
+
+test('notes, drawings and flowcharts offer rename on their pages, and it works', async () => {
+  const p = await alice.createProject('Renames');
+  for (const [kind, prefix] of [['note', '/notes/'], ['drawing', '/drawings/'], ['flowchart', '/flowcharts/']]) {
+    const uid = await alice.createFile(p, kind, `Old ${kind}`);
+    const page = await alice.get(`${prefix}${uid}`);
+    assert.equal(page.status, 200, kind);
+    const form = new RegExp(`<form method="post" action="${prefix}${uid}/rename"[^>]*>[\\s\\S]*?name="csrf_token"[\\s\\S]*?name="title" value="Old ${kind}"`);
+    assert.match(page.text, form, `${kind}: a rename form with the current name`);
+    const res = await alice.postForm(`${prefix}${uid}/rename`, { title: `New ${kind}` });
+    assert.equal(res.status, 303, kind);
+    assert.match((await alice.get(`${prefix}${uid}`)).text, new RegExp(`value="New ${kind}"`), kind);
+  }
 });

@@ -197,8 +197,10 @@ export class Interact {
     if (mod && k === 'z') { e.preventDefault(); if (e.shiftKey) ed.redo(); else ed.undo(); return; }
     if (mod && k === 'y') { e.preventDefault(); ed.redo(); return; }
     if (mod && k === 'k') { e.preventDefault(); ed.dialogs.openSearch(); return; }
+    // On a link or button outside the canvas, Enter, Space and arrows belong to it; other
+    // single-key shortcuts still reach the editor.
     if (e.target.closest && e.target.closest('a, button, summary, details') && !this.host.contains(e.target)) {
-      if (e.key !== '?' && e.key !== '/') return;
+      if (e.key === 'Enter' || e.key === ' ' || e.key.startsWith('Arrow') || e.key === 'Tab') return;
     }
     if (e.key === '?') { e.preventDefault(); ed.dialogs.openHelp(); return; }
     if (e.key === '/') { e.preventDefault(); ed.dialogs.openSearch(); return; }

@@ -12,6 +12,7 @@ import { Panel } from './panel.js';
 import { Dialogs } from './dialogs.js';
 import { merge3 } from './merge.js';
 import { autoLayout } from './layout.js';
+import { ViewSaver } from './viewsave.js';
 
 const CLIP_KEY = 'cardinality.erd.clipboard';
 
@@ -39,17 +40,21 @@ class Editor {
     this.dialogs = new Dialogs(this, root);
     this.saver = new Saver({
       url: () => `/api/diagrams/${encodeURIComponent(this.uid)}`,
-      body: () => { const d = this.doc; return { name: d.name, viewport: d.viewport, entities: d.entities, relationships: d.relationships }; },
+      body: () => { const d = this.doc; return { name: d.name, entities: d.entities, relationships: d.relationships }; },
       version: raw._version ?? +root.dataset.version ?? 0,
       statusEl: root.querySelector('.erd-status'),
       onConflict: (theirs) => this.resolveConflict(theirs),
       noun: 'diagram',
     });
+    this.viewSaver = new ViewSaver(() => `/api/diagrams/${encodeURIComponent(this.uid)}/viewport`, root);
     this.interact = new Interact(this);
     this.render.sync();
     this.render.setViewport(this.doc.viewport);
     this.showZoom();
-    if ((!hadViewport || (raw.viewport.x === 0 && raw.viewport.y === 0 && raw.viewport.zoom === 1)) && this.doc.entities.length) this.fit(false);
+    // Fit on open when no viewport was saved, on a phone (a desktop viewport does not suit it) or
+    // when the saved viewport shows no table at all.
+    const phone = window.matchMedia('(max-width: 600px)').matches;
+    if (this.doc.entities.length && (phone || !hadViewport || (raw.viewport.x === 0 && raw.viewport.y === 0 && raw.viewport.zoom === 1) || !this.render.anyVisible())) this.fit(false);
     this.panel.sync();
     this.updateButtons();
 
@@ -67,6 +72,10 @@ class Editor {
       else if (cmd === 'search') this.dialogs.openSearch();
       else if (cmd === 'import') this.dialogs.openImport();
       else if (cmd === 'help') this.dialogs.openHelp();
+      // A pointer click leaves focus on the button, where single-key shortcuts would not reach
+      // the canvas: hand it back (keyboard activation, detail 0, keeps focus for tabbing on).
+      if (e.detail > 0 && document.activeElement === b) this.render.host.focus({ preventScroll: true });
+      b.closest('details')?.removeAttribute('open');
     });
     // The export menu is a <details>: close it on outside click and Escape.
     const exp = root.querySelector('.erd-export');
@@ -224,7 +233,8 @@ class Editor {
     if (save) this.saveViewport();
   }
 
-  saveViewport() { this.saver.markDirty(); }
+  /** saveViewport: the viewport goes to its own endpoint (no version bump, never a conflict). */
+  saveViewport() { this.viewSaver.save(this.doc.viewport); }
 
   showZoom() { this.zoomOut.textContent = `${Math.round(this.doc.viewport.zoom * 100)}%`; }
 

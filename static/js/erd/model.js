@@ -60,6 +60,20 @@ export function uniqueName(names, base) {
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
 
+/** duplicateNames: the table names (lower case) that more than one table has — DDL export refuses
+ *  them, as the server compares names ignoring letter case (MySQL and SQLite do). */
+export function duplicateNames(doc) {
+  const seen = new Set(), dup = new Set();
+  for (const e of doc.entities) { const k = (e.name || '').toLowerCase(); if (seen.has(k)) dup.add(k); else seen.add(k); }
+  return dup;
+}
+
+/** addForeignKey: a one-to-many relationship from the referenced (parent) column to the child
+ *  table's foreign-key column, in the model's current direction convention; returns it. */
+export function addForeignKey(doc, fkEnt, fkCol, refEnt, refCol) {
+  return addRelationship(doc, refEnt, refCol, fkEnt, fkCol);
+}
+
 export function makeColumn(partial = {}) { return normColumn({ name: 'column', type: 'text', ...partial, id: newId('c_') }); }
 
 /** addEntity: a new table with an id column at (x, y); returns it. */

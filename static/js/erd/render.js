@@ -6,6 +6,7 @@
 // page, so a table has the same size in the editor as in the server-drawn SVG and exports.
 
 import { svgEl } from '../lib/dom.js';
+import { duplicateNames } from './model.js';
 
 const PAD = 12;
 
@@ -31,7 +32,8 @@ export class Renderer {
     this.ed = ed; this.host = host;
     ({ headH: this.HEAD_H, rowH: this.ROW_H, minW: this.MIN_W, maxW: this.MAX_W } = geometry);
     host.textContent = '';
-    this.svg = svgEl('svg', { class: 'erd-svg', 'data-testid': 'erd-svg', width: '100%', height: '100%' }, host);
+    // The <svg> is no Tab stop of its own (Chromium makes it one): the canvas host and the tables are.
+    this.svg = svgEl('svg', { class: 'erd-svg', 'data-testid': 'erd-svg', width: '100%', height: '100%', role: 'group', 'aria-label': 'Tables', tabindex: '-1' }, host);
     this.vp = svgEl('g', { class: 'erd-viewport' }, this.svg);
     this.relLayer = svgEl('g', { class: 'erd-rels' }, this.vp);
     this.tableLayer = svgEl('g', { class: 'erd-tables' }, this.vp);
@@ -114,6 +116,7 @@ export class Renderer {
       prev = t.g;
     }
     for (const [id, t] of this.tables) if (!seen.has(id)) { t.g.remove(); this.tables.delete(id); }
+    this.markDuplicates(doc);
     this.relsOf.clear();
     this.relIndex = new Map(doc.relationships.map((r) => [r.id, r]));
     const rseen = new Set();
@@ -131,6 +134,20 @@ export class Renderer {
     for (const [id, v] of this.rels) if (!rseen.has(id)) { v.g.remove(); this.rels.delete(id); }
     this.cull();
     this.updateSelection();
+  }
+
+  /** markDuplicates: flag (class is-duplicate, aria-invalid) tables whose name another table
+   *  also has; DDL export refuses such a diagram. */
+  markDuplicates(doc) {
+    const dups = duplicateNames(doc);
+    for (const e of doc.entities) {
+      const t = this.tables.get(e.id), dup = dups.has((e.name || '').toLowerCase());
+      if (t && t.dup !== dup) {
+        t.dup = dup;
+        t.g.classList.toggle('is-duplicate', dup);
+        if (dup) t.g.setAttribute('aria-invalid', 'true'); else t.g.removeAttribute('aria-invalid');
+      }
+    }
   }
 
   buildTable(e, sig) {
@@ -289,6 +306,13 @@ export class Renderer {
     }
     for (const [, v] of this.rels) v.g.classList.remove('is-related');
     if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) this.rels.get(rid)?.g.classList.add('is-related');
+  }
+
+  /** anyVisible: whether some table is inside the visible area. */
+  anyVisible() {
+    this.computeView();
+    for (const t of this.tables.values()) if (t.x < this.view.x2 && t.x + t.w > this.view.x1 && t.y < this.view.y2 && t.y + t.h > this.view.y1) return true;
+    return false;
   }
 
   /** size of a table as drawn (for layout, fit, search). */
