@@ -13,6 +13,7 @@ import { Dialogs } from './dialogs.js';
 import { merge3 } from './merge.js';
 import { autoLayout } from './layout.js';
 import { ViewSaver } from './viewsave.js';
+import { Minimap } from './minimap.js';
 
 const CLIP_KEY = 'cardinality.erd.clipboard';
 
@@ -36,6 +37,7 @@ class Editor {
     for (const t of M.SQL_TYPES) { const o = document.createElement('option'); o.value = t; dl.append(o); }
 
     this.render = new Renderer(host, this, geometryFrom(root));
+    this.minimap = new Minimap(this, host);
     this.panel = new Panel(this, root.querySelector('.erd-panel'));
     this.dialogs = new Dialogs(this, root);
     this.saver = new Saver({
@@ -50,11 +52,13 @@ class Editor {
     this.interact = new Interact(this);
     this.render.sync();
     this.render.setViewport(this.doc.viewport);
+    this.minimap.draw();
     this.showZoom();
     // Fit on open when no viewport was saved, on a phone (a desktop viewport does not suit it) or
     // when the saved viewport shows no table at all.
     const phone = window.matchMedia('(max-width: 600px)').matches;
     if (this.doc.entities.length && (phone || !hadViewport || (raw.viewport.x === 0 && raw.viewport.y === 0 && raw.viewport.zoom === 1) || !this.render.anyVisible())) this.fit(false);
+    this.render.upgradeVisible();
     this.panel.sync();
     this.updateButtons();
 
@@ -95,6 +99,7 @@ class Editor {
   changed() {
     this.cleanSelection();
     this.render.sync();
+    this.minimap.draw();
     this.panel.sync();
     this.saver.markDirty();
     this.updateButtons();
@@ -229,6 +234,7 @@ class Editor {
   setViewport(v, save = true) {
     this.doc.viewport = { x: Math.round(v.x * 100) / 100, y: Math.round(v.y * 100) / 100, zoom: Math.round(clampZoom(v.zoom) * 1000) / 1000 };
     this.render.setViewport(this.doc.viewport);
+    this.minimap.draw();
     this.showZoom();
     if (save) this.saveViewport();
   }

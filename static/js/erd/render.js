@@ -7,6 +7,7 @@
 
 import { svgEl } from '../lib/dom.js';
 import { duplicateNames } from './model.js';
+import { lodFor, labelPx, buildShell, addLabel } from './lod.js';
 
 const PAD = 12;
 
@@ -46,6 +47,8 @@ export class Renderer {
     this.fontSans = cs.getPropertyValue('--font').trim() || 'system-ui, sans-serif';
     this.fontMono = cs.getPropertyValue('--mono').trim() || 'monospace';
     this.ctx = document.createElement('canvas').getContext('2d');
+    this.textColorFor = textColorFor;
+    this.lod = 0;
     this.widthCache = new Map();
     // Host size cached (read before the SVG fills up) so culling never forces a layout.
     this.size = { w: host.clientWidth || window.innerWidth, h: host.clientHeight || window.innerHeight };
@@ -79,12 +82,14 @@ export class Renderer {
 
   setViewport(v) {
     this.vp.setAttribute('transform', `translate(${v.x} ${v.y}) scale(${v.zoom})`);
-    const lod = v.zoom < 0.3 ? 2 : v.zoom < 0.55 ? 1 : 0;
+    const lod = lodFor(v.zoom);
     if (lod !== this.lod) {
       this.lod = lod;
       this.svg.classList.toggle('erd-lod-1', lod >= 1);
       this.svg.classList.toggle('erd-lod-2', lod >= 2);
     }
+    const px = lod >= 2 ? labelPx(v.zoom) : 14;
+    if (px !== this.labelPx) { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); }
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
@@ -96,6 +101,7 @@ export class Renderer {
   sync() {
     const doc = this.ed.doc;
     this.computeView();
+    this.ents = new Map(doc.entities.map((e) => [e.id, e]));
     const seen = new Set();
     let prev = null;
     for (const e of doc.entities) {
@@ -103,7 +109,7 @@ export class Renderer {
       const sig = JSON.stringify([e.name, e.color, e.comment, e.columns]);
       let t = this.tables.get(e.id);
       if (!t || t.sig !== sig) {
-        const nt = this.buildTable(e, sig);
+        const nt = this.build(e, sig);
         if (t) t.g.replaceWith(nt.g); else this.tableLayer.appendChild(nt.g);
         this.tables.set(e.id, nt);
         t = nt;
@@ -133,6 +139,7 @@ export class Renderer {
     }
     for (const [id, v] of this.rels) if (!rseen.has(id)) { v.g.remove(); this.rels.delete(id); }
     this.cull();
+    this.upgradeVisible();
     this.updateSelection();
   }
 
@@ -148,6 +155,42 @@ export class Renderer {
         if (dup) t.g.setAttribute('aria-invalid', 'true'); else t.g.removeAttribute('aria-invalid');
       }
     }
+  }
+
+  /** build: the drawing of table e — a shell (lod.js) unless it is on screen at a zoom that shows columns. */
+  build(e, sig) {
+    let t;
+    if (this.lod >= 2) t = buildShell(this, e, sig);
+    else {
+      const w = this.tableWidth(e), h = this.HEAD_H + Math.max(1, e.columns.length) * this.ROW_H, v = this.view;
+      const vis = !v || (e.x < v.x2 && e.x + w > v.x1 && e.y < v.y2 && e.y + h > v.y1);
+      t = vis ? this.buildTable(e, sig) : buildShell(this, e, sig);
+    }
+    addLabel(this, t, e);
+    return t;
+  }
+
+  /** upgradeVisible: replace the shells now on screen by full drawings (when columns show). */
+  upgradeVisible(max = Infinity) {
+    if (this.lod >= 2 || !this.ents) return false;
+    let n = 0, more = false;
+    for (const [id, t] of this.tables) {
+      if (!t.shell || !t.vis) continue;
+      if (n >= max) { more = true; break; }
+      const e = this.ents.get(id);
+      if (!e) continue;
+      const full = this.buildTable(e, t.sig);
+      addLabel(this, full, e);
+      full.x = t.x; full.y = t.y; full.vis = true;
+      full.g.setAttribute('transform', `translate(${t.x} ${t.y})`);
+      const focused = t.g.contains(document.activeElement);
+      t.g.replaceWith(full.g);
+      this.tables.set(id, full);
+      if (focused) full.g.focus({ preventScroll: true });
+      n++;
+    }
+    if (n) { this.markDuplicates(this.ed.doc); this.updateSelection(); }
+    return more;
   }
 
   buildTable(e, sig) {
@@ -220,6 +263,18 @@ export class Renderer {
     this.computeView();
     for (const t of this.tables.values()) this.cullOne(t, this.view);
     for (const r of this.rels.values()) this.cullOne(r, this.view);
+    this.scheduleUpgrade();
+  }
+
+  /** scheduleUpgrade: draw the visible shells in full once the view has been still for a moment
+   *  (never in the middle of a pan or zoom), a batch per animation frame. */
+  scheduleUpgrade() {
+    clearTimeout(this.upgradeTimer);
+    if (this.lod >= 2) return;
+    this.upgradeTimer = setTimeout(() => {
+      const step = () => { if (this.upgradeVisible(40)) this.upgradeTimer = requestAnimationFrame(step); };
+      step();
+    }, 120);
   }
 
   cullOne(t, w) {
