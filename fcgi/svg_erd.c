@@ -354,3 +354,8 @@ int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, s
     arena_free(&a);
     return 0;
 }
+
+double svg_erd_box_width(const struct erd_entity *e)
+{
+    return measure(e).w;
+}
