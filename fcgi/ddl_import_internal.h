@@ -150,4 +150,5 @@ char *ddl_import_span(struct ddl_builder *b, const char *s, size_t start, size_t
 int ddl_import_pg(struct ddl_builder *b);
 int ddl_import_sqlite(struct ddl_builder *b);
 int ddl_import_mysql(struct ddl_builder *b);
+int ddl_import_dbml(struct ddl_builder *b);   /* ddl_import_dbml.c */
 #endif

@@ -691,3 +691,67 @@ test('notes, drawings and flowcharts offer rename on their pages, and it works',
     assert.match((await alice.get(`${prefix}${uid}`)).text, new RegExp(`value="New ${kind}"`), kind);
   }
 });
+
+test('import ?mode=merge adds to the diagram by table name; replace previews what it removes; DBML and our JSON', async () => {
+  const uid = await newDiagram(alice, 'Merge');
+  const sqlHeaders = { 'Content-Type': 'application/sql' };
+  const url = (q) => `${api(uid)}/import?${q}`;
+  let res = await alice.request('POST', url('dialect=postgres'), { body: 'CREATE TABLE customers (id int PRIMARY KEY, note text); CREATE TABLE lone (x int);', headers: sqlHeaders });
+  assert.equal(res.status, 200, res.text);
+  // Move customers somewhere of our own: merging keeps it there.
+  const m0 = await getModel(alice, uid);
+  const cust0 = m0.entities.find((e) => e.name === 'customers');
+  cust0.x = 1000; cust0.y = 700;
+  assert.equal((await put(alice, uid, { _version: m0._version, name: m0.name, entities: m0.entities, relationships: m0.relationships })).status, 200);
+  const before = await getModel(alice, uid);
+  const sql = 'CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL);' +
+    'CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers(id));';
+  // merge preview: orders added, customers changed, nothing removed, nothing written
+  res = await alice.request('POST', url('dialect=postgres&mode=merge&preview=1'), { body: sql, headers: sqlHeaders });
+  assert.equal(res.status, 200, res.text);
+  const pre = res.json();
+  assert.deepEqual(pre.diff.tables.added, ['orders']);
+  assert.deepEqual(pre.diff.tables.removed, []);
+  assert.deepEqual(await getModel(alice, uid), before);
+  // merge for real
+  res = await alice.request('POST', url('dialect=postgres&mode=merge'), { body: sql, headers: sqlHeaders });
+  assert.equal(res.status, 200, res.text);
+  const merged = await getModel(alice, uid);
+  const byName = Object.fromEntries(merged.entities.map((e) => [e.name, e]));
+  assert.deepEqual(Object.keys(byName).sort(), ['customers', 'lone', 'orders']);
+  assert.equal(byName.customers.id, cust0.id, 'the matched table keeps its id');
+  assert.deepEqual([byName.customers.x, byName.customers.y], [1000, 700], 'and its position');
+  assert.deepEqual(byName.customers.columns.map((c) => c.name), ['id', 'email', 'note'], 'imported columns, then its own');
+  assert.equal(byName.customers.columns[0].id, cust0.columns[0].id, 'a matched column keeps its id');
+  assert.ok(byName.orders.x > 1000 + 200, `added tables go to the right of the current ones (x ${byName.orders.x})`);
+  assert.equal(merged.relationships.length, 1);
+  // merging the same again adds nothing
+  res = await alice.request('POST', url('dialect=postgres&mode=merge'), { body: sql, headers: sqlHeaders });
+  assert.equal(res.status, 200);
+  assert.equal((await getModel(alice, uid)).relationships.length, 1);
+  assert.equal((await getModel(alice, uid)).entities.length, 3);
+  // replace preview names what would go
+  res = await alice.request('POST', url('dialect=postgres&mode=replace&preview=1'), { body: 'CREATE TABLE only_me (id int);', headers: sqlHeaders });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.json().diff.tables.removed.map((x) => (typeof x === 'string' ? x : x.name)).sort(), ['customers', 'lone', 'orders']);
+  assert.equal((await alice.request('POST', url('dialect=postgres&mode=sideways'), { body: sql, headers: sqlHeaders })).status, 422);
+  // DBML, replacing
+  const dbml = 'Table users {\n  id bigint [pk]\n  email varchar(255) [not null, unique]\n}\nTable posts {\n  id bigint [pk]\n  user_id bigint [ref: > users.id]\n}\n';
+  res = await alice.request('POST', url('dialect=dbml&mode=replace'), { body: dbml, headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(res.status, 200, res.text);
+  const fromDbml = await getModel(alice, uid);
+  assert.deepEqual(fromDbml.entities.map((e) => e.name), ['users', 'posts']);
+  assert.equal(fromDbml.relationships.length, 1);
+  const bad = await alice.request('POST', url('dialect=dbml'), { body: 'Table users {\n  id bigint [pk\n', headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json().line >= 2, bad.text);
+  // our JSON export, imported into another diagram: same names, fresh ids
+  const json = (await alice.get(`${api(uid)}/export?format=json`)).text;
+  const other = await newDiagram(alice, 'From JSON');
+  res = await alice.request('POST', `${api(other)}/import?dialect=json&mode=merge`, { body: json, headers: { 'Content-Type': 'application/json' } });
+  assert.equal(res.status, 200, res.text);
+  const copy = await getModel(alice, other);
+  assert.deepEqual(names(copy), names(fromDbml));
+  const ids = new Set(fromDbml.entities.map((e) => e.id));
+  assert.ok(copy.entities.every((e) => !ids.has(e.id)), 'fresh ids');
+});
