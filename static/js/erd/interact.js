@@ -126,6 +126,13 @@ export class Interact {
     return row;
   }
 
+  /** tableAt: the id of the table under the pointer (its header or body), or null. */
+  tableAt(e) {
+    const el = document.elementFromPoint(e.clientX, e.clientY);
+    const t = el && el.closest && el.closest('.erd-table');
+    return t ? t.dataset.id : null;
+  }
+
   up(e, cancelled = false) {
     if (this.panzoom.pointerUp(e)) return;
     const d = this.drag;
@@ -149,6 +156,8 @@ export class Interact {
       this.r.preview.setAttribute('d', '');
       this.hover?.classList.remove('is-drop'); this.hover = null;
       const row = this.dropTarget(e, d);
+      const onTable = !row && this.tableAt(e);
+      if (onTable && onTable !== d.from) this.ed.panel.offerForeignKey(onTable, d.from, d.col);
       if (row) {
         const to = row.closest('.erd-table').dataset.id, col = row.dataset.col;
         let rel;

@@ -68,10 +68,26 @@ export function duplicateNames(doc) {
   return dup;
 }
 
-/** addForeignKey: a one-to-many relationship from the referenced (parent) column to the child
- *  table's foreign-key column, in the model's current direction convention; returns it. */
+/** FK_END: which end of a stored relationship holds the foreign key ('target': the child is the
+ *  target, the referenced table the source) — the one place the editor's FK markers and the
+ *  keyboard/drop paths (addForeignKey) read the direction convention from. */
+export const FK_END = 'target';
+
+/** addForeignKey: a one-to-many relationship between the foreign-key column fkCol of table
+ *  fkEnt and the column refCol of table refEnt it references, stored in FK_END's direction. */
 export function addForeignKey(doc, fkEnt, fkCol, refEnt, refCol) {
-  return addRelationship(doc, refEnt, refCol, fkEnt, fkCol);
+  return FK_END === 'target' ? addRelationship(doc, refEnt, refCol, fkEnt, fkCol) : addRelationship(doc, fkEnt, fkCol, refEnt, refCol);
+}
+
+/** fkColumns: the ids of the columns that hold a foreign key (not of many-to-many links). */
+export function fkColumns(doc) {
+  const out = new Set();
+  for (const r of doc.relationships) {
+    if (r.type === 'many-to-many') continue;
+    const c = FK_END === 'target' ? r.target_column_id : r.source_column_id;
+    if (c) out.add(c);
+  }
+  return out;
 }
 
 export function makeColumn(partial = {}) { return normColumn({ name: 'column', type: 'text', ...partial, id: newId('c_') }); }

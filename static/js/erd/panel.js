@@ -210,7 +210,7 @@ export class Panel {
    *  key, the table and column it references (that table's primary key preselected). */
   fkForm(e) {
     const doc = this.ed.doc;
-    const fs = h('fieldset', { class: 'erd-fk', 'data-testid': 'fk-form' }, h('legend', { text: 'Add a relationship (foreign key)' }));
+    const fs = h('fieldset', { class: 'erd-fk-form', 'data-testid': 'fk-form' }, h('legend', { text: 'Add a relationship (foreign key)' }));
     const own = h('select', { class: 'select', 'data-fk': 'col', 'data-focus-key': 'fk-col', 'data-testid': 'fk-column' },
       e.columns.map((c) => h('option', { value: c.id, text: c.name })), h('option', { value: '', text: '(new column)' }));
     const fkCol = e.columns.find((c) => !c.is_pk) || e.columns[0];
@@ -232,6 +232,29 @@ export class Panel {
     fs.append(field('Foreign-key column (this table)', own), field('References table', ref), field('Referenced column', refCol),
       h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'add-fk', 'data-testid': 'fk-add' }, 'Add relationship'));
     return fs;
+  }
+
+  /** offerForeignKey: a column (refEnt.refCol) was dropped on table tid, not on one of its
+   *  columns: select tid and offer, in its foreign-key form, a column matching the name
+   *  `${table}_${column}` or else a new one typed like the referenced column. */
+  offerForeignKey(tid, refEnt, refCol) {
+    const ed = this.ed;
+    ed.select([tid]);
+    const form = this.el.querySelector('[data-testid="fk-form"]');
+    const t = M.entity(ed.doc, tid), rt = M.entity(ed.doc, refEnt), rc = M.column(rt, refCol);
+    if (!form || !t || !rc) return;
+    const want = `${rt.name}_${rc.name}`.toLowerCase();
+    const match = t.columns.find((c) => c.name.toLowerCase() === want);
+    form.querySelector('[data-fk="col"]').value = match ? match.id : '';
+    const ref = form.querySelector('[data-fk="table"]');
+    ref.value = refEnt;
+    ref.dispatchEvent(new Event('change'));
+    form.querySelector('[data-fk="ref-col"]').value = refCol;
+    form.classList.add('is-offered');
+    form.scrollIntoView({ block: 'nearest' });
+    requestAnimationFrame(() => form.querySelector('[data-act="add-fk"]').focus());
+    ed.announce(match ? `Link ${t.name}.${match.name} to ${rt.name}.${rc.name}? Press Add relationship.`
+      : `${t.name} has no matching column: Add relationship creates ${want} (${fkType(rc.type)}).`);
   }
 
   /** addFk: create the relationship the FK form describes (a new column of the referenced

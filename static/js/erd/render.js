@@ -1,12 +1,12 @@
 // render.js — draws the model as one interactive SVG: table groups (coloured header, column rows
-// with PK key glyph, type, nullable marker and a relationship handle) and relationship paths with
-// crow's-foot ends. sync() is a keyed diff (only changed tables are rebuilt); moveTable() and
+// with the server drawing's PK/U/FK markers, type, nullable marker and a relationship handle) and
+// relationship paths with crow's-foot ends. sync() is a keyed diff (only changed tables are rebuilt); moveTable() and
 // updateRels() are the cheap per-frame updates used while dragging. Box geometry (header and row
 // heights, width limits) is the server drawing's (fcgi/erd_geometry.h), read by main.js from the
 // page, so a table has the same size in the editor as in the server-drawn SVG and exports.
 
 import { svgEl } from '../lib/dom.js';
-import { duplicateNames } from './model.js';
+import { duplicateNames, fkColumns } from './model.js';
 import { lodFor, labelPx, buildShell, addLabel } from './lod.js';
 
 const PAD = 12;
@@ -25,8 +25,6 @@ function textColorFor(hex) {
   const n = parseInt(m[1], 16), r = n >> 16, g = (n >> 8) & 255, b = n & 255;
   return (0.299 * r + 0.587 * g + 0.114 * b) > 160 ? '#111318' : '#ffffff';
 }
-
-const KEY_D = 'M5.5 0a3.5 3.5 0 1 0 3.2 4.9H10l1 1 1-1 1 1 1.4-1.9-1.4-1.5H8.7A3.5 3.5 0 0 0 5.5 0zm-1 2.4a1.1 1.1 0 1 1 0 2.2 1.1 1.1 0 0 1 0-2.2z';
 
 export class Renderer {
   constructor(host, ed, geometry) {
@@ -102,11 +100,12 @@ export class Renderer {
     const doc = this.ed.doc;
     this.computeView();
     this.ents = new Map(doc.entities.map((e) => [e.id, e]));
+    this.fk = fkColumns(doc);
     const seen = new Set();
     let prev = null;
     for (const e of doc.entities) {
       seen.add(e.id);
-      const sig = JSON.stringify([e.name, e.color, e.comment, e.columns]);
+      const sig = JSON.stringify([e.name, e.color, e.comment, e.columns, e.columns.map((c) => this.fk.has(c.id))]);
       let t = this.tables.get(e.id);
       if (!t || t.sig !== sig) {
         const nt = this.build(e, sig);
@@ -217,12 +216,17 @@ export class Renderer {
         transform: `translate(0 ${y})`,
       }, g);
       svgEl('rect', { class: 'erd-col-bg', x: 1, y: 1, width: w - 2, height: ROW_H - 1 }, row);
-      if (c.is_pk) svgEl('path', { class: 'erd-pk', d: KEY_D, transform: `translate(10 ${ROW_H / 2 - 3.5})`, 'data-tip': 'Primary key' }, row);
-      else if (c.is_unique) svgEl('text', { class: 'erd-uq', x: 12, y: ROW_H / 2 + 4 }, row).textContent = 'U';
-      const name = svgEl('text', { class: 'erd-col-name', x: 32, y: ROW_H / 2 + 4.5 }, row);
+      // The server drawing's markers (svg_erd.c column_row): PK or U, then FK; name at 42.
+      const fk = this.fk && this.fk.has(c.id);
+      if (c.is_pk) svgEl('text', { class: 'erd-pk', x: 6, y: 18, 'data-tip': 'Primary key' }, row).textContent = 'PK';
+      else if (c.is_unique) svgEl('text', { class: 'erd-uq', x: 6, y: 18, 'data-tip': 'Unique' }, row).textContent = 'U';
+      if (fk) svgEl('text', { class: 'erd-fk', x: c.is_pk || c.is_unique ? 22 : 6, y: 18, 'data-tip': 'Foreign key' }, row).textContent = 'FK';
+      const name = svgEl('text', { class: 'erd-col-name', x: 42, y: ROW_H / 2 + 4.5 }, row);
       name.textContent = this.fit(c.name, w * 0.55, `13px ${this.fontSans}`);
-      const type = svgEl('text', { class: 'erd-col-type', x: w - 24, y: ROW_H / 2 + 4, 'text-anchor': 'end' }, row);
-      type.textContent = this.fit(c.type, w * 0.4, `12px ${this.fontMono}`);
+      // the type whole unless the box (at its maximum width) leaves too little room
+      const nameW = Math.min(this.measure(name.textContent, `13px ${this.fontSans}`), w * 0.55);
+      const type = svgEl('text', { class: 'erd-col-type', x: w - 26, y: ROW_H / 2 + 4, 'text-anchor': 'end' }, row);
+      type.textContent = this.fit(c.type, w - 26 - 42 - nameW - 16, `12px ${this.fontMono}`);
       if (c.is_nullable) {
         svgEl('text', { class: 'erd-null', x: w - 18, y: ROW_H / 2 + 4, 'data-tip': 'Nullable' }, row).textContent = '?';
       }
