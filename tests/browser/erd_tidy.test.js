@@ -1,6 +1,7 @@
 // tests/browser/erd_tidy.test.js — issue 8's "Tidy diagrams" in the editor: the canvas shows the
 // server drawing's column markers (PK, U, FK) and whole types; dropping a column on a table that
 // has no matching column offers to create the foreign-key column typed like the referenced one;
+// Auto-layout uses the server's layout (no overlaps);
 // the import dialog adds to the diagram (merge) or replaces it, warning about removed tables.
 'use strict';
 const test = require('node:test');
@@ -81,6 +82,15 @@ test('markers and types as the server draws them; a drop on a table offers the F
   const col = after.entities.find((e) => e.name === 'orders').columns.find((c) => c.name === 'customers_email');
   assert.equal(col.type, 'varchar(255)');
   assert.equal(after.relationships.length, 2);
+  // Auto-layout (the server's Graphviz layout): no two boxes overlap, one undoable change
+  await page.click('[data-testid="auto-layout"]');
+  await page.waitForSelector('[data-testid="erd-announce"]:text-is("Tables arranged")', { state: 'attached' });
+  const rects = await page.$$eval('g.erd-table .erd-table-box', (els) => els.map((el) => el.getBoundingClientRect()).map((b) => ({ x: b.x, y: b.y, w: b.width, h: b.height })));
+  for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+    const a = rects[i], b = rects[j];
+    assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), 'auto-layout left no overlap');
+  }
+  await saved(page);
   // replacing: the preview warns about the tables that would go
   await importText(page, 'CREATE TABLE invoices (id int PRIMARY KEY);', 'postgres', 'replace', { confirm: false });
   const warn = page.locator('[data-testid="import-removed"]');

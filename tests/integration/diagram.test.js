@@ -755,3 +755,25 @@ test('import ?mode=merge adds to the diagram by table name; replace previews wha
   const ids = new Set(fromDbml.entities.map((e) => e.id));
   assert.ok(copy.entities.every((e) => !ids.has(e.id)), 'fresh ids');
 });
+
+test('POST …/layout answers the tidy layout for the model sent (nothing stored), for the owner only', async () => {
+  const uid = await newDiagram(alice, 'Layout');
+  const sql = fs.readFileSync(path.join(CORPUS, 'northwind.postgres.sql'));
+  assert.equal((await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: sql, headers: { 'Content-Type': 'application/sql' } })).status, 200);
+  const m = await getModel(alice, uid);
+  const piled = { name: m.name, entities: m.entities.map((e) => ({ ...e, x: 0, y: 0 })), relationships: m.relationships };
+  const res = await alice.request('POST', `${api(uid)}/layout`, { json: piled });
+  assert.equal(res.status, 200, res.text);
+  const pos = res.json().positions;
+  assert.deepEqual(Object.keys(pos).sort(), m.entities.map((e) => e.id).sort());
+  const boxes = m.entities.map((e) => ({ name: e.name, x: pos[e.id].x, y: pos[e.id].y, h: 36 + 28 * e.columns.length }));
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    assert.ok(!(a.x < b.x + 240 && b.x < a.x + 240 && a.y < b.y + b.h && b.y < a.y + a.h), `${a.name} and ${b.name} overlap`);
+  }
+  assert.deepEqual(await getModel(alice, uid), m, 'nothing stored');
+  assert.equal((await alice.request('POST', `${api(uid)}/layout`, { json: piled, headers: { 'X-CSRF-Token': null } })).status, 403);
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  assert.equal((await bob.request('POST', `${api(uid)}/layout`, { json: piled })).status, 404);
+});

@@ -3,6 +3,7 @@
 // history and autosave together through the Editor object (the one place that changes the model).
 
 import { History } from '../lib/history.js';
+import { request } from '../lib/request.js';
 import { Saver } from '../lib/saver.js';
 import { clampZoom, zoomAbout, fitBox, centreOn } from '../lib/panzoom.js';
 import * as M from './model.js';
@@ -223,8 +224,16 @@ class Editor {
     this.announce('Duplicated');
   }
 
-  autoLayout() {
-    const pos = autoLayout(this.doc, (id) => this.render.sizeOf(id));
+  /** autoLayout: the server's tidy layout (Graphviz, as imports get; POST …/layout), or the
+   *  local layered one (layout.js) when the server cannot be reached; one undoable change. */
+  async autoLayout() {
+    let pos = null;
+    try {
+      const d = this.doc;
+      const res = await request('POST', `/api/diagrams/${encodeURIComponent(this.uid)}/layout`, { name: d.name, entities: d.entities, relationships: d.relationships });
+      if (res.status === 200 && res.data && res.data.positions) pos = res.data.positions;
+    } catch { pos = null; }
+    if (!pos) pos = autoLayout(this.doc, (id) => this.render.sizeOf(id));
     this.commit(null, (doc) => { for (const e of doc.entities) if (pos[e.id]) { e.x = pos[e.id].x; e.y = pos[e.id].y; } });
     this.fit();
     this.announce('Tables arranged');
