@@ -9,7 +9,8 @@
 //   lodFor(zoom)               0 full, 1 no types/markers, 2 name boxes only;
 //   buildShell(r, e, sig)      a shell table {g, sig, x, y, w, h, rows, shell: true} for Renderer r;
 //   addLabel(r, t, e)          add the LOD-2 centred name label to table drawing t (shell or full);
-//   labelPx(zoom)              the label's font size in world px at this zoom (null: keep the last).
+//   labelPx(zoom)              the label's font size in world px at this zoom;
+//   MOTION_RELS                relationships above which they are hidden while a LOD-2 view moves.
 
 import { svgEl } from '../lib/dom.js';
 
@@ -18,11 +19,16 @@ export const LOD_TYPES = 0.55;  // below this zoom: no types, markers or handles
 
 export const lodFor = (zoom) => (zoom < LOD_COLUMNS ? 2 : zoom < LOD_TYPES ? 1 : 0);
 
-/** labelPx: about 12 screen px, in steps of ~15 % so zooming restyles the labels rarely. */
+/** labelPx: about 12 screen px (9 to 13), in steps of 1.5× so zooming restyles the labels
+ *  (a font change lays out every label) only every few wheel steps. */
 export function labelPx(zoom) {
-  const step = Math.round(Math.log(12 / 14 / zoom) / Math.log(1.15));
-  return Math.max(14, Math.round(14 * 1.15 ** step));
+  const step = Math.round(Math.log(11 / 14 / zoom) / Math.log(1.5));
+  return Math.max(14, Math.round(14 * 1.5 ** step));
 }
+
+/** MOTION_RELS: above this many relationships, they are hidden while the view moves at LOD 2
+ *  (a hairball at that zoom, and most of the painting) and shown again when it rests. */
+export const MOTION_RELS = 400;
 
 export function addLabel(r, t, e) {
   const name = e.name || ' ';

@@ -7,7 +7,7 @@
 
 import { svgEl } from '../lib/dom.js';
 import { duplicateNames, fkColumns } from './model.js';
-import { lodFor, labelPx, buildShell, addLabel } from './lod.js';
+import { lodFor, labelPx, buildShell, addLabel, MOTION_RELS } from './lod.js';
 
 const PAD = 12;
 
@@ -88,11 +88,22 @@ export class Renderer {
     }
     const px = lod >= 2 ? labelPx(v.zoom) : 14;
     if (px !== this.labelPx) { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); }
+    this.motion(lod >= 2 && this.rels.size > MOTION_RELS);
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
     this.host.style.backgroundSize = `${g}px ${g}px`;
     this.host.style.backgroundPosition = `${v.x}px ${v.y}px`;
+  }
+
+  /** motion: while the view moves (on), hide the relationship layer; shown 200 ms after the
+   *  last move, or at once when off. */
+  motion(on) {
+    clearTimeout(this.motionTimer);
+    if (on) {
+      if (!this.moving) { this.moving = true; this.relLayer.style.display = 'none'; }
+      this.motionTimer = setTimeout(() => this.motion(false), 200);
+    } else if (this.moving) { this.moving = false; this.relLayer.style.display = ''; }
   }
 
   /** sync: bring the SVG in line with the document, touching only what changed. */
