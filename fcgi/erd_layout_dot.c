@@ -24,6 +24,9 @@
 #define PT_PER_INCH 72.0
 
 static pthread_mutex_t dot_lock = PTHREAD_MUTEX_INITIALIZER;
+/* One Graphviz context for the process, made on first use under dot_lock and never freed:
+ * gvFreeContext does not give back everything gvContext took (Graphviz 2.42/2.43). */
+static GVC_t *dot_gvc;
 
 struct box { double x, y, w, h; };
 struct group { int first, n; double w, h; };   /* members: order[first … first+n) */
@@ -235,7 +238,9 @@ int erd_layout_dot(struct erd_doc *doc)
         pos[i].h = ERD_BOX_HEADER_H + ERD_BOX_ROW_H * (double)doc->entities[i].ncolumns;
     }
     pthread_mutex_lock(&dot_lock);
-    GVC_t *gvc = gvContext();
+    if (!dot_gvc)
+        dot_gvc = gvContext();
+    GVC_t *gvc = dot_gvc;
     for (int gi = 0; gvc && rc == 0 && gi < ngroups; gi++) {
         struct group *gr = &groups[gi];
         if (gr->n == 1) {
@@ -247,8 +252,6 @@ int erd_layout_dot(struct erd_doc *doc)
     }
     if (!gvc)
         rc = -1;
-    else
-        gvFreeContext(gvc);
     pthread_mutex_unlock(&dot_lock);
     if (rc == 0) {
         pack(doc, groups, ngroups, order, pos);

@@ -148,7 +148,7 @@ START_TEST(lone_tables_packed)
     static struct erd_column cols[7] = {{.id = "c0", .name = "id", .type = "bigint"}, {.id = "c1", .name = "name", .type = "text"},
         {.id = "c2", .name = "a", .type = "int"}, {.id = "c3", .name = "b", .type = "int"}, {.id = "c4", .name = "c", .type = "int"},
         {.id = "c5", .name = "d", .type = "int"}, {.id = "c6", .name = "e", .type = "int"}};
-    static char ids[30][8];
+    static char ids[30][16];
     struct erd_doc doc;
     memset(&doc, 0, sizeof doc);
     for (int i = 0; i < 30; i++) {
