@@ -7,6 +7,7 @@
  * indexes and unknown settings are skipped.  Comments: // to the end of the line and
  * slash-star blocks; strings '…' and '''…''', expressions `…`. */
 #include "ddl_import_internal.h"
+#include "erd_model.h"
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +103,12 @@ static const char *text(struct rd *r, struct tk t)
         return ddl_import_strndup(r->b, p + 3, n - 6);
     struct ddl_tok dt = {t.kind == T_STR ? TOK_STRING : *p == '"' ? TOK_QIDENT : TOK_WORD, t.start, t.end, NULL};
     return ddl_tok_text(r->b, r->s, &dt, 0);
+}
+
+/* too_long: an optional text over max bytes (a default, note, comment). */
+static bool too_long(const char *s, size_t max)
+{
+    return s && strlen(s) > max;
 }
 
 static int fail(struct rd *r, struct tk t, const char *what)
@@ -217,6 +224,17 @@ static const char *upper(struct rd *r, const char *s)
     return u;
 }
 
+/* action: the referential action s names (capitals, one space between words), or NULL. */
+static const char *action(struct rd *r, const char *s)
+{
+    static const char *const actions[] = {"CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"};
+    (void)r;
+    for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
+        if (strcmp(s, actions[i]) == 0)
+            return actions[i];
+    return NULL;
+}
+
 /* value: a setting's value up to ',' or ']' (a string, expression, number or words). */
 static const char *value(struct rd *r)
 {
@@ -270,10 +288,13 @@ static int settings(struct rd *r, struct settings *st)
             st->dflt = value(r);
         else if (colon && is_word(r, t, "note"))
             st->note = value(r);
-        else if (colon && is_word(r, t, "delete"))
-            st->on_delete = upper(r, value(r));
-        else if (colon && is_word(r, t, "update"))
-            st->on_update = upper(r, value(r));
+        else if (colon && (is_word(r, t, "delete") || is_word(r, t, "update"))) {
+            const char *act = action(r, upper(r, value(r)));
+            if (!act)
+                return ddl_import_fail(r->b, t.start, "%s: use cascade, set null, restrict, no action or set default",
+                                       is_word(r, t, "delete") ? "delete" : "update");
+            *(is_word(r, t, "delete") ? &st->on_delete : &st->on_update) = act;
+        }
         else if (colon && is_word(r, t, "ref")) {
             bool child_left;
             if (ref_op(r, &child_left, &st->ref_skip) != 0 || endpoint(r, &st->ref_table, &st->ref_col) != 0)
@@ -340,6 +361,8 @@ static int table(struct rd *r)
     if (!e)
         return dup ? ddl_import_fail(r->b, r->pos, "table %s is defined twice", tname) : -1;
     e->comment = st.note;
+    if (too_long(st.note, ERD_MAX_TEXT))
+        return ddl_import_fail(r->b, r->pos, "table %s: a note longer than %d bytes", tname, ERD_MAX_TEXT);
     for (;;) {
         struct tk t = peek(r);
         if (is_punct(r, t, '}')) {
@@ -358,6 +381,8 @@ static int table(struct rd *r)
             if (is_punct(r, u, ':') && is_word(r, t, "note")) {
                 next(r);
                 e->comment = value(r);
+                if (too_long(e->comment, ERD_MAX_TEXT))
+                    return ddl_import_fail(r->b, t.start, "table %s: a note longer than %d bytes", tname, ERD_MAX_TEXT);
                 continue;
             }
             r->pos = at;
@@ -368,6 +393,10 @@ static int table(struct rd *r)
         const char *cname = text(r, cn), *type = column_type(r);
         if (!type || settings(r, &st) != 0)
             return -1;
+        if (!ddl_import_text_ok(type, ERD_MAX_TYPE))
+            return ddl_import_fail(r->b, cn.start, "column %s.%s: the type is empty or longer than %d bytes", tname, cname, ERD_MAX_TYPE);
+        if (too_long(st.dflt, ERD_MAX_TEXT) || too_long(st.note, ERD_MAX_TEXT))
+            return ddl_import_fail(r->b, cn.start, "column %s.%s: a default or note longer than %d bytes", tname, cname, ERD_MAX_TEXT);
         struct ddl_col *c = ddl_import_add_col(r->b, e, cname);
         if (!c)
             return ddl_import_fail(r->b, cn.start, "column %s.%s is defined twice", tname, cname);
@@ -434,6 +463,9 @@ static int enumeration(struct rd *r)
             return fail(r, t, "an enum value or '}'");
         ddl_import_grow(r->b, &values, n, &cap, sizeof *values);
         values[n++] = text(r, t);
+        if (strchr(values[n - 1], ',') || !ddl_import_text_ok(values[n - 1], ERD_MAX_NAME))
+            return ddl_import_fail(r->b, t.start, "enum %s: a value is empty, longer than %d bytes or holds a comma",
+                                   ename, ERD_MAX_NAME);
         struct settings st;
         if (settings(r, &st) != 0)
             return -1;

@@ -124,6 +124,11 @@ START_TEST(errors)
     ck_assert_ptr_nonnull(strstr(err.message, "twice"));
     ck_assert_int_eq(import("Table a { note text [note: 'unterminated] }", &err), -1);
     ck_assert_int_eq(import("Ref: a.id >> b.id", &err), -1);
+    ck_assert_int_eq(import("Table a { id int [pk] }\nTable b { a_id int }\nRef: b.a_id > a.id [delete: cascadd]", &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "delete: use cascade"));
+    ck_assert_int_eq(import("Enum e { \"a, b\" }", &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "comma"));
+    ck_assert_int_eq(import("Table a { id \"\" }", &err), -1);
     ck_assert_int_eq(import("42", &err), -1);
     ck_assert_int_eq(err.line, 1);
 }
