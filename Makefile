@@ -1,6 +1,6 @@
 # Cardinality — build, run, test, bench.  `make run` and `make test` do all the set-up.
 CC      ?= cc
-PKGS    := fcgi libpq jansson yajl libcurl libsodium gumbo libcmark-gfm sqlite3 librsvg-2.0 cairo libmariadb zlib
+PKGS    := fcgi libpq jansson yajl libcurl libsodium gumbo libcmark-gfm sqlite3 librsvg-2.0 cairo libmariadb zlib libgvc libcgraph
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -Ifcgi
 LDLIBS  += -pthread -lpg_query -lcrypt -lcmark-gfm-extensions -lm

@@ -1,5 +1,6 @@
 /* api_diagram.c — the diagram JSON API: read and save the whole model with optimistic
- * locking (GET/PUT /api/diagrams/:uid), import SQL DDL into it (POST …/import) and export it
+ * locking (GET/PUT /api/diagrams/:uid), import SQL DDL, DBML or our JSON into it, replacing
+ * it or merging by table name (POST …/import?dialect=…&mode=replace|merge) and export it
  * as SQL, DBML, Mermaid, JSON or SVG (GET …/export).  Errors are JSON {error, message}; any
  * status >= 400 makes the dispatcher roll the transaction back. */
 #include "app.h"
@@ -9,6 +10,7 @@
 #include "ddl_import.h"
 #include "erd_diff.h"
 #include "erd_doc.h"
+#include "erd_merge.h"
 #include "erd_store.h"
 #include "files.h"
 #include "handlers.h"
@@ -159,26 +161,59 @@ void api_diagram_put(struct req *r)
 
 /* ---- import ----------------------------------------------------------------------------- */
 
-/* sql_media_type: Content-Type starts with application/sql or text/plain. */
-static int sql_media_type(const char *ct)
+/* sql_media_type: Content-Type starts with application/sql or text/plain (or, for our JSON,
+ * application/json). */
+static int sql_media_type(const char *ct, int json)
 {
-    return ct && (strncasecmp(ct, "application/sql", 15) == 0 || strncasecmp(ct, "text/plain", 10) == 0);
+    return ct && (strncasecmp(ct, "application/sql", 15) == 0 || strncasecmp(ct, "text/plain", 10) == 0 ||
+                  (json && strncasecmp(ct, "application/json", 16) == 0));
 }
 
-/* import_params: dialect and preview from the query; 0, or -1 after answering 415/422. */
-static int import_params(struct req *r, enum ddl_dialect *dialect, int *preview)
+/* What an import reads and does with it (query: dialect, mode, preview). */
+struct import_params {
+    enum ddl_dialect dialect;
+    int json;       /* dialect=json: our model JSON (the json export) */
+    int merge;      /* mode=merge: add to the diagram (erd_merge) instead of replacing it */
+    int preview;
+};
+
+/* import_params: the query's choices; 0, or -1 after answering 415/422. */
+static int import_params(struct req *r, struct import_params *p)
 {
-    const char *name = req_query(r, "dialect");
-    if (!name || ddl_dialect_from_name(name, dialect) != 0) {
-        resp_json_error(r, 422, "invalid", "dialect: use postgres, mysql or sqlite");
+    const char *name = req_query(r, "dialect"), *mode = req_query(r, "mode");
+    memset(p, 0, sizeof *p);
+    p->json = name && strcasecmp(name, "json") == 0;
+    if (!name || (!p->json && ddl_dialect_from_name(name, &p->dialect) != 0)) {
+        resp_json_error(r, 422, "invalid", "dialect: use postgres, mysql, sqlite, dbml or json");
         return -1;
     }
-    if (!sql_media_type(r->content_type)) {
+    if (mode && strcmp(mode, "merge") != 0 && strcmp(mode, "replace") != 0) {
+        resp_json_error(r, 422, "invalid", "mode: use merge or replace");
+        return -1;
+    }
+    p->merge = mode && strcmp(mode, "merge") == 0;
+    if (!sql_media_type(r->content_type, p->json)) {
         resp_json_error(r, 415, "unsupported_media_type",
                         "Send the SQL as application/sql or text/plain.");
         return -1;
     }
-    *preview = req_query_bool(r, "preview");
+    p->preview = req_query_bool(r, "preview");
+    return 0;
+}
+
+/* parse_json: the body as our model JSON with fresh ids; 0, or -1 after answering 422. */
+static int parse_json(struct req *r, struct erd_doc *doc)
+{
+    struct buf *err = buf_arena(r->arena);
+    if (erd_doc_parse(r->arena, r->body ? r->body : "", r->body_len, doc, err) != ERD_PARSE_OK) {
+        resp_json(r, 422, json_pack("{s:s, s:s}", "error", "syntax", "message", buf_cstr(err)));
+        return -1;
+    }
+    if (doc->nentities == 0) {
+        resp_json_error(r, 422, "no_tables", "The JSON holds no tables; nothing was imported.");
+        return -1;
+    }
+    erd_reid(r->arena, doc);
     return 0;
 }
 
@@ -259,15 +294,21 @@ static void save_import(struct req *r, const char *uid, const struct erd_doc *cu
 
 void api_diagram_import(struct req *r)
 {
-    enum ddl_dialect dialect;
+    struct import_params p;
     struct erd_doc cur, imported;
-    int preview = 0, skipped = 0;
+    int skipped = 0;
     const char *uid = diagram_uid(r);
-    if (!uid || import_params(r, &dialect, &preview) != 0 || load_or_answer(r, uid, &cur) != 0 ||
-        parse_sql(r, dialect, &imported, &skipped) != 0)
+    if (!uid || import_params(r, &p) != 0 || load_or_answer(r, uid, &cur) != 0 ||
+        (p.json ? parse_json(r, &imported) : parse_sql(r, p.dialect, &imported, &skipped)) != 0)
         return;
     keep_identity(&imported, &cur);
+    if (p.merge) {
+        struct erd_doc merged;
+        erd_merge(r->arena, &cur, &imported, &merged);
+        imported = merged;
+    }
     json_t *diff = erd_diff(&cur, &imported, NULL);
+    int preview = p.preview;
     if (preview)
         resp_preview(r, &imported, skipped, diff);
     else if (history_snapshot(r, &file_kinds[FILE_KIND_diagram], uid, "before_import", NULL, 0, NULL) != 0)
@@ -320,6 +361,25 @@ static int render_export(const struct erd_doc *doc, int is_svg, enum export_form
     return ddl_export(doc, f, out);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* duplicate_table: a table name used twice (letter case ignored, as MySQL and SQLite
+ * compare them), or NULL. */
+static const char *duplicate_table(struct arena *a, const struct erd_doc *doc)
+{
+    const char **names = arena_alloc(a, (doc->nentities + 1) * sizeof *names);
+    for (size_t i = 0; i < doc->nentities; i++)
+        names[i] = doc->entities[i].name ? doc->entities[i].name : "";
+    qsort(names, doc->nentities, sizeof *names, name_cmp);
+    for (size_t i = 1; i < doc->nentities; i++)
+        if (strcasecmp(names[i - 1], names[i]) == 0)
+            return names[i];
+    return NULL;
+}
+
 void api_diagram_export(struct req *r)
 {
     enum export_format f = EXPORT_JSON;
@@ -337,6 +397,12 @@ void api_diagram_export(struct req *r)
     }
     if (load_or_answer(r, uid, &doc) != 0)
         return;
+    const char *dup = is_svg || f == EXPORT_JSON ? NULL : duplicate_table(r->arena, &doc);
+    if (dup) {
+        resp_json_error(r, 422, "duplicate_table", "Two tables are named \"%s\"; rename one "
+                        "before exporting (the script would define it twice).", dup);
+        return;
+    }
     struct buf *body = buf_arena(r->arena);
     if (render_export(&doc, is_svg, f, body, &type, &ext) != 0) {
         resp_json_error(r, 500, "export_failed", "The diagram could not be exported.");

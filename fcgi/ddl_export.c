@@ -19,9 +19,9 @@ static const struct {
     const char *name, *content_type, *ext;
     enum export_format f;
 } formats[] = {
-    {"postgres", "application/sql; charset=utf-8", ".sql", EXPORT_POSTGRES},
-    {"mysql", "application/sql; charset=utf-8", ".sql", EXPORT_MYSQL},
-    {"sqlite", "application/sql; charset=utf-8", ".sql", EXPORT_SQLITE},
+    {"postgres", "application/sql; charset=utf-8", ".postgres.sql", EXPORT_POSTGRES},
+    {"mysql", "application/sql; charset=utf-8", ".mysql.sql", EXPORT_MYSQL},
+    {"sqlite", "application/sql; charset=utf-8", ".sqlite.sql", EXPORT_SQLITE},
     {"dbml", "text/plain; charset=utf-8", ".dbml", EXPORT_DBML},
     {"mermaid", "text/plain; charset=utf-8", ".mmd", EXPORT_MERMAID},
     {"json", "application/json; charset=utf-8", ".json", EXPORT_JSON},
@@ -358,6 +358,20 @@ static void mermaid_word(struct buf *out, const char *s)
         buf_putc(out, '_');
 }
 
+/* mermaid_type: a column type as a Mermaid attribute type, whose grammar (erDiagram.jison's
+ * ATTRIBUTE_WORD) is [A-Za-z_][A-Za-z0-9_()[\]-]*: letters, digits, '_', '-', parentheses
+ * and brackets are kept (varchar(255), int[]), anything else (spaces, commas) becomes '_'
+ * (double_precision, numeric(10_2)), and a type not starting with a letter or '_' gets '_'. */
+static void mermaid_type(struct buf *out, const char *s)
+{
+    if (!s || !*s)
+        s = "text";
+    if (!isalpha((unsigned char)*s) && *s != '_')
+        buf_putc(out, '_');
+    for (; *s; s++)
+        buf_putc(out, isalnum((unsigned char)*s) || strchr("_-()[]", *s) ? *s : '_');
+}
+
 /* mermaid_names: a distinct Mermaid name per entity (sanitised; clashes get _2, _3…). */
 static const char **mermaid_names(struct arena *a, const struct erd_doc *doc)
 {
@@ -398,7 +412,7 @@ static void mermaid_column(struct buf *out, const struct erd_column *c, int is_f
     if (c->is_unique)
         keys[n++] = "UK";
     buf_puts(out, "        ");
-    mermaid_word(out, c->type ? c->type : "text");
+    mermaid_type(out, c->type);
     buf_putc(out, ' ');
     mermaid_word(out, c->name);
     for (size_t k = 0; k < n; k++)

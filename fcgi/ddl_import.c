@@ -24,6 +24,7 @@ static const struct {
 } dialect_names[] = {
     {"postgres", DDL_POSTGRES}, {"postgresql", DDL_POSTGRES}, {"pg", DDL_POSTGRES},
     {"mysql", DDL_MYSQL},       {"mariadb", DDL_MYSQL},       {"sqlite", DDL_SQLITE},
+    {"dbml", DDL_DBML},
 };
 
 int ddl_dialect_from_name(const char *name, enum ddl_dialect *out)
@@ -857,6 +858,7 @@ static const struct {
     {DDL_POSTGRES, ddl_import_pg},
     {DDL_MYSQL, ddl_import_mysql},
     {DDL_SQLITE, ddl_import_sqlite},
+    {DDL_DBML, ddl_import_dbml},
 };
 
 int ddl_import(struct arena *a, const char *sql, size_t len, enum ddl_dialect dialect,

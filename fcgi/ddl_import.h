@@ -11,14 +11,14 @@
 struct arena;
 struct erd_doc;
 
-enum ddl_dialect { DDL_POSTGRES, DDL_MYSQL, DDL_SQLITE };
+enum ddl_dialect { DDL_POSTGRES, DDL_MYSQL, DDL_SQLITE, DDL_DBML };
 
 struct ddl_error {
     int line, column;       /* 1-based position of a syntax error, 0 when unknown */
     char message[512];
 };
 
-/* ddl_dialect_from_name: "postgres"/"postgresql"/"pg", "mysql"/"mariadb", "sqlite";
+/* ddl_dialect_from_name: "postgres"/"postgresql"/"pg", "mysql"/"mariadb", "sqlite", "dbml";
  * returns 0 and sets *out, or -1 for an unknown name. */
 int ddl_dialect_from_name(const char *name, enum ddl_dialect *out);
 

@@ -159,4 +159,5 @@ void ddl_import_builder_finish(struct arena *a, struct ddl_builder *b, struct er
 int ddl_import_pg(struct ddl_builder *b);
 int ddl_import_sqlite(struct ddl_builder *b);
 int ddl_import_mysql(struct ddl_builder *b);
+int ddl_import_dbml(struct ddl_builder *b);   /* ddl_import_dbml.c */
 #endif

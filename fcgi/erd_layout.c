@@ -306,6 +306,12 @@ static void place_grid(struct graph *g, struct erd_doc *doc, int top)
 
 void erd_layout(struct erd_doc *doc)
 {
+    if (doc->nentities > 0 && erd_layout_dot(doc) != 0)
+        erd_layout_layered(doc);
+}
+
+void erd_layout_layered(struct erd_doc *doc)
+{
     struct graph g;
     if (doc->nentities == 0)
         return;

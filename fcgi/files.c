@@ -88,6 +88,11 @@ static const struct { const char *value, *name, *cls; } palette[] = {
 };
 #define PALETTE_N (sizeof palette / sizeof palette[0])
 
+const char *palette_color(size_t i)
+{
+    return palette[i % PALETTE_N].value;
+}
+
 const char *palette_class(const char *color)
 {
     for (size_t i = 0; color && i < PALETTE_N; i++)

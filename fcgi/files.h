@@ -9,6 +9,7 @@
  * (teams) is written once, in a policy, and every statement follows it. */
 #ifndef CARD_FILES_H
 #define CARD_FILES_H
+#include <stddef.h>
 struct req;
 struct json_t;
 
@@ -91,6 +92,8 @@ int uid_valid(const char *uid);
 
 /* PALETTE_DEFAULT: the colour of a project (or table) that has none. */
 #define PALETTE_DEFAULT "#6366f1"
+/* palette_color: the i-th palette colour, cycling ("#6366f1" for 0, 8, 16…). */
+const char *palette_color(size_t i);
 /* palette_class: the CSS class of a palette color ("swatch-indigo"); unknown → indigo. */
 const char *palette_class(const char *color);
 /* palette_valid: color is one of the eight palette values. */

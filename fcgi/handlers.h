@@ -48,6 +48,10 @@ void api_diagram_get(struct req *r);
 void api_diagram_put(struct req *r);
 void api_diagram_import(struct req *r);
 void api_diagram_export(struct req *r);
+/* api_diagram_viewport.c — the editor's pan and zoom, saved without a version bump */
+void api_diagram_viewport_put(struct req *r);
+/* api_diagram_layout.c — the tidy layout for the editor's Auto-layout (nothing stored) */
+void api_diagram_layout(struct req *r);
 /* page_flowchart.c — the flowchart page (server-drawn view + editor island) */
 void page_flowchart_show(struct req *r);
 /* api_flowchart.c — the flowchart JSON API */

@@ -45,9 +45,10 @@ void page_drawing_show(struct req *r)
     drawing_json(r, &row, doc);
     const char *script = view_script_text(r->arena, buf_cstr(doc));
     json_t *ctx = view_ctx(r);
-    json_object_set_new(ctx, "drawing", json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:b}",
+    json_object_set_new(ctx, "drawing", json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b}",
         "uid", row.uid, "title", row.title, "version", (json_int_t)row.version,
         "url", arena_printf(r->arena, "/drawings/%s", row.uid),
+        "rename_action", arena_printf(r->arena, "/drawings/%s/rename", row.uid),
         "api_url", arena_printf(r->arena, "/api/drawings/%s", row.uid),
         "updated_human", view_ago(r->arena, row.updated), "unreadable", row.unreadable));
     if (*row.project_uid)

@@ -39,9 +39,10 @@ void page_file_show(struct req *r)
         return;
     double t = strtod(db_val(f, 0, 2), NULL);
     json_t *ctx = view_ctx(r);
-    json_object_set_new(ctx, "file", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+    json_object_set_new(ctx, "file", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
         "kind", fk->kind, "kind_label", fk->label, "uid", db_val(f, 0, 0), "title", db_val(f, 0, 1),
         "url", arena_printf(r->arena, "%s%s", fk->url_prefix, db_val(f, 0, 0)),
+        "rename_action", arena_printf(r->arena, "%s%s/rename", fk->url_prefix, db_val(f, 0, 0)),
         "updated_human", view_ago(r->arena, t)));
     json_object_set_new(ctx, "project", json_pack("{s:s, s:s}", "uid", db_val(f, 0, 3),
                                                   "name", db_val(f, 0, 4)));

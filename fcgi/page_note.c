@@ -68,9 +68,10 @@ void page_note_show(struct req *r)
     note_html_sanitize(r->arena, content, strlen(content), clean);
     const char *script = doc_script(r, f, clean);
     json_t *ctx = view_ctx(r);
-    json_object_set_new(ctx, "note", json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:b}",
+    json_object_set_new(ctx, "note", json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:b}",
         "uid", uid, "title", db_val(f, 0, 1), "version", (json_int_t)db_int(f, 0, 3),
         "url", arena_printf(r->arena, "/notes/%s", uid),
+        "rename_action", arena_printf(r->arena, "/notes/%s/rename", uid),
         "api_url", arena_printf(r->arena, "/api/notes/%s", uid),
         "updated_human", view_ago(r->arena, strtod(db_val(f, 0, 5), NULL)),
         "words", (json_int_t)info.words, "empty", view->len == 0));

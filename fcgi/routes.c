@@ -58,6 +58,8 @@ const struct route route_table[] = {
     {"GET", "/s/:token/attachments/:uid", page_share_attachment, R_SHARE},
     {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
     {"PUT", "/api/diagrams/:uid", api_diagram_put, R_LOGIN | R_JSON_TEXT},
+    {"PUT", "/api/diagrams/:uid/viewport", api_diagram_viewport_put, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/diagrams/:uid/layout", api_diagram_layout, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/diagrams/:uid/import", api_diagram_import, R_LOGIN | R_RAW},
     {"GET", "/api/diagrams/:uid/export", api_diagram_export, R_LOGIN | R_READ},
     /* api_flowchart.c */

@@ -212,9 +212,11 @@ static void column_row(struct buf *out, const struct erd_column *c, double w, si
                y, w, ROW_H, j % 2 ? "#f8fafc" : "#ffffff");
     if (pk)
         svgf(out, "<text class=\"erd-pk\" x=\"6.0\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#b45309\">PK</text>", y + 18);
+    else if (c->is_unique)
+        svgf(out, "<text class=\"erd-uq\" x=\"6.0\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#7c3aed\">U</text>", y + 18);
     if (is_fk)
         svgf(out, "<text class=\"erd-fk\" x=\"%.1f\" y=\"%.1f\" font-size=\"10\" font-weight=\"700\" fill=\"#2563eb\">FK</text>",
-                   pk ? 22.0 : 6.0, y + 18);
+                   pk || c->is_unique ? 22.0 : 6.0, y + 18);
     svgf(out, "<text class=\"erd-name\" x=\"42.0\" y=\"%.1f\" font-size=\"13\" fill=\"#0f172a\">", y + 18);
     put_text(out, c->name, MAX_TEXT);
     svgf(out, "</text><text class=\"erd-type\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#64748b\" text-anchor=\"end\">",
@@ -357,4 +359,9 @@ int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, s
     buf_free(&labels);
     arena_free(&a);
     return 0;
+}
+
+double svg_erd_box_width(const struct erd_entity *e)
+{
+    return measure(e).w;
 }

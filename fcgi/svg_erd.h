@@ -12,4 +12,8 @@ struct svg_erd_opts {
 
 /* svg_erd_render: append <svg …>…</svg> for doc to out.  0. */
 int svg_erd_render(const struct erd_doc *doc, const struct svg_erd_opts *opts, struct buf *out);
+/* svg_erd_box_width: the width this drawing gives entity e's box (ERD_BOX_MIN_W … _MAX_W by
+ * its texts; the height is ERD_BOX_HEADER_H + ERD_BOX_ROW_H per column). */
+struct erd_entity;
+double svg_erd_box_width(const struct erd_entity *e);
 #endif

@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-run}
 build="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libyajl-dev libcurl4-openssl-dev
  libsodium-dev zlib1g-dev libcrypt-dev libpg-query-dev libsqlite3-dev libgumbo-dev libcmark-gfm-dev
- libcmark-gfm-extensions-dev librsvg2-dev libmariadb-dev"
+ libcmark-gfm-extensions-dev librsvg2-dev libmariadb-dev libgraphviz-dev"
 run="postgresql nginx-light"
 test="check libsubunit-dev pgbouncer clang libclang-rt-14-dev valgrind linux-perf wrk chromium chromium-driver curl procps iproute2 python3 mariadb-server sqlite3"
 # Node.js (the editors are bundled at build time, the browser tests run on it): the machine

@@ -48,6 +48,8 @@ async function openNewDiagram(page) {
 }
 
 const saved = (page) => page.waitForSelector('[data-testid="save-status"][data-state="saved"]', { timeout: 15000 });
+// The viewport is saved on its own (PUT …/viewport, static/js/erd/viewsave.js), not by the model's autosave.
+const viewportSaved = (page) => page.waitForSelector('[data-testid="erd-editor"][data-viewport="saved"]', { timeout: 15000 });
 const table = (page, name) => page.locator(`g.erd-table[data-name="${name}"]`);
 
 async function addTable(page, name, columns) {
@@ -177,9 +179,9 @@ test('pinch and ctrl+wheel zoom about the fingers / pointer, and the viewport is
   await touch('touchStart', 650, 750);
   for (let i = 1; i <= 10; i++) await touch('touchMove', 650 - 7.5 * i, 750 + 7.5 * i);
   await touch('touchEnd');
-  await saved(page);
+  await viewportSaved(page);
   await page.waitForTimeout(100);
-  await saved(page);
+  await viewportSaved(page);
   const z1 = await zoom();
   assert.ok(Math.abs(z1 / z0 - 2.5) < 0.05, `pinch: zoom ${z0} -> ${z1}`);
   // ctrl+wheel (a trackpad pinch) zooms out again
@@ -188,7 +190,7 @@ test('pinch and ctrl+wheel zoom about the fingers / pointer, and the viewport is
   await page.mouse.wheel(0, 240);
   await page.keyboard.up('Control');
   await page.waitForTimeout(300);
-  await saved(page);
+  await viewportSaved(page);
   const z2 = await zoom();
   assert.ok(z2 < z1 * 0.8, `ctrl+wheel: zoom ${z1} -> ${z2}`);
   // the table stays on screen and the page never scrolled or zoomed itself

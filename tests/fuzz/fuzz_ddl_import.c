@@ -1,4 +1,4 @@
-/* fuzz_ddl_import.c — libFuzzer harness: every input goes through all three DDL readers;
+/* fuzz_ddl_import.c — libFuzzer harness: every input goes through the SQL and DBML readers;
  * a successful import must also produce a model a save accepts: written as JSON, read back
  * by erd_doc_parse and passed by erd_doc_check (what PUT does with it).
  * Build: clang -fsanitize=fuzzer,address,undefined -Ifcgi … fcgi/ddl_import*.c … */
@@ -11,7 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const enum ddl_dialect dialects[] = {DDL_POSTGRES, DDL_MYSQL, DDL_SQLITE};
+    static const enum ddl_dialect dialects[] = {DDL_POSTGRES, DDL_MYSQL, DDL_SQLITE, DDL_DBML};
     for (size_t i = 0; i < sizeof dialects / sizeof *dialects; i++) {
         struct arena a;
         struct erd_doc doc, back;

@@ -466,7 +466,8 @@ test('export in every format; postgres export re-imports to the same names', asy
     assert.match(res.headers.get('content-type'), type, format);
     assert.match(res.headers.get('content-type'), /charset=utf-8/i, format);
     const cd = res.headers.get('content-disposition');
-    assert.match(cd, /^attachment; filename="Sales_DB_v2_quoted\.[a-z]+"$/, `${format}: ${cd}`);
+    assert.match(cd, /^attachment; filename="Sales_DB_v2_quoted(\.(postgres|mysql|sqlite))?\.[a-z]+"$/, `${format}: ${cd}`);
+    if (['postgres', 'mysql', 'sqlite'].includes(format)) assert.ok(cd.endsWith(`.${format}.sql"`), `the dialect in the file name: ${cd}`);
     if (format !== 'mermaid' && format !== 'dbml') assert.ok(cd.endsWith(`${ext}"`), `${format}: ${cd}`);
     assert.ok(res.text.length > 50, format);
     if (format === 'svg') assert.match(res.text, /^<svg[\s>]/);
@@ -727,4 +728,166 @@ test('rows another writer created (no uid, minimal columns, NULL version and col
   assert.equal((await alice.get(`/diagrams/${uids.diagrams}/thumb.svg`)).status, 200);
   const saved = await put(alice, uids.diagrams, { ...m, _version: m._version });
   assert.equal(saved.status, 200, saved.text);
+});
+
+test('the viewport has its own endpoint: no _version bump, never a conflict, CSRF and values checked', async () => {
+  const uid = await newDiagram(alice, 'Viewport');
+  const v = (await getModel(alice, uid))._version;
+  const t = tag();
+  assert.equal((await put(alice, uid, { _version: v, ...shopModel(t) })).status, 200);
+  const base = await getModel(alice, uid);
+  const res = await alice.request('PUT', `${api(uid)}/viewport`, { json: { x: -250.5, y: 120, zoom: 0.35 } });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.json(), { viewport: { x: -250.5, y: 120, zoom: 0.35 }, _version: base._version });
+  const after = await getModel(alice, uid);
+  assert.equal(after._version, base._version, 'a viewport change bumps no version');
+  assert.deepEqual(after.viewport, { x: -250.5, y: 120, zoom: 0.35 });
+  // A save that started before the scroll still goes through (no conflict) and keeps the viewport.
+  const m = shopModel(t);
+  delete m.viewport;
+  m.name = 'Renamed after a scroll';
+  const saved = await put(alice, uid, { _version: base._version, ...m });
+  assert.equal(saved.status, 200, saved.text);
+  assert.deepEqual((await getModel(alice, uid)).viewport, { x: -250.5, y: 120, zoom: 0.35 });
+  // Refusals.
+  assert.equal((await alice.request('PUT', `${api(uid)}/viewport`, { json: { x: 1, y: 2, zoom: 1 }, headers: { 'X-CSRF-Token': null } })).status, 403);
+  for (const bad of [{ x: 1, y: 2 }, { x: 'a', y: 2, zoom: 1 }, { x: 1, y: 2, zoom: 0 }, { x: 1, y: 2, zoom: 1e6 }, [1, 2, 3]]) {
+    assert.equal((await alice.request('PUT', `${api(uid)}/viewport`, { json: bad })).status, 422, JSON.stringify(bad));
+  }
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  assert.equal((await bob.request('PUT', `${api(uid)}/viewport`, { json: { x: 0, y: 0, zoom: 1 } })).status, 404);
+  assert.deepEqual((await getModel(alice, uid)).viewport, { x: -250.5, y: 120, zoom: 0.35 });
+});
+
+test('exports: Mermaid keeps the type syntax it accepts; duplicate table names answer 422 naming them', async () => {
+  const uid = await newDiagram(alice, 'Types');
+  const v = (await getModel(alice, uid))._version;
+  const t = tag();
+  const body = {
+    _version: v, name: 'Types', viewport: { x: 0, y: 0, zoom: 1 }, relationships: [],
+    entities: [{ id: `${t}e1`, name: 'items', x: 0, y: 0, color: '#6366f1', comment: null, columns: [
+      col(`${t}c1`, 'title', 'varchar(255)'), col(`${t}c2`, 'price', 'numeric(10,2)'),
+      col(`${t}c3`, 'tags', 'text[]'), col(`${t}c4`, 'ratio', 'double precision')] }],
+  };
+  assert.equal((await put(alice, uid, body)).status, 200);
+  const mmd = await alice.get(`${api(uid)}/export?format=mermaid`);
+  assert.equal(mmd.status, 200);
+  assert.match(mmd.text, /\n {8}varchar\(255\) title\n/);
+  assert.match(mmd.text, /\n {8}numeric\(10_2\) price\n/);
+  assert.match(mmd.text, /\n {8}text\[\] tags\n/);
+  assert.match(mmd.text, /\n {8}double_precision ratio\n/);
+  // Every type word matches Mermaid's ATTRIBUTE_WORD: [A-Za-z_][A-Za-z0-9_()[\]-]*
+  for (const line of mmd.text.split('\n').filter((l) => /^ {8}\S/.test(l))) assert.match(line.trim().split(' ')[0], /^[A-Za-z_][A-Za-z0-9_()[\]-]*$/, line);
+  const dup = { ...body, _version: (await getModel(alice, uid))._version };
+  dup.entities = [...body.entities, { ...body.entities[0], id: `${t}e2`, name: 'Items', columns: [col(`${t}c9`, 'id', 'int')] }];
+  assert.equal((await put(alice, uid, dup)).status, 200);
+  for (const format of ['postgres', 'mysql', 'sqlite', 'dbml', 'mermaid']) {
+    const res = await alice.get(`${api(uid)}/export?format=${format}`);
+    assert.equal(res.status, 422, format);
+    assert.equal(res.json().error, 'duplicate_table');
+    assert.match(res.json().message, /named "(items|Items)"/);
+  }
+  assert.equal((await alice.get(`${api(uid)}/export?format=json`)).status, 200);
+  assert.equal((await alice.get(`${api(uid)}/export?format=svg`)).status, 200);
+});
+
+test('notes, drawings and flowcharts offer rename on their pages, and it works', async () => {
+  const p = await alice.createProject('Renames');
+  for (const [kind, prefix] of [['note', '/notes/'], ['drawing', '/drawings/'], ['flowchart', '/flowcharts/']]) {
+    const uid = await alice.createFile(p, kind, `Old ${kind}`);
+    const page = await alice.get(`${prefix}${uid}`);
+    assert.equal(page.status, 200, kind);
+    const form = new RegExp(`<form method="post" action="${prefix}${uid}/rename"[^>]*>[\\s\\S]*?name="csrf_token"[\\s\\S]*?name="title" value="Old ${kind}"`);
+    assert.match(page.text, form, `${kind}: a rename form with the current name`);
+    const res = await alice.postForm(`${prefix}${uid}/rename`, { title: `New ${kind}` });
+    assert.equal(res.status, 303, kind);
+    assert.match((await alice.get(`${prefix}${uid}`)).text, new RegExp(`value="New ${kind}"`), kind);
+  }
+});
+
+test('import ?mode=merge adds to the diagram by table name; replace previews what it removes; DBML and our JSON', async () => {
+  const uid = await newDiagram(alice, 'Merge');
+  const sqlHeaders = { 'Content-Type': 'application/sql' };
+  const url = (q) => `${api(uid)}/import?${q}`;
+  let res = await alice.request('POST', url('dialect=postgres'), { body: 'CREATE TABLE customers (id int PRIMARY KEY, note text); CREATE TABLE lone (x int);', headers: sqlHeaders });
+  assert.equal(res.status, 200, res.text);
+  // Move customers somewhere of our own: merging keeps it there.
+  const m0 = await getModel(alice, uid);
+  const cust0 = m0.entities.find((e) => e.name === 'customers');
+  cust0.x = 1000; cust0.y = 700;
+  assert.equal((await put(alice, uid, { _version: m0._version, name: m0.name, entities: m0.entities, relationships: m0.relationships })).status, 200);
+  const before = await getModel(alice, uid);
+  const sql = 'CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL);' +
+    'CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers(id));';
+  // merge preview: orders added, customers changed, nothing removed, nothing written
+  res = await alice.request('POST', url('dialect=postgres&mode=merge&preview=1'), { body: sql, headers: sqlHeaders });
+  assert.equal(res.status, 200, res.text);
+  const pre = res.json();
+  assert.deepEqual(pre.diff.tables.added, ['orders']);
+  assert.deepEqual(pre.diff.tables.removed, []);
+  assert.deepEqual(await getModel(alice, uid), before);
+  // merge for real
+  res = await alice.request('POST', url('dialect=postgres&mode=merge'), { body: sql, headers: sqlHeaders });
+  assert.equal(res.status, 200, res.text);
+  const merged = await getModel(alice, uid);
+  const byName = Object.fromEntries(merged.entities.map((e) => [e.name, e]));
+  assert.deepEqual(Object.keys(byName).sort(), ['customers', 'lone', 'orders']);
+  assert.equal(byName.customers.id, cust0.id, 'the matched table keeps its id');
+  assert.deepEqual([byName.customers.x, byName.customers.y], [1000, 700], 'and its position');
+  assert.deepEqual(byName.customers.columns.map((c) => c.name), ['id', 'email', 'note'], 'imported columns, then its own');
+  assert.equal(byName.customers.columns[0].id, cust0.columns[0].id, 'a matched column keeps its id');
+  assert.ok(byName.orders.x > 1000 + 200, `added tables go to the right of the current ones (x ${byName.orders.x})`);
+  assert.equal(merged.relationships.length, 1);
+  // merging the same again adds nothing
+  res = await alice.request('POST', url('dialect=postgres&mode=merge'), { body: sql, headers: sqlHeaders });
+  assert.equal(res.status, 200);
+  assert.equal((await getModel(alice, uid)).relationships.length, 1);
+  assert.equal((await getModel(alice, uid)).entities.length, 3);
+  // replace preview names what would go
+  res = await alice.request('POST', url('dialect=postgres&mode=replace&preview=1'), { body: 'CREATE TABLE only_me (id int);', headers: sqlHeaders });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.json().diff.tables.removed.map((x) => (typeof x === 'string' ? x : x.name)).sort(), ['customers', 'lone', 'orders']);
+  assert.equal((await alice.request('POST', url('dialect=postgres&mode=sideways'), { body: sql, headers: sqlHeaders })).status, 422);
+  // DBML, replacing
+  const dbml = 'Table users {\n  id bigint [pk]\n  email varchar(255) [not null, unique]\n}\nTable posts {\n  id bigint [pk]\n  user_id bigint [ref: > users.id]\n}\n';
+  res = await alice.request('POST', url('dialect=dbml&mode=replace'), { body: dbml, headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(res.status, 200, res.text);
+  const fromDbml = await getModel(alice, uid);
+  assert.deepEqual(fromDbml.entities.map((e) => e.name), ['users', 'posts']);
+  assert.equal(fromDbml.relationships.length, 1);
+  const bad = await alice.request('POST', url('dialect=dbml'), { body: 'Table users {\n  id bigint [pk\n', headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json().line >= 2, bad.text);
+  // our JSON export, imported into another diagram: same names, fresh ids
+  const json = (await alice.get(`${api(uid)}/export?format=json`)).text;
+  const other = await newDiagram(alice, 'From JSON');
+  res = await alice.request('POST', `${api(other)}/import?dialect=json&mode=merge`, { body: json, headers: { 'Content-Type': 'application/json' } });
+  assert.equal(res.status, 200, res.text);
+  const copy = await getModel(alice, other);
+  assert.deepEqual(names(copy), names(fromDbml));
+  const ids = new Set(fromDbml.entities.map((e) => e.id));
+  assert.ok(copy.entities.every((e) => !ids.has(e.id)), 'fresh ids');
+});
+
+test('POST …/layout answers the tidy layout for the model sent (nothing stored), for the owner only', async () => {
+  const uid = await newDiagram(alice, 'Layout');
+  const sql = fs.readFileSync(path.join(CORPUS, 'northwind.postgres.sql'));
+  assert.equal((await alice.request('POST', `${api(uid)}/import?dialect=postgres`, { body: sql, headers: { 'Content-Type': 'application/sql' } })).status, 200);
+  const m = await getModel(alice, uid);
+  const piled = { name: m.name, entities: m.entities.map((e) => ({ ...e, x: 0, y: 0 })), relationships: m.relationships };
+  const res = await alice.request('POST', `${api(uid)}/layout`, { json: piled });
+  assert.equal(res.status, 200, res.text);
+  const pos = res.json().positions;
+  assert.deepEqual(Object.keys(pos).sort(), m.entities.map((e) => e.id).sort());
+  const boxes = m.entities.map((e) => ({ name: e.name, x: pos[e.id].x, y: pos[e.id].y, h: 36 + 28 * e.columns.length }));
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    assert.ok(!(a.x < b.x + 240 && b.x < a.x + 240 && a.y < b.y + b.h && b.y < a.y + a.h), `${a.name} and ${b.name} overlap`);
+  }
+  assert.deepEqual(await getModel(alice, uid), m, 'nothing stored');
+  assert.equal((await alice.request('POST', `${api(uid)}/layout`, { json: piled, headers: { 'X-CSRF-Token': null } })).status, 403);
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  assert.equal((await bob.request('POST', `${api(uid)}/layout`, { json: piled })).status, 404);
 });

@@ -63,7 +63,9 @@ START_TEST(formats_and_types)
     ck_assert_int_eq(export_format_from_name("oracle", &f), -1);
     ck_assert_int_eq(export_format_from_name(NULL, &f), -1);
     ck_assert_str_eq(export_content_type(EXPORT_MYSQL), "application/sql; charset=utf-8");
-    ck_assert_str_eq(export_file_ext(EXPORT_SQLITE), ".sql");
+    ck_assert_str_eq(export_file_ext(EXPORT_SQLITE), ".sqlite.sql");
+    ck_assert_str_eq(export_file_ext(EXPORT_POSTGRES), ".postgres.sql");
+    ck_assert_str_eq(export_file_ext(EXPORT_MYSQL), ".mysql.sql");
     ck_assert_str_eq(export_content_type(EXPORT_DBML), "text/plain; charset=utf-8");
     ck_assert_str_eq(export_file_ext(EXPORT_DBML), ".dbml");
     ck_assert_str_eq(export_file_ext(EXPORT_MERMAID), ".mmd");
@@ -183,10 +185,10 @@ START_TEST(mermaid)
 {
     const char *s = export(SHOP, "mermaid");
     has(s, "\nerDiagram\n");
-    has(s, "    users {\n        bigserial id PK\n        varchar_160_ email UK\n        text name \"Full name, it's shown\"\n");
+    has(s, "    users {\n        bigserial id PK\n        varchar(160) email UK\n        text name \"Full name, it's shown\"\n");
     has(s, "        integer order_id PK, FK\n");
     has(s, "        bigint user_id FK\n");
-    has(s, "        numeric_10_2_ total\n        text we_ird\n");
+    has(s, "        numeric(10_2) total\n        text we_ird\n");
     has(s, "        double_precision price\n");
     has(s, "    users ||--o{ order : \"1:N\"\n");
     has(s, "    products ||--o{ order_items : \"\"\n");

@@ -309,6 +309,7 @@ START_TEST(pagila)
     ck_assert_str_eq(found(r)->on_delete, "RESTRICT");
     ck_assert_str_eq(found(r)->on_update, "CASCADE");
     ck_assert_str_eq(found(relationship(m, "film", "film_embedding", "film_id"))->type, "one-to-one");
+    erd_layout_layered((struct erd_doc *)m);   /* the fallback's positions (Graphviz: test_erd_layout_dot.c) */
     ck_assert(entity(m, "payment")->x == 1960 && entity(m, "payment")->y == 40);
     ck_assert(entity(m, "customer")->x == 1320 && entity(m, "customer")->y == 268);
     done();
@@ -888,6 +889,7 @@ START_TEST(layout_positions_kept)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const struct erd_doc *m = import_str(cases[i].sql, DDL_POSTGRES);
+        erd_layout_layered((struct erd_doc *)m);   /* the fallback (Graphviz: test_erd_layout_dot.c) */
         for (size_t k = 0; k < 6 && cases[i].name[k]; k++) {
             const struct erd_entity *e = entity(m, cases[i].name[k]);
             ck_assert_msg(e->x == cases[i].x[k] && e->y == cases[i].y[k], "case %zu: %s at %g,%g",

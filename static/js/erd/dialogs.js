@@ -89,6 +89,7 @@ export class Dialogs {
     const d = this.imp;
     this.sql = d.querySelector('#erd-import-sql');
     this.dialect = d.querySelector('#erd-import-dialect');
+    this.mode = d.querySelector('#erd-import-mode');
     this.result = d.querySelector('#erd-import-result');
     this.replaceBtn = d.querySelector('[data-act="replace"]');
     const file = d.querySelector('#erd-import-file');
@@ -98,10 +99,13 @@ export class Dialogs {
       this.sql.value = await f.text();
       if (/mysql/i.test(f.name)) this.dialect.value = 'mysql';
       else if (/sqlite/i.test(f.name)) this.dialect.value = 'sqlite';
+      else if (/\.dbml$/i.test(f.name)) this.dialect.value = 'dbml';
+      else if (/\.json$/i.test(f.name)) this.dialect.value = 'json';
       this.invalidate();
     });
     this.sql.addEventListener('input', () => this.invalidate());
     this.dialect.addEventListener('change', () => this.invalidate());
+    this.mode.addEventListener('change', () => { this.invalidate(); this.replaceBtn.textContent = this.mode.value === 'merge' ? 'Add to diagram' : 'Replace diagram'; });
     d.querySelector('[data-act="preview"]').addEventListener('click', () => this.runImport(true));
     this.replaceBtn.addEventListener('click', () => this.runImport(false));
   }
@@ -112,11 +116,12 @@ export class Dialogs {
 
   async runImport(preview) {
     const sql = this.sql.value;
-    if (!sql.trim()) { this.showResult('error', ['Paste some SQL or choose a file first.']); this.sql.focus(); return; }
-    const url = `/api/diagrams/${encodeURIComponent(this.ed.uid)}/import?dialect=${encodeURIComponent(this.dialect.value)}${preview ? '&preview=1' : ''}`;
-    this.showResult('busy', [preview ? 'Reading the SQL…' : 'Replacing the diagram…']);
+    if (!sql.trim()) { this.showResult('error', ['Paste some text or choose a file first.']); this.sql.focus(); return; }
+    const merge = this.mode.value === 'merge', json = this.dialect.value === 'json';
+    const url = `/api/diagrams/${encodeURIComponent(this.ed.uid)}/import?dialect=${encodeURIComponent(this.dialect.value)}&mode=${merge ? 'merge' : 'replace'}${preview ? '&preview=1' : ''}`;
+    this.showResult('busy', [preview ? 'Reading it…' : merge ? 'Adding to the diagram…' : 'Replacing the diagram…']);
     let res;
-    try { res = await request('POST', url, sql, 'application/sql'); } catch { this.showResult('error', ['Network error — try again.']); return; }
+    try { res = await request('POST', url, sql, json ? 'application/json' : 'application/sql'); } catch { this.showResult('error', ['Network error — try again.']); return; }
     const data = res.data || {};
     if (res.status === 422) {
       this.showResult('error', [`${data.line ? `Line ${data.line}${data.column ? `, column ${data.column}` : ''}: ` : ''}${data.message || 'syntax error'}`]);
@@ -126,10 +131,14 @@ export class Dialogs {
     const lines = [data.diff && data.diff.summary ? data.diff.summary : 'No changes.'];
     const t = (data.diff && data.diff.tables) || {};
     const list = (label, xs) => { if (xs && xs.length) lines.push(`${label}: ${xs.map((x) => (typeof x === 'string' ? x : x.name || JSON.stringify(x))).join(', ')}`); };
-    list('Tables added', t.added); list('Tables removed', t.removed); list('Tables changed', t.changed);
+    list('Tables added', t.added); list('Tables changed', t.changed);
     if (data.skipped) lines.push(`${data.skipped} statement${data.skipped === 1 ? '' : 's'} skipped (not tables or keys).`);
     if (preview) {
       this.showResult('ok', lines);
+      if (t.removed && t.removed.length) {
+        const names = t.removed.map((x) => (typeof x === 'string' ? x : x.name)).join(', ');
+        this.result.append(h('p', { class: 'erd-warning', 'data-testid': 'import-removed', text: `Warning: replacing removes ${t.removed.length} table${t.removed.length === 1 ? '' : 's'} and their relationships: ${names}.` }));
+      }
       this.replaceBtn.disabled = false;
       this.replaceBtn.focus();
       return;
@@ -137,7 +146,7 @@ export class Dialogs {
     const { skipped, diff: _d, ...model } = data;
     this.ed.adoptServerModel(model);
     this.imp.close();
-    this.ed.announce(`Diagram replaced from SQL. ${lines[0]}`);
+    this.ed.announce(`${merge ? 'Imported into the diagram' : 'Diagram replaced'}. ${lines[0]}`);
   }
 
   showResult(state, lines) {

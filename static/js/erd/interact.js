@@ -126,6 +126,13 @@ export class Interact {
     return row;
   }
 
+  /** tableAt: the id of the table under the pointer (its header or body), or null. */
+  tableAt(e) {
+    const el = document.elementFromPoint(e.clientX, e.clientY);
+    const t = el && el.closest && el.closest('.erd-table');
+    return t ? t.dataset.id : null;
+  }
+
   up(e, cancelled = false) {
     if (this.panzoom.pointerUp(e)) return;
     const d = this.drag;
@@ -149,6 +156,8 @@ export class Interact {
       this.r.preview.setAttribute('d', '');
       this.hover?.classList.remove('is-drop'); this.hover = null;
       const row = this.dropTarget(e, d);
+      const onTable = !row && this.tableAt(e);
+      if (onTable && onTable !== d.from) this.ed.panel.offerForeignKey(onTable, d.from, d.col);
       if (row) {
         const to = row.closest('.erd-table').dataset.id, col = row.dataset.col;
         let rel;
@@ -197,8 +206,10 @@ export class Interact {
     if (mod && k === 'z') { e.preventDefault(); if (e.shiftKey) ed.redo(); else ed.undo(); return; }
     if (mod && k === 'y') { e.preventDefault(); ed.redo(); return; }
     if (mod && k === 'k') { e.preventDefault(); ed.dialogs.openSearch(); return; }
+    // On a link or button outside the canvas, Enter, Space and arrows belong to it; other
+    // single-key shortcuts still reach the editor.
     if (e.target.closest && e.target.closest('a, button, summary, details') && !this.host.contains(e.target)) {
-      if (e.key !== '?' && e.key !== '/') return;
+      if (e.key === 'Enter' || e.key === ' ' || e.key.startsWith('Arrow') || e.key === 'Tab') return;
     }
     if (e.key === '?') { e.preventDefault(); ed.dialogs.openHelp(); return; }
     if (e.key === '/') { e.preventDefault(); ed.dialogs.openSearch(); return; }

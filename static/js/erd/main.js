@@ -3,6 +3,7 @@
 // history and autosave together through the Editor object (the one place that changes the model).
 
 import { History } from '../lib/history.js';
+import { request } from '../lib/request.js';
 import { Saver } from '../lib/saver.js';
 import { clampZoom, zoomAbout, fitBox, centreOn } from '../lib/panzoom.js';
 import * as M from './model.js';
@@ -12,6 +13,8 @@ import { Panel } from './panel.js';
 import { Dialogs } from './dialogs.js';
 import { merge3 } from './merge.js';
 import { autoLayout } from './layout.js';
+import { ViewSaver } from './viewsave.js';
+import { Minimap } from './minimap.js';
 
 const CLIP_KEY = 'cardinality.erd.clipboard';
 
@@ -35,21 +38,28 @@ class Editor {
     for (const t of M.SQL_TYPES) { const o = document.createElement('option'); o.value = t; dl.append(o); }
 
     this.render = new Renderer(host, this, geometryFrom(root));
+    this.minimap = new Minimap(this, host);
     this.panel = new Panel(this, root.querySelector('.erd-panel'));
     this.dialogs = new Dialogs(this, root);
     this.saver = new Saver({
       url: () => `/api/diagrams/${encodeURIComponent(this.uid)}`,
-      body: () => { const d = this.doc; return { name: d.name, viewport: d.viewport, entities: d.entities, relationships: d.relationships }; },
+      body: () => { const d = this.doc; return { name: d.name, entities: d.entities, relationships: d.relationships }; },
       version: raw._version ?? +root.dataset.version ?? 0,
       statusEl: root.querySelector('.erd-status'),
       onConflict: (theirs) => this.resolveConflict(theirs),
       noun: 'diagram',
     });
+    this.viewSaver = new ViewSaver(() => `/api/diagrams/${encodeURIComponent(this.uid)}/viewport`, root);
     this.interact = new Interact(this);
     this.render.sync();
     this.render.setViewport(this.doc.viewport);
+    this.minimap.draw();
     this.showZoom();
-    if ((!hadViewport || (raw.viewport.x === 0 && raw.viewport.y === 0 && raw.viewport.zoom === 1)) && this.doc.entities.length) this.fit(false);
+    // Fit on open when no viewport was saved, on a phone (a desktop viewport does not suit it) or
+    // when the saved viewport shows no table at all.
+    const phone = window.matchMedia('(max-width: 600px)').matches;
+    if (this.doc.entities.length && (phone || !hadViewport || (raw.viewport.x === 0 && raw.viewport.y === 0 && raw.viewport.zoom === 1) || !this.render.anyVisible())) this.fit(false);
+    this.render.upgradeVisible();
     this.panel.sync();
     this.updateButtons();
 
@@ -67,6 +77,10 @@ class Editor {
       else if (cmd === 'search') this.dialogs.openSearch();
       else if (cmd === 'import') this.dialogs.openImport();
       else if (cmd === 'help') this.dialogs.openHelp();
+      // A pointer click leaves focus on the button, where single-key shortcuts would not reach
+      // the canvas: hand it back (keyboard activation, detail 0, keeps focus for tabbing on).
+      if (e.detail > 0 && document.activeElement === b) this.render.host.focus({ preventScroll: true });
+      b.closest('details')?.removeAttribute('open');
     });
     // The export menu is a <details>: close it on outside click and Escape.
     const exp = root.querySelector('.erd-export');
@@ -86,6 +100,7 @@ class Editor {
   changed() {
     this.cleanSelection();
     this.render.sync();
+    this.minimap.draw();
     this.panel.sync();
     this.saver.markDirty();
     this.updateButtons();
@@ -209,8 +224,16 @@ class Editor {
     this.announce('Duplicated');
   }
 
-  autoLayout() {
-    const pos = autoLayout(this.doc, (id) => this.render.sizeOf(id));
+  /** autoLayout: the server's tidy layout (Graphviz, as imports get; POST …/layout), or the
+   *  local layered one (layout.js) when the server cannot be reached; one undoable change. */
+  async autoLayout() {
+    let pos = null;
+    try {
+      const d = this.doc;
+      const res = await request('POST', `/api/diagrams/${encodeURIComponent(this.uid)}/layout`, { name: d.name, entities: d.entities, relationships: d.relationships });
+      if (res.status === 200 && res.data && res.data.positions) pos = res.data.positions;
+    } catch { pos = null; }
+    if (!pos) pos = autoLayout(this.doc, (id) => this.render.sizeOf(id));
     this.commit(null, (doc) => { for (const e of doc.entities) if (pos[e.id]) { e.x = pos[e.id].x; e.y = pos[e.id].y; } });
     this.fit();
     this.announce('Tables arranged');
@@ -220,11 +243,13 @@ class Editor {
   setViewport(v, save = true) {
     this.doc.viewport = { x: Math.round(v.x * 100) / 100, y: Math.round(v.y * 100) / 100, zoom: Math.round(clampZoom(v.zoom) * 1000) / 1000 };
     this.render.setViewport(this.doc.viewport);
+    this.minimap.draw();
     this.showZoom();
     if (save) this.saveViewport();
   }
 
-  saveViewport() { this.saver.markDirty(); }
+  /** saveViewport: the viewport goes to its own endpoint (no version bump, never a conflict). */
+  saveViewport() { this.viewSaver.save(this.doc.viewport); }
 
   showZoom() { this.zoomOut.textContent = `${Math.round(this.doc.viewport.zoom * 100)}%`; }
 

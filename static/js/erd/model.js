@@ -61,6 +61,36 @@ export function uniqueName(names, base) {
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
 
+/** duplicateNames: the table names (lower case) that more than one table has — DDL export refuses
+ *  them, as the server compares names ignoring letter case (MySQL and SQLite do). */
+export function duplicateNames(doc) {
+  const seen = new Set(), dup = new Set();
+  for (const e of doc.entities) { const k = (e.name || '').toLowerCase(); if (seen.has(k)) dup.add(k); else seen.add(k); }
+  return dup;
+}
+
+/** FK_END: which end of a stored relationship holds the foreign key ('target': the child is the
+ *  target, the referenced table the source) — the one place the editor's FK markers and the
+ *  keyboard/drop paths (addForeignKey) read the direction convention from. */
+export const FK_END = 'source';
+
+/** addForeignKey: a one-to-many relationship between the foreign-key column fkCol of table
+ *  fkEnt and the column refCol of table refEnt it references, stored in FK_END's direction. */
+export function addForeignKey(doc, fkEnt, fkCol, refEnt, refCol) {
+  return FK_END === 'target' ? addRelationship(doc, refEnt, refCol, fkEnt, fkCol) : addRelationship(doc, fkEnt, fkCol, refEnt, refCol);
+}
+
+/** fkColumns: the ids of the columns that hold a foreign key (not of many-to-many links). */
+export function fkColumns(doc) {
+  const out = new Set();
+  for (const r of doc.relationships) {
+    if (r.type === 'many-to-many') continue;
+    const c = FK_END === 'target' ? r.target_column_id : r.source_column_id;
+    if (c) out.add(c);
+  }
+  return out;
+}
+
 export function makeColumn(partial = {}) { return normColumn({ name: 'column', type: 'text', ...partial, id: newId('c_') }); }
 
 /** addEntity: a new table with an id column at (x, y); returns it. */

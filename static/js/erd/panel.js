@@ -12,6 +12,12 @@ function field(label, input, hint) {
   return h('div', { class: 'field' }, h('label', { for: id, text: label }), input, hint ? h('p', { class: 'erd-hint', text: hint }) : null);
 }
 
+/** fkType: the type a foreign-key column gets for a referenced column (serials become their integer). */
+export function fkType(type) {
+  const t = (type || 'text').toLowerCase();
+  return { serial: 'integer', bigserial: 'bigint', smallserial: 'smallint', serial4: 'integer', serial8: 'bigint' }[t] || type || 'text';
+}
+
 const ICON = {
   up: 'M12 19V5M5 12l7-7 7 7', down: 'M12 5v14M19 12l-7 7-7-7', del: 'M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4.5A1.5 1.5 0 0 1 10.5 3h3A1.5 1.5 0 0 1 15 4.5V7',
 };
@@ -32,7 +38,7 @@ export class Panel {
     if (s.rel) { const r = M.relationship(ed.doc, s.rel); return r ? `rel:${r.id}:${r.source_entity_id}:${r.target_entity_id}` : 'none'; }
     if (s.ents.size === 1) {
       const e = M.entity(ed.doc, [...s.ents][0]);
-      return e ? `ent:${e.id}:${e.columns.map((c) => c.id + (c.is_pk ? 'k' : '')).join(',')}` : 'none';
+      return e ? `ent:${e.id}:${ed.doc.entities.length}:${e.columns.map((c) => c.id + (c.is_pk ? 'k' : '')).join(',')}` : 'none';
     }
     if (s.ents.size > 1) return `multi:${s.ents.size}`;
     return `doc:${ed.doc.entities.length}:${ed.doc.relationships.length}`;
@@ -53,9 +59,36 @@ export class Panel {
     else if (s.ents.size > 1) this.el.append(this.multiForm(s.ents.size));
     else this.el.append(this.docForm());
     if (hadFocus) this.el.querySelector(`[data-focus-key="${CSS.escape(hadFocus)}"]`)?.focus();
+    this.syncWarning();
+  }
+
+  /** syncFkNames: the FK form's options keep the current table and column names. */
+  syncFkNames() {
+    const doc = this.ed.doc, e = M.entity(doc, [...this.ed.sel.ents][0]);
+    const form = this.el.querySelector('[data-testid="fk-form"]');
+    if (!form || !e) return;
+    const label = (o, text) => { if (o.textContent !== text) o.textContent = text; };
+    for (const o of form.querySelectorAll('[data-fk="col"] option')) { const c = M.column(e, o.value); if (c) label(o, c.name); }
+    for (const o of form.querySelectorAll('[data-fk="table"] option')) { const t = M.entity(doc, o.value); if (t) label(o, t.id === e.id ? `${t.name} (this table)` : t.name); }
+    const rt = M.entity(doc, form.querySelector('[data-fk="table"]').value);
+    for (const o of form.querySelectorAll('[data-fk="ref-col"] option')) { const c = M.column(rt, o.value); if (c) label(o, `${c.name} (${c.type})`); }
+  }
+
+  /** syncWarning: show, beside the table's name, that another table has the same name. */
+  syncWarning() {
+    const w = this.el.querySelector('[data-testid="duplicate-warning"]');
+    if (!w) return;
+    const e = M.entity(this.ed.doc, w.dataset.ent);
+    const dup = !!e && M.duplicateNames(this.ed.doc).has((e.name || '').toLowerCase());
+    const text = dup ? `Another table is also named “${e.name}”: rename one, or the SQL export will refuse the diagram.` : '';
+    if (w.textContent !== text) w.textContent = text;
+    w.hidden = !dup;
+    w.previousElementSibling?.setAttribute('aria-invalid', dup ? 'true' : 'false');
   }
 
   refresh() {
+    this.syncWarning();
+    this.syncFkNames();
     const target = this.target();
     for (const inp of this.el.querySelectorAll('[data-f]')) {
       if (inp === document.activeElement) continue;
@@ -140,12 +173,16 @@ export class Panel {
     else if (act === 'swap') { ed.commit(null, (doc) => M.swapRelationship(M.relationship(doc, ed.sel.rel))); ed.announce('Direction swapped'); }
     else if (act === 'del-rel') ed.deleteSelection();
     else if (act === 'zoom-to') ed.zoomTo(eid);
+    else if (act === 'add-fk') this.addFk(b.closest('fieldset'));
   }
 
   tableForm(e) {
     const form = h('form', { class: 'erd-form', 'data-testid': 'table-form', 'aria-label': `Table ${e.name}` });
     const name = h('input', { class: 'input', 'data-f': 'name', 'data-focus-key': 'tname', 'data-testid': 'table-name', value: e.name, autocomplete: 'off', spellcheck: 'false', maxlength: '255' });
-    form.append(h('h2', { class: 'erd-panel-title', text: 'Table' }), field('Name', name));
+    name.setAttribute('aria-describedby', `erd-dup-${e.id}`);
+    const nameField = field('Name', name);
+    nameField.append(h('p', { class: 'erd-warning', id: `erd-dup-${e.id}`, role: 'alert', 'data-testid': 'duplicate-warning', 'data-ent': e.id, hidden: true }));
+    form.append(h('h2', { class: 'erd-panel-title', text: 'Table' }), nameField);
     const pal = h('fieldset', { class: 'erd-palette' }, h('legend', { text: 'Color' }));
     const gname = `erd-color-${++uid}`;
     M.PALETTE.forEach((c, i) => {
@@ -164,10 +201,85 @@ export class Panel {
     form.append(h('div', { class: 'erd-cols-head' }, h('h3', { text: `Columns (${e.columns.length})` }),
       h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'add-col', 'data-testid': 'add-column' }, '+ Add column')));
     form.append(list);
+    form.append(this.fkForm(e));
     form.append(h('div', { class: 'erd-form-actions' },
       h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'dup', title: 'Duplicate (Ctrl+D)' }, 'Duplicate'),
       h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-act': 'del-table', 'data-testid': 'delete-table', title: 'Delete (Delete key)' }, 'Delete table')));
     return form;
+  }
+
+  /** fkForm: the keyboard path to a relationship — one of this table's columns as the foreign
+   *  key, the table and column it references (that table's primary key preselected). */
+  fkForm(e) {
+    const doc = this.ed.doc;
+    const fs = h('fieldset', { class: 'erd-fk-form', 'data-testid': 'fk-form' }, h('legend', { text: 'Add a relationship (foreign key)' }));
+    const own = h('select', { class: 'select', 'data-fk': 'col', 'data-focus-key': 'fk-col', 'data-testid': 'fk-column' },
+      e.columns.map((c) => h('option', { value: c.id, text: c.name })), h('option', { value: '', text: '(new column)' }));
+    const fkCol = e.columns.find((c) => !c.is_pk) || e.columns[0];
+    own.value = fkCol ? fkCol.id : '';
+    const tables = [...doc.entities].sort((a, b) => a.name.localeCompare(b.name));
+    const ref = h('select', { class: 'select', 'data-fk': 'table', 'data-focus-key': 'fk-table', 'data-testid': 'fk-ref-table' },
+      tables.map((t) => h('option', { value: t.id, text: t.id === e.id ? `${t.name} (this table)` : t.name })));
+    const other = tables.find((t) => t.id !== e.id);
+    ref.value = other ? other.id : e.id;
+    const refCol = h('select', { class: 'select', 'data-fk': 'ref-col', 'data-focus-key': 'fk-ref-col', 'data-testid': 'fk-ref-column' });
+    const fillCols = () => {
+      const t = M.entity(doc, ref.value);
+      refCol.replaceChildren(...(t ? t.columns : []).map((c) => h('option', { value: c.id, text: `${c.name} (${c.type})` })));
+      const pk = t && t.columns.find((c) => c.is_pk);
+      if (pk) refCol.value = pk.id;
+    };
+    fillCols();
+    ref.addEventListener('change', fillCols);
+    fs.append(field('Foreign-key column (this table)', own), field('References table', ref), field('Referenced column', refCol),
+      h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-act': 'add-fk', 'data-testid': 'fk-add' }, 'Add relationship'));
+    return fs;
+  }
+
+  /** offerForeignKey: a column (refEnt.refCol) was dropped on table tid, not on one of its
+   *  columns: select tid and offer, in its foreign-key form, a column matching the name
+   *  `${table}_${column}` or else a new one typed like the referenced column. */
+  offerForeignKey(tid, refEnt, refCol) {
+    const ed = this.ed;
+    ed.select([tid]);
+    const form = this.el.querySelector('[data-testid="fk-form"]');
+    const t = M.entity(ed.doc, tid), rt = M.entity(ed.doc, refEnt), rc = M.column(rt, refCol);
+    if (!form || !t || !rc) return;
+    const want = `${rt.name}_${rc.name}`.toLowerCase();
+    const match = t.columns.find((c) => c.name.toLowerCase() === want);
+    form.querySelector('[data-fk="col"]').value = match ? match.id : '';
+    const ref = form.querySelector('[data-fk="table"]');
+    ref.value = refEnt;
+    ref.dispatchEvent(new Event('change'));
+    form.querySelector('[data-fk="ref-col"]').value = refCol;
+    form.classList.add('is-offered');
+    form.scrollIntoView({ block: 'nearest' });
+    requestAnimationFrame(() => form.querySelector('[data-act="add-fk"]').focus());
+    ed.announce(match ? `Link ${t.name}.${match.name} to ${rt.name}.${rc.name}? Press Add relationship.`
+      : `${t.name} has no matching column: Add relationship creates ${want} (${fkType(rc.type)}).`);
+  }
+
+  /** addFk: create the relationship the FK form describes (a new column of the referenced
+   *  column's type when "(new column)" is chosen) and select it. */
+  addFk(form) {
+    const ed = this.ed, eid = [...ed.sel.ents][0];
+    const own = form.querySelector('[data-fk="col"]').value, refEnt = form.querySelector('[data-fk="table"]').value;
+    const refCol = form.querySelector('[data-fk="ref-col"]').value;
+    if (!refEnt || !refCol) { ed.announce('Choose the referenced table and column first'); return; }
+    let rel;
+    ed.commit(null, (doc) => {
+      const t = M.entity(doc, eid), rt = M.entity(doc, refEnt), rc = M.column(rt, refCol);
+      let colId = own;
+      if (!colId) {
+        const c = M.makeColumn({ name: M.uniqueName(t.columns.map((x) => x.name), `${rt.name}_${rc.name}`), type: fkType(rc.type), is_nullable: true });
+        t.columns.push(c);
+        colId = c.id;
+      }
+      rel = M.addForeignKey(doc, eid, colId, refEnt, refCol);
+    });
+    ed.selectRel(rel.id);
+    ed.announce('Relationship created (one-to-many)');
+    requestAnimationFrame(() => this.el.querySelector('[data-testid="relationship-kind"]')?.focus());
   }
 
   columnItem(c, i, n) {

@@ -1,11 +1,13 @@
 // render.js — draws the model as one interactive SVG: table groups (coloured header, column rows
-// with PK key glyph, type, nullable marker and a relationship handle) and relationship paths with
-// crow's-foot ends. sync() is a keyed diff (only changed tables are rebuilt); moveTable() and
+// with the server drawing's PK/U/FK markers, type, nullable marker and a relationship handle) and
+// relationship paths with crow's-foot ends. sync() is a keyed diff (only changed tables are rebuilt); moveTable() and
 // updateRels() are the cheap per-frame updates used while dragging. Box geometry (header and row
 // heights, width limits) is the server drawing's (fcgi/erd_geometry.h), read by main.js from the
 // page, so a table has the same size in the editor as in the server-drawn SVG and exports.
 
 import { svgEl } from '../lib/dom.js';
+import { duplicateNames, fkColumns } from './model.js';
+import { lodFor, labelPx, buildShell, addLabel, MOTION_RELS } from './lod.js';
 
 const PAD = 12;
 
@@ -24,14 +26,13 @@ function textColorFor(hex) {
   return (0.299 * r + 0.587 * g + 0.114 * b) > 160 ? '#111318' : '#ffffff';
 }
 
-const KEY_D = 'M5.5 0a3.5 3.5 0 1 0 3.2 4.9H10l1 1 1-1 1 1 1.4-1.9-1.4-1.5H8.7A3.5 3.5 0 0 0 5.5 0zm-1 2.4a1.1 1.1 0 1 1 0 2.2 1.1 1.1 0 0 1 0-2.2z';
-
 export class Renderer {
   constructor(host, ed, geometry) {
     this.ed = ed; this.host = host;
     ({ headH: this.HEAD_H, rowH: this.ROW_H, minW: this.MIN_W, maxW: this.MAX_W } = geometry);
     host.textContent = '';
-    this.svg = svgEl('svg', { class: 'erd-svg', 'data-testid': 'erd-svg', width: '100%', height: '100%' }, host);
+    // The <svg> is no Tab stop of its own (Chromium makes it one): the canvas host and the tables are.
+    this.svg = svgEl('svg', { class: 'erd-svg', 'data-testid': 'erd-svg', width: '100%', height: '100%', role: 'group', 'aria-label': 'Tables', tabindex: '-1' }, host);
     this.vp = svgEl('g', { class: 'erd-viewport' }, this.svg);
     this.relLayer = svgEl('g', { class: 'erd-rels' }, this.vp);
     this.tableLayer = svgEl('g', { class: 'erd-tables' }, this.vp);
@@ -44,6 +45,8 @@ export class Renderer {
     this.fontSans = cs.getPropertyValue('--font').trim() || 'system-ui, sans-serif';
     this.fontMono = cs.getPropertyValue('--mono').trim() || 'monospace';
     this.ctx = document.createElement('canvas').getContext('2d');
+    this.textColorFor = textColorFor;
+    this.lod = 0;
     this.widthCache = new Map();
     // Host size cached (read before the SVG fills up) so culling never forces a layout.
     this.size = { w: host.clientWidth || window.innerWidth, h: host.clientHeight || window.innerHeight };
@@ -77,12 +80,15 @@ export class Renderer {
 
   setViewport(v) {
     this.vp.setAttribute('transform', `translate(${v.x} ${v.y}) scale(${v.zoom})`);
-    const lod = v.zoom < 0.3 ? 2 : v.zoom < 0.55 ? 1 : 0;
+    const lod = lodFor(v.zoom);
     if (lod !== this.lod) {
       this.lod = lod;
       this.svg.classList.toggle('erd-lod-1', lod >= 1);
       this.svg.classList.toggle('erd-lod-2', lod >= 2);
     }
+    const px = lod >= 2 ? labelPx(v.zoom) : 14;
+    if (px !== this.labelPx) { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); }
+    this.motion(lod >= 2 && this.rels.size > MOTION_RELS);
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
@@ -90,18 +96,30 @@ export class Renderer {
     this.host.style.backgroundPosition = `${v.x}px ${v.y}px`;
   }
 
+  /** motion: while the view moves (on), hide the relationship layer; shown 200 ms after the
+   *  last move, or at once when off. */
+  motion(on) {
+    clearTimeout(this.motionTimer);
+    if (on) {
+      if (!this.moving) { this.moving = true; this.relLayer.style.display = 'none'; }
+      this.motionTimer = setTimeout(() => this.motion(false), 200);
+    } else if (this.moving) { this.moving = false; this.relLayer.style.display = ''; }
+  }
+
   /** sync: bring the SVG in line with the document, touching only what changed. */
   sync() {
     const doc = this.ed.doc;
     this.computeView();
+    this.ents = new Map(doc.entities.map((e) => [e.id, e]));
+    this.fk = fkColumns(doc);
     const seen = new Set();
     let prev = null;
     for (const e of doc.entities) {
       seen.add(e.id);
-      const sig = JSON.stringify([e.name, e.color, e.comment, e.columns]);
+      const sig = JSON.stringify([e.name, e.color, e.comment, e.columns, e.columns.map((c) => this.fk.has(c.id))]);
       let t = this.tables.get(e.id);
       if (!t || t.sig !== sig) {
-        const nt = this.buildTable(e, sig);
+        const nt = this.build(e, sig);
         if (t) t.g.replaceWith(nt.g); else this.tableLayer.appendChild(nt.g);
         this.tables.set(e.id, nt);
         t = nt;
@@ -114,6 +132,7 @@ export class Renderer {
       prev = t.g;
     }
     for (const [id, t] of this.tables) if (!seen.has(id)) { t.g.remove(); this.tables.delete(id); }
+    this.markDuplicates(doc);
     this.relsOf.clear();
     this.relIndex = new Map(doc.relationships.map((r) => [r.id, r]));
     const rseen = new Set();
@@ -130,7 +149,58 @@ export class Renderer {
     }
     for (const [id, v] of this.rels) if (!rseen.has(id)) { v.g.remove(); this.rels.delete(id); }
     this.cull();
+    this.upgradeVisible();
     this.updateSelection();
+  }
+
+  /** markDuplicates: flag (class is-duplicate, aria-invalid) tables whose name another table
+   *  also has; DDL export refuses such a diagram. */
+  markDuplicates(doc) {
+    const dups = duplicateNames(doc);
+    for (const e of doc.entities) {
+      const t = this.tables.get(e.id), dup = dups.has((e.name || '').toLowerCase());
+      if (t && t.dup !== dup) {
+        t.dup = dup;
+        t.g.classList.toggle('is-duplicate', dup);
+        if (dup) t.g.setAttribute('aria-invalid', 'true'); else t.g.removeAttribute('aria-invalid');
+      }
+    }
+  }
+
+  /** build: the drawing of table e — a shell (lod.js) unless it is on screen at a zoom that shows columns. */
+  build(e, sig) {
+    let t;
+    if (this.lod >= 2) t = buildShell(this, e, sig);
+    else {
+      const w = this.tableWidth(e), h = this.HEAD_H + Math.max(1, e.columns.length) * this.ROW_H, v = this.view;
+      const vis = !v || (e.x < v.x2 && e.x + w > v.x1 && e.y < v.y2 && e.y + h > v.y1);
+      t = vis ? this.buildTable(e, sig) : buildShell(this, e, sig);
+    }
+    addLabel(this, t, e);
+    return t;
+  }
+
+  /** upgradeVisible: replace the shells now on screen by full drawings (when columns show). */
+  upgradeVisible(max = Infinity) {
+    if (this.lod >= 2 || !this.ents) return false;
+    let n = 0, more = false;
+    for (const [id, t] of this.tables) {
+      if (!t.shell || !t.vis) continue;
+      if (n >= max) { more = true; break; }
+      const e = this.ents.get(id);
+      if (!e) continue;
+      const full = this.buildTable(e, t.sig);
+      addLabel(this, full, e);
+      full.x = t.x; full.y = t.y; full.vis = true;
+      full.g.setAttribute('transform', `translate(${t.x} ${t.y})`);
+      const focused = t.g.contains(document.activeElement);
+      t.g.replaceWith(full.g);
+      this.tables.set(id, full);
+      if (focused) full.g.focus({ preventScroll: true });
+      n++;
+    }
+    if (n) { this.markDuplicates(this.ed.doc); this.updateSelection(); }
+    return more;
   }
 
   buildTable(e, sig) {
@@ -157,12 +227,17 @@ export class Renderer {
         transform: `translate(0 ${y})`,
       }, g);
       svgEl('rect', { class: 'erd-col-bg', x: 1, y: 1, width: w - 2, height: ROW_H - 1 }, row);
-      if (c.is_pk) svgEl('path', { class: 'erd-pk', d: KEY_D, transform: `translate(10 ${ROW_H / 2 - 3.5})`, 'data-tip': 'Primary key' }, row);
-      else if (c.is_unique) svgEl('text', { class: 'erd-uq', x: 12, y: ROW_H / 2 + 4 }, row).textContent = 'U';
-      const name = svgEl('text', { class: 'erd-col-name', x: 32, y: ROW_H / 2 + 4.5 }, row);
+      // The server drawing's markers (svg_erd.c column_row): PK or U, then FK; name at 42.
+      const fk = this.fk && this.fk.has(c.id);
+      if (c.is_pk) svgEl('text', { class: 'erd-pk', x: 6, y: 18, 'data-tip': 'Primary key' }, row).textContent = 'PK';
+      else if (c.is_unique) svgEl('text', { class: 'erd-uq', x: 6, y: 18, 'data-tip': 'Unique' }, row).textContent = 'U';
+      if (fk) svgEl('text', { class: 'erd-fk', x: c.is_pk || c.is_unique ? 22 : 6, y: 18, 'data-tip': 'Foreign key' }, row).textContent = 'FK';
+      const name = svgEl('text', { class: 'erd-col-name', x: 42, y: ROW_H / 2 + 4.5 }, row);
       name.textContent = this.fit(c.name, w * 0.55, `13px ${this.fontSans}`);
-      const type = svgEl('text', { class: 'erd-col-type', x: w - 24, y: ROW_H / 2 + 4, 'text-anchor': 'end' }, row);
-      type.textContent = this.fit(c.type, w * 0.4, `12px ${this.fontMono}`);
+      // the type whole unless the box (at its maximum width) leaves too little room
+      const nameW = Math.min(this.measure(name.textContent, `13px ${this.fontSans}`), w * 0.55);
+      const type = svgEl('text', { class: 'erd-col-type', x: w - 26, y: ROW_H / 2 + 4, 'text-anchor': 'end' }, row);
+      type.textContent = this.fit(c.type, w - 26 - 42 - nameW - 16, `12px ${this.fontMono}`);
       if (c.is_nullable) {
         svgEl('text', { class: 'erd-null', x: w - 18, y: ROW_H / 2 + 4, 'data-tip': 'Nullable' }, row).textContent = '?';
       }
@@ -203,6 +278,18 @@ export class Renderer {
     this.computeView();
     for (const t of this.tables.values()) this.cullOne(t, this.view);
     for (const r of this.rels.values()) this.cullOne(r, this.view);
+    this.scheduleUpgrade();
+  }
+
+  /** scheduleUpgrade: draw the visible shells in full once the view has been still for a moment
+   *  (never in the middle of a pan or zoom), a batch per animation frame. */
+  scheduleUpgrade() {
+    clearTimeout(this.upgradeTimer);
+    if (this.lod >= 2) return;
+    this.upgradeTimer = setTimeout(() => {
+      const step = () => { if (this.upgradeVisible(40)) this.upgradeTimer = requestAnimationFrame(step); };
+      step();
+    }, 120);
   }
 
   cullOne(t, w) {
@@ -291,6 +378,13 @@ export class Renderer {
     }
     for (const [, v] of this.rels) v.g.classList.remove('is-related');
     if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) this.rels.get(rid)?.g.classList.add('is-related');
+  }
+
+  /** anyVisible: whether some table is inside the visible area. */
+  anyVisible() {
+    this.computeView();
+    for (const t of this.tables.values()) if (t.x < this.view.x2 && t.x + t.w > this.view.x1 && t.y < this.view.y2 && t.y + t.h > this.view.y1) return true;
+    return false;
   }
 
   /** size of a table as drawn (for layout, fit, search). */

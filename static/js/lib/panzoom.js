@@ -1,6 +1,6 @@
 // lib/panzoom.js — panning and zooming a canvas whose view is a viewport {x, y, zoom} (screen =
 // world × zoom + (x, y)). Contract:
-//   clampZoom(z)                   zoom limited to 0.1 … 3;
+//   clampZoom(z)                   zoom limited to 0.02 … 3 (0.02 fits about 1,000 tables);
 //   zoomAbout(v, zoom, sx, sy)     the viewport at the new (clamped) zoom that keeps the world
 //                                  point under screen point (sx, sy) in place;
 //   panned(v, dx, dy)              v moved by (dx, dy) screen pixels;
@@ -15,7 +15,7 @@
 //     pointerDown(e) → true when it started a pinch (the caller drops its own gesture),
 //     pointerMove(e) / pointerUp(e) → true when the event belonged to a pinch.
 
-export const clampZoom = (z) => Math.min(3, Math.max(0.1, z));
+export const clampZoom = (z) => Math.min(3, Math.max(0.02, z));
 
 export function zoomAbout(v, zoom, sx, sy) {
   zoom = clampZoom(zoom);

@@ -1,0 +1,138 @@
+// tests/bench/editor.js — the ERD editor at scale in headless Chromium (a report, never a test
+// failure). For each size (default 300 and 1,000 tables, about 1.5 relationships per table) it
+// signs up, saves a generated diagram through the API, opens /diagrams/{uid} and prints:
+//   interactive  ms from navigation start until the editor drew every table and the main thread
+//                was free again (the first animation frame after boot), and the longest task;
+//   pan / zoom / drag  p95 and max frame time (ms between animation frames) during 60 frames of
+//                background drag, 30 ctrl+wheel steps, and 60 frames dragging a table.
+// Targets (issue 8): interactive < 1,500 ms at 300 tables and < 3,000 ms at 1,000; p95 < 33 ms.
+// Usage: node tests/bench/editor.js [baseUrl] [sizes]   e.g.  node tests/bench/editor.js http://127.0.0.1:8080 300,1000
+// Without a base URL it starts its own stack (tests/lib/stack.js). Needs `make node-deps` and
+// /usr/bin/chromium (CHROMIUM overrides). From scripts/bench.sh: `node tests/bench/editor.js "$base"`.
+'use strict';
+const { startStack, newBrowser } = require('../lib/stack.js');
+const { Client } = require('../lib/client.js');
+
+const TYPES = ['bigint', 'integer', 'text', 'varchar(255)', 'timestamptz', 'numeric(10,2)', 'boolean', 'uuid'];
+
+/** model: n tables of 4–9 columns in a grid (the shape an import lays out), ~1.5 FKs per table. */
+function model(n, tag) {
+  const entities = [], relationships = [];
+  const cols = Math.ceil(Math.sqrt(n));
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < n; i++) {
+    const columns = [{ id: `${tag}c${i}_0`, name: 'id', type: 'bigserial', is_pk: true, is_nullable: false, is_unique: false, default: null, comment: null, enum_values: [] }];
+    const k = 3 + Math.floor(rnd() * 6);
+    for (let j = 1; j <= k; j++) columns.push({ id: `${tag}c${i}_${j}`, name: `col_${j}_${i % 97}`, type: TYPES[(i + j) % TYPES.length], is_pk: false, is_nullable: j % 3 === 0, is_unique: j === 2, default: null, comment: null, enum_values: [] });
+    entities.push({ id: `${tag}e${i}`, name: `table_${String(i).padStart(4, '0')}`, x: 40 + (i % cols) * 380, y: 40 + Math.floor(i / cols) * 340, color: '#6366f1', comment: null, columns });
+  }
+  const want = Math.round(n * 1.47);
+  for (let r = 0; relationships.length < want && r < want * 4; r++) {
+    const a = Math.floor(rnd() * n), b = Math.min(n - 1, Math.max(0, a + Math.floor((rnd() - 0.5) * 2 * cols) + 1));
+    if (a === b) continue;
+    const child = entities[b];
+    relationships.push({ id: `${tag}r${r}`, source_entity_id: entities[a].id, target_entity_id: child.id, source_column_id: entities[a].columns[0].id,
+      target_column_id: child.columns[1 + (r % (child.columns.length - 1))].id, source_handle: null, target_handle: null, type: 'one-to-many', label: null, on_delete: null, on_update: null });
+  }
+  return { name: `Bench ${n}`, viewport: { x: 0, y: 0, zoom: 1 }, entities, relationships };
+}
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
+const fmt = (xs) => `p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
+
+/** frames: run gesture() while recording the time between animation frames in the page. */
+async function frames(page, gesture) {
+  await page.evaluate(() => {
+    globalThis.__frames = []; let last = performance.now();
+    const tick = (t) => { globalThis.__frames.push(t - last); last = t; if (globalThis.__recording) requestAnimationFrame(tick); };
+    globalThis.__recording = true; requestAnimationFrame(tick);
+  });
+  await gesture();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => { globalThis.__recording = false; return globalThis.__frames.slice(1); });
+}
+
+async function measure(browser, baseUrl, n) {
+  const client = new Client(baseUrl);
+  await client.signup();
+  const project = await client.createProject(`Bench ${n}`);
+  const uid = await client.createFile(project, 'diagram', `Bench ${n}`);
+  const v = (await client.get(`/api/diagrams/${uid}`)).json()._version;
+  const put = await client.request('PUT', `/api/diagrams/${uid}`, { json: { _version: v, ...model(n, `b${Date.now().toString(36)}n${n}`) } });
+  if (put.status !== 200) throw new Error(`saving the ${n}-table model: ${put.status} ${put.text.slice(0, 200)}`);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const url = new URL(baseUrl);
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, domain: url.hostname, path: '/' })));
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    globalThis.__longest = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.__longest = Math.max(globalThis.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`${baseUrl}/diagrams/${uid}`);
+  await page.waitForFunction((k) => globalThis.cardinalityErd && globalThis.cardinalityErd.render.tables.size === k, n, { timeout: 60000 });
+  const boot = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r({ at: performance.now(), longest: globalThis.__longest }), 0))));
+  const out = { n, interactive: boot.at, longest: boot.longest };
+  // Work at 100 % (the zoom people edit at), centred on the diagram.
+  await page.evaluate(() => { const ed = globalThis.cardinalityErd; ed.setViewport({ x: -200, y: -200, zoom: 1 }, false); });
+  const box = await page.locator('[data-testid="erd-canvas"]').boundingBox();
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  // pan: background drag (space held so it pans even over a table)
+  await page.keyboard.down('Space');
+  out.pan = await frames(page, async () => {
+    await page.mouse.move(cx, cy); await page.mouse.down();
+    for (let i = 1; i <= 60; i++) await page.mouse.move(cx - i * 8, cy - i * 5);
+    await page.mouse.up();
+  });
+  await page.keyboard.up('Space');
+  // zoom: 30 ctrl+wheel steps out then in, about the centre
+  out.zoom = await frames(page, async () => {
+    await page.mouse.move(cx, cy);
+    await page.keyboard.down('Control');
+    for (let i = 0; i < 30; i++) { await page.mouse.wheel(0, i < 15 ? 120 : -120); await page.waitForTimeout(16); }
+    await page.keyboard.up('Control');
+  });
+  // drag: the table nearest the centre, by its header
+  await page.evaluate(() => globalThis.cardinalityErd.setViewport({ x: -200, y: -200, zoom: 1 }, false));
+  const head = await page.evaluate(({ x, y }) => {
+    let best = null, d = Infinity;
+    for (const el of document.querySelectorAll('g.erd-table')) {
+      const r = el.querySelector('.erd-table-name')?.getBoundingClientRect();
+      if (!r || !r.width) continue;
+      const dd = Math.hypot(r.x - x, r.y - y);
+      if (dd < d) { d = dd; best = { x: r.x + 4, y: r.y + r.height / 2 }; }
+    }
+    return best;
+  }, { x: cx, y: cy });
+  out.drag = head ? await frames(page, async () => {
+    await page.mouse.move(head.x, head.y); await page.mouse.down();
+    for (let i = 1; i <= 60; i++) await page.mouse.move(head.x + i * 6, head.y + i * 3);
+    await page.mouse.up();
+  }) : [];
+  await context.close();
+  return out;
+}
+
+async function main() {
+  let [baseUrl, sizes] = process.argv.slice(2);
+  if (baseUrl && /^\d[\d,]*$/.test(baseUrl)) [baseUrl, sizes] = [undefined, baseUrl];
+  const ns = (sizes || '300,1000').split(',').map(Number);
+  const stack = baseUrl ? null : await startStack();
+  const browser = await newBrowser();
+  try {
+    console.log(`ERD editor in headless Chromium (${baseUrl || stack.baseUrl}); targets: interactive < 1500 ms (300) / 3000 ms (1000), p95 < 33 ms`);
+    for (const n of ns) {
+      const m = await measure(browser, baseUrl || stack.baseUrl, n);
+      console.log(`${String(n).padStart(5)} tables: interactive ${m.interactive.toFixed(0)} ms (longest task ${m.longest.toFixed(0)} ms)`);
+      console.log(`        pan  ${fmt(m.pan)}`);
+      console.log(`        zoom ${fmt(m.zoom)}`);
+      console.log(`        drag ${fmt(m.drag)}`);
+    }
+  } finally {
+    await browser.close();
+    if (stack) stack.stop();
+  }
+}
+
+module.exports = { model, measure };
+if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });
