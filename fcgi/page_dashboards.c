@@ -149,8 +149,21 @@ static json_t *options(const char *const *values, const char *const *labels, siz
     return a;
 }
 
+/* posted_form: a refused widget form's values, to show them again. */
+static json_t *posted_form(struct req *r)
+{
+    const char *keys[] = {"title", "sql", "x_column", "y_columns", "w", "h", "type", "connection_uid"};
+    json_t *f = json_object();
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = req_form(r, keys[i]);
+        json_object_set_new(f, keys[i], json_string(v ? v : ""));
+    }
+    json_object_set(f, "config", config_from_form(r));
+    return f;
+}
+
 /* render_show: the dashboard page; editing: the widget whose form is open (NULL: none);
- * form_error: a refused form's message. */
+ * form_error: a refused form's message (the posted values are shown again). */
 static void render_show(struct req *r, int status, const char *uid, const char *editing, const char *form_error)
 {
     int rc;
@@ -168,7 +181,6 @@ static void render_show(struct req *r, int status, const char *uid, const char *
     json_t *edit = NULL, *w;
     size_t i;
     json_array_foreach(json_object_get(d, "widgets"), i, w) {
-        json_object_set_new(w, "x_end", json_integer(json_integer_value(json_object_get(w, "x")) + 1));
         if (editing && strcmp(json_string_value(json_object_get(w, "uid")), editing) == 0) {
             edit = widget_form(w);
             json_object_set(edit, "config", json_object_get(w, "config"));
@@ -179,6 +191,16 @@ static void render_show(struct req *r, int status, const char *uid, const char *
     static const char *const type_labels[] = {"Chart", "Table", "Counter (KPI)", "Custom SQL (result table)"};
     static const char *const kinds[] = {"bar", "line", "area", "pie", "scatter"};
     static const char *const kind_labels[] = {"Bar", "Line", "Area", "Pie", "Scatter"};
+    int editing_form = edit != NULL;
+    if (form_error) {
+        json_t *posted = posted_form(r);
+        if (edit) {
+            json_object_update(edit, posted);
+            json_decref(posted);
+        } else {
+            edit = posted;
+        }
+    }
     json_t *form = edit ? edit : json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "title", "", "sql", "", "x_column", "",
                                            "y_columns", "", "w", 6, "h", 4);
     const char *cur_type = json_string_value(json_object_get(form, "type"));
@@ -192,9 +214,9 @@ static void render_show(struct req *r, int status, const char *uid, const char *
     json_array_foreach(conns, i, c)
         json_object_set_new(c, "selected", json_boolean(cur_conn && strcmp(cur_conn, json_string_value(json_object_get(c, "uid"))) == 0));
     json_object_set_new(form, "connections", conns);
-    json_object_set_new(form, "action", json_string(edit ? arena_printf(r->arena, "/widgets/%s", editing)
+    json_object_set_new(form, "action", json_string(editing_form ? arena_printf(r->arena, "/widgets/%s", editing)
                                                          : arena_printf(r->arena, "/dashboards/%s/widgets", uid)));
-    json_object_set_new(form, "editing", json_boolean(edit != NULL));
+    json_object_set_new(form, "editing", json_boolean(editing_form));
     if (form_error)
         json_object_set_new(form, "error", json_string(form_error));
     json_t *ctx = view_ctx(r);
@@ -219,7 +241,7 @@ void page_dashboards_update(struct req *r)
     if (rc == DASH_OK)
         resp_redirect(r, arena_printf(r->arena, "/dashboards/%s", param(r, 0)));
     else if (rc == DASH_INVALID)
-        render_show(r, 422, param(r, 0), NULL, msg);
+        page_error(r, 422, "Invalid settings", "%s", msg);
     else
         not_found(r, rc, "dashboard");
 }
@@ -306,10 +328,6 @@ void page_dashboards_shared(struct req *r)
         not_found(r, rc, "shared dashboard");
         return;
     }
-    json_t *w;
-    size_t i;
-    json_array_foreach(json_object_get(d, "widgets"), i, w)
-        json_object_set_new(w, "x_end", json_integer(json_integer_value(json_object_get(w, "x")) + 1));
     json_t *ctx = view_ctx(r);
     json_object_set_new(ctx, "dashboard", d);
     view_render(r, 200, "dashboard_share", ctx);

@@ -252,9 +252,12 @@ test('with scripts off: create a dashboard, add and edit a widget, refresh and s
     sql: GENRES_PG, kind: 'line', x_column: 'genre', y_columns: 'tracks', color: '#f59e0b', w: '12', h: '5' });
   assert.equal(add.status, 303, add.text.slice(0, 500));
   const w = add.headers.get('location').split('#widget-').pop();
-  const bad = await alice.postForm(`/dashboards/${d}/widgets`, { title: 'x', type: 'chart', connection_uid: pg, sql: 'SELECT 1', kind: 'nope' });
+  const bad = await alice.postForm(`/dashboards/${d}/widgets`, { title: 'kept <title>', type: 'table', connection_uid: pg, sql: 'SELECT 1', kind: 'bar', color: 'red' });
   assert.equal(bad.status, 422);
-  assert.ok(bad.text.includes('config.kind: use bar, line, area, pie or scatter'));
+  assert.ok(bad.text.includes('config.colors: use the palette'), bad.text.slice(0, 300));
+  assert.ok(bad.text.includes('value="kept &lt;title&gt;"'), 'the refused form shows what was posted');
+  assert.ok(bad.text.includes('<option value="table" selected>'));
+  assert.ok(bad.text.includes(`action="/dashboards/${d}/widgets"`));
   assert.equal((await alice.postForm(`/dashboards/${d}/refresh`, {})).status, 303);
   let html = (await alice.get(`/dashboards/${d}`)).text;
   assert.ok(html.includes('<figure class="chart chart-line">'));
