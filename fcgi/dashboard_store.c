@@ -411,8 +411,8 @@ static int store_result(struct req *r, const char *widget_id, const struct dbws_
 {
     const char *text = NULL;
     if (!error) {
-        json_t *j = json_pack("{s:O, s:O, s:I, s:b}", "columns", res->columns ? res->columns : json_array(),
-                              "rows", res->rows ? res->rows : json_array(), "row_count", (json_int_t)res->row_count,
+        json_t *j = json_pack("{s:o, s:o, s:I, s:b}", "columns", res->columns ? json_incref(res->columns) : json_array(),
+                              "rows", res->rows ? json_incref(res->rows) : json_array(), "row_count", (json_int_t)res->row_count,
                               "truncated", res->truncated);
         char *t = json_dumps(j, JSON_COMPACT);
         json_decref(j);
