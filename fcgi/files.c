@@ -109,6 +109,11 @@ int palette_valid(const char *color)
     return 0;
 }
 
+const char *palette_at(unsigned long i)
+{
+    return palette[i % PALETTE_N].value;
+}
+
 json_t *palette_json(const char *current)
 {
     json_t *a = json_array();

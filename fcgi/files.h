@@ -98,6 +98,8 @@ const char *palette_color(size_t i);
 const char *palette_class(const char *color);
 /* palette_valid: color is one of the eight palette values. */
 int palette_valid(const char *color);
+/* palette_at: the i-th palette value, cycling (charts' default series colours). */
+const char *palette_at(unsigned long i);
 /* palette_json: [{value, name, class, selected}] with selected marking `current`. */
 struct json_t *palette_json(const char *current);
 #endif

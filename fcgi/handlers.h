@@ -199,4 +199,28 @@ void page_task_cancel(struct req *r);
 void page_project_backup(struct req *r);
 void page_backups(struct req *r);
 void page_backup_all(struct req *r);
+/* api_dashboard.c — analytics dashboards' JSON API and a widget's chart as SVG */
+void api_dashboard_list(struct req *r);
+void api_dashboard_create(struct req *r);
+void api_dashboard_get(struct req *r);
+void api_dashboard_update(struct req *r);
+void api_dashboard_delete(struct req *r);
+void api_dashboard_share(struct req *r);
+void api_dashboard_widget_add(struct req *r);
+void api_dashboard_widget_update(struct req *r);
+void api_dashboard_widget_delete(struct req *r);
+void api_dashboard_refresh(struct req *r);
+void page_dashboard_widget_svg(struct req *r);
+/* page_dashboards.c — dashboard pages (no JavaScript needed) and the public copy */
+void page_dashboards_list(struct req *r);
+void page_dashboards_create(struct req *r);
+void page_dashboards_show(struct req *r);
+void page_dashboards_update(struct req *r);
+void page_dashboards_delete(struct req *r);
+void page_dashboards_refresh(struct req *r);
+void page_dashboards_share(struct req *r);
+void page_dashboards_widget_add(struct req *r);
+void page_dashboards_widget_update(struct req *r);
+void page_dashboards_widget_delete(struct req *r);
+void page_dashboards_shared(struct req *r);
 #endif
