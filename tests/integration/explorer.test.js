@@ -95,8 +95,9 @@ test('filters: =, <>, <, >, contains, starts with, in, is null, and the full-row
     assert.equal((await get([{ column: a.name, op: 'not_null' }])).total, 275);
     const both = await get([{ column: a.id, op: '>', value: '10' }, { column: a.name, op: 'starts_with', value: 'A' }]);
     assert.ok(both.rows.length > 0 && both.rows.every((r) => r[0] > 10 && r[1].startsWith('A')), k);
-    const search = await get([], { q: 'aerosmith' });
-    assert.deepEqual(search.rows, [[3, 'Aerosmith']], `${k} full-row search`);
+    const search = await get([], { q: 'REFUGEE' });
+    assert.deepEqual(search.rows, [[161, "Aerosmith & Sierra Leone's Refugee Allstars"]], `${k} full-row search`);
+    assert.deepEqual((await get([], { q: '275' })).rows.map((r) => r[0]), [275], `${k} search reaches numbers`);
     // A wildcard in a value is a literal character, not a pattern.
     assert.equal((await get([{ column: a.name, op: 'contains', value: '%' }])).total, 0, `${k} literal %`);
     assert.equal((await get([{ column: a.name, op: 'starts_with', value: '_' }])).total, 0, `${k} literal _`);
