@@ -183,10 +183,19 @@ function mount(root) {
     { key: 'Mod-Enter', run: () => { run(true); return true; } },
     { key: 'Shift-Mod-Enter', run: () => { run(false); return true; } },
   ]));
+  // In a shadow root, CodeMirror's generated styles are adopted stylesheets rather than
+  // inline <style> elements, which the page's policy (style-src 'self') refuses.
+  const shadow = editorEl.attachShadow({ mode: 'open' });
+  const theme = EditorView.theme({
+    '&': { minHeight: '10rem', maxHeight: '28rem', fontSize: '0.9rem' },
+    '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', overflow: 'auto' },
+    '&.cm-focused': { outline: '2px solid #6366f1' },
+  });
   view = new EditorView({
     doc: initial,
-    parent: editorEl,
-    extensions: [basicSetup, runKeys, langCompartment.of(language({})), EditorView.lineWrapping,
+    root: shadow,
+    parent: shadow,
+    extensions: [basicSetup, runKeys, theme, langCompartment.of(language({})), EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': 'SQL', spellcheck: 'false' })],
   });
   runAll.addEventListener('click', () => run(true));

@@ -106,10 +106,13 @@ export class ResultGrid {
     return true;
   }
 
+  /** select: mark the cell in place (no redraw: a double-click's target must stay attached). */
   select(row, col) {
+    const old = this.cellNode();
+    if (old) { old.classList.remove('sq-selected'); old.removeAttribute('aria-selected'); }
     this.selected = { row, col };
-    this.drawn = null;
-    this.draw();
+    const now = this.cellNode();
+    if (now) { now.classList.add('sq-selected'); now.setAttribute('aria-selected', 'true'); }
     if (this.onSelect) this.onSelect(this.selected);
   }
 
