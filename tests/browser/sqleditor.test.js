@@ -4,7 +4,7 @@
 // one result tab each and the grid (types, NULL drawn apart, only the visible rows in the DOM);
 // a write is confirmed first; an error's position is marked in the editor; then edit a cell in
 // the table explorer, review the SQL and apply it, and find the change in the database.
-// No CSP violation, no page error.
+// No CSP violation, no page error.  Also the statement splitter (sqleditor/split.js) in node.
 //
 // Selectors (editors/src/sqleditor*.js): #sqleditor[data-ready], #sq-editor .cm-content,
 // #sq-results (.sq-grid-row, .sq-grid-td, .sq-null), #sq-meta, .sq-tab, #sq-status,
@@ -146,4 +146,23 @@ test('write and run a query with Ctrl+Enter, see the grid, then edit a cell in t
 
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('statements are split where the database would split them, and writes are told from reads', async () => {
+  const { splitStatements, isWrite } = await import('../../editors/src/sqleditor/split.js');
+  const texts = (sql, d) => splitStatements(sql, d).map((s) => s.text);
+  assert.deepEqual(texts("SELECT 1; SELECT ';' AS x -- a ; comment\n; /* ; */ SELECT 2;"),
+    ['SELECT 1', "SELECT ';' AS x -- a ; comment", '/* ; */ SELECT 2']);
+  assert.deepEqual(texts("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT $tag$ ; $tag$", 'postgres'),
+    ['CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql', 'SELECT $tag$ ; $tag$']);
+  assert.deepEqual(texts("SELECT 'it''s; fine'; SELECT \"a;b\" FROM t", 'sqlite'), ["SELECT 'it''s; fine'", 'SELECT "a;b" FROM t']);
+  assert.deepEqual(texts("SELECT 'a\\'; b'; SELECT `x;y` # c;\n FROM t", 'mysql'), ["SELECT 'a\\'; b'", 'SELECT `x;y` # c;\n FROM t']);
+  assert.deepEqual(texts('  ;; -- only a comment\n ;'), []);
+  const [one, two] = splitStatements('SELECT 1;\n  SELECT 2');
+  assert.deepEqual([one.from, one.to, two.from, two.to], [0, 8, 12, 20]);
+  for (const r of ['SELECT 1', '  select * from t', 'WITH x AS (SELECT 1) SELECT * FROM x', 'EXPLAIN SELECT 1', 'SHOW tables',
+    "-- c\nSELECT 'delete'", "WITH x AS (SELECT 'update') SELECT 1"]) assert.equal(isWrite(r), false, r);
+  for (const w of ['UPDATE t SET a = 1', 'delete from t', 'INSERT INTO t VALUES (1)', 'DROP TABLE t', 'CREATE TABLE t (a int)',
+    'WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', 'EXPLAIN ANALYZE DELETE FROM t', 'TRUNCATE t', 'GRANT ALL ON t TO x'])
+    assert.equal(isWrite(w), true, w);
 });
