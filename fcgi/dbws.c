@@ -57,6 +57,14 @@ int dbws_error_set(struct dbws_error *err, int code, const char *fmt, ...)
     return -1;
 }
 
+int dbws_expect_one(const struct dbws_stmt *s, int i, long long changed, struct dbws_error *err)
+{
+    if (!s->expect_one || changed == 1)
+        return 0;
+    return dbws_error_set(err, DBWS_ERR_SQL, "Change %d matched %lld rows instead of one; nothing was applied.",
+                          i + 1, changed);
+}
+
 double dbws_elapsed_ms(const struct timespec *start)
 {
     struct timespec now;

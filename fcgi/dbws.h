@@ -62,6 +62,16 @@ struct dbws_result {
     size_t sqlite_after_len;
 };
 
+/* One parameterized statement of a batch (the table explorer's reads and edits): placeholders
+ * in the dialect's form ($1… for PostgreSQL, ? otherwise), values as text (NULL: SQL NULL) that
+ * the database converts to the column's type — never spliced into the statement text. */
+struct dbws_stmt {
+    const char *sql;
+    int nparams;
+    const char *const *params;
+    int expect_one;             /* an edit: must change exactly one row, else the batch fails */
+};
+
 /* Where a running query can be reached from a cancel request in any worker process. */
 struct dbws_slot;
 
@@ -95,6 +105,12 @@ struct dbws_driver {
      * row cap), reachable through slot for cancel.  0 or -1 with err. */
     int (*run)(struct arena *a, void *h, const struct dbws_conn *c, const char *sql,
                struct dbws_slot *slot, struct dbws_result *res, struct dbws_error *err);
+    /* batch: run n parameterized statements in one transaction — READ ONLY unless write is
+     * set (and the connection is read-write), committed only when write is set and every
+     * statement succeeded.  res holds the rows of the last statement returning rows (up to
+     * the row cap) or the rows changed in all.  0, or -1 with err and *failed_at (index). */
+    int (*batch)(struct arena *a, void *h, const struct dbws_conn *c, const struct dbws_stmt *s,
+                 int n, int write, struct dbws_result *res, int *failed_at, struct dbws_error *err);
     /* table: a catalog query's rows as strings (NULL for SQL NULL) into *cells (nrows ×
      * ncols, row-major).  0 or -1 with err. */
     int (*table)(struct arena *a, void *h, const char *sql, const char ***cells, int *nrows,
@@ -144,6 +160,9 @@ int dbws_schema_read(struct arena *a, const struct dbws_driver *d, void *h, stru
 /* dbws_error_set: fill err (code and a formatted message; position 0). Returns -1. */
 int dbws_error_set(struct dbws_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* dbws_expect_one: err when statement i of a batch that must change one row changed
+ * changed rows (-1 then), else 0. */
+int dbws_expect_one(const struct dbws_stmt *s, int i, long long changed, struct dbws_error *err);
 /* dbws_elapsed_ms: milliseconds since start (CLOCK_MONOTONIC). */
 struct timespec;
 double dbws_elapsed_ms(const struct timespec *start);

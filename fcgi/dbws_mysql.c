@@ -201,6 +201,124 @@ static int my_run(struct arena *a, void *h, const struct dbws_conn *c, const cha
     return failed ? -1 : 0;
 }
 
+/* stmt_rows: a prepared statement's result rows (every value fetched as text) into out. */
+static int stmt_rows(MYSQL_STMT *st, MYSQL_RES *meta, const struct dbws_conn *c, struct dbws_result *out)
+{
+    my_bool update_max = 1;
+    mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
+    if (mysql_stmt_store_result(st) != 0)
+        return -1;
+    unsigned n = mysql_num_fields(meta);
+    MYSQL_FIELD *f = mysql_fetch_fields(meta);
+    MYSQL_BIND *b = calloc(n + 1, sizeof *b);
+    unsigned long *len = calloc(n + 1, sizeof *len);
+    my_bool *isnull = calloc(n + 1, sizeof *isnull);
+    int rc = b && len && isnull ? 0 : -1;
+    json_decref(out->columns);
+    json_array_clear(out->rows);
+    out->columns = json_array();
+    out->row_count = 0;
+    out->truncated = 0;
+    for (unsigned i = 0; rc == 0 && i < n; i++) {
+        json_array_append_new(out->columns, json_pack("{s:o, s:s}", "name",
+            dbws_json_text(f[i].name, f[i].name_length), "type", type_name(f[i].type)));
+        b[i].buffer_type = MYSQL_TYPE_STRING;
+        b[i].buffer_length = f[i].max_length + 1;
+        b[i].buffer = malloc(b[i].buffer_length);
+        b[i].length = &len[i];
+        b[i].is_null = &isnull[i];
+        if (!b[i].buffer)
+            rc = -1;
+    }
+    if (rc == 0 && mysql_stmt_bind_result(st, b) != 0)
+        rc = -1;
+    int fr;
+    while (rc == 0 && ((fr = mysql_stmt_fetch(st)) == 0 || fr == MYSQL_DATA_TRUNCATED)) {
+        if (out->row_count >= c->row_limit) {
+            out->truncated = 1;
+            break;
+        }
+        json_t *row = json_array();
+        for (unsigned i = 0; i < n; i++) {
+            const char *v = b[i].buffer;
+            json_t *j;
+            if (isnull[i])
+                j = json_null();
+            else if (is_number(f[i].type))
+                j = f[i].type == MYSQL_TYPE_FLOAT || f[i].type == MYSQL_TYPE_DOUBLE
+                    ? json_real(strtod(v, NULL)) : json_integer(strtoll(v, NULL, 10));
+            else
+                j = dbws_json_text(v, len[i] < b[i].buffer_length ? len[i] : b[i].buffer_length - 1);
+            json_array_append_new(row, j);
+        }
+        json_array_append_new(out->rows, row);
+        out->row_count++;
+    }
+    for (unsigned i = 0; b && i < n; i++)
+        free(b[i].buffer);
+    free(b);
+    free(len);
+    free(isnull);
+    return rc;
+}
+
+static int my_batch(struct arena *a, void *h, const struct dbws_conn *c, const struct dbws_stmt *s, int n,
+                    int write, struct dbws_result *out, int *failed_at, struct dbws_error *err)
+{
+    (void)a;
+    MYSQL *m = h;
+    struct dbws_error ignored;
+    int rw = write && !c->read_only, failed = 0;
+    *failed_at = -1;
+    if (my_exec(m, rw ? "START TRANSACTION" : "START TRANSACTION READ ONLY", err) != 0)
+        return -1;
+    out->columns = json_array();
+    out->rows = json_array();
+    for (int i = 0; i < n && !failed; i++) {
+        MYSQL_STMT *st = mysql_stmt_init(m);
+        MYSQL_BIND *pb = calloc((size_t)s[i].nparams + 1, sizeof *pb);
+        unsigned long *plen = calloc((size_t)s[i].nparams + 1, sizeof *plen);
+        if (!st || !pb || !plen) {
+            failed = dbws_error_set(err, DBWS_ERR_SQL, "out of memory");
+        } else if (mysql_stmt_prepare(st, s[i].sql, strlen(s[i].sql)) != 0) {
+            failed = dbws_error_set(err, DBWS_ERR_SQL, "%s", mysql_stmt_error(st));
+        } else {
+            for (int p = 0; p < s[i].nparams; p++) {
+                pb[p].buffer_type = s[i].params[p] ? MYSQL_TYPE_STRING : MYSQL_TYPE_NULL;
+                pb[p].buffer = (void *)s[i].params[p];
+                plen[p] = s[i].params[p] ? strlen(s[i].params[p]) : 0;
+                pb[p].buffer_length = plen[p];
+                pb[p].length = &plen[p];
+            }
+            MYSQL_RES *meta = NULL;
+            if (mysql_stmt_bind_param(st, pb) != 0 || mysql_stmt_execute(st) != 0) {
+                failed = my_error(m, c, NULL, err);
+                if (!mysql_errno(m))
+                    dbws_error_set(err, DBWS_ERR_SQL, "%s", mysql_stmt_error(st));
+            } else if ((meta = mysql_stmt_result_metadata(st))) {
+                if (stmt_rows(st, meta, c, out) != 0)
+                    failed = dbws_error_set(err, DBWS_ERR_SQL, "%s", mysql_stmt_error(st));
+                mysql_free_result(meta);
+            } else {
+                long long changed = (long long)mysql_stmt_affected_rows(st);
+                out->row_count += changed;
+                failed = dbws_expect_one(&s[i], i, changed, err) != 0;
+            }
+        }
+        if (failed)
+            *failed_at = i;
+        if (st)
+            mysql_stmt_close(st);
+        free(pb);
+        free(plen);
+    }
+    if (failed || !rw)
+        my_exec(m, "ROLLBACK", &ignored);
+    else if (my_exec(m, "COMMIT", err) != 0)
+        return -1;
+    return failed ? -1 : 0;
+}
+
 static int my_table(struct arena *a, void *h, const char *sql, const char ***cells, int *nrows,
                     int *ncols, struct dbws_error *err)
 {
@@ -245,6 +363,7 @@ const struct dbws_driver dbws_mysql_driver = {
     .close = my_close,
     .version = my_version,
     .run = my_run,
+    .batch = my_batch,
     .table = my_table,
     .kill = my_kill,
     .catalog = {

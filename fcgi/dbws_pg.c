@@ -246,6 +246,55 @@ static int pg_run(struct arena *a, void *h, const struct dbws_conn *c, const cha
     return failed ? -1 : 0;
 }
 
+static int pg_batch(struct arena *a, void *h, const struct dbws_conn *c, const struct dbws_stmt *s, int n,
+                    int write, struct dbws_result *out, int *failed_at, struct dbws_error *err)
+{
+    (void)a;
+    PGconn *conn = h;
+    int rw = write && !c->read_only, failed = 0;
+    *failed_at = -1;
+    if (exec_simple(conn, rw ? "BEGIN" : "BEGIN READ ONLY", err) != 0)
+        return -1;
+    out->columns = json_array();
+    out->rows = json_array();
+    for (int i = 0; i < n && !failed; i++) {
+        PGresult *res = PQexecParams(conn, s[i].sql, s[i].nparams, NULL, s[i].params, NULL, NULL, 0);
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_TUPLES_OK) {
+            json_decref(out->columns);
+            json_array_clear(out->rows);
+            out->columns = columns_of(res);
+            int rows = PQntuples(res);
+            out->truncated = rows > c->row_limit;
+            out->row_count = out->truncated ? c->row_limit : rows;
+            for (int k = 0; k < out->row_count; k++) {
+                json_t *row = json_array();
+                for (int j = 0; j < PQnfields(res); j++)
+                    json_array_append_new(row, value(res, k, j));
+                json_array_append_new(out->rows, row);
+            }
+        } else if (st == PGRES_COMMAND_OK) {
+            long long changed = atoll(PQcmdTuples(res));
+            out->row_count += changed;
+            failed = dbws_expect_one(&s[i], i, changed, err) != 0;
+        } else {
+            failed = 1;
+            sql_error(res, conn, err);
+        }
+        if (failed)
+            *failed_at = i;
+        PQclear(res);
+    }
+    struct dbws_error ignored;
+    if (failed || !rw)
+        exec_simple(conn, "ROLLBACK", &ignored);
+    else if (exec_simple(conn, "COMMIT", err) != 0)
+        return -1;
+    if (!failed)
+        name_types(conn, out->columns);
+    return failed ? -1 : 0;
+}
+
 static int pg_table(struct arena *a, void *h, const char *sql, const char ***cells, int *nrows,
                     int *ncols, struct dbws_error *err)
 {
@@ -284,6 +333,7 @@ const struct dbws_driver dbws_pg_driver = {
     .close = pg_close,
     .version = pg_version,
     .run = pg_run,
+    .batch = pg_batch,
     .table = pg_table,
     .kill = NULL,
     .catalog = {

@@ -190,6 +190,88 @@ static int lite_run(struct arena *a, void *h, const struct dbws_conn *c, const c
     return failed ? -1 : 0;
 }
 
+/* keep_file: a changed read-write database's file into out->sqlite_after (to be stored). */
+static void keep_file(struct lite *l, struct dbws_result *out)
+{
+    sqlite3_int64 n = 0;
+    unsigned char *bytes = sqlite3_serialize(l->db, "main", &n, 0);
+    if (bytes && n > 0 && n <= DBWS_SQLITE_MAX) {
+        out->sqlite_after = malloc((size_t)n);
+        if (out->sqlite_after) {
+            memcpy(out->sqlite_after, bytes, (size_t)n);
+            out->sqlite_after_len = (size_t)n;
+        }
+    }
+    sqlite3_free(bytes);
+}
+
+static int lite_batch(struct arena *a, void *h, const struct dbws_conn *c, const struct dbws_stmt *s, int n,
+                      int write, struct dbws_result *out, int *failed_at, struct dbws_error *err)
+{
+    (void)a;
+    struct lite *l = h;
+    int rw = write && !c->read_only, failed = 0, changes_before = sqlite3_total_changes(l->db);
+    l->slot = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &l->start);
+    *failed_at = -1;
+    out->columns = json_array();
+    out->rows = json_array();
+    sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL);
+    for (int i = 0; i < n && !failed; i++) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        if (sqlite3_prepare_v2(l->db, s[i].sql, -1, &st, &tail) != SQLITE_OK) {
+            failed = lite_error(l, s[i].sql, s[i].sql, err);
+        } else if (!st) {
+            failed = dbws_error_set(err, DBWS_ERR_SQL, "The statement is empty.");
+        } else if (tail && tail[strspn(tail, " \t\r\n;")]) {
+            failed = dbws_error_set(err, DBWS_ERR_SQL, "Send one statement at a time.");
+        } else if (!rw && !sqlite3_stmt_readonly(st)) {
+            failed = dbws_error_set(err, DBWS_ERR_SQL, "This statement would change the database.");
+        }
+        for (int p = 0; !failed && p < s[i].nparams; p++)
+            if (s[i].params[p])
+                sqlite3_bind_text(st, p + 1, s[i].params[p], -1, SQLITE_TRANSIENT);
+        int ncols = st ? sqlite3_column_count(st) : 0, rc = SQLITE_DONE;
+        if (!failed && ncols > 0) {
+            json_decref(out->columns);
+            json_array_clear(out->rows);
+            out->columns = json_array();
+            out->row_count = 0;
+            out->truncated = 0;
+            for (int k = 0; k < ncols; k++) {
+                const char *nm = sqlite3_column_name(st, k), *t = sqlite3_column_decltype(st, k);
+                json_array_append_new(out->columns, json_pack("{s:o, s:s}", "name",
+                    dbws_json_text(nm ? nm : "", nm ? strlen(nm) : 0), "type", t ? t : ""));
+            }
+        }
+        while (!failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (out->row_count >= c->row_limit) {
+                out->truncated = 1;
+                break;
+            }
+            json_t *row = json_array();
+            for (int k = 0; k < ncols; k++)
+                json_array_append_new(row, lite_value(st, k));
+            json_array_append_new(out->rows, row);
+            out->row_count++;
+        }
+        if (!failed && rc != SQLITE_ROW && rc != SQLITE_DONE)
+            failed = lite_error(l, s[i].sql, s[i].sql, err);
+        else if (!failed && ncols == 0) {
+            out->row_count += sqlite3_changes(l->db);
+            failed = dbws_expect_one(&s[i], i, sqlite3_changes(l->db), err) != 0;
+        }
+        sqlite3_finalize(st);
+        if (failed)
+            *failed_at = i;
+    }
+    sqlite3_exec(l->db, failed || !rw ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if (!failed && rw && sqlite3_total_changes(l->db) != changes_before)
+        keep_file(l, out);
+    return failed ? -1 : 0;
+}
+
 static int lite_table(struct arena *a, void *h, const char *sql, const char ***cells, int *nrows,
                       int *ncols, struct dbws_error *err)
 {
@@ -233,6 +315,7 @@ const struct dbws_driver dbws_sqlite_driver = {
     .close = lite_close,
     .version = lite_version,
     .run = lite_run,
+    .batch = lite_batch,
     .table = lite_table,
     .kill = NULL,
     .catalog = {

@@ -262,6 +262,35 @@ int dbws_test(struct req *r, const struct dbws_conn *c, const char **version, st
     return rc;
 }
 
+void dbws_history_add(struct req *r, const struct dbws_conn *c, const char *sql, long long rows, double ms,
+                      const char *error)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", c->id);
+    r->commit_on_error = 1;   /* the history keeps failed queries too */
+    db_query(r, "INSERT INTO db_queries (account_id, user_id, sql_text, row_count, duration_ms, error) "
+                "VALUES ($1::int, $2, $3, $4::bigint, $5::float8, $6)",
+             DB_ARGS(id, r->user->id, sql, rows >= 0 ? arena_printf(r->arena, "%lld", rows) : NULL,
+                     arena_printf(r->arena, "%.3f", ms), error));
+}
+
+void dbws_store_sqlite(struct req *r, const struct dbws_conn *c, struct dbws_result *res)
+{
+    if (res->sqlite_after) {
+        char id[32];
+        snprintf(id, sizeof id, "%lld", c->id);
+        size_t n = 0;
+        unsigned char *hex = PQescapeByteaConn(r->db->conn, res->sqlite_after, res->sqlite_after_len, &n);
+        if (hex) {
+            db_query(r, "UPDATE db_sqlite_files SET bytes = $2::bytea, size = $3::int WHERE account_id = $1::int",
+                     DB_ARGS(id, (const char *)hex, arena_printf(r->arena, "%zu", res->sqlite_after_len)));
+            PQfreemem(hex);
+        }
+    }
+    free(res->sqlite_after);
+    res->sqlite_after = NULL;
+}
+
 int dbws_query(struct req *r, const struct dbws_conn *c, const char *sql, struct dbws_result *res,
                struct dbws_error *err)
 {
@@ -279,22 +308,9 @@ int dbws_query(struct req *r, const struct dbws_conn *c, const char *sql, struct
         d->close(h);
     }
     res->duration_ms = dbws_elapsed_ms(&start);
-    char id[32];
-    snprintf(id, sizeof id, "%lld", c->id);
-    r->commit_on_error = 1;   /* the history keeps failed queries too */
-    db_query(r, "INSERT INTO db_queries (account_id, user_id, sql_text, row_count, duration_ms, error) "
-                "VALUES ($1::int, $2, $3, $4::bigint, $5::float8, $6)",
-             DB_ARGS(id, r->user->id, sql, rc == 0 ? arena_printf(r->arena, "%lld", res->row_count) : NULL,
-                     arena_printf(r->arena, "%.3f", res->duration_ms), rc == 0 ? NULL : err->message));
-    if (rc == 0 && res->sqlite_after) {
-        size_t n = 0;
-        unsigned char *hex = PQescapeByteaConn(r->db->conn, res->sqlite_after, res->sqlite_after_len, &n);
-        if (hex) {
-            db_query(r, "UPDATE db_sqlite_files SET bytes = $2::bytea, size = $3::int WHERE account_id = $1::int",
-                     DB_ARGS(id, (const char *)hex, arena_printf(r->arena, "%zu", res->sqlite_after_len)));
-            PQfreemem(hex);
-        }
-    }
+    dbws_history_add(r, c, sql, rc == 0 ? res->row_count : -1, res->duration_ms, rc == 0 ? NULL : err->message);
+    if (rc == 0)
+        dbws_store_sqlite(r, c, res);
     free(res->sqlite_after);
     res->sqlite_after = NULL;
     if (res->columns)

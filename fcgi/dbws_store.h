@@ -53,6 +53,13 @@ int dbws_test(struct req *r, const struct dbws_conn *c, const char **version, st
  * request keeps its transaction) and store a changed SQLite file.  0 or -1 with err. */
 int dbws_query(struct req *r, const struct dbws_conn *c, const char *sql, struct dbws_result *res,
                struct dbws_error *err);
+/* dbws_history_add: one entry of c's query history (rows -1: none; error NULL: succeeded),
+ * kept even when the request then fails. */
+void dbws_history_add(struct req *r, const struct dbws_conn *c, const char *sql, long long rows, double ms,
+                      const char *error);
+/* dbws_store_sqlite: store the changed SQLite file a read-write run handed back (if any) and
+ * free it. */
+void dbws_store_sqlite(struct req *r, const struct dbws_conn *c, struct dbws_result *res);
 /* dbws_cancel: cancel the user's running queries on c.  How many were running. */
 int dbws_cancel(struct req *r, const struct dbws_conn *c);
 /* dbws_history_json: the last 100 queries on connection c (newest first) whose text contains

@@ -175,6 +175,16 @@ void api_dbws_cancel(struct req *r);
 void api_dbws_history(struct req *r);
 void api_dbws_import_schema(struct req *r);
 void api_dbws_compare(struct req *r);
+/* api_dbws_sqled.c — the SQL editor's and table explorer's API */
+void api_dbws_schema(struct req *r);
+void api_dbws_saved_list(struct req *r);
+void api_dbws_saved_save(struct req *r);
+void api_dbws_saved_delete(struct req *r);
+void api_dbws_explain(struct req *r);
+void api_dbws_rows(struct req *r);
+void api_dbws_rows_apply(struct req *r);
+void api_dbws_state_get(struct req *r);
+void api_dbws_state_put(struct req *r);
 /* page_dbws.c — a project's database workspace page (no JavaScript needed) */
 void page_dbws_show(struct req *r);
 void page_dbws_create(struct req *r);

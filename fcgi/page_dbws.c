@@ -1,7 +1,11 @@
 /* page_dbws.c — a project's database workspace page (/projects/:uid/databases): the
  * project's connections with test and delete buttons, a form to add one, and for the
  * selected connection (?conn=) a plain query form whose results table the server draws, and
- * the connection's searchable history.  Every action is a form POST: no JavaScript needed. */
+ * the connection's searchable history.  Every action is a form POST: no JavaScript needed.
+ * With a connection selected, the SQL editor island (editors/src/sqleditor.entry.js) mounts
+ * on the page; CodeMirror and the virtualized grid position elements with style attributes,
+ * so that page's policy adds style-src-attr 'unsafe-inline' (nothing else is loosened). */
+#include "app.h"
 #include "arena.h"
 #include "db.h"
 #include "dbws_store.h"
@@ -14,6 +18,8 @@
 #include <string.h>
 
 /* project_of: the user's live project uid as {uid, name}; NULL after answering 404. */
+#define DBWS_PAGE_CSP APP_CSP "; style-src-attr 'unsafe-inline'"
+
 static json_t *project_of(struct req *r)
 {
     const char *uid = r->nparams > 0 ? r->params[0] : NULL;
@@ -97,6 +103,7 @@ static void render(struct req *r, int status, json_t *project, const char *conn_
         if (extra)
             json_object_update(sel, extra);
         json_object_set_new(ctx, "selected", sel);
+        r->csp = DBWS_PAGE_CSP;   /* the SQL editor island writes style attributes */
     } else if (extra) {
         json_object_update(ctx, extra);
     }
