@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void note_cache_sanitize(struct arena *a, const char *html, size_t n, struct buf *out)
+/* sanitize: note_cache_sanitize with the digest of html already made. */
+static void sanitize(struct arena *a, const char *digest, const char *html, size_t n,
+                     struct buf *out)
 {
-    const char *key = render_cache_key(a, "note-clean", html, n);
+    const char *key = arena_printf(a, "note-clean:%s", digest);
     size_t len;
     const char *hit = render_cache_get(a, key, &len);
     if (hit) {
@@ -52,21 +54,18 @@ static int view_decode(struct arena *a, const char *s, size_t len, struct buf *o
     return 0;
 }
 
-void note_cache_view(struct arena *a, const char *html, size_t n, struct buf *out,
-                     struct note_html_info *info)
+/* view: note_cache_view with the digest of html already made (info->text_max is 0). */
+static void view(struct arena *a, const char *digest, const char *html, size_t n,
+                 struct buf *out, struct note_html_info *info)
 {
-    if (info && info->text_max) {
-        note_html_view(a, html, n, out, info);
-        return;
-    }
-    const char *key = render_cache_key(a, "note-view", html, n);
+    const char *key = arena_printf(a, "note-view:%s", digest);
     size_t len;
     const char *hit = render_cache_get(a, key, &len);
     if (hit && view_decode(a, hit, len, out, info) == 0)
         return;
     struct note_html_info mine = {0};
-    struct buf *view = buf_arena(a), *kept = buf_arena(a);
-    note_html_view(a, html, n, view, &mine);
+    struct buf *drawn = buf_arena(a), *kept = buf_arena(a);
+    note_html_view(a, html, n, drawn, &mine);
     buf_printf(kept, "%zu %zu\n", mine.words, mine.ntoc);
     for (size_t i = 0; i < mine.ntoc; i++) {
         const struct note_toc_entry *t = &mine.toc[i];
@@ -74,9 +73,34 @@ void note_cache_view(struct arena *a, const char *html, size_t n, struct buf *ou
         buf_puts(kept, t->id);
         buf_puts(kept, t->text);
     }
-    buf_append(kept, view->data, view->len);
+    buf_append(kept, drawn->data, drawn->len);
     render_cache_put(key, kept->data, kept->len);
-    buf_append(out, view->data, view->len);
+    buf_append(out, drawn->data, drawn->len);
     if (info)
         *info = mine;
+}
+
+void note_cache_sanitize(struct arena *a, const char *html, size_t n, struct buf *out)
+{
+    sanitize(a, render_cache_digest(a, html, n), html, n, out);
+}
+
+void note_cache_view(struct arena *a, const char *html, size_t n, struct buf *out,
+                     struct note_html_info *info)
+{
+    if (info && info->text_max)
+        note_html_view(a, html, n, out, info);
+    else
+        view(a, render_cache_digest(a, html, n), html, n, out, info);
+}
+
+void note_cache_page(struct arena *a, const char *html, size_t n, struct buf *out,
+                     struct note_html_info *info, struct buf *clean)
+{
+    const char *digest = render_cache_digest(a, html, n);
+    if (info && info->text_max)
+        note_html_view(a, html, n, out, info);
+    else
+        view(a, digest, html, n, out, info);
+    sanitize(a, digest, html, n, clean);
 }

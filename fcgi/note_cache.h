@@ -18,4 +18,8 @@ void note_cache_sanitize(struct arena *a, const char *html, size_t n, struct buf
  * > 0: thumbnails, history) is answered by note_html_view itself. */
 void note_cache_view(struct arena *a, const char *html, size_t n, struct buf *out,
                      struct note_html_info *info);
+/* note_cache_page: note_cache_view into view/info and note_cache_sanitize into clean, the
+ * stored HTML digested once (the note page shows both). */
+void note_cache_page(struct arena *a, const char *html, size_t n, struct buf *view,
+                     struct note_html_info *info, struct buf *clean);
 #endif
