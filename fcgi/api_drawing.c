@@ -156,15 +156,14 @@ static const struct { const char *name, *type, *ext; } export_kinds[] = {
 };
 
 /* render: the export of row in kind k into out; 0, or -1 after answering. */
-static int render(struct req *r, const struct drawing_row *row, enum export_kind k, struct buf *out)
+static int render(struct req *r, struct drawing_row *row, enum export_kind k, struct buf *out)
 {
     if (k == EX_JSON) {
         buf_append(out, row->data, row->data_len);
         return 0;
     }
     struct buf *svg = k == EX_SVG ? out : buf_arena(r->arena);
-    struct svg_draw_opts opts = {"drw"};
-    svg_draw_render(r->arena, &row->doc, &opts, svg);
+    drawing_svg(r, row, "drw", svg);
     if (k == EX_SVG)
         return 0;
     int rc = png_from_svg(svg->data, svg->len, 1, 1, out);

@@ -279,9 +279,10 @@ static const char *safe_file_name(struct arena *a, const char *name)
 static void export_svg(struct req *r, const struct flow_row *row, struct buf *out)
 {
     struct flow_doc doc;
-    if (flow_doc_parse(r->arena, row->data, row->data_len, 0, &doc, NULL) != FLOW_OK)
+    if (flow_store_svg(r, row, out, NULL, NULL) != 0) {
         memset(&doc, 0, sizeof doc);
-    svg_flow_render(r->arena, &doc, out);
+        svg_flow_render(r->arena, &doc, out);
+    }
 }
 
 /* export_png: the SVG as a PNG (scale from ?scale=1..4, default 2); 0, or -1 after

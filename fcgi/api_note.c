@@ -12,6 +12,7 @@
 #include "history.h"
 #include "html.h"
 #include "http.h"
+#include "note_cache.h"
 #include "note_html.h"
 #include "note_md.h"
 #include "view.h"
@@ -66,7 +67,7 @@ static json_t *note_json(struct req *r, PGresult *res)
 {
     struct buf *clean = buf_arena(r->arena);
     const char *content = db_val(res, 0, 2);
-    note_html_sanitize(r->arena, content, strlen(content), clean);
+    note_cache_sanitize(r->arena, content, strlen(content), clean);
     return json_pack("{s:s, s:s, s:s%, s:I, s:s}", "uid", db_val(res, 0, 0), "title",
                      db_val(res, 0, 1), "content", buf_cstr(clean), clean->len, "_version",
                      (json_int_t)db_int(res, 0, 3), "updated_at", db_val(res, 0, 4));

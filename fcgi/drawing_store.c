@@ -7,6 +7,8 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "render_cache.h"
+#include "svg_draw.h"
 #include "view.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +34,29 @@ static int blank(const char *s)
     return 1;
 }
 
-/* read_data: the stored text as the data clients get. */
+/* read_data: the stored text as the data clients get.  A text read before (the render cache
+ * keeps "o" for the object form or "a" for a bare array under a digest of it) is not read
+ * again: only drawing_doc reads it, when something draws it on a render-cache miss. */
 static void read_data(struct req *r, const char *stored, size_t len, struct drawing_row *row)
 {
     struct buf *err = buf_arena(r->arena);
     struct buf *out = buf_arena(r->arena);
+    row->stored = stored;
+    row->stored_len = len;
+    row->parsed = 1;
+    const char *digest = blank(stored) ? NULL : render_cache_digest(r->arena, stored, len);
+    const char *key = digest ? arena_printf(r->arena, "draw-read:%s", digest) : NULL;
+    size_t n;
+    const char *hit = key ? render_cache_get(r->arena, key, &n) : NULL;
+    if (hit) {
+        struct draw_doc form = {.bare_array = *hit == 'a'};
+        draw_doc_write_text(&form, stored, len, out);
+        row->parsed = 0;
+        row->digest = digest;
+        row->data = buf_cstr(out);
+        row->data_len = out->len;
+        return;
+    }
     if (blank(stored) || draw_doc_parse(r->arena, stored, len, 0, &row->doc, err) != DRAW_OK) {
         if (!blank(stored)) {
             row->unreadable = 1;
@@ -50,6 +70,36 @@ static void read_data(struct req *r, const char *stored, size_t len, struct draw
     draw_doc_write_text(&row->doc, stored, len, out);
     row->data = buf_cstr(out);
     row->data_len = out->len;
+    row->digest = digest;
+    render_cache_put(key, row->doc.bare_array ? "a" : "o", 1);
+}
+
+const struct draw_doc *drawing_doc(struct req *r, struct drawing_row *row)
+{
+    if (!row->parsed) {
+        struct buf *err = buf_arena(r->arena);
+        if (draw_doc_parse(r->arena, row->stored, row->stored_len, 0, &row->doc, err) != DRAW_OK)
+            memset(&row->doc, 0, sizeof row->doc);   /* read once before: cannot happen */
+        row->parsed = 1;
+    }
+    return &row->doc;
+}
+
+void drawing_svg(struct req *r, struct drawing_row *row, const char *id_prefix, struct buf *out)
+{
+    struct svg_draw_opts opts = {id_prefix};
+    const char *key = row->digest ? arena_printf(r->arena, "draw-svg:%s:%s", id_prefix,
+                                                 row->digest) : NULL;
+    size_t n;
+    const char *hit = key ? render_cache_get(r->arena, key, &n) : NULL;
+    if (hit) {
+        buf_append(out, hit, n);
+        return;
+    }
+    size_t start = out->len;
+    svg_draw_render(r->arena, drawing_doc(r, row), &opts, out);
+    if (key)
+        render_cache_put(key, out->data + start, out->len - start);
 }
 
 int drawing_load(struct req *r, const char *uid, struct drawing_row *row)

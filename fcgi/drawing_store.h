@@ -19,7 +19,12 @@ struct drawing_row {
     const char *uid, *title;
     const char *data;          /* the data as sent to clients (object form), NUL-terminated */
     size_t data_len;
-    struct draw_doc doc;       /* data, read */
+    struct draw_doc doc;       /* data, read: only after drawing_doc (drawing_load reads it
+                                  only when the render cache has not seen this text) */
+    int parsed;                /* doc holds the data */
+    const char *stored;        /* the stored text (NULL for none) and its render-cache */
+    size_t stored_len;         /* digest (render_cache.h), set when it was readable */
+    const char *digest;
     int unreadable;            /* the stored text was no drawing: data is the empty one */
     long long version;
     double updated;            /* epoch seconds */
@@ -29,6 +34,13 @@ struct drawing_row {
 /* drawing_load: the user's live drawing uid into *row (arena memory).  DRAWING_OK,
  * DRAWING_NOT_FOUND or DRAWING_DB. */
 int drawing_load(struct req *r, const char *uid, struct drawing_row *row);
+
+/* drawing_doc: row's data read (the empty drawing when it was unreadable). */
+const struct draw_doc *drawing_doc(struct req *r, struct drawing_row *row);
+
+/* drawing_svg: append svg_draw_render of row's data with id_prefix to out, from the render
+ * cache when the same stored text was drawn with that prefix before. */
+void drawing_svg(struct req *r, struct drawing_row *row, const char *id_prefix, struct buf *out);
 
 /* drawing_save: store data[0..len) (already checked; its object form) and title (NULL: keep)
  * as the version after base.  On DRAWING_OK *saved has the new uid, title, version and time

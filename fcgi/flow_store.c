@@ -7,7 +7,9 @@
 #include "db.h"
 #include "flow_doc.h"
 #include "http.h"
+#include "render_cache.h"
 #include "svg_flow.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,4 +104,40 @@ const char *flow_store_thumb(struct req *r, const char *uid, const char *version
         return "";
     struct buf *out = buf_arena(r->arena);
     return svg_flow_thumb_render(r->arena, &doc, out) == 0 ? buf_cstr(out) : "";
+}
+
+/* A drawing is kept as "nodes edges\n" and the SVG. */
+int flow_store_svg(struct req *r, const struct flow_row *row, struct buf *out, size_t *nodes,
+                   size_t *edges)
+{
+    const char *key = render_cache_key(r->arena, "flow-svg", row->data, row->data_len);
+    size_t n, nn = 0, ne = 0;
+    const char *hit = render_cache_get(r->arena, key, &n);
+    const char *nl = hit ? memchr(hit, '\n', n) : NULL;
+    if (nl && sscanf(hit, "%zu %zu", &nn, &ne) == 2) {
+        buf_append(out, nl + 1, n - (size_t)(nl + 1 - hit));
+    } else {
+        struct flow_doc doc;
+        if (flow_doc_parse(r->arena, row->data, row->data_len, 0, &doc, NULL) != FLOW_OK) {
+            nn = ne = 0;
+            if (nodes)
+                *nodes = 0;
+            if (edges)
+                *edges = 0;
+            return -1;
+        }
+        struct buf *kept = buf_arena(r->arena);
+        buf_printf(kept, "%zu %zu\n", doc.nnodes, doc.nedges);
+        size_t start = kept->len;
+        svg_flow_render(r->arena, &doc, kept);
+        render_cache_put(key, kept->data, kept->len);
+        buf_append(out, kept->data + start, kept->len - start);
+        nn = doc.nnodes;
+        ne = doc.nedges;
+    }
+    if (nodes)
+        *nodes = nn;
+    if (edges)
+        *edges = ne;
+    return 0;
 }

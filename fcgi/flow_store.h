@@ -4,6 +4,7 @@
 #ifndef CARD_FLOW_STORE_H
 #define CARD_FLOW_STORE_H
 #include <stddef.h>
+struct buf;
 struct req;
 
 enum {
@@ -35,6 +36,13 @@ int flow_store_save(struct req *r, const char *uid, long long base_version, cons
 /* flow_store_row_json: {uid, title, data, _version, updated_at} with data spliced in as
  * the stored JSON text (an arena string). */
 const char *flow_store_row_json(struct req *r, const struct flow_row *row);
+
+/* flow_store_svg: append svg_flow_render of row's data to out, from the render cache
+ * (render_cache.h, by a digest of the text) when the same text was drawn before; *nodes and
+ * *edges (when not NULL) get its counts.  0, or -1 when the text is no flowchart (nothing
+ * appended, counts 0). */
+int flow_store_svg(struct req *r, const struct flow_row *row, struct buf *out, size_t *nodes,
+                   size_t *edges);
 
 /* flow_store_thumb: the file-kind thumbnail function (files.h): flowchart uid's thumbnail
  * SVG (svg_flow_thumb_render) as an arena string, or "" when it has none. */

@@ -39,8 +39,7 @@ void page_drawing_show(struct req *r)
         return;
     }
     struct buf *svg = buf_arena(r->arena);
-    struct svg_draw_opts opts = {"dv"};
-    svg_draw_render(r->arena, &row.doc, &opts, svg);
+    drawing_svg(r, &row, "dv", svg);
     struct buf *doc = buf_arena(r->arena);
     drawing_json(r, &row, doc);
     const char *script = view_script_text(r->arena, buf_cstr(doc));
@@ -68,5 +67,5 @@ const char *drawing_thumb(struct req *r, const char *uid, const char *version)
     if (drawing_load(r, uid, &row) != DRAWING_OK)
         return "";
     struct buf *out = buf_arena(r->arena);
-    return svg_draw_thumb(r->arena, &row.doc, out) == 0 ? buf_cstr(out) : "";
+    return svg_draw_thumb(r->arena, drawing_doc(r, &row), out) == 0 ? buf_cstr(out) : "";
 }

@@ -45,10 +45,12 @@ void page_flowchart_show(struct req *r)
             page_db_error(r);
         return;
     }
-    if (flow_doc_parse(r->arena, row.data, row.data_len, 0, &doc, NULL) != FLOW_OK)
-        memset(&doc, 0, sizeof doc);
     struct buf *svg = buf_arena(r->arena);
-    svg_flow_render(r->arena, &doc, svg);
+    size_t nnodes, nedges;
+    if (flow_store_svg(r, &row, svg, &nnodes, &nedges) != 0) {
+        memset(&doc, 0, sizeof doc);
+        svg_flow_render(r->arena, &doc, svg);
+    }
     const char *script = view_script_text(r->arena, flow_store_row_json(r, &row));
     json_t *ctx = view_ctx(r);
     json_object_set_new(ctx, "flowchart", json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:i, s:i}",
@@ -56,7 +58,7 @@ void page_flowchart_show(struct req *r)
         "updated_human", view_ago(r->arena, strtod(db_val(h, 0, 2), NULL)),
         "api_url", arena_printf(r->arena, "/api/flowcharts/%s", row.uid),
         "rename_action", arena_printf(r->arena, "/flowcharts/%s/rename", row.uid),
-        "nodes", (int)doc.nnodes, "edges", (int)doc.nedges));
+        "nodes", (int)nnodes, "edges", (int)nedges));
     if (*db_val(h, 0, 3))
         json_object_set_new(ctx, "project", json_pack("{s:s, s:s}", "uid", db_val(h, 0, 3),
                                                       "name", db_val(h, 0, 4)));

@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "http.h"
+#include "note_cache.h"
 #include "note_html.h"
 #include "view.h"
 #include <stdlib.h>
@@ -64,8 +65,7 @@ void page_note_show(struct req *r)
     const char *content = db_val(f, 0, 2);
     struct buf *view = buf_arena(r->arena), *clean = buf_arena(r->arena);
     struct note_html_info info = {0};
-    note_html_view(r->arena, content, strlen(content), view, &info);
-    note_html_sanitize(r->arena, content, strlen(content), clean);
+    note_cache_page(r->arena, content, strlen(content), view, &info, clean);
     const char *script = doc_script(r, f, clean);
     json_t *ctx = view_ctx(r);
     json_object_set_new(ctx, "note", json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:b}",

@@ -10,6 +10,7 @@
 #include "flow_doc.h"
 #include "flow_store.h"
 #include "http.h"
+#include "note_cache.h"
 #include "note_html.h"
 #include "note_md.h"
 #include "share.h"
@@ -39,7 +40,7 @@ int share_note_render(struct req *r, const char *uid, enum share_format f, struc
     /* images: the sanitizer keeps only src="/attachments/<uid>", which a stranger may not
      * open; the link's own path serves them (page_share_attachment) */
     struct buf *view = buf_arena(r->arena);
-    note_html_view(r->arena, html, strlen(html), view, NULL);
+    note_cache_view(r->arena, html, strlen(html), view, NULL);
     const char *token = r->nparams > 0 ? r->params[0] : "";
     const char *from = " src=\"/attachments/", *p = buf_cstr(view), *hit;
     buf_puts(out, "<article class=\"note-view share-note\">");
@@ -60,20 +61,17 @@ int share_flowchart_render(struct req *r, const char *uid, enum share_format f, 
     if (!out)
         return 0;
     struct flow_row row;
-    struct flow_doc doc;
-    struct buf err = BUF_INIT;
     int rc = flow_store_load(r, uid, &row);
     if (rc == FLOW_STORE_NOT_FOUND)
         return SHARE_NO_FORMAT;
     if (rc != FLOW_STORE_OK)
         return SHARE_DB;
-    rc = flow_doc_parse(r->arena, row.data, row.data_len, 0, &doc, &err);
-    buf_free(&err);
-    if (rc != 0)
+    struct buf *svg = buf_arena(r->arena);
+    if (flow_store_svg(r, &row, svg, NULL, NULL) != 0)
         return SHARE_INVALID;
     if (f == SHARE_PAGE)
         buf_puts(out, "<figure class=\"flowchart-view share-flowchart\">");
-    svg_flow_render(r->arena, &doc, out);
+    buf_append(out, svg->data, svg->len);
     if (f == SHARE_PAGE)
         buf_puts(out, "</figure>");
     return 0;
@@ -91,10 +89,9 @@ int share_drawing_render(struct req *r, const char *uid, enum share_format f, st
         return SHARE_NO_FORMAT;
     if (rc != DRAWING_OK)
         return SHARE_DB;
-    struct svg_draw_opts opts = {.id_prefix = "shr"};
     if (f == SHARE_PAGE)
         buf_puts(out, "<figure class=\"drawing-view share-drawing\">");
-    svg_draw_render(r->arena, &row.doc, &opts, out);
+    drawing_svg(r, &row, "shr", out);
     if (f == SHARE_PAGE)
         buf_puts(out, "</figure>");
     return 0;

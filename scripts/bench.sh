@@ -59,7 +59,8 @@ wrk_run() {
        END {printf "%s %s %s %d %d\n", rps, p50, p99, bad, err}' <<<"$o"
 }
 
-# server_ms PATH [header…]: median server time of 20 requests one at a time, from the app's log,
+# server_ms PATH [header…]: median server time of 20 requests one at a time, from the app's log
+# ("-" when none reached the app under that path: nginx's cache, or a path the log redacts),
 # after warming every connection (each prepares its statements; PostgreSQL settles on a plan
 # after five runs: what a server that has been up for a minute does).
 server_ms() {
@@ -70,7 +71,7 @@ server_ms() {
     curl -s --no-progress-meter "${h[@]}" --parallel --parallel-max 4 -K - || true
   mark=$(wc -l < "$app_log")
   for _ in $(seq 1 20); do curl -s -o /dev/null "${h[@]}" "$base$p"; done
-  tail -n +"$((mark + 1))" "$app_log" | grep -F " GET ${p%%\?*} " | awk '{print $6}' | sed 's/ms//' | sort -n |
+  tail -n +"$((mark + 1))" "$app_log" | { grep -F " GET ${p%%\?*} " || true; } | awk '{print $6}' | sed 's/ms//' | sort -n |
     awk '{v[NR]=$1} END {if (NR) printf "%.2f", v[int((NR+1)/2)]; else printf "-"}'
 }
 
