@@ -180,3 +180,20 @@ test('search: trigram identifiers, access respected, snippets escaped', async ()
   assert.doesNotMatch(res.text, /<script>alert|< b/);
   assert.equal((await owner.get('/api/search?q=')).status, 422);
 });
+
+test('a team admin who does not own a project moves it out of the team; it is the owner\'s alone again', async () => {
+  const adminClient = new Client(stack.baseUrl);
+  await adminClient.signup({ name: 'Ada' });
+  assert.equal((await setRole('admin', adminClient.email)).status, 200);
+  const p = await owner.createProject('Moved out');
+  const n = await owner.createFile(p, 'note', 'Leaving');
+  let res = await owner.request('PUT', `/api/projects/${p}/team`, { json: { team_uid: team } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal((await adminClient.get(`/api/notes/${n}`)).status, 200, 'the admin sees it in the team');
+  res = await adminClient.request('PUT', `/api/projects/${p}/team`, { json: { team_uid: null } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal((await adminClient.get(`/api/notes/${n}`)).status, 404, 'out of the team, out of sight');
+  assert.equal((await owner.get(`/api/notes/${n}`)).status, 200, 'the owner keeps it');
+  res = await adminClient.request('PUT', `/api/projects/${p}/team`, { json: { team_uid: team } });
+  assert.equal(res.status, 404, 'and cannot pull it back in');
+});
