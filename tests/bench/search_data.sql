@@ -81,7 +81,7 @@ SELECT e.id || '-c' || g, e.id, replace(pg_temp.words(1), ' ', '_') || '_' || g,
   FROM entities e JOIN bench_diagrams d ON d.id = e.diagram_id, generate_series(1, 5) g;
 
 ANALYZE projects; ANALYZE notes; ANALYZE drawings; ANALYZE flowcharts; ANALYZE diagrams;
-ANALYZE entities; ANALYZE columns;
+ANALYZE entities; ANALYZE columns; ANALYZE search_docs;   -- (autovacuum's job on a live instance)
 SELECT (SELECT count(*) FROM notes) + (SELECT count(*) FROM drawings) + (SELECT count(*) FROM flowcharts)
        + (SELECT count(*) FROM diagrams) AS files,
        (SELECT count(*) FROM entities) AS tables, (SELECT count(*) FROM columns) AS columns;
