@@ -10,6 +10,7 @@
  *   GET  /api/ai/limits                       → {"allowed", "retry_after"} (ai_limits_check)
  * Admin routes answer 403 to anyone but a super admin, unknown providers 404, invalid bodies
  * 422 {"error": "invalid", "field", "message"}. */
+#include "license.h"
 #include "ai_config.h"
 #include "ai_settings.h"
 #include "handlers.h"
@@ -119,6 +120,8 @@ static int admin_only(struct req *r)
 
 void api_ai_settings_get(struct req *r)
 {
+    if (!module_gate(r, NULL, "ai"))
+        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
     json_t *providers = ai_user_configs_json(r);
     if (!providers) {
         page_db_error(r);
@@ -129,6 +132,8 @@ void api_ai_settings_get(struct req *r)
 
 void api_ai_settings_put(struct req *r)
 {
+    if (!module_gate(r, NULL, "ai"))
+        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
     json_t *b = body_object(r);
     if (!b)
         return;
@@ -155,6 +160,8 @@ void api_ai_settings_put(struct req *r)
 
 void api_ai_settings_test(struct req *r)
 {
+    if (!module_gate(r, NULL, "ai"))
+        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
     int ok;
     const char *message;
     int status = ai_test_run(r, r->params[0], &ok, &message);

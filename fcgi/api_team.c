@@ -184,12 +184,11 @@ int team_project_move(struct req *r, const char *project_uid, const char *team_u
             return 1;
         }
     }
-    PGresult *res = db_query(r, "UPDATE projects SET team_id = (SELECT id FROM teams WHERE uid = $2) "
-                                "WHERE uid = $1 AND is_deleted IS NOT TRUE RETURNING uid",
-                             DB_ARGS(project_uid, team_uid));
+    /* sql/024: a team admin may move a project out of the team, past their own sight */
+    PGresult *res = db_query(r, "SELECT card_project_set_team($1, $2)", DB_ARGS(project_uid, team_uid));
     if (!res)
         return -1;
-    if (PQntuples(res) != 1) {
+    if (strcmp(db_val(res, 0, 0), "t") != 0) {
         page_error(r, 404, "Not found", "There is no such project.");
         return 1;
     }

@@ -114,6 +114,10 @@ void api_project_team_put(struct req *r);
 /* api_token.c — personal API tokens */
 void api_token_create(struct req *r);
 void api_token_delete(struct req *r);
+/* api_license.c — modules where the caller stands; licenses and module settings (super admin) */
+void api_modules_get(struct req *r);
+void api_admin_license_put(struct req *r);
+void api_admin_modules_put(struct req *r);
 /* api_search.c — project search (API and page) */
 void api_search(struct req *r);
 void page_search(struct req *r);

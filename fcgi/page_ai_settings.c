@@ -4,6 +4,7 @@
  * view (erd, notes, flowchart; seeded from ai_rule_defaults on first visit); system prompts —
  * the built-in ones read-only, the user's own editable, exactly one default (the user's own
  * default, else the built-in one). */
+#include "license.h"
 #include "ai_config.h"
 #include "ai_settings.h"
 #include "db.h"
@@ -99,6 +100,8 @@ static void settings_render(struct req *r, int status, json_t *errors)
 
 void page_ai_settings(struct req *r)
 {
+    if (!module_gate(r, NULL, "ai"))
+        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
     settings_render(r, 200, NULL);
 }
 

@@ -1,4 +1,5 @@
-/* page_dashboard.c — the signed-in home: projects with counts and recently changed files. */
+/* page_dashboard.c — the signed-in home: projects with counts, grouped (personal projects first,
+ * then a section per team), and recently changed files. */
 #include "db.h"
 #include "files.h"
 #include "handlers.h"
@@ -6,6 +7,7 @@
 #include "task.h"
 #include "view.h"
 #include <stdlib.h>
+#include <string.h>
 
 /* One pass over the user's files, grouped by project, instead of a correlated subquery per
  * project and kind.  Columns: uid, name, color, epoch(last change), then one count a kind. */
@@ -22,10 +24,14 @@ static const char sql_projects[] =
     " agg AS (SELECT project_id, " FILE_KINDS(KIND_COUNT, ", ") ", max(updated_at) AS last"
     "  FROM f GROUP BY project_id)"
     " SELECT p.uid, p.name, coalesce(p.color, '" PALETTE_DEFAULT "'),"
-    " extract(epoch from greatest(p.updated_at, a.last)), " FILE_KINDS(KIND_COUNT_OUT, ", ")
+    " extract(epoch from greatest(p.updated_at, a.last)), " FILE_KINDS(KIND_COUNT_OUT, ", ") ","
+    " p.team_id, t.uid, t.name, o.name"
     " FROM projects p LEFT JOIN agg a ON a.project_id = p.id"
+    " LEFT JOIN teams t ON t.id = p.team_id LEFT JOIN organizations o ON o.id = t.org_id"
     " WHERE p.is_deleted IS NOT TRUE"
-    " ORDER BY 4 DESC NULLS LAST, p.id DESC";
+    " ORDER BY p.team_id IS NOT NULL, lower(t.name), p.team_id, 4 DESC NULLS LAST, p.id DESC";
+/* the team columns after the counts: team id (NULL: personal), uid, name, organization name */
+#define PROJECT_TEAM_COL (PROJECT_COUNTS_COL + FILE_KIND_COUNT)
 
 #define RECENT_BRANCH(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                         \
     "SELECT " FILE_KIND_SQL_NAME(KIND) " AS kind, uid, " #TITLE " AS title, updated_at,"       \
@@ -67,19 +73,34 @@ static json_t *kind_counts(const struct kind_names *kn, PGresult *res, int i)
     return a;
 }
 
-static json_t *project_rows(struct req *r, PGresult *res)
+/* project_groups: [{personal, team_uid, team_name, org_name, projects: [...]}] — the rows come
+ * ordered personal first, then team by team, so a group ends where the team id changes. */
+static json_t *project_groups(struct req *r, PGresult *res)
 {
     struct kind_names kn;
     kind_names_init(r, &kn);
-    json_t *a = json_array();
+    json_t *groups = json_array();
+    json_t *a = NULL;
+    const char *cur = NULL;
     for (int i = 0; i < PQntuples(res); i++) {
+        const char *team = PQgetisnull(res, i, PROJECT_TEAM_COL) ? "" : db_val(res, i, PROJECT_TEAM_COL);
+        if (!a || strcmp(cur, team) != 0) {
+            int personal = team[0] == '\0';
+            const char *name = db_val(res, i, PROJECT_TEAM_COL + 2);
+            a = json_array();
+            json_array_append_new(groups, json_pack("{s:b, s:s, s:s, s:s, s:o}", "personal", personal,
+                "team_uid", db_val(res, i, PROJECT_TEAM_COL + 1),
+                "team_name", personal ? "Personal" : name[0] ? name : "Team",
+                "org_name", db_val(res, i, PROJECT_TEAM_COL + 3), "projects", a));
+            cur = team;
+        }
         double t = strtod(db_val(res, i, 3), NULL);
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s}",
             "uid", db_val(res, i, 0), "name", db_val(res, i, 1), "color", db_val(res, i, 2),
             "color_class", palette_class(db_val(res, i, 2)), "counts", kind_counts(&kn, res, i),
             "updated_human", view_ago(r->arena, t), "updated_iso", view_iso(r->arena, t)));
     }
-    return a;
+    return groups;
 }
 
 static json_t *recent_rows(struct req *r, PGresult *res)
@@ -111,7 +132,7 @@ void dashboard_render(struct req *r, int status, const char *name, const char *c
     json_t *ctx = view_ctx(r);
     json_object_set_new(ctx, "nav_dashboard", json_true());
     json_object_set_new(ctx, "has_projects", json_boolean(PQntuples(projects) > 0));
-    json_object_set_new(ctx, "projects", project_rows(r, projects));
+    json_object_set_new(ctx, "groups", project_groups(r, projects));
     json_object_set_new(ctx, "has_recent", json_boolean(PQntuples(recent) > 0));
     json_object_set_new(ctx, "recent", recent_rows(r, recent));
     json_t *tasks = task_recent_json(r);   /* page_task.c: running and recent background tasks */

@@ -62,6 +62,23 @@ test('project transfer: outsiders get 404, the team sees it after the move', asy
   assert.match(res.text, /Team project/);
 });
 
+test('the dashboard groups projects: personal first, then a section per team', async () => {
+  await owner.createProject('Solo work');
+  const res = await owner.get('/dashboard');
+  assert.equal(res.status, 200);
+  const personal = res.text.indexOf('<h3 class="project-group-title">Personal</h3>');
+  const teamSection = res.text.indexOf(`data-team="${team}"`);
+  assert.ok(personal > 0 && teamSection > personal, 'a Personal section, then the team section');
+  const solo = res.text.indexOf('>Solo work<');
+  const teamProject = res.text.indexOf('>Team project<');
+  assert.ok(solo > personal && solo < teamSection, 'the personal project in the personal section');
+  assert.ok(teamProject > teamSection, 'the team project in the team section');
+  assert.match(res.text.slice(teamSection, teamSection + 600), /Data<\/a> <span class="project-group-org">· Acme/);
+  const bobs = await bob.get('/dashboard');
+  assert.ok(bobs.text.indexOf(`data-team="${team}"`) > 0, 'a member sees the team section');
+  assert.doesNotMatch(bobs.text, /Solo work/, 'not the owner\'s personal projects');
+});
+
 test('roles take effect on the next request: viewer 403, editor saves, viewer again 403', async () => {
   let res = await putNote(bob, note, '<p>viewer edit</p>');
   assert.equal(res.status, 403, res.text);
@@ -179,4 +196,21 @@ test('search: trigram identifiers, access respected, snippets escaped', async ()
   assert.match(res.text, /a &lt; b &amp;&amp; c/);
   assert.doesNotMatch(res.text, /<script>alert|< b/);
   assert.equal((await owner.get('/api/search?q=')).status, 422);
+});
+
+test('a team admin who does not own a project moves it out of the team; it is the owner\'s alone again', async () => {
+  const adminClient = new Client(stack.baseUrl);
+  await adminClient.signup({ name: 'Ada' });
+  assert.equal((await setRole('admin', adminClient.email)).status, 200);
+  const p = await owner.createProject('Moved out');
+  const n = await owner.createFile(p, 'note', 'Leaving');
+  let res = await owner.request('PUT', `/api/projects/${p}/team`, { json: { team_uid: team } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal((await adminClient.get(`/api/notes/${n}`)).status, 200, 'the admin sees it in the team');
+  res = await adminClient.request('PUT', `/api/projects/${p}/team`, { json: { team_uid: null } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal((await adminClient.get(`/api/notes/${n}`)).status, 404, 'out of the team, out of sight');
+  assert.equal((await owner.get(`/api/notes/${n}`)).status, 200, 'the owner keeps it');
+  res = await adminClient.request('PUT', `/api/projects/${p}/team`, { json: { team_uid: team } });
+  assert.equal(res.status, 404, 'and cannot pull it back in');
 });
