@@ -17,6 +17,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "http.h"
+#include "license.h"
 #include "log.h"
 #include "netpolicy.h"
 #include "stream.h"
@@ -375,6 +376,8 @@ void api_ai_chat(struct req *r)
     t.r = r;
     if (read_turn(r, &t) != 0)
         return;
+    if (!module_gate(r, t.project_uid, "ai"))
+        return;     /* license gate (sql/027_licenses): the project's organization must enable AI */
     long long retry = 0;
     int lim = ai_limits_check(r, r->user->id, &retry);
     if (lim == AI_CONFIG_DB) {

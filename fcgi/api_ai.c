@@ -121,7 +121,7 @@ static int admin_only(struct req *r)
 void api_ai_settings_get(struct req *r)
 {
     if (!module_gate(r, NULL, "ai"))
-        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
+        return;     /* license gate (sql/027_licenses): personal AI settings follow the instance */
     json_t *providers = ai_user_configs_json(r);
     if (!providers) {
         page_db_error(r);
@@ -133,7 +133,7 @@ void api_ai_settings_get(struct req *r)
 void api_ai_settings_put(struct req *r)
 {
     if (!module_gate(r, NULL, "ai"))
-        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
+        return;     /* license gate (sql/027_licenses): personal AI settings follow the instance */
     json_t *b = body_object(r);
     if (!b)
         return;
@@ -161,7 +161,7 @@ void api_ai_settings_put(struct req *r)
 void api_ai_settings_test(struct req *r)
 {
     if (!module_gate(r, NULL, "ai"))
-        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
+        return;     /* license gate (sql/027_licenses): personal AI settings follow the instance */
     int ok;
     const char *message;
     int status = ai_test_run(r, r->params[0], &ok, &message);

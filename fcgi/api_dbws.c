@@ -76,7 +76,7 @@ void api_dbws_create(struct req *r)
     if (!b)
         return;
     if (!module_gate(r, jstr(b, "project_uid"), "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     json_t *opts = json_object_get(b, "options");
     struct dbws_fields f = {
         .name = jstr(b, "name"), .type = jstr(b, "type"), .host = jstr(b, "host"),
@@ -113,7 +113,7 @@ void api_dbws_create(struct req *r)
 void api_dbws_list(struct req *r)
 {
     if (!module_gate(r, req_query(r, "project_uid"), "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     json_t *list = dbws_list_json(r, req_query(r, "project_uid"));
     if (list)
         resp_json(r, 200, json_pack("{s:o}", "connections", list));
@@ -124,7 +124,7 @@ void api_dbws_list(struct req *r)
 void api_dbws_get(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     json_t *c = dbws_public_json(r, r->nparams ? r->params[0] : NULL);
     if (c)
         resp_json(r, 200, c);
@@ -137,7 +137,7 @@ void api_dbws_get(struct req *r)
 void api_dbws_delete(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     int rc = dbws_delete(r, r->nparams ? r->params[0] : NULL);
     if (rc == DBWS_STORE_OK)
         resp_text(r, 204, "text/plain", "", 0);
@@ -150,7 +150,7 @@ void api_dbws_delete(struct req *r)
 void api_dbws_test(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     struct dbws_conn c;
     struct dbws_error err;
     const char *version = NULL;
@@ -166,7 +166,7 @@ void api_dbws_test(struct req *r)
 void api_dbws_query(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     struct dbws_conn c;
     struct dbws_error err;
     struct dbws_result res;
@@ -190,7 +190,7 @@ void api_dbws_query(struct req *r)
 void api_dbws_cancel(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     struct dbws_conn c;
     if (load(r, &c) == 0)
         resp_json(r, 200, json_pack("{s:i}", "cancelled", dbws_cancel(r, &c)));
@@ -199,7 +199,7 @@ void api_dbws_cancel(struct req *r)
 void api_dbws_history(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     struct dbws_conn c;
     if (load(r, &c) != 0)
         return;
@@ -228,7 +228,7 @@ static int load_diagram(struct req *r, const char *uid, struct erd_doc *doc)
 void api_dbws_import_schema(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     struct dbws_conn c;
     struct dbws_error err;
     struct erd_doc cur, live, saved_doc;
@@ -289,7 +289,7 @@ static json_t *flatten(json_t *diff)
 void api_dbws_compare(struct req *r)
 {
     if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/024_licenses) */
+        return;     /* license gate (sql/027_licenses) */
     struct dbws_conn c;
     struct dbws_error err;
     struct erd_doc design, live;

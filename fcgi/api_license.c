@@ -1,4 +1,4 @@
-/* api_license.c — the JSON API of the module switchboard (sql/024_licenses.sql):
+/* api_license.c — the JSON API of the module switchboard (sql/027_licenses.sql):
  *   GET /api/modules[?project_uid=…|org_uid=…] → {"modules": [...]} where the caller stands;
  *   PUT /api/admin/orgs/{uid}/license {"modules": [...], "seats": n|null, "expires_at": "…"|null}
  *       → 200 {"uid"} (super admin; 403 otherwise, 404 no such organization, 422 invalid);

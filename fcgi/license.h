@@ -1,4 +1,4 @@
-/* license.h — licenses as the instance's switchboard (sql/024_licenses.sql): which modules
+/* license.h — licenses as the instance's switchboard (sql/027_licenses.sql): which modules
  * (ai, database_workspace, dashboards) are enabled where the caller stands, and the 403 answer
  * of a route whose module is off. */
 #ifndef CARD_LICENSE_H

@@ -101,7 +101,7 @@ static void settings_render(struct req *r, int status, json_t *errors)
 void page_ai_settings(struct req *r)
 {
     if (!module_gate(r, NULL, "ai"))
-        return;     /* license gate (sql/024_licenses): personal AI settings follow the instance */
+        return;     /* license gate (sql/027_licenses): personal AI settings follow the instance */
     settings_render(r, 200, NULL);
 }
 

@@ -33,7 +33,7 @@ static json_t *project_of(struct req *r)
             page_error(r, 404, "Page not found", "There is no such project.");
         return NULL;
     }
-    /* license gate (sql/024_licenses): the organization's license must enable the workspace */
+    /* license gate (sql/027_licenses): the organization's license must enable the workspace */
     if (!module_gate(r, uid, "database_workspace"))
         return NULL;
     return view_keep(r, json_pack("{s:s, s:s}", "uid", db_val(p, 0, 0), "name", db_val(p, 0, 1)));

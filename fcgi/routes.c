@@ -91,7 +91,7 @@ const struct route route_table[] = {
     {"POST", "/api/tokens", api_token_create, R_LOGIN | R_JSON_TEXT},
     {"DELETE", "/api/tokens/:uid", api_token_delete, R_LOGIN},
     {"GET", "/api/search", api_search, R_LOGIN},
-    /* the module switchboard: licenses, instance settings (api_license.c, sql/024_licenses) */
+    /* the module switchboard: licenses, instance settings (api_license.c, sql/027_licenses) */
     {"GET", "/api/modules", api_modules_get, R_LOGIN},
     {"PUT", "/api/admin/orgs/:uid/license", api_admin_license_put, R_LOGIN | R_JSON_TEXT},
     {"PUT", "/api/admin/settings/modules", api_admin_modules_put, R_LOGIN | R_JSON_TEXT},

@@ -1,4 +1,4 @@
-// tests/integration/licenses.test.js — licenses as the instance's switchboard (sql/024_licenses,
+// tests/integration/licenses.test.js — licenses as the instance's switchboard (sql/027_licenses,
 // fcgi/license.c): an organization's license enables modules for its teams' projects; a disabled
 // module's API answers 403 {"error": "module_disabled"} with a clear message and its page 403;
 // an expired license enables nothing; seats cap the organization's members; personal projects

@@ -1,4 +1,4 @@
--- 024_licenses.sql — licenses as the instance's switchboard (issue 12, seed 004's licenses and
+-- 027_licenses.sql — licenses as the instance's switchboard (issue 12, seed 004's licenses and
 -- license_modules): an organization's license enables modules (ai, database_workspace,
 -- dashboards) for its teams' projects, with a number of seats and an expiry.  Personal projects
 -- (no team) and organizations without a license follow instance settings (all modules unless the
