@@ -76,7 +76,8 @@ void render_cache_put(const char *key, const char *bytes, size_t len)
         free(b);
         return;
     }
-    memcpy(b, bytes, len);
+    if (len)
+        memcpy(b, bytes, len);      /* an empty render may come with a NULL pointer */
     pthread_mutex_lock(&cache_lock);
     if (find(key)) {
         pthread_mutex_unlock(&cache_lock);
