@@ -43,7 +43,15 @@ async function previewSql(uid, sql) {
   return { ok: true, message: data.diff?.summary || 'No changes.', preview: { lines: diffLines(data.diff), sql: data.migration_sql || '' } };
 }
 
+/** applySql: previewed first; when the import would remove tables or columns (an import that
+ * replaces the diagram, or an answer that drops them) the user confirms before it is stored. */
 async function applySql(uid, sql) {
+  const pre = await request('POST', importUrl(uid, true), sql, 'text/plain');
+  if (pre.status !== 200) return { ok: false, message: pre.data?.message || `HTTP ${pre.status}` };
+  const removed = [...(pre.data.diff?.tables?.removed || []), ...(pre.data.diff?.columns?.removed || [])];
+  if (removed.length && !window.confirm(`Applying this removes ${removed.length} table(s) or column(s) from the diagram: ${pre.data.diff.summary}. Apply anyway? (History can undo it.)`)) {
+    return { ok: false, message: 'Not applied.' };
+  }
   const { status, data } = await request('POST', importUrl(uid, false), sql, 'text/plain');
   if (status !== 200) return { ok: false, message: data?.message || `HTTP ${status}` };
   return { ok: true, reload: true, message: `Applied as version ${data.version ?? data._version ?? ''}. Undo it from the diagram's history.` };
