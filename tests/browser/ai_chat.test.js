@@ -131,3 +131,54 @@ test('an empty diagram: generate from a description, preview the answer\'s SQL, 
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('a note: the answer\'s Markdown is inserted into the editor and saved; a flowchart: the proposed nodes are added', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const { email } = await signUp(page, stack.baseUrl);
+  configure(email, 'fake-md');
+  await page.fill('input[name="name"]', 'AI notes');
+  await Promise.all([page.waitForURL(/\/projects\//), page.click('form[action="/projects"] button[type="submit"]')]);
+  const projectUrl = page.url();
+  await page.selectOption('select[name="kind"]', 'note');
+  await page.fill('form[action$="/files"] input[name="title"]', 'Summary note');
+  await Promise.all([page.waitForURL(/\/notes\//), page.click('form[action$="/files"] button[type="submit"]')]);
+  const noteUid = page.url().split('/').pop();
+  await until(page, () => document.getElementById('note-editor')?.dataset.ready === 'true');
+  await page.locator('[data-testid="ai-chat"] summary').click();
+  await page.fill('[data-testid="ai-chat-input"]', 'summarise');
+  await page.click('[data-testid="ai-chat-send"]');
+  await until(page, () => document.querySelector('[data-testid="ai-insert"]') !== null, 8000);
+  await page.click('[data-testid="ai-insert"]');
+  await until(page, () => !!document.querySelector('[data-testid="note-content"] h2'));
+  assert.equal(await page.locator('[data-testid="note-content"] h2').textContent(), 'Summary');
+  assert.equal(await page.locator('[data-testid="note-content"] strong').textContent(), 'important');
+  // the editor saves it like any edit
+  const deadline = Date.now() + 8000;
+  let stored = '';
+  while (Date.now() < deadline && !stored.includes('<h2>Summary</h2>')) {
+    stored = stack.sql(`SELECT content FROM notes WHERE uid = '${noteUid}'`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.match(stored, /<h2>Summary<\/h2>/);
+
+  configure(email, 'fake-flow');
+  await page.goto(projectUrl);
+  await page.selectOption('select[name="kind"]', 'flowchart');
+  await page.fill('form[action$="/files"] input[name="title"]', 'Flow');
+  await Promise.all([page.waitForURL(/\/flowcharts\//), page.click('form[action$="/files"] button[type="submit"]')]);
+  const flowUid = page.url().split('/').pop();
+  await page.locator('[data-testid="ai-chat"] summary').click();
+  await page.fill('[data-testid="ai-chat-input"]', 'add a check');
+  await page.click('[data-testid="ai-chat-send"]');
+  await until(page, () => document.querySelector('[data-testid="ai-flow-add"]') !== null, 8000);
+  await Promise.all([page.waitForEvent('load', { timeout: 8000 }), page.click('[data-testid="ai-flow-add"]')]);
+  const data = JSON.parse(stack.sql(`SELECT data FROM flowcharts WHERE uid = '${flowUid}'`));
+  assert.equal(data.nodes.find((n) => n.id === 'ai-check').data.label, 'Check input');
+  assert.ok(data.edges.some((e) => e.id === 'ai-e1' && e.target === '1'));
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
