@@ -4,7 +4,8 @@
  *   PUT    /api/ai/messages/:id/vote       {vote: "up"|"down"|null} on an answer (seed 002's votes)
  *   POST   /api/ai/markdown                Markdown (an answer) → {html}: the sanitized TipTap
  *                                          HTML a note editor inserts (fcgi/note_md.h)
- *   GET    /s/chat/:token                  a public chat, read-only, plain HTML, no script.
+ *   GET    /s/chat/:token                  a public chat, read-only, plain HTML, no script,
+ *                                          in nginx's share cache for at most a second.
  * Row-level security does access (sql/005, 019, 020): another user's chat or message is simply
  * not there, and answers 404 like a missing one.  Making a chat public gives it a new token;
  * making it private clears the token, so an old link stays dead. */
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define CHAT_TITLE_MAX 200     /* bytes of a chat's title */
 #define CHAT_MD_MAX (1u << 20) /* bytes of Markdown converted at once */
@@ -195,6 +197,9 @@ void page_ai_chat_share(struct req *r)
     resp_header(r, "X-Robots-Tag", "noindex, nofollow");
     resp_header(r, "Referrer-Policy", "no-referrer");
     r->csp = CHAT_SHARE_CSP;
+    /* nginx's share cache (location /s/): fresh to the end of this second, like a file's link */
+    r->cache_control = "public, no-cache";
+    resp_headerf(r, "X-Accel-Expires", "@%lld", (long long)time(NULL));
     json_t *ctx = view_ctx(r);
     PGresult *res = share_token_valid(r->params[0])
         ? db_query(r, "SELECT title, message_id, role, content, status FROM card_ai_chat_shared()", DB_NOARGS)
