@@ -594,8 +594,13 @@ void api_ai_session_get(struct req *r)
     int is_public = db_bool(res, 0, 10);
     json_t *out = json_pack("{s:s, s:s, s:b, s:o}", "uid", r->params[0], "title", db_val(res, 0, 9),
                             "is_public", is_public, "messages", msgs);
+    const char *base = g_app.cfg.base_url ? g_app.cfg.base_url : "";
+    size_t nb = strlen(base);
+    while (nb && base[nb - 1] == '/')
+        nb--;
     json_object_set_new(out, "share_url", is_public && !db_isnull(res, 0, 11)
-        ? json_string(arena_printf(r->arena, "/s/chat/%s", db_val(res, 0, 11))) : json_null());
+        ? json_string(arena_printf(r->arena, "%.*s/s/chat/%s", (int)nb, base, db_val(res, 0, 11)))
+        : json_null());
     resp_json(r, 200, out);
 }
 
