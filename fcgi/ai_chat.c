@@ -569,7 +569,10 @@ void api_ai_session_get(struct req *r)
     PGresult *res = db_query(r,
         "SELECT m.id, m.role, m.content, COALESCE(m.status, ''), COALESCE(m.model, ''), "
         "COALESCE(m.input_tokens, 0), COALESCE(m.output_tokens, 0), COALESCE(m.cost, 0)::text, "
-        "m.estimated, s.title FROM ai_chat_sessions s LEFT JOIN ai_chat_messages m ON m.session_id = s.id "
+        "m.estimated, s.title, s.is_public, s.share_token, "
+        "CASE v.is_upvoted WHEN true THEN 'up' WHEN false THEN 'down' END "
+        "FROM ai_chat_sessions s LEFT JOIN ai_chat_messages m ON m.session_id = s.id "
+        "LEFT JOIN ai_message_votes v ON v.message_id = m.id "
         "WHERE s.uid = $1 ORDER BY m.id", DB_ARGS(r->params[0]));
     if (!res) {
         page_db_error(r);
@@ -583,14 +586,25 @@ void api_ai_session_get(struct req *r)
     for (int i = 0; i < PQntuples(res); i++) {
         if (db_isnull(res, i, 0))
             continue;
-        json_array_append_new(msgs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}",
+        json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}",
             "id", (json_int_t)db_int(res, i, 0), "role", db_val(res, i, 1), "content", db_val(res, i, 2),
             "status", db_val(res, i, 3), "model", db_val(res, i, 4),
             "input_tokens", (json_int_t)db_int(res, i, 5), "output_tokens", (json_int_t)db_int(res, i, 6),
-            "cost", db_val(res, i, 7), "estimated", db_bool(res, i, 8)));
+            "cost", db_val(res, i, 7), "estimated", db_bool(res, i, 8));
+        json_object_set_new(m, "vote", db_isnull(res, i, 12) ? json_null() : json_string(db_val(res, i, 12)));
+        json_array_append_new(msgs, m);
     }
-    resp_json(r, 200, json_pack("{s:s, s:s, s:o}", "uid", r->params[0], "title", db_val(res, 0, 9),
-                                "messages", msgs));
+    int is_public = db_bool(res, 0, 10);
+    json_t *out = json_pack("{s:s, s:s, s:b, s:o}", "uid", r->params[0], "title", db_val(res, 0, 9),
+                            "is_public", is_public, "messages", msgs);
+    const char *base = g_app.cfg.base_url ? g_app.cfg.base_url : "";
+    size_t nb = strlen(base);
+    while (nb && base[nb - 1] == '/')
+        nb--;
+    json_object_set_new(out, "share_url", is_public && !db_isnull(res, 0, 11)
+        ? json_string(arena_printf(r->arena, "%.*s/s/chat/%s", (int)nb, base, db_val(res, 0, 11)))
+        : json_null());
+    resp_json(r, 200, out);
 }
 
 /* ---- the settings page's "test" ------------------------------------------------------- */

@@ -248,14 +248,22 @@ static void keep_identity(struct erd_doc *imported, const struct erd_doc *curren
     memcpy(imported->has_viewport, current->has_viewport, sizeof imported->has_viewport);
 }
 
-/* resp_preview: 200 with {model, diff, skipped} — the model as the import would store it. */
-static void resp_preview(struct req *r, const struct erd_doc *doc, int skipped, const json_t *diff)
+/* resp_preview: 200 with {model, diff, skipped, migration_sql} — the model as the import would
+ * store it, and the PostgreSQL script from the current model to it (erd_diff.h). */
+static void resp_preview(struct req *r, const struct erd_doc *cur, const struct erd_doc *doc,
+                         int skipped, const json_t *diff)
 {
-    struct buf *out = buf_arena(r->arena);
+    struct buf *out = buf_arena(r->arena), *sql = buf_arena(r->arena);
     char *diff_text = json_dumps(diff, JSON_COMPACT);
+    json_decref(erd_diff(cur, doc, sql));
+    json_t *sql_json = json_stringn(buf_cstr(sql), sql->len);
+    char *sql_text = json_dumps(sql_json, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(sql_json);
     buf_puts(out, "{\"model\":");
     erd_doc_write_json(doc, out);
-    buf_printf(out, ",\"diff\":%s,\"skipped\":%d}", diff_text ? diff_text : "null", skipped);
+    buf_printf(out, ",\"diff\":%s,\"skipped\":%d,\"migration_sql\":%s}", diff_text ? diff_text : "null",
+               skipped, sql_text ? sql_text : "\"\"");
+    free(sql_text);
     free(diff_text);
     resp_text(r, 200, "application/json; charset=utf-8", buf_cstr(out), out->len);
 }
@@ -310,7 +318,7 @@ void api_diagram_import(struct req *r)
     json_t *diff = erd_diff(&cur, &imported, NULL);
     int preview = p.preview;
     if (preview)
-        resp_preview(r, &imported, skipped, diff);
+        resp_preview(r, &cur, &imported, skipped, diff);
     else if (history_snapshot(r, &file_kinds[FILE_KIND_diagram], uid, "before_import", NULL, 0, NULL) != 0)
         page_db_error(r);
     else

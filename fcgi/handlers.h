@@ -143,6 +143,12 @@ void api_ai_chat_resume(struct req *r);
 void api_ai_chat_stop(struct req *r);
 void api_ai_sessions(struct req *r);
 void api_ai_session_get(struct req *r);
+/* api_ai_session.c — a chat's rename, public link, delete, votes; Markdown for notes */
+void api_ai_session_patch(struct req *r);
+void api_ai_session_delete(struct req *r);
+void api_ai_message_vote(struct req *r);
+void api_ai_markdown(struct req *r);
+void page_ai_chat_share(struct req *r);
 /* api_ai.c — AI settings and catalogue JSON (issue 13) */
 void api_ai_settings_get(struct req *r);
 void api_ai_settings_put(struct req *r);

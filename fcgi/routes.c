@@ -54,6 +54,7 @@ const struct route route_table[] = {
     {"GET", "/s/:token.svg", page_share_svg, R_SHARE},
     {"GET", "/s/:token.sql", page_share_sql, R_SHARE},
     {"GET", "/s/:token.md", page_share_md, R_SHARE},
+    {"GET", "/s/chat/:token", page_ai_chat_share, R_SHARE},
     {"GET", "/s/:token", page_share_show, R_SHARE},
     {"GET", "/s/:token/attachments/:uid", page_share_attachment, R_SHARE},
     {"GET", "/api/diagrams/:uid", api_diagram_get, R_LOGIN},
@@ -117,6 +118,11 @@ const struct route route_table[] = {
     {"POST", "/api/ai/chat/:id/stop", api_ai_chat_stop, R_LOGIN},
     {"GET", "/api/ai/sessions", api_ai_sessions, R_LOGIN},
     {"GET", "/api/ai/sessions/:uid", api_ai_session_get, R_LOGIN},
+    /* api_ai_session.c (also on the stream worker: short answers) */
+    {"PATCH", "/api/ai/sessions/:uid", api_ai_session_patch, R_LOGIN | R_JSON_TEXT},
+    {"DELETE", "/api/ai/sessions/:uid", api_ai_session_delete, R_LOGIN},
+    {"PUT", "/api/ai/messages/:id/vote", api_ai_message_vote, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/ai/markdown", api_ai_markdown, R_LOGIN | R_RAW},
     /* AI settings and administration (api_ai.c, page_ai_settings.c, page_admin.c) */
     {"GET", "/api/settings/ai", api_ai_settings_get, R_LOGIN},
     {"GET", "/api/ai/limits", api_ai_limits_get, R_LOGIN},

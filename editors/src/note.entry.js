@@ -201,6 +201,15 @@ function mount(root) {
       }, () => drafts.clear()));
     }
   }
+  // An AI chat answer (static/js/ai/chat.js): its sanitized HTML inserted after the selection
+  // ({mode: 'insert'}) or in place of it ({mode: 'replace'}); the update saves it as any edit.
+  document.addEventListener('card-ai-insert', (e) => {
+    const { html, mode } = e.detail || {};
+    if (readOnly || typeof html !== 'string' || !html) return;
+    const chain = editor.chain().focus();
+    if (mode !== 'replace') chain.setTextSelection(editor.state.selection.to);
+    chain.insertContent(html).run();
+  });
   window.cardinalityNote = { editor, saver }; // for debugging and tests
 }
 

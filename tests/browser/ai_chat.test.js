@@ -1,7 +1,8 @@
 // tests/browser/ai_chat.test.js — the AI chat panel (static/js/ai/chat.js) in headless Chromium
 // against the real stack and the fake provider: on a note's page, send a message, watch the
 // answer grow piece by piece (the fake's slow mode), see it complete with its usage; the text
-// is shown as text, never as HTML; stop ends it as a partial answer; the chat is listed.
+// is shown as text, never as HTML; stop ends it as a partial answer; the chat is listed.  On
+// an empty diagram: generate from a description, the SQL previewed, thumbs up, apply.
 // No CSP violation, no page error.
 'use strict';
 const test = require('node:test');
@@ -83,6 +84,101 @@ test('send a message on a note page and watch the answer stream in', async () =>
   await page.goto(projectUrl);
   await page.locator('[data-testid="ai-chat"] summary').click();
   await until(page, () => document.querySelectorAll('[data-testid="ai-chat-sessions"] option').length === 2);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('an empty diagram: generate from a description, preview the answer\'s SQL, apply it, vote', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const { email } = await signUp(page, stack.baseUrl);
+  configure(email, 'fake-sql');
+  await page.fill('input[name="name"]', 'AI ERD');
+  await Promise.all([page.waitForURL(/\/projects\//), page.click('form[action="/projects"] button[type="submit"]')]);
+  await page.selectOption('select[name="kind"]', 'diagram');
+  await page.fill('form[action$="/files"] input[name="title"]', 'Billing');
+  await Promise.all([page.waitForURL(/\/diagrams\//), page.click('form[action$="/files"] button[type="submit"]')]);
+  const uid = page.url().split('/').pop();
+
+  await page.locator('[data-testid="ai-chat"] summary').click();
+  const generate = page.locator('[data-testid="ai-chat-generate"]');
+  assert.equal(await generate.isVisible(), true, 'an empty diagram offers generation');
+  await page.fill('[data-testid="ai-chat-input"]', 'invoices for users');
+  await generate.click();
+  // the answer completes and its SQL is previewed at once
+  await until(page, () => document.querySelector('[data-testid="ai-apply-diff"]') !== null, 8000);
+  const diff = await page.locator('[data-testid="ai-apply-diff"] li').allTextContents();
+  assert.ok(diff.includes('Added table: invoices'), diff.join(' | '));
+  assert.match(await page.locator('[data-testid="ai-apply-sql"]').textContent(), /CREATE TABLE/);
+  const user = await page.locator('[data-testid="ai-msg-user"] .ai-msg-text').last().textContent();
+  assert.match(user, /PostgreSQL DDL only[\s\S]*invoices for users/);
+  // thumbs up is stored
+  await page.click('[data-testid="ai-vote-up"]');
+  await until(page, () => document.querySelector('.ai-msg-assistant:last-child')?.dataset.vote === 'up');
+  assert.equal(stack.sql(`SELECT count(*) FROM ai_message_votes v JOIN ai_chat_messages m ON m.id = v.message_id
+    JOIN ai_chat_sessions s ON s.id = m.session_id WHERE s.entity_uid = '${uid}' AND v.is_upvoted`), '1');
+  // apply: a new version with the table; the page reloads onto it
+  await Promise.all([page.waitForEvent('load', { timeout: 8000 }), page.click('[data-testid="ai-apply"]')]);
+  const names = stack.sql(`SELECT string_agg(e.name, ',') FROM entities e JOIN diagrams d ON d.id = e.diagram_id WHERE d.uid = '${uid}'`);
+  assert.equal(names, 'invoices');
+  await until(page, () => !!document.querySelector('#erd-model') && JSON.parse(document.querySelector('#erd-model').textContent).entities.length === 1);
+  assert.equal(await page.locator('[data-testid="ai-chat-generate"]').isVisible(), false, 'no longer empty');
+  assert.equal(stack.sql(`SELECT count(*) FROM entity_changes h JOIN diagrams d ON h.entity_id = d.id::text
+    WHERE h.entity_type = 'diagrams' AND d.uid = '${uid}' AND h.change_type = 'before_import'`), '1', 'undoable through history');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('a note: the answer\'s Markdown is inserted into the editor and saved; a flowchart: the proposed nodes are added', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const { email } = await signUp(page, stack.baseUrl);
+  configure(email, 'fake-md');
+  await page.fill('input[name="name"]', 'AI notes');
+  await Promise.all([page.waitForURL(/\/projects\//), page.click('form[action="/projects"] button[type="submit"]')]);
+  const projectUrl = page.url();
+  await page.selectOption('select[name="kind"]', 'note');
+  await page.fill('form[action$="/files"] input[name="title"]', 'Summary note');
+  await Promise.all([page.waitForURL(/\/notes\//), page.click('form[action$="/files"] button[type="submit"]')]);
+  const noteUid = page.url().split('/').pop();
+  await until(page, () => document.getElementById('note-editor')?.dataset.ready === 'true');
+  await page.locator('[data-testid="ai-chat"] summary').click();
+  await page.fill('[data-testid="ai-chat-input"]', 'summarise');
+  await page.click('[data-testid="ai-chat-send"]');
+  await until(page, () => document.querySelector('[data-testid="ai-insert"]') !== null, 8000);
+  await page.click('[data-testid="ai-insert"]');
+  await until(page, () => !!document.querySelector('[data-testid="note-content"] h2'));
+  assert.equal(await page.locator('[data-testid="note-content"] h2').textContent(), 'Summary');
+  assert.equal(await page.locator('[data-testid="note-content"] strong').textContent(), 'important');
+  // the editor saves it like any edit
+  const deadline = Date.now() + 8000;
+  let stored = '';
+  while (Date.now() < deadline && !stored.includes('<h2>Summary</h2>')) {
+    stored = stack.sql(`SELECT content FROM notes WHERE uid = '${noteUid}'`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.match(stored, /<h2>Summary<\/h2>/);
+
+  configure(email, 'fake-flow');
+  await page.goto(projectUrl);
+  await page.selectOption('select[name="kind"]', 'flowchart');
+  await page.fill('form[action$="/files"] input[name="title"]', 'Flow');
+  await Promise.all([page.waitForURL(/\/flowcharts\//), page.click('form[action$="/files"] button[type="submit"]')]);
+  const flowUid = page.url().split('/').pop();
+  await page.locator('[data-testid="ai-chat"] summary').click();
+  await page.fill('[data-testid="ai-chat-input"]', 'add a check');
+  await page.click('[data-testid="ai-chat-send"]');
+  await until(page, () => document.querySelector('[data-testid="ai-flow-add"]') !== null, 8000);
+  await Promise.all([page.waitForEvent('load', { timeout: 8000 }), page.click('[data-testid="ai-flow-add"]')]);
+  const data = JSON.parse(stack.sql(`SELECT data FROM flowcharts WHERE uid = '${flowUid}'`));
+  assert.equal(data.nodes.find((n) => n.id === 'ai-check').data.label, 'Check input');
+  assert.ok(data.edges.some((e) => e.id === 'ai-e1' && e.target === '1'));
   assert.deepEqual(problems, []);
   await ctx.close();
 });

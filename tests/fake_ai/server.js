@@ -10,6 +10,10 @@
 //   connection is destroyed (no usage, no end)    utf8  multi-byte characters, one frame split
 //   inside a character across two writes          usage  the usage-only last chunk comes alone
 //   after a pause (OpenAI), or in a frame without text (Gemini)
+//   sql        an answer with a ```sql block creating the table "invoices" (references users)
+//   flow       an answer with a ```json block of {nodes, edges}: node "ai-check" and edge
+//              "ai-e1" from "ai-check" to "1" (the default chart's first node)
+//   md         a Markdown answer (a heading, bold text and a list) for a note
 // GET /_stats answers {requests, log: [{path, model, behaviour, auth, key_header, closed,
 // finished, usage, started, ended}]}; POST /_reset clears it.  Usage reported: prompt tokens =
 // ceil(request body bytes / 4), completion tokens = the pieces sent.
@@ -20,6 +24,11 @@ const http = require('http');
 const log = [];
 const PIECES = {
   normal: ['Hello', ', ', 'world', '!'],
+  sql: ['Add an invoices table:\n\n```sql\n', 'CREATE TABLE invoices (\n  id serial PRIMARY KEY,\n',
+    '  user_id integer REFERENCES users (id),\n  total numeric(12,2) NOT NULL\n);\n', '```\n'],
+  flow: ['Add a check step:\n\n```json\n', '{"nodes": [{"id": "ai-check", "type": "custom", "position": {"x": 300, "y": 40}, ',
+    '"data": {"label": "Check input", "shape": "diamond"}}],\n "edges": [{"id": "ai-e1", "source": "ai-check", "target": "1"}]}\n', '```\n'],
+  md: ['## Summary\n\n', 'This is **important**.\n\n', '- one\n- two\n'],
   utf8: ['h\u00e9llo ', 'w\u00f6rld ', '\u{1F600} ', '\u65e5\u672c'],
 };
 
@@ -35,7 +44,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function pieces(b) {
   if (b === 'slow') return Array.from({ length: 20 }, (_, i) => `tok${i} `);
   if (b === 'long') return Array.from({ length: 400 }, (_, i) => `tok${i} `);
-  if (b === 'utf8') return PIECES.utf8;
+  if (PIECES[b]) return PIECES[b];
   return PIECES.normal;
 }
 
