@@ -23,7 +23,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SAFE_NAME_MAX 100
 
 static void not_found(struct req *r)
 {
@@ -328,27 +327,6 @@ void api_diagram_import(struct req *r)
 
 /* ---- export ----------------------------------------------------------------------------- */
 
-/* safe_file_name: name reduced to [A-Za-z0-9._-] (runs of anything else become one '_',
- * no leading dot), at most SAFE_NAME_MAX bytes; "diagram" when nothing is left. */
-static const char *safe_file_name(struct arena *a, const char *name)
-{
-    char *out = arena_alloc(a, SAFE_NAME_MAX + 1);
-    size_t n = 0;
-    for (const char *p = name ? name : ""; *p && n < SAFE_NAME_MAX; p++) {
-        char c = *p;
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '.' || c == '_' || c == '-';
-        if (!ok)
-            c = '_';
-        if ((c == '_' && n && out[n - 1] == '_') || ((c == '.' || c == '_') && n == 0))
-            continue;
-        out[n++] = c;
-    }
-    while (n && (out[n - 1] == '_' || out[n - 1] == '.'))
-        n--;
-    out[n] = '\0';
-    return n ? out : "diagram";
-}
 
 /* with_charset: the content type, with "; charset=utf-8" added when it names none. */
 static const char *with_charset(struct arena *a, const char *type)
@@ -418,5 +396,5 @@ void api_diagram_export(struct req *r)
     }
     resp_text(r, 200, with_charset(r->arena, type), buf_cstr(body), body->len);
     resp_headerf(r, "Content-Disposition", "attachment; filename=\"%s%s\"",
-                 safe_file_name(r->arena, doc.name), ext);
+                 file_download_name(r->arena, doc.name, "diagram"), ext);
 }

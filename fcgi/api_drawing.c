@@ -15,7 +15,6 @@
 #include "view.h"
 #include <string.h>
 
-#define SAFE_NAME_MAX 100
 
 static void not_found(struct req *r)
 {
@@ -126,27 +125,6 @@ void api_drawing_put(struct req *r)
 
 /* ---- export ----------------------------------------------------------------------------- */
 
-/* safe_file_name: name reduced to [A-Za-z0-9._-] (runs of anything else one '_', no leading
- * dot or '_'), at most SAFE_NAME_MAX bytes; "drawing" when nothing is left. */
-static const char *safe_file_name(struct arena *a, const char *name)
-{
-    char *out = arena_alloc(a, SAFE_NAME_MAX + 1);
-    size_t n = 0;
-    for (const char *p = name ? name : ""; *p && n < SAFE_NAME_MAX; p++) {
-        char c = *p;
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '.' || c == '_' || c == '-';
-        if (!ok)
-            c = '_';
-        if ((c == '_' && n && out[n - 1] == '_') || ((c == '.' || c == '_') && n == 0))
-            continue;
-        out[n++] = c;
-    }
-    while (n && (out[n - 1] == '_' || out[n - 1] == '.'))
-        n--;
-    out[n] = '\0';
-    return n ? out : "drawing";
-}
 
 enum export_kind { EX_SVG, EX_JSON, EX_PNG };
 static const struct { const char *name, *type, *ext; } export_kinds[] = {
@@ -197,5 +175,5 @@ void api_drawing_export(struct req *r)
         return;
     resp_text(r, 200, export_kinds[k].type, body->data ? body->data : "", body->len);
     resp_headerf(r, "Content-Disposition", "attachment; filename=\"%s%s\"",
-                 safe_file_name(r->arena, row.title), export_kinds[k].ext);
+                 file_download_name(r->arena, row.title, "drawing"), export_kinds[k].ext);
 }

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SAFE_NAME_MAX 100
 
 static void not_found(struct req *r)
 {
@@ -253,27 +252,6 @@ void api_flowchart_put(struct req *r)
 
 /* ---- export ----------------------------------------------------------------------------- */
 
-/* safe_file_name: name reduced to [A-Za-z0-9._-] (runs of anything else become one '_', no
- * leading dot or underscore), at most SAFE_NAME_MAX bytes; "flowchart" when nothing is left. */
-static const char *safe_file_name(struct arena *a, const char *name)
-{
-    char *out = arena_alloc(a, SAFE_NAME_MAX + 1);
-    size_t n = 0;
-    for (const char *p = name ? name : ""; *p && n < SAFE_NAME_MAX; p++) {
-        char c = *p;
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '.' || c == '_' || c == '-';
-        if (!ok)
-            c = '_';
-        if ((c == '_' && n && out[n - 1] == '_') || ((c == '.' || c == '_') && n == 0))
-            continue;
-        out[n++] = c;
-    }
-    while (n && (out[n - 1] == '_' || out[n - 1] == '.'))
-        n--;
-    out[n] = '\0';
-    return n ? out : "flowchart";
-}
 
 /* export_svg: the stored document drawn (whatever can be drawn of it). */
 static void export_svg(struct req *r, const struct flow_row *row, struct buf *out)
@@ -336,5 +314,5 @@ void api_flowchart_export(struct req *r)
         return;
     resp_text(r, 200, formats[f][1], body->data ? body->data : "", body->len);
     resp_headerf(r, "Content-Disposition", "attachment; filename=\"%s%s\"",
-                 safe_file_name(r->arena, row.title), formats[f][2]);
+                 file_download_name(r->arena, row.title, "flowchart"), formats[f][2]);
 }

@@ -171,24 +171,6 @@ void api_note_put(struct req *r)
 
 /* ---- export ------------------------------------------------------------------------------ */
 
-/* safe_file_name: the title as a download name: letters, digits, space, '.', '_' and '-'
- * kept, anything else '_', at most 80 bytes, "note" when nothing is left. */
-static const char *safe_file_name(struct arena *a, const char *title)
-{
-    size_t n = strlen(title) < 80 ? strlen(title) : 80;
-    char *s = arena_alloc(a, n + 1);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = title[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == ' ' || c == '_' || c == '-' || (c == '.' && k > 0);
-        s[k++] = ok ? c : '_';
-    }
-    while (k && (s[k - 1] == ' ' || s[k - 1] == '.'))
-        k--;
-    s[k] = '\0';
-    return k && strspn(s, "_ ") < k ? s : "note";
-}
 
 static void export_html(struct req *r, const char *title, const char *content, struct buf *out)
 {
@@ -219,7 +201,7 @@ void api_note_export(struct req *r)
     else
         export_html(r, title, content, out);
     resp_headerf(r, "Content-Disposition", "attachment; filename=\"%s.%s\"",
-                 safe_file_name(r->arena, title), md ? "md" : "html");
+                 file_download_name(r->arena, title, "note"), md ? "md" : "html");
     r->no_store = 1;
     resp_text(r, 200, md ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8",
               buf_cstr(out), out->len);

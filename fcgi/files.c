@@ -56,6 +56,27 @@ const char *file_thumb_url(struct arena *a, const struct file_kind *fk, const ch
     return fk->thumb ? arena_printf(a, "%s%s/thumb.svg?v=%s", fk->url_prefix, uid, version) : NULL;
 }
 
+const char *file_download_name(struct arena *a, const char *name, const char *fallback)
+{
+    enum { MAX = 100 };
+    char *out = arena_alloc(a, MAX + 1);
+    size_t n = 0;
+    for (const char *p = name ? name : ""; *p && n < MAX; p++) {
+        char c = *p;
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        if (!ok)
+            c = '_';
+        if ((c == '_' && n && out[n - 1] == '_') || ((c == '.' || c == '_') && n == 0))
+            continue;
+        out[n++] = c;
+    }
+    while (n && (out[n - 1] == '_' || out[n - 1] == '.'))
+        n--;
+    out[n] = '\0';
+    return n ? out : fallback;
+}
+
 json_t *file_kinds_json(const char *selected)
 {
     const struct file_kind *sel = file_kind_by_name(selected);

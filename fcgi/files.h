@@ -81,6 +81,10 @@ const struct file_kind *file_kind_by_path(const char *path);
 struct arena;
 const char *file_thumb_url(struct arena *a, const struct file_kind *fk, const char *uid,
                            const char *version);
+/* file_download_name: name (a title) as a download's file name: reduced to [A-Za-z0-9._-]
+ * (runs of anything else one '_', no leading dot or '_', none trailing), at most 100 bytes;
+ * fallback when nothing is left.  An arena string. */
+const char *file_download_name(struct arena *a, const char *name, const char *fallback);
 /* file_kinds_json: [{kind, label, selected}] for a "new file" form, `selected` marking the
  * kind named (the first kind when NULL or unknown). */
 struct json_t *file_kinds_json(const char *selected);
