@@ -28,5 +28,14 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "Installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# The servers among these (PostgreSQL, MariaDB, nginx, pgbouncer) are started by the project's
+# own scripts on private sockets and ports: keep their packages from starting system-wide
+# services while installing (policy-rc.d, removed afterwards unless one was already there).
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && own_policy=1
+fi
+trap '[ "$own_policy" = 1 ] && rm -f "$policy"' EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
