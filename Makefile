@@ -103,10 +103,19 @@ sqltest:
 
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) fcgi/*.h
-	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ifcgi $(PKG_CFLAGS) \
-	  $< $(LIB_SRC) -o $@ $(PKG_LIBS) $(LDLIBS)
+# The library is compiled once for every harness (instrumented, not linked with libFuzzer's
+# main), then each harness links against it.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi
+FUZZ_OBJ := $(LIB_SRC:fcgi/%.c=build-fuzz/obj/%.o)
+build-fuzz/obj/%.o: fcgi/%.c fcgi/*.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS) -c $< -o $@
+build-fuzz/libcard.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libcard.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	  $< build-fuzz/libcard.a -o $@ $(PKG_LIBS) $(LDLIBS)
 fuzz-smoke: $(FUZZ_BIN)
 	@scripts/run-fuzz.sh $${FUZZ_SECONDS:-5} $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)

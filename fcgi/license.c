@@ -50,7 +50,7 @@ int module_gate(struct req *r, const char *project_uid, const char *module)
     if (req_wants_json(r))
         resp_json_error(r, 403, "module_disabled", "%s", msg);
     else
-        page_error(r, 403, "Not enabled", msg);
+        page_error(r, 403, "Not enabled", "%s", msg);
     return 0;
 }
 
