@@ -601,9 +601,20 @@ static const struct ddl_enum *enum_for_type(const struct ddl_builder *b, const c
     return NULL;
 }
 
+/* enum_value: an enum value as the model can store it: values are stored joined with ", "
+ * (ERD Builder Pro's format), so a comma inside one becomes ';' and outer spaces go. */
+static const char *enum_value(struct arena *a, const char *v)
+{
+    char *s = arena_strtrim(a, v);
+    for (char *p = s; *p; p++)
+        if (*p == ',')
+            *p = ';';
+    return s;
+}
+
 /* build_column: c as a model column with a fresh id; enum values are the column's own
- * (MySQL ENUM/SET) or those of the enum type it names; a default longer than the text
- * limit is dropped, a comment cut. */
+ * (MySQL ENUM/SET) or those of the enum type it names (see enum_value); a default longer than
+ * the text limit is dropped, a comment cut. */
 static void build_column(struct arena *a, const struct ddl_builder *b, const struct ddl_col *c,
                          struct erd_column *out)
 {
@@ -618,7 +629,7 @@ static void build_column(struct arena *a, const struct ddl_builder *b, const str
     }
     out->enum_values = arena_alloc(a, (size_t)(n + 1) * sizeof *out->enum_values);
     for (int i = 0; i < n; i++)
-        out->enum_values[i] = out_str(a, values[i]);
+        out->enum_values[i] = enum_value(a, values[i]);
     out->n_enum = (size_t)n;
     out->id = out_id(a, "c_");
     out->name = out_str(a, c->name);

@@ -843,6 +843,21 @@ START_TEST(time_budget)
 }
 END_TEST
 
+/* An enum value with a comma (found by fuzz_ddl_import): the stored format joins values with
+ * ", ", so the comma becomes ';' and the model stays storable (import_ok checks it). */
+START_TEST(enum_value_with_a_comma)
+{
+    const struct erd_doc *m = import_str("CREATE TYPE m AS ENUM ('a,''b', ' c ');\n"
+                                         "CREATE TABLE t (x m);", DDL_POSTGRES);
+    const struct erd_column *x = column(m, "t", "x");
+    ck_assert_uint_eq(x->n_enum, 2);
+    ck_assert_str_eq(x->enum_values[0], "a;'b");
+    ck_assert_str_eq(x->enum_values[1], "c");
+    m = import_str("CREATE TABLE u (y ENUM('a,b', 'z'));", DDL_MYSQL);
+    ck_assert_str_eq(column(m, "u", "y")->enum_values[0], "a;b");
+}
+END_TEST
+
 START_TEST(layout_no_overlap)
 {
     const struct erd_doc *m = import_str("CREATE TABLE a (id int primary key); CREATE TABLE b (id int, a_id int REFERENCES a);"
@@ -974,6 +989,7 @@ static Suite *ddl_suite(void)
     tcase_add_test(tc, sqlite_statements);
     tcase_add_test(tc, mysql_statements);
     tcase_add_test(tc, dialect_names);
+    tcase_add_test(tc, enum_value_with_a_comma);
     tcase_add_test(tc, layout_no_overlap);
     tcase_add_test(tc, layout_positions_kept);
     tcase_add_test(tc, layout_contract);
