@@ -1,14 +1,14 @@
 /* api_dbws.c — the database workspace's JSON API (issue 14): connections (create, list, show
  * without the password, delete, test), queries with their history and cancel, schema import
- * into a diagram and the diagram-vs-database comparison.  Writes carry X-CSRF-Token
- * (dispatch.c); row-level security keeps every connection its owner's (another user's is 404). */
+ * into a diagram (the diagram-vs-database comparison and its migration: api_dbws_migrate.c).
+ * Writes carry X-CSRF-Token (dispatch.c); row-level security keeps every connection its
+ * owner's (another user's is 404). */
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
 #include "dbws_store.h"
 #include "license.h"
-#include "erd_diff.h"
 #include "erd_doc.h"
 #include "erd_store.h"
 #include "files.h"
@@ -98,6 +98,33 @@ void api_dbws_create(struct req *r)
         f.sqlite_bytes = bytes;
         f.sqlite_len = n;
     }
+    const char *uid = NULL, *msg = NULL;
+    int rc = dbws_create(r, &f, &uid, &msg);
+    if (rc == DBWS_STORE_OK)
+        resp_json(r, 201, json_pack("{s:s}", "uid", uid));
+    else if (rc == DBWS_STORE_INVALID)
+        resp_json_error(r, 422, "invalid", "%s", msg);
+    else if (rc == DBWS_STORE_NOT_FOUND)
+        resp_json_error(r, 422, "invalid", "project_uid: there is no such project");
+    else
+        page_db_error(r);
+}
+
+/* POST /api/connections/sqlite?name=&project_uid=&read_only=1 with the SQLite file as the raw
+ * body (any Content-Type; the server parses no multipart forms): the databases page's upload
+ * form (static/js/dbws_upload.js).  Limited by CARD_MAX_BODY (413 before this runs); a file that
+ * is not an SQLite 3 database is refused 422 by dbws_create. */
+void api_dbws_sqlite_upload(struct req *r)
+{
+    const char *project_uid = req_query(r, "project_uid");
+    if (!module_gate(r, project_uid, "database_workspace"))
+        return;     /* license gate (sql/027_licenses) */
+    const char *name = req_query(r, "name");
+    struct dbws_fields f = {
+        .name = name ? arena_strtrim(r->arena, name) : NULL, .type = "sqlite", .project_uid = project_uid,
+        .read_only = req_query_bool(r, "read_only"), .sqlite_bytes = (const unsigned char *)r->body,
+        .sqlite_len = r->body ? r->body_len : 0,
+    };
     const char *uid = NULL, *msg = NULL;
     int rc = dbws_create(r, &f, &uid, &msg);
     if (rc == DBWS_STORE_OK)
@@ -262,54 +289,4 @@ void api_dbws_import_schema(struct req *r)
     struct buf *out = buf_arena(r->arena);
     erd_doc_write_json(&saved_doc, out);
     resp_text(r, 200, "application/json; charset=utf-8", buf_cstr(out), out->len);
-}
-
-/* flatten: erd_diff's {"tables": {"added": …}, …} as one list of
- * {"kind": "table"|"column"|"relationship", "action": "added"|"removed"|"changed", …}. */
-static json_t *flatten(json_t *diff)
-{
-    static const char *const kinds[][2] = {{"tables", "table"}, {"columns", "column"},
-                                           {"relationships", "relationship"}};
-    static const char *const actions[] = {"added", "removed", "changed"};
-    json_t *out = json_array();
-    for (size_t k = 0; k < 3; k++)
-        for (size_t a = 0; a < 3; a++) {
-            json_t *items = json_object_get(json_object_get(diff, kinds[k][0]), actions[a]), *item;
-            size_t i;
-            json_array_foreach(items, i, item) {
-                json_t *c = json_is_object(item) ? json_deep_copy(item) : json_pack("{s:O}", "name", item);
-                json_object_set_new(c, "kind", json_string(kinds[k][1]));
-                json_object_set_new(c, "action", json_string(actions[a]));
-                json_array_append_new(out, c);
-            }
-        }
-    return out;
-}
-
-void api_dbws_compare(struct req *r)
-{
-    if (!module_gate_connection(r, r->nparams ? r->params[0] : NULL, "database_workspace"))
-        return;     /* license gate (sql/027_licenses) */
-    struct dbws_conn c;
-    struct dbws_error err;
-    struct erd_doc design, live;
-    if (load(r, &c) != 0 || load_diagram(r, req_query(r, "diagram_uid"), &design) != 0)
-        return;
-    if (dbws_live_schema(r, &c, &live, &err) != 0) {
-        answer_error(r, &err);
-        return;
-    }
-    struct buf *forward = buf_arena(r->arena), *reverse = buf_arena(r->arena);
-    json_t *diff = erd_diff(&live, &design, forward);
-    json_t *back = erd_diff(&design, &live, reverse);
-    json_decref(back);
-    if (!diff) {
-        resp_json_error(r, 422, "invalid", "A table or column without a name cannot be compared.");
-        return;
-    }
-    resp_json(r, 200, json_pack("{s:o, s:O, s:O, s:s, s:s, s:s, s:s}", "changes", flatten(diff),
-        "summary", json_object_get(diff, "summary"), "empty", json_object_get(diff, "empty"),
-        "migration_sql", buf_cstr(forward), "reverse_sql", buf_cstr(reverse),
-        "dialect", "postgres", "database_type", dbws_type_name(c.type)));
-    json_decref(diff);
 }

@@ -59,6 +59,8 @@ static const char *check_fields(const struct dbws_fields *f, enum dbws_type *typ
         return "sqlite: upload the database file";
     if (*type == DBWS_SQLITE && f->sqlite_len > DBWS_SQLITE_MAX)
         return "sqlite: the file is larger than 100 MB";
+    if (*type == DBWS_SQLITE && (f->sqlite_len < 100 || memcmp(f->sqlite_bytes, "SQLite format 3", 16) != 0))
+        return "sqlite: this is not an SQLite 3 database file (it does not start with \"SQLite format 3\")";
     if (*type != DBWS_SQLITE && (!f->host || !*f->host))
         return "host: enter the server's host name or address";
     return NULL;
@@ -355,6 +357,25 @@ json_t *dbws_history_json(struct req *r, const struct dbws_conn *c, const char *
     return res ? json_loads(db_val(res, 0, 0), 0, NULL) : NULL;
 }
 
+/* store_relations: the foreign keys of the live model json (its relationships: source = the
+ * table holding the key, target = the referenced one) as db_erd_relations rows of account id,
+ * replacing the last read's (seed 001's ERDRelations). */
+static void store_relations(struct req *r, const char *id, const char *json)
+{
+    db_query(r, "DELETE FROM db_erd_relations WHERE account_id = $1::int", DB_ARGS(id));
+    db_query(r, "INSERT INTO db_erd_relations (account_id, constraint_name, table_from, column_from, table_to, "
+                "column_to, relation_type, on_delete, on_update) "
+                "SELECT $1::int, x->>'constraint_name', se->>'name', sc->>'name', te->>'name', tc->>'name', "
+                "coalesce(x->>'type', 'one-to-many'), x->>'on_delete', x->>'on_update' "
+                "FROM jsonb_array_elements($2::jsonb->'relationships') WITH ORDINALITY AS rel(x, n) "
+                "JOIN jsonb_array_elements($2::jsonb->'entities') se ON se->>'id' = x->>'source_entity_id' "
+                "JOIN jsonb_array_elements($2::jsonb->'entities') te ON te->>'id' = x->>'target_entity_id' "
+                "JOIN jsonb_array_elements(se->'columns') sc ON sc->>'id' = x->>'source_column_id' "
+                "LEFT JOIN jsonb_array_elements(te->'columns') tc ON tc->>'id' = x->>'target_column_id' "
+                "ORDER BY rel.n",
+             DB_ARGS(id, json));
+}
+
 int dbws_live_schema(struct req *r, const struct dbws_conn *c, struct erd_doc *doc, struct dbws_error *err)
 {
     const struct dbws_driver *d = dbws_driver_for(c->type);
@@ -377,6 +398,7 @@ int dbws_live_schema(struct req *r, const struct dbws_conn *c, struct erd_doc *d
                 "e->>'id'), '[]') FROM jsonb_array_elements($2::jsonb->'entities') e "
                 "ON CONFLICT (account_id, table_name) DO NOTHING",
              DB_ARGS(id, buf_cstr(json)));
+    store_relations(r, id, buf_cstr(json));
     return 0;
 }
 

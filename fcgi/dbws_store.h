@@ -65,7 +65,8 @@ int dbws_cancel(struct req *r, const struct dbws_conn *c);
 /* dbws_history_json: the last 100 queries on connection c (newest first) whose text contains
  * q (case-insensitive; NULL or "": all). */
 json_t *dbws_history_json(struct req *r, const struct dbws_conn *c, const char *q);
-/* dbws_live_schema: the live schema as a model (cached in db_table_schema).  0 or -1. */
+/* dbws_live_schema: the live schema as a model (cached in db_table_schema, its foreign keys in
+ * db_erd_relations).  0 or -1. */
 int dbws_live_schema(struct req *r, const struct dbws_conn *c, struct erd_doc *doc, struct dbws_error *err);
 
 /* dbws_seal_plaintext: seal every db_accounts password not yet sealed, through conninfo (the

@@ -184,7 +184,14 @@ void api_dbws_query(struct req *r);
 void api_dbws_cancel(struct req *r);
 void api_dbws_history(struct req *r);
 void api_dbws_import_schema(struct req *r);
+void api_dbws_sqlite_upload(struct req *r);
+/* api_dbws_migrate.c — compare with a diagram; the migration downloaded or run after a confirm */
 void api_dbws_compare(struct req *r);
+void api_dbws_compare_sql(struct req *r);
+void api_dbws_compare_execute(struct req *r);
+/* api_dbws_ai.c — natural language to SQL (AI), and its log */
+void api_dbws_ai_sql(struct req *r);
+void api_dbws_ai_sql_log(struct req *r);
 /* api_dbws_sqled.c — the SQL editor's and table explorer's API */
 void api_dbws_schema(struct req *r);
 void api_dbws_saved_list(struct req *r);
@@ -201,6 +208,7 @@ void page_dbws_create(struct req *r);
 void page_dbws_test(struct req *r);
 void page_dbws_query(struct req *r);
 void page_dbws_delete(struct req *r);
+void page_dbws_migrate(struct req *r);
 /* api_task.c — background tasks and backups (task.h) */
 void api_task_get(struct req *r);
 void api_task_cancel(struct req *r);

@@ -1,7 +1,11 @@
 /* page_dbws.c — a project's database workspace page (/projects/:uid/databases): the
  * project's connections with test and delete buttons, a form to add one, and for the
  * selected connection (?conn=) a plain query form whose results table the server draws, and
- * the connection's searchable history.  Every action is a form POST: no JavaScript needed.
+ * the connection's searchable history, and "Compare with a diagram": the changes, the migration
+ * both ways (downloadable), and a form that runs it after an explicit confirm on read-write
+ * PostgreSQL connections (its hidden field echoes the SHA-256 of the script shown, so a stale
+ * page cannot run another script).  Every action is a form POST: no JavaScript needed; the
+ * SQLite upload form alone needs it (static/js/dbws_upload.js: the server parses no multipart).
  * With a connection selected, the SQL editor island (editors/src/sqleditor.entry.js) mounts
  * on the page; CodeMirror and the virtualized grid position elements with style attributes,
  * so that page's policy adds style-src-attr 'unsafe-inline' (nothing else is loosened). */
@@ -9,6 +13,7 @@
 #include "arena.h"
 #include "db.h"
 #include "license.h"
+#include "dbws_migrate.h"
 #include "dbws_store.h"
 #include "files.h"
 #include "handlers.h"
@@ -72,6 +77,46 @@ static json_t *result_view(const struct dbws_result *res, long row_limit)
                      "row_limit", (json_int_t)row_limit, "duration", duration);
 }
 
+/* diagrams_view: the project's live diagrams as [{uid, name, chosen}] for the compare form. */
+static json_t *diagrams_view(struct req *r, const char *project_uid, const char *chosen)
+{
+    PGresult *res = db_query(r, "SELECT d.uid, d.name FROM diagrams d JOIN projects p ON p.id = d.project_id "
+                                "WHERE p.uid = $1 AND d.is_deleted IS NOT TRUE ORDER BY lower(d.name), d.uid LIMIT 500",
+                             DB_ARGS(project_uid));
+    json_t *list = json_array();
+    for (int i = 0; res && i < PQntuples(res); i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "uid", db_val(res, i, 0), "name",
+                                              db_val(res, i, 1), "chosen",
+                                              chosen && strcmp(chosen, db_val(res, i, 0)) == 0));
+    return list;
+}
+
+/* compare_view: diagram duid vs. connection c for the template: {compare: {…}} or
+ * {compare_error}. */
+static json_t *compare_view(struct req *r, const struct dbws_conn *c, const char *duid)
+{
+    struct dbws_compare cmp;
+    struct dbws_error err;
+    int rc = dbws_compare(r, c, duid, &cmp, &err);
+    if (rc == DBWS_CMP_NO_DIAGRAM)
+        return json_pack("{s:s}", "compare_error", "There is no such diagram in your projects.");
+    if (rc == DBWS_CMP_LIVE)
+        return json_pack("{s:s}", "compare_error", arena_printf(r->arena, "The database could not be read: %s",
+                                                                 err.message));
+    if (rc == DBWS_CMP_UNNAMED)
+        return json_pack("{s:s}", "compare_error", "A table or column without a name cannot be compared.");
+    if (rc != DBWS_CMP_OK)
+        return json_pack("{s:s}", "compare_error", "The comparison failed; try again.");
+    int allowed = dbws_migrate_allowed(c);
+    const char *note = allowed == DBWS_MIG_READ_ONLY
+        ? "This connection is read-only: download the migration and run it elsewhere."
+        : "The migration is PostgreSQL; this connection is not: download it and adapt it.";
+    return json_pack("{s:{s:s, s:s, s:s, s:O, s:O, s:b, s:s, s:s, s:s, s:b, s:s}}", "compare", "conn_uid", c->uid,
+                     "diagram_uid", cmp.diagram_uid, "diagram_name", cmp.diagram_name, "changes", cmp.changes,
+                     "summary", cmp.summary, "empty", cmp.empty, "forward", cmp.forward, "reverse", cmp.reverse,
+                     "sha", cmp.forward_sha, "can_apply", allowed == DBWS_MIG_OK, "apply_note", note);
+}
+
 /* render: the page for project, with conn_uid selected (NULL: the query string's), extra
  * keys (message, result, error, sql, form) merged in. */
 static void render(struct req *r, int status, json_t *project, const char *conn_uid, json_t *extra)
@@ -95,6 +140,9 @@ static void render(struct req *r, int status, json_t *project, const char *conn_
     json_t *ctx = view_ctx(r);
     json_object_set(ctx, "project", project);
     json_object_set_new(ctx, "connections", list);
+    size_t upload_max = g_app.cfg.max_body < DBWS_SQLITE_MAX ? g_app.cfg.max_body : DBWS_SQLITE_MAX;
+    json_object_set_new(ctx, "sqlite_max_bytes", json_integer((json_int_t)upload_max));
+    json_object_set_new(ctx, "sqlite_max_mb", json_integer((json_int_t)(upload_max >> 20)));
     if (selected) {
         struct dbws_conn conn;
         const char *q = req_query(r, "q");
@@ -104,6 +152,17 @@ static void render(struct req *r, int status, json_t *project, const char *conn_
             json_object_set_new(sel, "history", h ? h : json_array());
         }
         json_object_set_new(sel, "q", json_string(q ? q : ""));
+        const char *duid = req_query(r, "compare");
+        if (extra && json_is_string(json_object_get(extra, "compare_uid")))
+            duid = json_string_value(json_object_get(extra, "compare_uid"));
+        json_t *diagrams = diagrams_view(r, puid, duid);
+        json_object_set_new(sel, "has_diagrams", json_boolean(json_array_size(diagrams) > 0));
+        json_object_set_new(sel, "diagrams", diagrams);
+        if (duid && *duid && dbws_load(r, conn_uid, &conn) == DBWS_STORE_OK) {
+            json_t *cv = compare_view(r, &conn, duid);
+            json_object_update(sel, cv);
+            json_decref(cv);
+        }
         if (extra)
             json_object_update(sel, extra);
         json_object_set_new(ctx, "selected", sel);
@@ -225,4 +284,52 @@ void page_dbws_delete(struct req *r)
     }
     resp_redirect(r, arena_printf(r->arena, "/projects/%s/databases",
                                   json_string_value(json_object_get(project, "uid"))));
+}
+
+/* POST …/databases/:conn/migrate (diagram_uid, confirm = the SHA-256 shown, reviewed = the
+ * ticked box): run the migration, then show the comparison again with the outcome. */
+void page_dbws_migrate(struct req *r)
+{
+    struct dbws_conn c;
+    struct dbws_compare cmp;
+    struct dbws_error err;
+    json_t *project = project_of(r);
+    if (!project || load_posted(r, &c) != 0)
+        return;
+    const char *duid = req_form(r, "diagram_uid");
+    if (!req_form_bool(r, "reviewed")) {
+        render(r, 422, project, c.uid, json_pack("{s:s, s:{s:b, s:s}}", "compare_uid", duid ? duid : "",
+                                                 "migrate_result", "ok", 0, "text",
+                                                 "Tick the box to confirm that you reviewed the migration."));
+        return;
+    }
+    int rc = dbws_compare(r, &c, duid, &cmp, &err);
+    if (rc != DBWS_CMP_OK) {
+        render(r, 422, project, c.uid, json_pack("{s:s}", "compare_uid", duid ? duid : ""));
+        return;
+    }
+    double ms = 0;
+    rc = dbws_migrate(r, &c, &cmp, req_form(r, "confirm"), &ms, &err);
+    const char *text;
+    int status = 422, line = 0, col = 0;
+    switch (rc) {
+    case DBWS_MIG_OK:
+        status = 200;
+        text = arena_printf(r->arena, "The migration ran in %.1f ms: the database now matches the diagram.", ms);
+        break;
+    case DBWS_MIG_READ_ONLY: text = "This connection is read-only: the migration was not run."; break;
+    case DBWS_MIG_DIALECT: text = "The migration is PostgreSQL; this connection is not: it was not run."; break;
+    case DBWS_MIG_EMPTY: text = "Nothing to run: the database already matches the diagram."; break;
+    case DBWS_MIG_STALE:
+        status = 409;
+        text = "The database or the diagram changed since the migration was shown: review it again below.";
+        break;
+    default:
+        dbws_position_line(cmp.forward, err.position, &line, &col);
+        text = line ? arena_printf(r->arena, "The migration failed at line %d, column %d: %s. Nothing was changed.",
+                                   line, col, err.message)
+                    : arena_printf(r->arena, "The migration failed: %s. Nothing was changed.", err.message);
+    }
+    render(r, status, project, c.uid, json_pack("{s:s, s:{s:b, s:s}}", "compare_uid", duid,
+                                                "migrate_result", "ok", rc == DBWS_MIG_OK, "text", text));
 }

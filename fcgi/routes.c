@@ -157,7 +157,14 @@ const struct route route_table[] = {
     {"POST", "/api/connections/:uid/cancel", api_dbws_cancel, R_LOGIN},
     {"GET", "/api/connections/:uid/history", api_dbws_history, R_LOGIN},
     {"POST", "/api/connections/:uid/import-schema", api_dbws_import_schema, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/connections/sqlite", api_dbws_sqlite_upload, R_LOGIN | R_BINARY},
+    /* api_dbws_migrate.c — compare with a diagram, download and run the migration */
     {"GET", "/api/connections/:uid/compare", api_dbws_compare, R_LOGIN},
+    {"GET", "/api/connections/:uid/compare.sql", api_dbws_compare_sql, R_LOGIN},
+    {"POST", "/api/connections/:uid/compare/execute", api_dbws_compare_execute, R_LOGIN | R_JSON_TEXT},
+    /* api_dbws_ai.c — natural language to SQL through the user's AI provider */
+    {"POST", "/api/connections/:uid/ai-sql", api_dbws_ai_sql, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/connections/:uid/ai-sql", api_dbws_ai_sql_log, R_LOGIN},
     /* api_dbws_sqled.c — the SQL editor and table explorer */
     {"GET", "/api/connections/:uid/schema", api_dbws_schema, R_LOGIN},
     {"GET", "/api/connections/:uid/saved-queries", api_dbws_saved_list, R_LOGIN},
@@ -173,6 +180,7 @@ const struct route route_table[] = {
     {"POST", "/projects/:uid/databases/:conn/test", page_dbws_test, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/databases/:conn/query", page_dbws_query, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/databases/:conn/delete", page_dbws_delete, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/databases/:conn/migrate", page_dbws_migrate, R_LOGIN | R_FORM},
     /* api_task.c, page_task.c — background tasks, backups and restores */
     {"GET", "/api/tasks/:uid", api_task_get, R_LOGIN},
     {"POST", "/api/tasks/:uid/cancel", api_task_cancel, R_LOGIN},
