@@ -14,6 +14,7 @@
 //   flow       an answer with a ```json block of {nodes, edges}: node "ai-check" and edge
 //              "ai-e1" from "ai-check" to "1" (the default chart's first node)
 //   md         a Markdown answer (a heading, bold text and a list) for a note
+//   select     an answer with a ```sql block reading the Chinook artists (SELECT … FROM artist)
 // GET /_stats answers {requests, log: [{path, model, behaviour, auth, key_header, closed,
 // finished, usage, started, ended}]}; POST /_reset clears it.  Usage reported: prompt tokens =
 // ceil(request body bytes / 4), completion tokens = the pieces sent.
@@ -29,6 +30,7 @@ const PIECES = {
   flow: ['Add a check step:\n\n```json\n', '{"nodes": [{"id": "ai-check", "type": "custom", "position": {"x": 300, "y": 40}, ',
     '"data": {"label": "Check input", "shape": "diamond"}}],\n "edges": [{"id": "ai-e1", "source": "ai-check", "target": "1"}]}\n', '```\n'],
   md: ['## Summary\n\n', 'This is **important**.\n\n', '- one\n- two\n'],
+  select: ['Here is the query:\n\n```sql\n', 'SELECT name FROM artist\n', 'ORDER BY name LIMIT 10;\n', '```\n'],
   utf8: ['h\u00e9llo ', 'w\u00f6rld ', '\u{1F600} ', '\u65e5\u672c'],
 };
 
