@@ -76,13 +76,16 @@ static const char *context(struct req *r, const struct dbws_conn *c, const char 
 
 struct collect {
     struct buf *answer;
+    int too_long;
 };
 
 static int on_text(void *ctx, const char *text, size_t n)
 {
     struct collect *k = ctx;
-    if (k->answer->len + n > AI_SQL_ANSWER_MAX)
-        return 1;
+    if (k->answer->len + n > AI_SQL_ANSWER_MAX) {
+        k->too_long = 1;
+        return 1;   /* cancels the call */
+    }
     buf_append(k->answer, text, n);
     return 0;
 }
@@ -179,7 +182,7 @@ static void ask(struct req *r, const struct dbws_conn *c, const struct ai_target
         "identifiers when needed. Prefer read-only queries unless the user clearly asks for a change.\n\n"
         "Schema:\n%s", dialect_names[c->type], schema);
     struct ai_message msgs[2] = {{"system", system}, {"user", prompt}};
-    struct collect k = {buf_arena(r->arena)};
+    struct collect k = {buf_arena(r->arena), 0};
     int timeout = g_app.cfg.ai_timeout > 0 && g_app.cfg.ai_timeout < AI_SQL_TIMEOUT_S ? g_app.cfg.ai_timeout
                                                                                       : AI_SQL_TIMEOUT_S;
     struct ai_request rq = {
@@ -190,7 +193,7 @@ static void ask(struct req *r, const struct dbws_conn *c, const struct ai_target
     long long t0 = log_now_us();
     ai_provider_stream(&rq, &o->res);
     o->ms = (log_now_us() - t0) / 1000;
-    if (o->res.status == AI_ERR_CANCELLED && k.answer->len >= AI_SQL_ANSWER_MAX - 1)
+    if (k.too_long)
         snprintf(o->res.message, sizeof o->res.message, "The answer was longer than %u bytes.", AI_SQL_ANSWER_MAX);
     o->sql = dbws_sql_from_answer(r->arena, buf_cstr(k.answer));
     if (o->res.status == AI_OK && !*o->sql) {

@@ -1,8 +1,11 @@
 /* test_dbws_sqltext.c — SQL text without a database (dbws_sqltext.c): the "does it write" rule
  * agrees with the SQL editor's confirmation (editors/src/sqleditor/split.js) on reads, writes,
  * EXPLAIN [ANALYZE], WITH … INSERT, comments and parentheses; statements split outside strings,
- * comments, MySQL backquotes and PostgreSQL dollar quotes; the SQL of an AI answer. */
+ * comments, MySQL backquotes and PostgreSQL dollar quotes; the SQL of an AI answer; and, from
+ * dbws_migrate.c, a statement position as line and column (characters, not bytes) and names
+ * made safe for an SQL comment line. */
 #include "arena.h"
+#include "dbws_migrate.h"
 #include "dbws_sqltext.h"
 #include <check.h>
 #include <stdlib.h>
@@ -70,6 +73,28 @@ START_TEST(answers)
 }
 END_TEST
 
+START_TEST(positions)
+{
+    int line, col;
+    const char *script = "BEGIN;\nALTER TABLE \"é\" ADD x;\nCOMMIT;\n";
+    dbws_position_line(script, 1, &line, &col);
+    ck_assert_int_eq(line, 1), ck_assert_int_eq(col, 1);
+    dbws_position_line(script, 8, &line, &col);          /* the A of ALTER */
+    ck_assert_int_eq(line, 2), ck_assert_int_eq(col, 1);
+    dbws_position_line(script, 23, &line, &col);         /* after "é" (2 bytes, 1 character) */
+    ck_assert_int_eq(line, 2), ck_assert_int_eq(col, 16);
+    dbws_position_line(script, 0, &line, &col);
+    ck_assert_int_eq(line, 0), ck_assert_int_eq(col, 0);
+    dbws_position_line(script, 1000, &line, &col);
+    ck_assert_int_eq(line, 0), ck_assert_int_eq(col, 0);
+    struct arena a;
+    arena_init(&a);
+    ck_assert_str_eq(dbws_comment_safe(&a, "Prod\nDROP TABLE x;\r\t--"), "Prod DROP TABLE x;  --");
+    ck_assert_str_eq(dbws_comment_safe(&a, NULL), "");
+    arena_free(&a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dbws_sqltext");
@@ -77,6 +102,7 @@ int main(void)
     tcase_add_test(tc, statement_rule);
     tcase_add_test(tc, splitting);
     tcase_add_test(tc, answers);
+    tcase_add_test(tc, positions);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
