@@ -78,15 +78,20 @@ START_TEST(positions)
     int line, col;
     const char *script = "BEGIN;\nALTER TABLE \"é\" ADD x;\nCOMMIT;\n";
     dbws_position_line(script, 1, &line, &col);
-    ck_assert_int_eq(line, 1), ck_assert_int_eq(col, 1);
+    ck_assert_int_eq(line, 1);
+    ck_assert_int_eq(col, 1);
     dbws_position_line(script, 8, &line, &col);          /* the A of ALTER */
-    ck_assert_int_eq(line, 2), ck_assert_int_eq(col, 1);
+    ck_assert_int_eq(line, 2);
+    ck_assert_int_eq(col, 1);
     dbws_position_line(script, 23, &line, &col);         /* after "é" (2 bytes, 1 character) */
-    ck_assert_int_eq(line, 2), ck_assert_int_eq(col, 16);
+    ck_assert_int_eq(line, 2);
+    ck_assert_int_eq(col, 16);
     dbws_position_line(script, 0, &line, &col);
-    ck_assert_int_eq(line, 0), ck_assert_int_eq(col, 0);
+    ck_assert_int_eq(line, 0);
+    ck_assert_int_eq(col, 0);
     dbws_position_line(script, 1000, &line, &col);
-    ck_assert_int_eq(line, 0), ck_assert_int_eq(col, 0);
+    ck_assert_int_eq(line, 0);
+    ck_assert_int_eq(col, 0);
     struct arena a;
     arena_init(&a);
     ck_assert_str_eq(dbws_comment_safe(&a, "Prod\nDROP TABLE x;\r\t--"), "Prod DROP TABLE x;  --");
