@@ -110,7 +110,8 @@ test('Ask AI fills the editor without running; the SQLite upload refuses other f
   // A real one becomes a connection, and the page opens it.
   await page.setInputFiles('#u-file', dbs.sqlite.file);
   await page.fill('#u-name', 'Uploaded chinook');
-  await Promise.all([page.waitForURL(/databases\?conn=/), page.click('#sqlite-upload button[type="submit"]')]);
+  await Promise.all([page.waitForURL((u) => /databases$/.test(u.pathname) && u.searchParams.get('conn') !== conn.data.uid),
+    page.click('#sqlite-upload button[type="submit"]')]);
   await page.waitForSelector('#sqleditor[data-ready="1"]');
   assert.match(await page.locator('#query-heading').innerText(), /Uploaded chinook/);
   assert.equal(stack.sql(`SELECT count(*) FROM db_accounts a JOIN db_sqlite_files f ON f.account_id = a.id WHERE a.user_id = '${userId}'`), '1');
