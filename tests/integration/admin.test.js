@@ -10,6 +10,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 const { startStack } = require('../lib/stack.js');
 const { Client } = require('../lib/client.js');
 
@@ -236,6 +238,9 @@ test('a reset link: shown once, stored hashed, sets a password that follows the 
   res = await form(anon, `/reset-password/${token}`, [['password', 'yet another secret'], ['confirm', 'yet another secret']]);
   assert.equal(res.status, 410);
   assert.equal((await new Client(stack.baseUrl).login(bob.email, 'yet another secret')).status, 401);
+  const nginxLog = fs.readFileSync(path.join(stack.varDir, 'log', 'nginx-access.log'), 'utf8');
+  assert.match(nginxLog, /\/reset-password\/\[token\]/);
+  assert.ok(!nginxLog.includes(token) && !stack.appLog().includes(token), 'the token is never logged');
 });
 
 test('reset links expire, a newer one replaces an older, hostile tokens get a friendly 404', async () => {
