@@ -338,3 +338,20 @@ test('instance settings as a form: the modules of personal projects and unlicens
   assert.equal(res.status, 303);
   assert.deepEqual((await olga.get('/api/modules')).json().modules.sort(), ['ai', 'dashboards', 'database_workspace']);
 });
+
+test('the users list pages by 50, and its links keep the search', async () => {
+  stack.sql(`INSERT INTO users (id, email, name, password, created_at, updated_at)
+             SELECT gen_random_uuid()::text, 'bulk-' || lpad(i::text, 3, '0') || '@example.com', 'Bulk ' || i, 'x',
+                    now() AT TIME ZONE 'UTC' + make_interval(secs => i), now() AT TIME ZONE 'UTC'
+               FROM generate_series(1, 60) i`);
+  let res = await admin.get('/admin/users?q=bulk-');
+  assert.match(res.text, /60 found/);
+  assert.equal((res.text.match(/<tr data-email="bulk-/g) || []).length, 50);
+  assert.ok(res.text.includes('bulk-050@example.com') && !res.text.includes('bulk-051@example.com'));
+  assert.match(res.text, /href="\/admin\/users\?q=bulk-&amp;page=2" rel="next"/);
+  res = await admin.get('/admin/users?q=bulk-&page=2');
+  assert.equal((res.text.match(/<tr data-email="bulk-/g) || []).length, 10);
+  assert.ok(res.text.includes('bulk-051@example.com') && res.text.includes('bulk-060@example.com'));
+  assert.match(res.text, /Page 2 of 2/);
+  assert.doesNotMatch(res.text, /rel="next"/);
+});
