@@ -11,6 +11,7 @@
  * Admin routes answer 403 to anyone but a super admin, unknown providers 404, invalid bodies
  * 422 {"error": "invalid", "field", "message"}. */
 #include "license.h"
+#include "admin.h"
 #include "ai_config.h"
 #include "ai_settings.h"
 #include "handlers.h"
@@ -109,15 +110,6 @@ static int answer_save(struct req *r, int rc, const char *field, const char *mes
     return rc == AI_SAVE_OK;
 }
 
-/* admin_only: 1 for a super admin; else answers 403 and 0. */
-static int admin_only(struct req *r)
-{
-    if (r->user && r->user->is_super_admin)
-        return 1;
-    resp_json_error(r, 403, "forbidden", "Only a super admin may change this.");
-    return 0;
-}
-
 void api_ai_settings_get(struct req *r)
 {
     if (!module_gate(r, NULL, "ai"))
@@ -180,7 +172,7 @@ void api_ai_settings_test(struct req *r)
 void api_admin_provider_put(struct req *r)
 {
     json_t *b;
-    if (!admin_only(r) || !(b = body_object(r)))
+    if (!admin_gate(r) || !(b = body_object(r)))
         return;
     struct ai_provider_input in = {.is_active = AI_UNSET};
     if (get_str(b, "name", &in.name) || get_str(b, "base_url", &in.base_url) ||
@@ -198,7 +190,7 @@ void api_admin_provider_put(struct req *r)
 void api_admin_model_put(struct req *r)
 {
     json_t *b;
-    if (!admin_only(r) || !(b = body_object(r)))
+    if (!admin_gate(r) || !(b = body_object(r)))
         return;
     size_t n;
     const char *model = http_url_decode(r->arena, r->params[1], strlen(r->params[1]), 0, &n);
@@ -235,7 +227,7 @@ static int limits_from(json_t *b, struct ai_limits_input *in)
 void api_admin_limits_put(struct req *r)
 {
     json_t *b;
-    if (!admin_only(r) || !(b = body_object(r)))
+    if (!admin_gate(r) || !(b = body_object(r)))
         return;
     struct ai_limits_input in = {0};
     in.monthly_budget = "";

@@ -1,13 +1,16 @@
 /* api_license.c — the JSON API of the module switchboard (sql/027_licenses.sql):
  *   GET /api/modules[?project_uid=…|org_uid=…] → {"modules": [...]} where the caller stands;
  *   PUT /api/admin/orgs/{uid}/license {"modules": [...], "seats": n|null, "expires_at": "…"|null}
- *       → 200 {"uid"} (super admin; 403 otherwise, 404 no such organization, 422 invalid);
+ *       → 200 {"uid"} (super admin; 404 for anyone else and for no such organization, 422
+ *       invalid with the field);
  *   PUT /api/admin/settings/modules {"personal_modules": [...], "unlicensed_org_modules": [...]}
- *       → 200 (super admin): the modules of personal projects and of unlicensed organizations. */
+ *       → 200 (super admin; 404 otherwise): the modules of personal projects and of unlicensed
+ *       organizations.  Both writes are license.c's, shared with the /admin/orgs forms. */
+#include "admin.h"
 #include "db.h"
+#include "license.h"
 #include "handlers.h"
 #include "http.h"
-#include "team.h"
 #include "view.h"
 #include <string.h>
 
@@ -53,6 +56,8 @@ void api_admin_license_put(struct req *r)
 {
     static const char shape[] = "{\"modules\": [\"ai\"|\"database_workspace\"|\"dashboards\"…], "
                                 "\"seats\": n|null, \"expires_at\": \"…\"|null}";
+    if (!admin_gate(r))
+        return;
     json_t *b = body(r, shape);
     if (!b)
         return;
@@ -65,22 +70,23 @@ void api_admin_license_put(struct req *r)
     }
     const char *seats_s = json_is_integer(seats)
         ? arena_printf(r->arena, "%lld", (long long)json_integer_value(seats)) : NULL;
-    PGresult *res = db_query(r, "SELECT card_license_set($1, ARRAY(SELECT json_array_elements_text($2::json)), "
-                                "$3::int, $4::timestamptz)",
-                             DB_ARGS(r->params[0], mods, seats_s, json_string_value(exp)));
-    if (!res)
-        team_db_error(r);
+    const char *uid = NULL, *field = NULL, *message = NULL;
+    int rc = license_save(r, r->params[0], mods, seats_s, json_string_value(exp), &uid, &field, &message);
+    if (rc == LICENSE_OK)
+        resp_json(r, 200, json_pack("{s:s}", "uid", uid));
+    else if (rc == LICENSE_INVALID)
+        resp_json(r, 422, json_pack("{s:s, s:s, s:s}", "error", "invalid", "field", field, "message", message));
+    else if (rc == LICENSE_NOT_FOUND)
+        resp_json_error(r, 404, "not_found", "There is no such organization.");
     else
-        resp_json(r, 200, json_pack("{s:s}", "uid", db_val(res, 0, 0)));
+        page_db_error(r);
 }
 
 void api_admin_modules_put(struct req *r)
 {
     static const char shape[] = "{\"personal_modules\": [...], \"unlicensed_org_modules\": [...]}";
-    if (!r->user || !r->user->is_super_admin) {
-        resp_json_error(r, 403, "forbidden", "Only a super admin may change instance settings.");
+    if (!admin_gate(r))
         return;
-    }
     json_t *b = body(r, shape);
     if (!b)
         return;
@@ -93,13 +99,7 @@ void api_admin_modules_put(struct req *r)
             resp_json_error(r, 422, "invalid", "Send %s.", shape);
             return;
         }
-        PGresult *res = db_query(r,
-            "INSERT INTO instance_settings (key, value) "
-            "SELECT $1, coalesce(string_agg(m, ',' ORDER BY m), '') FROM json_array_elements_text($2::json) m "
-            "WHERE m IN ('ai', 'database_workspace', 'dashboards') "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() RETURNING value",
-            DB_ARGS(keys[k], list));
-        if (!res) {
+        if (modules_setting_save(r, keys[k], list) != LICENSE_OK) {
             page_db_error(r);
             return;
         }

@@ -252,6 +252,22 @@ int db_begin_read(struct req *r, const char *user_id, const char *share_token)
     return begin_read_on(r, r->db, user_id, share_token);
 }
 
+int db_try(struct req *r)
+{
+    return db_query(r, "SAVEPOINT card_try", DB_NOARGS) ? 0 : -1;
+}
+
+int db_try_undo(struct req *r)
+{
+    char state[sizeof r->db->sqlstate];
+    memcpy(state, r->db->sqlstate, sizeof state);
+    r->db->failed = 0;
+    if (!db_query(r, "ROLLBACK TO SAVEPOINT card_try", DB_NOARGS))
+        return -1;
+    memcpy(r->db->sqlstate, state, sizeof state);
+    return 0;
+}
+
 int db_set_user(struct req *r, const char *user_id)
 {
     return db_query(r, "SELECT set_config('app.user_id', $1, true)", DB_ARGS(user_id)) ? 0 : -1;

@@ -88,6 +88,13 @@ PGresult *db_auth_query(struct req *r, const char *sql, const char *const *param
     (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 #define DB_NOARGS NULL, 0
 
+/* db_try / db_try_undo: a savepoint around a statement whose failure is an answer (a field
+ * error shown on the re-rendered form): db_try sets it (0 or -1); after the statement failed,
+ * db_try_undo rolls back to it and clears the request's failure (its SQLSTATE stays readable by
+ * db_sqlstate_is), so the transaction can go on.  0 or -1. */
+int db_try(struct req *r);
+int db_try_undo(struct req *r);
+
 /* db_array_text: append s (NULL: SQL NULL) to b, a PostgreSQL array literal being built
  * ("{" first), as one quoted element; db_array_close: close it ("{}" when empty) and answer
  * the text, for an array parameter ($1::text[]). */

@@ -287,6 +287,8 @@ void dispatch_log(const struct req *r)
         path = "/s/[token]";
     else if (strncmp(path, "/invite/", 8) == 0)
         path = "/invite/[token]";
+    else if (strncmp(path, "/reset-password/", 16) == 0)
+        path = "/reset-password/[token]";
     log_msg("%s %s %d %.1fms user=%s", r->method ? r->method : "-", path, r->status,
             (double)(log_now_us() - r->start_us) / 1000.0, r->user ? r->user->id : "-");
 }

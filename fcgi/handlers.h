@@ -174,6 +174,21 @@ void page_admin_limits_save(struct req *r);
 void page_admin_user_limits_save(struct req *r);
 void page_admin_usage(struct req *r);
 void page_admin_usage_csv(struct req *r);
+/* page_admin_users.c — /admin/users: disable, enable, make admin, password reset links */
+void page_admin_users(struct req *r);
+void page_admin_user_disable(struct req *r);
+void page_admin_user_enable(struct req *r);
+void page_admin_user_admin(struct req *r);
+void page_admin_user_reset(struct req *r);
+void api_admin_user_put(struct req *r);
+void api_admin_user_reset(struct req *r);
+/* page_admin_orgs.c — /admin/orgs: organizations, their licenses, the instance's modules */
+void page_admin_orgs(struct req *r);
+void page_admin_org_license(struct req *r);
+void page_admin_settings_modules(struct req *r);
+/* page_reset.c — /reset-password/:token, a reset link's page */
+void page_reset_form(struct req *r);
+void page_reset(struct req *r);
 /* api_dbws.c — the database workspace API (connections, queries, schema import, compare) */
 void api_dbws_create(struct req *r);
 void api_dbws_list(struct req *r);

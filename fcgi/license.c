@@ -1,5 +1,6 @@
 /* license.c — the module switchboard (see license.h): one question to card_modules (sql/024)
- * per gated request, and the clear 403 a disabled module answers. */
+ * per gated request, the clear 403 a disabled module answers, and the two writes of the super
+ * admin (an organization's license, the instance's module settings) shared by API and pages. */
 #include "license.h"
 #include "arena.h"
 #include "db.h"
@@ -63,4 +64,51 @@ int module_gate_connection(struct req *r, const char *conn_uid, const char *modu
         return 0;
     }
     return module_gate(r, PQntuples(res) == 1 ? db_val(res, 0, 0) : NULL, module);
+}
+
+/* What a failed card_license_set (sql/028) means, by SQLSTATE: the field and what to say. */
+static const struct {
+    const char *state, *field, *message;
+} license_errors[] = {
+    {"22023", "modules", "Choose among the AI assistant, the database workspace and dashboards."},
+    {"22003", "seats", "Seats: a whole number of at least 1 (empty: unlimited)."},
+    {"22P02", "seats", "Seats: a whole number of at least 1 (empty: unlimited)."},
+    {"22007", "expires_at", "Enter a date such as 2027-12-31 (empty: no expiry)."},
+    {"22008", "expires_at", "Enter a date such as 2027-12-31 (empty: no expiry)."},
+};
+
+int license_save(struct req *r, const char *org_uid, const char *modules_json, const char *seats,
+                 const char *expires_at, const char **uid, const char **field, const char **message)
+{
+    if (db_try(r) != 0)
+        return LICENSE_DB;
+    PGresult *res = db_query(r, "SELECT card_license_set($1, ARRAY(SELECT json_array_elements_text($2::json)), "
+                                "$3::int, $4::timestamptz)",
+                             DB_ARGS(org_uid, modules_json, seats, expires_at));
+    if (res) {
+        *uid = db_val(res, 0, 0);
+        return LICENSE_OK;
+    }
+    if (db_sqlstate_is(r->db, "CN001") || db_sqlstate_is(r->db, "42501"))
+        return LICENSE_NOT_FOUND;
+    for (size_t i = 0; i < sizeof license_errors / sizeof license_errors[0]; i++)
+        if (db_sqlstate_is(r->db, license_errors[i].state)) {
+            *field = license_errors[i].field;
+            *message = license_errors[i].message;
+            return db_try_undo(r) == 0 ? LICENSE_INVALID : LICENSE_DB;
+        }
+    return LICENSE_DB;
+}
+
+int modules_setting_save(struct req *r, const char *key, const char *modules_json)
+{
+    if (strcmp(key, "personal_modules") != 0 && strcmp(key, "unlicensed_org_modules") != 0)
+        return LICENSE_INVALID;
+    PGresult *res = db_query(r,
+        "INSERT INTO instance_settings (key, value) "
+        "SELECT $1, coalesce(string_agg(m, ',' ORDER BY m), '') FROM json_array_elements_text($2::json) m "
+        "WHERE m IN ('ai', 'database_workspace', 'dashboards') "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() RETURNING value",
+        DB_ARGS(key, modules_json));
+    return res ? LICENSE_OK : LICENSE_DB;
 }

@@ -18,4 +18,21 @@ int module_gate(struct req *r, const char *project_uid, const char *module);
 /* module_gate_connection: module_gate for the project of database connection conn_uid (an
  * unknown connection passes: its route answers 404). */
 int module_gate_connection(struct req *r, const char *conn_uid, const char *module);
+
+/* What license_save and modules_setting_save answer. */
+enum { LICENSE_OK = 0, LICENSE_INVALID = 1, LICENSE_NOT_FOUND = 2, LICENSE_DB = -1 };
+
+/* license_save: the super admin gives organization org_uid a license (card_license_set, the one
+ * writer: the JSON API and the /admin/orgs form both come here): modules_json a JSON array of
+ * module names, seats decimal text (NULL: unlimited), expires_at a date or timestamp (NULL: none).
+ * LICENSE_OK with *uid; LICENSE_INVALID with *field ("modules", "seats", "expires_at") and
+ * *message, the transaction still usable; LICENSE_NOT_FOUND (no such organization, or the caller
+ * is no super admin); LICENSE_DB. */
+int license_save(struct req *r, const char *org_uid, const char *modules_json, const char *seats,
+                 const char *expires_at, const char **uid, const char **field, const char **message);
+
+/* modules_setting_save: the instance setting key ("personal_modules", "unlicensed_org_modules")
+ * becomes the known modules of modules_json (a JSON array of names).  LICENSE_OK, LICENSE_INVALID
+ * (another key), LICENSE_DB. */
+int modules_setting_save(struct req *r, const char *key, const char *modules_json);
 #endif

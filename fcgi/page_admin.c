@@ -1,8 +1,9 @@
-/* page_admin.c — /admin, for super admins only (403 for everyone else): AI providers (name,
+/* page_admin.c — /admin, for super admins only (404 for everyone else): AI providers (name,
  * code, base URL, wire, active), models (identifier, display name, context window, active,
  * prices per million input/output tokens), the instance's default limits and monthly budget,
  * each user's limits; and /admin/usage (per user, model and UTC day: requests, tokens, cost,
  * with a bar chart of each day's cost drawn here as SVG) and its CSV export. */
+#include "admin.h"
 #include "ai_config.h"
 #include "ai_settings.h"
 #include "buf.h"
@@ -14,13 +15,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* admin_only: 1 for a super admin; else the 403 page and 0. */
-static int admin_only(struct req *r)
+int admin_gate(struct req *r)
 {
     if (r->user && r->user->is_super_admin)
         return 1;
-    page_error(r, 403, "Forbidden", "Only a super admin may open the administration pages.");
+    page_error(r, 404, "Page not found", "There is nothing at this address.");
     return 0;
+}
+
+void admin_tabs(struct req *r, json_t *ctx, const char *active)
+{
+    static const struct { const char *key, *href, *label; } tabs[] = {
+        {"users", "/admin/users", "Users"},
+        {"orgs", "/admin/orgs", "Organizations and settings"},
+        {"ai", "/admin", "AI providers and limits"},
+        {"usage", "/admin/usage", "AI usage"},
+    };
+    (void)r;
+    json_t *list = json_array();
+    for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "href", tabs[i].href, "label", tabs[i].label,
+                                              "current", strcmp(tabs[i].key, active) == 0));
+    json_object_set_new(ctx, "admin_tabs", list);
+    json_object_set_new(ctx, "nav_admin", json_true());
 }
 
 /* rows_json: every row of res as an object with the given keys (text values; "" for NULL). */
@@ -82,14 +99,14 @@ static void admin_render(struct req *r, int status, json_t *errors)
     json_decref(settings);
     json_object_set_new(ctx, "users", rows_json(u, uk, 7));
     json_object_set_new(ctx, "errors", errors ? json_incref(errors) : json_object());
-    json_object_set_new(ctx, "nav_admin", json_true());
+    admin_tabs(r, ctx, "ai");
     view_flash(r, ctx);
     view_render(r, status, "admin", ctx);
 }
 
 void page_admin(struct req *r)
 {
-    if (admin_only(r))
+    if (admin_gate(r))
         admin_render(r, 200, NULL);
 }
 
@@ -119,7 +136,7 @@ static long long form_number(struct req *r, const char *key)
 
 void page_admin_provider_save(struct req *r)
 {
-    if (!admin_only(r))
+    if (!admin_gate(r))
         return;
     const char *wire = req_form(r, "wire");
     struct ai_provider_input in = {
@@ -136,7 +153,7 @@ void page_admin_provider_save(struct req *r)
 
 void page_admin_model_save(struct req *r)
 {
-    if (!admin_only(r))
+    if (!admin_gate(r))
         return;
     long long ctx = form_number(r, "context_window");
     const char *dn = req_form(r, "display_name");
@@ -171,7 +188,7 @@ static int limits_form(struct req *r, struct ai_limits_input *in, const char **b
 
 void page_admin_limits_save(struct req *r)
 {
-    if (!admin_only(r))
+    if (!admin_gate(r))
         return;
     struct ai_limits_input in = {.monthly_budget = req_form(r, "monthly_budget")};
     const char *field = NULL, *message = NULL;
@@ -183,7 +200,7 @@ void page_admin_limits_save(struct req *r)
 
 void page_admin_user_limits_save(struct req *r)
 {
-    if (!admin_only(r))
+    if (!admin_gate(r))
         return;
     struct ai_limits_input in = {0};
     const char *field = NULL, *message = NULL;
@@ -261,7 +278,7 @@ static const char *usage_chart(struct req *r, const PGresult *d)
 void page_admin_usage(struct req *r)
 {
     long long days;
-    if (!admin_only(r) || usage_days(r, &days) != 0)
+    if (!admin_gate(r) || usage_days(r, &days) != 0)
         return;
     const char *arg = arena_printf(r->arena, "%lld", days);
     PGresult *u = db_query(r, usage_sql, DB_ARGS(arg));
@@ -278,7 +295,7 @@ void page_admin_usage(struct req *r)
     json_object_set_new(ctx, "rows", rows);
     json_object_set_new(ctx, "days", json_integer(days));
     json_object_set_new(ctx, "chart", json_string(usage_chart(r, d)));
-    json_object_set_new(ctx, "nav_admin", json_true());
+    admin_tabs(r, ctx, "usage");
     view_render(r, 200, "admin_usage", ctx);
 }
 
@@ -304,7 +321,7 @@ static void csv_cell(struct buf *b, const char *s)
 void page_admin_usage_csv(struct req *r)
 {
     long long days;
-    if (!admin_only(r) || usage_days(r, &days) != 0)
+    if (!admin_gate(r) || usage_days(r, &days) != 0)
         return;
     PGresult *u = db_query(r, usage_sql, DB_ARGS(arena_printf(r->arena, "%lld", days)));
     if (!u) {

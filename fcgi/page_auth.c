@@ -65,6 +65,22 @@ static void login_failed(struct req *r, const char *email)
                  json_pack("{s:s}", "form", "Email or password is incorrect."));
 }
 
+/* login_disabled: 1 after answering when the account (whose password was right) is disabled by
+ * the administrator (sql/028) or the question failed; 0 when it may sign in. */
+static int login_disabled(struct req *r, const char *uid, const char *email)
+{
+    PGresult *d = db_auth_query(r, "SELECT card_login_disabled($1)", DB_ARGS(uid));
+    if (!d) {
+        page_db_error(r);
+        return 1;
+    }
+    if (!db_bool(d, 0, 0))
+        return 0;
+    render_login(r, 403, email, req_form(r, "next"),
+                 json_pack("{s:s}", "form", "This account is disabled. Ask your administrator to enable it."));
+    return 1;
+}
+
 void page_login(struct req *r)
 {
     const char *pw = req_form(r, "password");
@@ -106,6 +122,8 @@ void page_login(struct req *r)
         return;
     }
     const char *uid = db_val(u, 0, 0);
+    if (login_disabled(r, uid, email))
+        return;
     char fresh[AUTH_HASH_MAX];
     if (!db_query(r, "SELECT card_login_throttle_clear($1, $2)", DB_ARGS(email, r->remote_addr)) ||
         auth_start_session(r, uid, email, db_val(u, 0, 2)) != 0 ||

@@ -43,10 +43,17 @@ int token_load(struct req *r)
         return TOKEN_DB;
     if (PQntuples(res) != 1)
         return refuse(r, "invalid_token", "The token is not valid.");
+    static const struct { const char *state, *error, *message; } refusals[] = {
+        {"expired", "token_expired", "The token has expired."},
+        {"revoked", "token_revoked", "The token was revoked."},
+        {"disabled", "account_disabled", "This account is disabled."},
+    };
     const char *state = db_val(res, 0, 5);
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+        if (strcmp(state, refusals[i].state) == 0)
+            return refuse(r, refusals[i].error, refusals[i].message);
     if (strcmp(state, "ok") != 0)
-        return refuse(r, strcmp(state, "expired") == 0 ? "token_expired" : "token_revoked",
-                      strcmp(state, "expired") == 0 ? "The token has expired." : "The token was revoked.");
+        return refuse(r, "invalid_token", "The token is not valid.");
     struct user *u = arena_alloc(r->arena, sizeof *u);
     u->id = arena_strdup(r->arena, db_val(res, 0, 0));
     u->email = arena_strdup(r->arena, db_val(res, 0, 1));

@@ -195,6 +195,7 @@ void view_flash(struct req *r, json_t *ctx)
         {"version-saved", "Version saved."},
         {"version-restored", "Version restored. The state before it is in the history."},
         {"signed-up", "If this address can be used, your account is ready: sign in to continue."},
+        {"password-reset", "Your new password is set: sign in with it."},
     };
     const char *code = req_query(r, "done");
     for (size_t i = 0; code && i < sizeof flashes / sizeof flashes[0]; i++)

@@ -1,6 +1,6 @@
 // tests/integration/ai_config.test.js — the AI configuration over the real stack: a user's key is
 // sealed in the database (never the plaintext), never returned (hint only) and never logged; another
-// user can neither see nor change it; the admin JSON API is for super admins only (403) and
+// user can neither see nor change it; the admin JSON API is for super admins only (404 for others) and
 // validates (422, 404); limits answer with a retry time; the usage page, chart and CSV show rows;
 // plaintext keys another writer left are sealed when the master starts.
 'use strict';
@@ -99,12 +99,12 @@ test('settings API validation: unknown provider 404, bad bodies 422, CSRF requir
   assert.equal((await bob.request('PUT', '/api/settings/ai/openai', { json: { api_key: KEY }, headers: { 'X-CSRF-Token': 'wrong' } })).status, 403);
 });
 
-test('admin APIs: 403 for others, create/update, validation, 404 for unknown providers', async () => {
-  assert.equal((await bob.request('PUT', '/api/admin/providers/ollama', { json: { name: 'Ollama', base_url: 'http://127.0.0.1:11434/v1', is_active: true } })).status, 403);
-  assert.equal((await bob.request('PUT', '/api/admin/models/openai/gpt-4o', { json: { display_name: 'x' } })).status, 403);
-  assert.equal((await bob.get('/admin')).status, 403);
-  assert.equal((await bob.get('/admin/usage')).status, 403);
-  assert.equal((await bob.get('/admin/usage.csv')).status, 403);
+test('admin APIs: 404 for others, create/update, validation, 404 for unknown providers', async () => {
+  assert.equal((await bob.request('PUT', '/api/admin/providers/ollama', { json: { name: 'Ollama', base_url: 'http://127.0.0.1:11434/v1', is_active: true } })).status, 404);
+  assert.equal((await bob.request('PUT', '/api/admin/models/openai/gpt-4o', { json: { display_name: 'x' } })).status, 404);
+  assert.equal((await bob.get('/admin')).status, 404);
+  assert.equal((await bob.get('/admin/usage')).status, 404);
+  assert.equal((await bob.get('/admin/usage.csv')).status, 404);
 
   const created = await admin.request('PUT', '/api/admin/providers/ollama', { json: { name: 'Ollama', base_url: 'http://127.0.0.1:11434/v1', is_active: true } });
   assert.equal(created.status, 201, created.text);
@@ -141,7 +141,7 @@ test('limits: over a per-user hourly request limit → not allowed with a retry 
   assert.deepEqual((await bob.get('/api/ai/limits')).json(), { allowed: true, retry_after: 0 });
   const lim = await admin.request('PUT', `/api/admin/users/${bobId}/limits`, { json: { requests_per_hour: 2, tokens_per_day: null } });
   assert.equal(lim.status, 200, lim.text);
-  assert.equal((await bob.request('PUT', `/api/admin/users/${bobId}/limits`, { json: { requests_per_hour: 100 } })).status, 403);
+  assert.equal((await bob.request('PUT', `/api/admin/users/${bobId}/limits`, { json: { requests_per_hour: 100 } })).status, 404);
   stack.sql(`INSERT INTO ai_usage (user_id, provider_code, model_identifier, input_tokens, output_tokens, cost, created_at)
              VALUES (${sqlStr(bobId)}, 'openai', 'gpt-4o', 10, 20, 0.001, (now() AT TIME ZONE 'UTC') - interval '50 minutes'),
                     (${sqlStr(bobId)}, 'openai', 'gpt-4o', 10, 20, 0.001, (now() AT TIME ZONE 'UTC') - interval '30 minutes')`);

@@ -2,7 +2,7 @@
 // fcgi/license.c): an organization's license enables modules for its teams' projects; a disabled
 // module's API answers 403 {"error": "module_disabled"} with a clear message and its page 403;
 // an expired license enables nothing; seats cap the organization's members; personal projects
-// follow the instance setting; only the super admin writes licenses and settings.
+// follow the instance setting; only the super admin writes licenses and settings (404 for others).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -35,7 +35,7 @@ const license = (client, body) => client.request('PUT', `/api/admin/orgs/${org}/
 test('without a license every module is on; only the super admin writes one', async () => {
   assert.deepEqual(await modules(olga, `?project_uid=${teamProject}`), ['ai', 'database_workspace', 'dashboards']);
   let res = await license(olga, { modules: ['ai'], seats: null, expires_at: null });
-  assert.equal(res.status, 403, 'an organization owner is not the instance admin');
+  assert.equal(res.status, 404, 'an organization owner is not the instance admin: no such address for her');
   res = await license(admin, { modules: ['ai', 'telepathy'] });
   assert.equal(res.status, 422, res.text);
   res = await admin.request('PUT', `/api/admin/orgs/00000000-0000-0000-0000-000000000000/license`, { json: { modules: [] } });
@@ -88,7 +88,7 @@ test('seats cap the organization: no member beyond them', async () => {
 
 test('the instance setting turns modules off for personal projects (and personal AI settings)', async () => {
   let res = await olga.request('PUT', '/api/admin/settings/modules', { json: { personal_modules: [] } });
-  assert.equal(res.status, 403);
+  assert.equal(res.status, 404);
   assert.equal((await olga.get('/api/settings/ai')).status, 200);
   res = await admin.request('PUT', '/api/admin/settings/modules', { json: { personal_modules: ['dashboards'] } });
   assert.equal(res.status, 200, res.text);

@@ -302,6 +302,9 @@ RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS 
 CREATE OR REPLACE FUNCTION sqltest.password_changed_at(p_user_id text, p_at timestamp)
 RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     UPDATE public.users SET password_changed_at = p_at WHERE id = p_user_id $$;
+CREATE OR REPLACE FUNCTION sqltest.super_admin()
+RETURNS text LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT id FROM public.users WHERE is_super_admin AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1 $$;
 CREATE OR REPLACE FUNCTION sqltest.history_purge(p_days integer)
 RETURNS integer LANGUAGE sql SECURITY DEFINER
 SET search_path = public, pg_temp AS $$ SELECT public.card_history_purge(p_days) $$;
