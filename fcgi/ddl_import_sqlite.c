@@ -415,10 +415,38 @@ static size_t run_one(struct ddl_builder *b, struct shards *sh, size_t pos, stru
     return next > pos ? next : skip_statement(b->sql, b->len, pos);
 }
 
+/* too_many_tables: a lexical pass before anything runs, so a file past the table limit answers
+ * at once (naming the statement that passed it) instead of after SQLite built 10,000 tables. */
+static bool too_many_tables(struct ddl_builder *b)
+{
+    size_t pos = 0;
+    int tables = 0;
+    while (pos < b->len) {
+        struct ddl_tok t;
+        size_t at = pos;
+        ddl_lex_next(b->sql, b->len, &at, 0, &t);
+        if (t.kind == TOK_EOF || t.kind == TOK_ERROR)
+            return false;
+        enum stmt_kind kind = statement_kind(b->sql, b->len, t.start);
+        if (kind == ST_TABLE && ++tables > ERD_MAX_ENTITIES) {
+            ddl_import_fail(b, t.start, "more than %d tables", ERD_MAX_ENTITIES);
+            return true;
+        }
+        size_t next = kind == ST_SKIP_TRIGGER ? skip_trigger(b->sql, b->len, t.start)
+                                              : skip_statement(b->sql, b->len, t.start);
+        if (next <= pos)
+            return false;
+        pos = next;
+    }
+    return false;
+}
+
 static int run_script(struct ddl_builder *b, struct shards *sh, struct sandbox *sb)
 {
     struct run_state rs = {0};
     size_t pos = 0;
+    if (too_many_tables(b))
+        return -1;
     sh->single = renames(b->sql, b->len);
     if (open_shard(b, sh, sb) != 0)
         return -1;
