@@ -1,7 +1,8 @@
 /* api_diagram.c — the diagram JSON API: read and save the whole model with optimistic
  * locking (GET/PUT /api/diagrams/:uid), import SQL DDL, DBML or our JSON into it, replacing
  * it or merging by table name (POST …/import?dialect=…&mode=replace|merge) and export it
- * as SQL, DBML, Mermaid, JSON or SVG (GET …/export).  Errors are JSON {error, message}; any
+ * as SQL, DBML, Mermaid, JSON or SVG (GET …/export).  A large import can go to the task runner
+ * (…/import?async=1 → 202 {task_uid}; import_task.c runs this same handler).  Errors are JSON {error, message}; any
  * status >= 400 makes the dispatcher roll the transaction back. */
 #include "app.h"
 #include "arena.h"
@@ -17,6 +18,7 @@
 #include "history.h"
 #include "http.h"
 #include "svg_erd.h"
+#include "task.h"
 #include "view.h"
 #include <limits.h>
 #include <stdlib.h>
@@ -217,11 +219,12 @@ static int parse_json(struct req *r, struct erd_doc *doc)
 }
 
 /* parse_sql: the body as a model in the request arena; 0, or -1 after answering 422. */
-static int parse_sql(struct req *r, enum ddl_dialect dialect, struct erd_doc *doc, int *skipped)
+static int parse_sql(struct req *r, enum ddl_dialect dialect, int seconds, struct erd_doc *doc,
+                     int *skipped)
 {
     struct ddl_error err;
     memset(&err, 0, sizeof err);
-    if (ddl_import_timed(r->arena, r->body, r->body_len, dialect, r->app->cfg.import_seconds, doc,
+    if (ddl_import_timed(r->arena, r->body, r->body_len, dialect, seconds, doc,
                          skipped, &err) != 0) {
         resp_json(r, 422, json_pack("{s:s, s:s, s:i, s:i}", "error", "syntax", "message",
                                     err.message[0] ? err.message : "The SQL could not be read.",
@@ -299,14 +302,42 @@ static void save_import(struct req *r, const char *uid, const struct erd_doc *cu
         answer_failed_save(r, rc, &latest, err);
 }
 
-void api_diagram_import(struct req *r)
+/* queue_import: 202 {task_uid} after queueing the body as an "import" task (import_task.c);
+ * the request was already checked (dialect, mode, media type, the diagram readable). */
+static void queue_import(struct req *r, const char *uid, const struct import_params *p)
+{
+    if (p->preview) {
+        resp_json_error(r, 422, "invalid", "A preview runs at once; leave out async=1.");
+        return;
+    }
+    if (!r->body_len) {
+        resp_json_error(r, 422, "no_tables", "The SQL is empty; nothing was imported.");
+        return;
+    }
+    json_t *params = json_pack("{s:s, s:s, s:s, s:s}", "diagram_uid", uid, "dialect",
+                               req_query(r, "dialect"), "mode", p->merge ? "merge" : "replace",
+                               "content_type", r->content_type);
+    const char *task = task_create(r, "import", params, r->body, r->body_len);
+    if (!task) {
+        page_db_error(r);
+        return;
+    }
+    resp_json(r, 202, json_pack("{s:s}", "task_uid", task));
+}
+
+void api_diagram_import_run(struct req *r, int seconds)
 {
     struct import_params p;
     struct erd_doc cur, imported;
     int skipped = 0;
     const char *uid = diagram_uid(r);
-    if (!uid || import_params(r, &p) != 0 || load_or_answer(r, uid, &cur) != 0 ||
-        (p.json ? parse_json(r, &imported) : parse_sql(r, p.dialect, &imported, &skipped)) != 0)
+    if (!uid || import_params(r, &p) != 0 || load_or_answer(r, uid, &cur) != 0)
+        return;
+    if (req_query_bool(r, "async")) {
+        queue_import(r, uid, &p);
+        return;
+    }
+    if ((p.json ? parse_json(r, &imported) : parse_sql(r, p.dialect, seconds, &imported, &skipped)) != 0)
         return;
     keep_identity(&imported, &cur);
     if (p.merge) {
@@ -323,6 +354,11 @@ void api_diagram_import(struct req *r)
     else
         save_import(r, uid, &cur, &imported, skipped, diff);
     json_decref(diff);
+}
+
+void api_diagram_import(struct req *r)
+{
+    api_diagram_import_run(r, r->app->cfg.import_seconds);
 }
 
 /* ---- export ----------------------------------------------------------------------------- */

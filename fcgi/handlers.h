@@ -47,6 +47,8 @@ void page_diagram_show(struct req *r);
 void api_diagram_get(struct req *r);
 void api_diagram_put(struct req *r);
 void api_diagram_import(struct req *r);
+/* api_diagram_import_run: the import with a time budget of seconds (the task runner's is longer). */
+void api_diagram_import_run(struct req *r, int seconds);
 void api_diagram_export(struct req *r);
 /* api_diagram_viewport.c — the editor's pan and zoom, saved without a version bump */
 void api_diagram_viewport_put(struct req *r);

@@ -11,6 +11,18 @@
 #include <string.h>
 
 
+/* task_title: what the pages call a task of kind. */
+static const char *task_title(const char *kind)
+{
+    static const struct {
+        const char *kind, *title;
+    } titles[] = {{"backup", "Backup"}, {"restore", "Restore"}, {"import", "Diagram import"}};
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+        if (strcmp(titles[i].kind, kind) == 0)
+            return titles[i].title;
+    return kind;
+}
+
 /* task_view: the template's view of a task (its API shape plus flags). */
 static json_t *task_view(struct req *r, PGresult *res, int row)
 {
@@ -19,8 +31,7 @@ static json_t *task_view(struct req *r, PGresult *res, int row)
     int live = strcmp(status, "queued") == 0 || strcmp(status, "running") == 0;
     json_object_set_new(j, "live", json_boolean(live));
     json_object_set_new(j, "failed", json_boolean(strcmp(status, "failed") == 0));
-    json_object_set_new(j, "title", json_string(strcmp(db_val(res, row, 1), "backup") == 0
-                                                ? "Backup" : "Restore"));
+    json_object_set_new(j, "title", json_string(task_title(db_val(res, row, 1))));
     json_t *result = json_object_get(j, "result");
     const char *dl = json_string_value(json_object_get(result, "download_url"));
     const char *project = json_string_value(json_object_get(result, "project_url"));

@@ -42,6 +42,8 @@ int task_fail(struct task_run *t, const char *fmt, ...) __attribute__((format(pr
 /* The kinds: each runs inside the work transaction and answers a TASK_* code. */
 int backup_task_run(struct task_run *t);    /* params {project_uid} (backup.c) */
 int restore_task_run(struct task_run *t);   /* the archive in tasks.input (backup.c) */
+int import_task_run(struct task_run *t);    /* params {diagram_uid, dialect, mode, content_type},
+                                              the SQL in tasks.input (import_task.c) */
 
 /* task_create: queue a task of kind for the signed-in user, with params (JSON object, stolen)
  * and optional input bytes; the new task's uid (arena), or NULL after a database error. */

@@ -134,6 +134,7 @@ static int run_kind(struct task_run *t)
     } kinds[] = {
         {"backup", backup_task_run},
         {"restore", restore_task_run},
+        {"import", import_task_run},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(kinds[i].kind, t->kind) == 0)

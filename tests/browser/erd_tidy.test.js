@@ -135,3 +135,36 @@ test('Northwind and Pagila open tidy: no overlapping tables on the live canvas, 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an import over 256 KB runs as a task: a progress bar, then the diagram is replaced', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const uid = await openNewDiagram(page);
+  // 400 tables, ~300 KB of PostgreSQL
+  const lines = [];
+  for (let i = 0; i < 400; i++) {
+    lines.push(`CREATE TABLE big_${i} (id bigint PRIMARY KEY, name varchar(200) NOT NULL, notes text, ` +
+      `created_at timestamp with time zone NOT NULL DEFAULT now(), amount numeric(12,2)${i ? `, parent_id bigint REFERENCES big_${i - 1} (id)` : ''}` +
+      `); -- ${'x'.repeat(500)}`);
+  }
+  const sql = lines.join('\n');
+  assert.ok(sql.length > 256 * 1024, `${sql.length} bytes`);
+  await page.click('[data-testid="import"]');
+  await page.selectOption('[data-testid="import-dialect"]', 'postgres');
+  await page.selectOption('[data-testid="import-mode"]', 'replace');
+  await page.$eval('[data-testid="import-sql"]', (el, t) => { el.value = t; el.dispatchEvent(new Event('input', { bubbles: true })); }, sql);
+  await page.click('[data-testid="import-preview"]');
+  await page.waitForSelector('[data-testid="import-result"][data-state="ok"]', { timeout: 30000 });
+  const posted = page.waitForRequest((r) => r.method() === 'POST' && /\/import\?.*async=1/.test(r.url()));
+  await page.click('[data-testid="import-replace"]');
+  await posted;
+  await page.waitForSelector('[data-testid="import-progress"]');
+  await page.waitForSelector('[data-testid="import-dialog"]', { state: 'hidden', timeout: 60000 });
+  await table(page, 'big_399').waitFor({ state: 'attached' });
+  const model = await (await page.request.get(`${stack.baseUrl}/api/diagrams/${uid}`)).json();
+  assert.equal(model.entities.length, 400);
+  assert.equal(model.relationships.length, 399);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -4,10 +4,15 @@
 // (except the conflict).
 
 import { request } from '../lib/request.js';
+import { watchTask } from '../lib/task.js';
 import { h } from '../lib/dom.js';
 import { modal, openModal } from '../lib/dialog.js';
 import { ConflictDialog } from '../lib/conflict.js';
 import { diff, describe } from './merge.js';
+
+/** Imports larger than this go through the task runner with a progress bar (the server's
+ * synchronous budget, CARD_IMPORT_SECONDS, stays for the small ones). */
+const ASYNC_IMPORT_BYTES = 256 * 1024;
 
 export class Dialogs {
   constructor(ed, root) {
@@ -119,6 +124,7 @@ export class Dialogs {
     if (!sql.trim()) { this.showResult('error', ['Paste some text or choose a file first.']); this.sql.focus(); return; }
     const merge = this.mode.value === 'merge', json = this.dialect.value === 'json';
     const url = `/api/diagrams/${encodeURIComponent(this.ed.uid)}/import?dialect=${encodeURIComponent(this.dialect.value)}&mode=${merge ? 'merge' : 'replace'}${preview ? '&preview=1' : ''}`;
+    if (!preview && sql.length > ASYNC_IMPORT_BYTES) { await this.runImportTask(url, sql, json, merge); return; }
     this.showResult('busy', [preview ? 'Reading it…' : merge ? 'Adding to the diagram…' : 'Replacing the diagram…']);
     let res;
     try { res = await request('POST', url, sql, json ? 'application/json' : 'application/sql'); } catch { this.showResult('error', ['Network error — try again.']); return; }
@@ -147,6 +153,30 @@ export class Dialogs {
     this.ed.adoptServerModel(model);
     this.imp.close();
     this.ed.announce(`${merge ? 'Imported into the diagram' : 'Diagram replaced'}. ${lines[0]}`);
+  }
+
+  /** runImportTask: a large import through the task runner (…&async=1 → 202 {task_uid}), with a
+   * progress bar fed by the task until it ends; then the stored model is loaded. */
+  async runImportTask(url, sql, json, merge) {
+    this.showResult('busy', ['Uploading…']);
+    let res;
+    try { res = await request('POST', `${url}&async=1`, sql, json ? 'application/json' : 'application/sql'); } catch { this.showResult('error', ['Network error — try again.']); return; }
+    if (res.status !== 202) { this.showResult('error', [(res.data && res.data.message) || `Import failed (HTTP ${res.status}).`]); return; }
+    const taskUid = res.data.task_uid;
+    const bar = h('progress', { class: 'task-progress', max: '100', value: '0', 'aria-label': 'Import progress', 'data-testid': 'import-progress' });
+    const line = h('p', { text: 'Queued…' });
+    this.showResult('busy', []);
+    this.result.append(bar, line, h('p', {}, h('a', { href: `/tasks/${encodeURIComponent(taskUid)}`, target: '_blank', text: 'Open the task (log, cancel)' })));
+    let task;
+    try {
+      task = await watchTask(taskUid, (t, msg) => { bar.value = t.progress || 0; line.textContent = msg || t.status; });
+    } catch (e) { this.showResult('error', [e.message]); return; }
+    if (task.status !== 'succeeded') { this.showResult('error', [task.status === 'cancelled' ? 'The import was cancelled; the diagram is unchanged.' : `${task.error || 'The import failed'}. The diagram is unchanged.`]); return; }
+    const model = await request('GET', `/api/diagrams/${encodeURIComponent(this.ed.uid)}`);
+    if (model.status !== 200) { this.showResult('error', ['The import finished; reload the page to see it.']); return; }
+    this.ed.adoptServerModel(model.data);
+    this.imp.close();
+    this.ed.announce(`${merge ? 'Imported into the diagram' : 'Diagram replaced'}. ${(task.result && task.result.summary) || ''}`);
   }
 
   showResult(state, lines) {
