@@ -9,6 +9,9 @@
  *                                   is_named, created_at, changes}]
  *   attachments/<uid>             the attachment's bytes
  * stored in `backups` (data bytea) and downloaded from /api/backups/{uid}/download.
+ * A scheduled backup (params.scheduled, queued by card_backup_schedule_enqueue: sql/030,
+ * backup_schedule.c) is marked automatic, and in the same transaction the owner's older
+ * automatic archives beyond the schedule's keep count are deleted (manual ones never).
  * A restore reads the archive from tasks.input and first checks EVERYTHING — the gzip and tar
  * framing (targz.h: no path traversal, links or bombs), the manifest's format and version,
  * every entry named by it and none other, sizes and counts, and every document with its kind's
@@ -251,6 +254,31 @@ static int backup_project(struct task_run *t, PGresult *p, int i, struct buf *ta
     return TASK_OK;
 }
 
+/* backup_prune: after the scheduled backup keep_uid, the owner's automatic archives beyond the
+ * schedule's keep count (its current one, else the task's), newest kept and keep_uid always,
+ * deleted; manual archives are never touched.  The number deleted into *pruned; TASK_OK or
+ * TASK_FAILED. */
+static int backup_prune(struct task_run *t, const char *keep_uid, int *pruned)
+{
+    struct req *r = &t->work;
+    PGresult *s = db_query(r, "SELECT keep FROM backup_schedules WHERE user_id = $1", DB_ARGS(t->owner));
+    if (!s)
+        return task_fail(t, "the backup schedule could not be read");
+    json_t *k = json_object_get(t->params, "keep");
+    long long keep = PQntuples(s) == 1 ? db_int(s, 0, 0) : json_is_integer(k) ? json_integer_value(k) : 7;
+    keep = keep < 1 ? 1 : keep > 100 ? 100 : keep;
+    PGresult *d = db_query(r,
+        "DELETE FROM backups WHERE user_id = $1 AND automatic AND uid <> $2 AND uid NOT IN "
+        "(SELECT uid FROM backups WHERE user_id = $1 AND automatic AND uid <> $2 "
+        "ORDER BY created_at DESC, uid DESC LIMIT $3::int - 1) RETURNING uid",
+        DB_ARGS(t->owner, keep_uid, arena_printf(r->arena, "%lld", keep)));
+    if (!d)
+        return task_fail(t, "older automatic backups could not be removed");
+    *pruned = PQntuples(d);
+    return task_step(t, -1, "Keeping the newest %lld automatic backup%s: removed %d older one%s.", keep,
+                     keep == 1 ? "" : "s", *pruned, *pruned == 1 ? "" : "s");
+}
+
 int backup_task_run(struct task_run *t)
 {
     struct req *r = &t->work;
@@ -285,19 +313,23 @@ int backup_task_run(struct task_run *t)
     if (bad || targz_finish(tar, gz) != 0)
         return task_fail(t, "the archive could not be written");
     const char *size = arena_printf(r->arena, "%zu", gz->len);
-    const char *name = arena_printf(r->arena, "%s — %s", puid ? db_val(p, 0, 2) : "All projects",
-                                    now_iso(r->arena));
+    int scheduled = json_is_true(json_object_get(t->params, "scheduled"));
+    const char *name = arena_printf(r->arena, "%s%s — %s", scheduled ? "Automatic: " : "",
+                                    puid ? db_val(p, 0, 2) : "All projects", now_iso(r->arena));
     PGresult *b = db_query(r,
-        "INSERT INTO backups (id, uid, user_id, name, status, file_size, project_uid, task_uid, data) "
+        "INSERT INTO backups (id, uid, user_id, name, status, file_size, project_uid, task_uid, data, automatic) "
         "VALUES (gen_random_uuid()::text, gen_random_uuid()::text, $1, $2, 'completed', $3::int, $4, $5, "
-        "$6::bytea) RETURNING uid", DB_ARGS(t->owner, name, size, puid, t->uid,
-                                            db_bytes_hex(r->arena, gz->data, gz->len)));
+        "$6::bytea, $7::boolean) RETURNING uid", DB_ARGS(t->owner, name, size, puid, t->uid,
+                                            db_bytes_hex(r->arena, gz->data, gz->len), scheduled ? "t" : "f"));
     if (!b || PQntuples(b) != 1)
         return task_fail(t, "the archive could not be stored");
+    int pruned = 0;
+    if (scheduled && (rc = backup_prune(t, db_val(b, 0, 0), &pruned)) != TASK_OK)
+        return rc;
     const char *url = arena_printf(r->arena, "/api/backups/%s/download", db_val(b, 0, 0));
-    t->result = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "backup_uid", db_val(b, 0, 0), "download_url",
-                          url, "projects", PQntuples(p), "files", n, "attachments", natt,
-                          "size", (json_int_t)gz->len);
+    t->result = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:b, s:i}", "backup_uid", db_val(b, 0, 0),
+                          "download_url", url, "projects", PQntuples(p), "files", n, "attachments", natt,
+                          "size", (json_int_t)gz->len, "automatic", scheduled, "pruned", pruned);
     return task_step(t, 100, "Backup ready (%zu bytes): download it at %s", gz->len, url);
 }
 

@@ -244,6 +244,16 @@ void page_task_cancel(struct req *r);
 void page_project_backup(struct req *r);
 void page_backups(struct req *r);
 void page_backup_all(struct req *r);
+/* backups_render: the /backups page with status and the schedule form's view (stolen). */
+void backups_render(struct req *r, int status, struct json_t *schedule);
+/* backup_schedule.c — scheduled automatic backups: the JSON API and the /backups form.
+ * backup_schedule_view: the form's view (what was sent and errors when shown again, else
+ * NULLs: the saved schedule); NULL after a database error. */
+void api_backup_schedule_get(struct req *r);
+void api_backup_schedule_put(struct req *r);
+void page_backup_schedule(struct req *r);
+struct json_t *backup_schedule_view(struct req *r, const char *frequency, const char *project, const char *keep,
+                                    struct json_t *errors);
 /* api_dashboard.c — analytics dashboards' JSON API and a widget's chart as SVG */
 void api_dashboard_list(struct req *r);
 void api_dashboard_create(struct req *r);

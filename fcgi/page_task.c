@@ -1,7 +1,8 @@
 /* page_task.c — the pages of background tasks: a task's progress page (/tasks/{uid}: a
  * progress bar, the log and a cancel button; static/js/task.js polls GET /api/tasks/{uid}
  * every second, and without JavaScript the page refreshes itself every 2 s while the task
- * runs), /backups (your backups to download, your tasks, and the restore upload), and the
+ * runs), /backups (your backups to download, your tasks, the automatic backup schedule's form
+ * (backup_schedule.c) and the restore upload), and the
  * "Back up" form of a project page. */
 #include "db.h"
 #include "handlers.h"
@@ -81,11 +82,23 @@ void page_backup_all(struct req *r)
 
 void page_backups(struct req *r)
 {
+    json_t *schedule = backup_schedule_view(r, NULL, NULL, NULL, NULL);
+    if (!schedule) {
+        page_db_error(r);
+        return;
+    }
+    backups_render(r, 200, schedule);
+}
+
+void backups_render(struct req *r, int status, json_t *schedule)
+{
+    view_keep(r, schedule);
     PGresult *tasks = db_query(r, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY created_at DESC LIMIT 50",
                                DB_NOARGS);
     PGresult *backups = tasks ? db_query(r,
         "SELECT uid, name, coalesce(file_size, 0), to_char(created_at, 'YYYY-MM-DD HH24:MI') "
         "FROM backups WHERE data IS NOT NULL ORDER BY created_at DESC LIMIT 100", DB_NOARGS) : NULL;
+    /* (automatic archives carry "Automatic: " in their name) */
     if (!backups) {
         page_db_error(r);
         return;
@@ -101,7 +114,8 @@ void page_backups(struct req *r)
     json_object_set_new(ctx, "nav_backups", json_true());
     json_object_set_new(ctx, "tasks", tl);
     json_object_set_new(ctx, "backups", bl);
-    view_render(r, 200, "backups", ctx);
+    json_object_set(ctx, "schedule", schedule);
+    view_render(r, status, "backups", ctx);
 }
 
 json_t *task_recent_json(struct req *r)

@@ -1,6 +1,7 @@
 /* task_runner.c — the task runner process (task_runner.h) and the runner side of task.h:
- * claiming, progress, log, cancellation, the end state of each task, heartbeats and the
- * reaping of tasks whose runner died. */
+ * claiming, progress, log, cancellation, the end state of each task, heartbeats, the
+ * reaping of tasks whose runner died, and (each heartbeat) the queueing of due scheduled
+ * backups (backup_schedule.c). */
 #include "task_runner.h"
 #include "app.h"
 #include "db.h"
@@ -20,6 +21,7 @@
 #define RUNNER_IDLE_MS 300        /* pause between two claims when the queue is empty */
 #define RUNNER_HEARTBEAT_S 5
 #define RUNNER_MAX_THREADS 16
+#define RUNNER_SCHEDULE_BATCH "100" /* due backup schedules enqueued per heartbeat at most */
 
 static volatile sig_atomic_t g_stop;
 static char g_runner[128];        /* "host:pid" */
@@ -262,6 +264,12 @@ static void *heartbeat_main(void *arg)
             PGresult *res = db_query(&r, "SELECT card_task_reap($1::text[])", DB_ARGS(dead_runners(&r)));
             if (res && db_int(res, 0, 0) > 0)
                 log_msg("tasks: %lld task(s) of a dead runner marked failed", db_int(res, 0, 0));
+            /* Scheduled automatic backups that are due become ordinary queued backup tasks
+             * (sql/030: each slot once, whichever runner gets there first). */
+            res = db_query(&r, "SELECT user_id, task_uid FROM card_backup_schedule_enqueue($1::int)",
+                           DB_ARGS(RUNNER_SCHEDULE_BATCH));
+            for (int i = 0; res && i < PQntuples(res); i++)
+                log_msg("tasks: scheduled backup %s queued", db_val(res, i, 1));
         }
         arena_reset(&a);
         for (int i = 0; i < RUNNER_HEARTBEAT_S * 10 && !g_stop; i++)
