@@ -276,14 +276,16 @@ test('the key is in no log line and not stored in plaintext', () => {
   assert.match(stack.appLog(), /ai: message=\d+ provider=openai_compatible model=fake-slow status=complete/);
 });
 
-test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never called', async () => {
-  const other = await startStack();
+/** chatOnOwnStack: a fresh stack with env, bob's provider at the fake (127.0.0.1), one chat;
+ * answers the last event, the fake's request count before and after, and the app log. */
+async function chatOnOwnStack(env) {
+  const other = await startStack({ env });
   try {
     const bob = new Client(other.baseUrl);
     await bob.signup();
     const proj = await bob.createProject('p');
     const bobId = other.sql(`SELECT id FROM users WHERE email = '${bob.email}'`);
-    other.sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
+    other.sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1', is_active = true WHERE code = 'openai_compatible';
       INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
         SELECT id, 'fake-normal', 'f', true FROM ai_providers WHERE code = 'openai_compatible';
       INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
@@ -295,11 +297,30 @@ test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never ca
       headers: { Cookie: bob.cookieHeader(), 'Content-Type': 'application/json', 'X-CSRF-Token': bob.csrf },
       body: JSON.stringify({ project_uid: proj, message: 'hi' }),
     });
-    const ev = last(r.events);
-    assert.equal(ev.event, 'error');
-    assert.match(ev.data.message, /private or local network/);
-    assert.equal((await fake.stats()).requests, before);
+    return { r, ev: last(r.events), before, after: (await fake.stats()).requests, log: other.appLog() };
   } finally {
     other.stop();
   }
+}
+
+test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never called; the message says why', async () => {
+  const { ev, before, after, log } = await chatOnOwnStack({});
+  assert.equal(ev.event, 'error');
+  assert.match(ev.data.message, /address 127\.0\.0\.1 is refused: it is a loopback address/);
+  assert.match(ev.data.message, /CARD_AI_NETWORKS \(e\.g\. 127\.0\.0\.1\/32\)/);
+  assert.ok(!ev.data.message.includes('VERYSECRET'));
+  assert.equal(after, before, 'the fake provider was never called');
+  assert.match(log, /ai: The AI provider's address 127\.0\.0\.1 is refused/);
+  assert.ok(!log.includes('VERYSECRET'));
+});
+
+test('CARD_AI_NETWORKS=127.0.0.0/8 allows the fake provider without CARD_AI_ALLOW_PRIVATE; 10.0.0.0/8 does not', async () => {
+  const allowed = await chatOnOwnStack({ CARD_AI_NETWORKS: '127.0.0.0/8' });
+  assert.equal(allowed.ev.event, 'done', JSON.stringify(allowed.ev));
+  assert.equal(textOf(allowed.r.events), 'Hello, world!');
+  assert.equal(allowed.after, allowed.before + 1);
+  const other = await chatOnOwnStack({ CARD_AI_NETWORKS: '10.0.0.0/8' });
+  assert.equal(other.ev.event, 'error');
+  assert.match(other.ev.data.message, /127\.0\.0\.1 is refused: it is a loopback address/);
+  assert.equal(other.after, other.before);
 });
