@@ -73,6 +73,9 @@ static const struct config_var {
      "FastCGI unix socket of the stream worker (AI chat, /api/ai/); empty = CARD_SOCKET.stream"},
     {"CARD_STREAM_THREADS", V_INT, offsetof(struct config, stream_threads), "64",
      "threads of the stream worker (one open AI answer each)"},
+    {"CARD_STREAM_DB_CONNECTIONS", V_INT, offsetof(struct config, stream_db_connections), "8",
+     "database connections the stream worker's threads share, each held only for the short "
+     "transactions before and after a provider call (a thread waits when all are in use)"},
     {"CARD_AI_ALLOW_PRIVATE", V_BOOL, offsetof(struct config, ai_allow_private), "0",
      "1 = AI providers may be on loopback, private or link-local addresses (local Ollama, tests)"},
     {"CARD_AI_NETWORKS", V_STR, offsetof(struct config, ai_networks), "",
