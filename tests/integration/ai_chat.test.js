@@ -3,7 +3,8 @@
 // deltas in order and as they come, the stored answer and usage, errors (HTTP, malformed, cut)
 // with the partial answer kept, split UTF-8, stop and closed tab cancelling the provider call
 // within a second, resume, limits before any provider call, the key in no log, loopback refused
-// without CARD_AI_ALLOW_PRIVATE, and 20 chats streaming while pages stay fast.
+// without CARD_AI_ALLOW_PRIVATE (allowed by CARD_AI_NETWORKS), and 50 chats streaming while pages
+// stay fast, the stream worker's threads sharing a few database sessions.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -46,7 +47,7 @@ const lastFake = async () => { const s = await fake.stats(); return s.log[s.log.
 
 test.before(async () => {
   fake = await startFake();
-  stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1', CARD_STREAM_THREADS: '32' } });
+  stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1', CARD_STREAM_THREADS: '64', CARD_STREAM_DB_CONNECTIONS: '4' } });
   alice = new Client(stack.baseUrl);
   await alice.signup();
   project = await alice.createProject('AI tests');
@@ -246,9 +247,10 @@ test('over the limit: 429 with Retry-After before any provider call', async () =
   stack.sql(`DELETE FROM ai_user_limits WHERE user_id = '${userId}'`);
 });
 
-test('20 chats stream at once while GET /dashboard stays fast', async () => {
+test('50 chats stream at once while GET /dashboard stays fast, on a few database sessions', async () => {
   configure('fake-slow');
-  const chats = Array.from({ length: 20 }, (_, i) => chat({ message: `concurrent ${i}` }));
+  const sessions = () => Number(stack.sql(`SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'`));
+  const chats = Array.from({ length: 50 }, (_, i) => chat({ message: `concurrent ${i}` }));
   const times = [];
   const t0 = Date.now();
   while (Date.now() - t0 < 1200) {
@@ -264,6 +266,9 @@ test('20 chats stream at once while GET /dashboard stays fast', async () => {
     assert.equal(r.events.filter((e) => e.event === 'delta').length, 20);
   }
   assert.ok(Math.max(...times) < 1000, `dashboard times ${times}`);
+  // 50 answers held open, yet the stream worker used at most its 4 pooled sessions (plus the
+  // page workers', the task runner's and this query's): not one per answer
+  assert.ok(sessions() < 30, `${sessions()} database sessions`);
 });
 
 test('the key is in no log line and not stored in plaintext', () => {
