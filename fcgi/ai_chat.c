@@ -19,7 +19,7 @@
 #include "http.h"
 #include "license.h"
 #include "log.h"
-#include "netpolicy.h"
+#include "ai_netpolicy.h"
 #include "stream.h"
 #include "view.h"
 #include <fcgiapp.h>
@@ -332,14 +332,6 @@ static void finish(struct req *r, struct turn *t, struct ai_result *res, long lo
     free(text);
 }
 
-static unsigned allow_mask(void)
-{
-    unsigned m = NET_PUBLIC;
-    if (g_app.cfg.ai_allow_private)
-        m |= NET_PRIVATE | NET_LOOPBACK | NET_LINK_LOCAL;
-    return m;
-}
-
 static void relay(struct req *r, struct turn *t)
 {
     t->answer = buf_arena(r->arena);
@@ -353,7 +345,7 @@ static void relay(struct req *r, struct turn *t)
     free(text);
     struct ai_request rq = {
         .wire = t->t.wire, .base_url = t->t.base_url, .model = t->t.model_identifier,
-        .api_key = t->t.api_key, .msgs = t->msgs, .nmsgs = t->nmsgs, .allow_mask = allow_mask(),
+        .api_key = t->t.api_key, .msgs = t->msgs, .nmsgs = t->nmsgs, .policy = ai_net_policy_for(r),
         .timeout_s = g_app.cfg.ai_timeout, .on_text = on_text, .poll = on_poll, .ctx = t,
     };
     struct ai_result res;
@@ -620,7 +612,7 @@ int ai_provider_ping(struct req *r, const struct ai_target *t, const char **mess
     struct ai_message msg = {"user", "Reply with the single word: ok"};
     struct ai_request rq = {
         .wire = t->wire, .base_url = t->base_url, .model = t->model_identifier,
-        .api_key = t->api_key, .msgs = &msg, .nmsgs = 1, .allow_mask = allow_mask(),
+        .api_key = t->api_key, .msgs = &msg, .nmsgs = 1, .policy = ai_net_policy_for(r),
         .timeout_s = 30, .on_text = ping_text,
     };
     struct ai_result res;

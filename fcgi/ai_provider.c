@@ -5,7 +5,7 @@
 #include "ai_provider.h"
 #include "buf.h"
 #include "log.h"
-#include "netpolicy.h"
+#include "ai_netpolicy.h"
 #include "sse.h"
 #include <curl/curl.h>
 #include <jansson.h>
@@ -176,6 +176,7 @@ struct call {
     long http_status;
     size_t bytes;
     int refused;           /* the open-socket check refused an address */
+    char refusal[256];     /* why (the first refusal), for the user */
     int stop;              /* an ai_status that ended the transfer early, or 0 */
     long long start_us;
 };
@@ -226,15 +227,29 @@ static size_t on_write(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* on_open_socket: the address libcurl is about to connect to, after DNS: refuse what the
- * policy does not allow (loopback, private, link-local … unless allowed). */
+ * policy does not allow (loopback, private, link-local, the own database … unless allowed);
+ * the first refusal's reason becomes the call's message (and a log line). */
 static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
 {
     struct call *c = ctx;
-    if (purpose != CURLSOCKTYPE_IPCXN || !net_allowed(&a->addr, c->rq->allow_mask, NULL, 0)) {
-        c->refused = 1;
-        return CURL_SOCKET_BAD;
+    char why[sizeof c->out->message];
+    struct ai_net_policy none;
+    const struct ai_net_policy *p = c->rq->policy;
+    if (!p) {
+        ai_net_policy_init(&none, 0, NULL, NULL, 0);   /* public addresses only */
+        p = &none;
     }
-    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    if (purpose != CURLSOCKTYPE_IPCXN) {
+        snprintf(why, sizeof why, "The AI provider's connection is not a plain IP connection.");
+    } else if (ai_net_check(p, &a->addr, why, sizeof why)) {
+        return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    }
+    if (!c->refused) {
+        log_msg("ai: %s", why);
+        snprintf(c->refusal, sizeof c->refusal, "%s", why);
+    }
+    c->refused = 1;
+    return CURL_SOCKET_BAD;
 }
 
 static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -318,7 +333,8 @@ static void classify(struct call *c, CURLcode cc)
         set_status(out, AI_ERR_HTTP);
     } else if (c->stop) {
         set_status(out, (enum ai_status)c->stop);
-    } else if (c->refused) {
+    } else if (c->refused && !c->http_status) {   /* no other address answered either */
+        snprintf(out->message, sizeof out->message, "%s", c->refusal);
         set_status(out, AI_ERR_REFUSED);
     } else if (c->http_status >= 300) {
         http_message(out, c->http_status, c->rq->model);

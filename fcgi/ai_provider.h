@@ -8,6 +8,7 @@
 #define CARD_AI_PROVIDER_H
 #include <stddef.h>
 struct arena;
+struct ai_net_policy;
 
 #define AI_MAX_BYTES (16u << 20)      /* a provider answer larger than this is cut */
 #define AI_POLL_MS 100                /* the caller's poll runs at least this often */
@@ -37,7 +38,7 @@ struct ai_request {
     const char *api_key;      /* may be "" (a local server) */
     const struct ai_message *msgs;
     int nmsgs;
-    unsigned allow_mask;      /* net_class values the connection may reach */
+    const struct ai_net_policy *policy; /* where it may connect (ai_netpolicy.h) */
     int timeout_s;            /* whole call */
     /* on_text: a piece of the answer (whole UTF-8 characters); nonzero cancels. */
     int (*on_text)(void *ctx, const char *text, size_t len);

@@ -23,7 +23,7 @@
 #include "http.h"
 #include "license.h"
 #include "log.h"
-#include "netpolicy.h"
+#include "ai_netpolicy.h"
 #include "view.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,14 +88,6 @@ static int on_text(void *ctx, const char *text, size_t n)
     }
     buf_append(k->answer, text, n);
     return 0;
-}
-
-static unsigned allow_mask(void)
-{
-    unsigned m = NET_PUBLIC;
-    if (g_app.cfg.ai_allow_private)
-        m |= NET_PRIVATE | NET_LOOPBACK | NET_LINK_LOCAL;
-    return m;
 }
 
 /* gate: both modules on for the connection's project, and the user under the AI limits. */
@@ -187,7 +179,7 @@ static void ask(struct req *r, const struct dbws_conn *c, const struct ai_target
                                                                                       : AI_SQL_TIMEOUT_S;
     struct ai_request rq = {
         .wire = t->wire, .base_url = t->base_url, .model = t->model_identifier, .api_key = t->api_key,
-        .msgs = msgs, .nmsgs = 2, .allow_mask = allow_mask(), .timeout_s = timeout, .on_text = on_text,
+        .msgs = msgs, .nmsgs = 2, .policy = ai_net_policy_for(r), .timeout_s = timeout, .on_text = on_text,
         .ctx = &k,
     };
     long long t0 = log_now_us();

@@ -1,4 +1,5 @@
 /* config.c — configuration from environment variables, each with a documented default. */
+#include "ai_netpolicy.h"
 #include "app.h"
 #include "buf.h"
 #include "tmpl.h"
@@ -72,8 +73,14 @@ static const struct config_var {
      "FastCGI unix socket of the stream worker (AI chat, /api/ai/); empty = CARD_SOCKET.stream"},
     {"CARD_STREAM_THREADS", V_INT, offsetof(struct config, stream_threads), "64",
      "threads of the stream worker (one open AI answer each)"},
+    {"CARD_STREAM_DB_CONNECTIONS", V_INT, offsetof(struct config, stream_db_connections), "8",
+     "database connections the stream worker's threads share, each held only for the short "
+     "transactions before and after a provider call (a thread waits when all are in use)"},
     {"CARD_AI_ALLOW_PRIVATE", V_BOOL, offsetof(struct config, ai_allow_private), "0",
      "1 = AI providers may be on loopback, private or link-local addresses (local Ollama, tests)"},
+    {"CARD_AI_NETWORKS", V_STR, offsetof(struct config, ai_networks), "",
+     "CIDR list of networks AI providers may also be on (e.g. 10.0.0.5/32 for a local Ollama), "
+     "without CARD_AI_ALLOW_PRIVATE; Cardinality's own database server stays refused"},
     {"CARD_AI_TIMEOUT", V_INT, offsetof(struct config, ai_timeout), "300",
      "longest one AI provider call may take (seconds)"},
 };
@@ -151,6 +158,12 @@ int config_load(struct config *cfg)
     if (idlen < 8 || idlen > 64 || strspn(cfg->asset_version, "0123456789abcdef") != idlen) {
         fprintf(stderr, "config: CARD_ASSET_VERSION=%s is not 8 to 64 lowercase hex digits\n",
                 cfg->asset_version);
+        return -1;
+    }
+    struct net_cidr nets[AI_NET_MAX];
+    if (cfg->ai_networks[0] && net_cidr_parse(cfg->ai_networks, nets, AI_NET_MAX) < 0) {
+        fprintf(stderr, "config: CARD_AI_NETWORKS=%s is not a list of at most %d networks "
+                "(CIDR, e.g. 10.0.0.5/32, fd00::/8)\n", cfg->ai_networks, AI_NET_MAX);
         return -1;
     }
     return 0;

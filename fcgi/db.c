@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "http.h"
 #include "log.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,85 @@ void db_init(struct db *db, const char *conninfo)
 {
     memset(db, 0, sizeof *db);
     db->conninfo = conninfo;
+    db->slot = -1;
+}
+
+/* ---- the pool (stream worker) ---- */
+
+struct db_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    int n;
+    struct db *slots;       /* conn, prepared and back-off of each shared connection */
+    char *busy;
+};
+
+struct db_pool *db_pool_new(const char *conninfo, int n)
+{
+    struct db_pool *p = calloc(1, sizeof *p);
+    if (!p || n < 1)
+        abort();
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    p->n = n;
+    p->slots = calloc((size_t)n, sizeof *p->slots);
+    p->busy = calloc((size_t)n, 1);
+    if (!p->slots || !p->busy)
+        abort();
+    for (int i = 0; i < n; i++)
+        db_init(&p->slots[i], conninfo);
+    return p;
+}
+
+void db_pool_attach(struct db *db, struct db_pool *pool)
+{
+    db->pool = pool;
+    db->slot = -1;
+}
+
+/* move_conn: the connection's state from one db to the other (a slot and a thread's db). */
+static void move_conn(struct db *to, struct db *from)
+{
+    to->conn = from->conn;
+    memcpy(to->prepared, from->prepared, sizeof to->prepared);
+    to->nprepared = from->nprepared;
+    to->next_try_us = from->next_try_us;
+    to->backoff_ms = from->backoff_ms;
+    from->conn = NULL;
+    from->nprepared = 0;
+}
+
+/* pool_take: hold a free slot, waiting for one. */
+static void pool_take(struct db *db)
+{
+    struct db_pool *p = db->pool;
+    pthread_mutex_lock(&p->lock);
+    int i;
+    for (;;) {
+        for (i = 0; i < p->n && p->busy[i]; i++)
+            ;
+        if (i < p->n)
+            break;
+        pthread_cond_wait(&p->freed, &p->lock);
+    }
+    p->busy[i] = 1;
+    pthread_mutex_unlock(&p->lock);
+    db->slot = i;
+    move_conn(db, &p->slots[i]);
+}
+
+void db_release(struct db *db)
+{
+    struct db_pool *p = db->pool;
+    if (!p || db->slot < 0 || db->in_tx)
+        return;
+    db->released_down = !db->conn || PQstatus(db->conn) != CONNECTION_OK;
+    move_conn(&p->slots[db->slot], db);
+    pthread_mutex_lock(&p->lock);
+    p->busy[db->slot] = 0;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+    db->slot = -1;
 }
 
 void db_close(struct db *db)
@@ -47,6 +127,8 @@ static int db_connect(struct db *db)
 
 int db_ready(struct db *db)
 {
+    if (db->pool && db->slot < 0)
+        pool_take(db);
     if (db->fake_exec || (db->conn && PQstatus(db->conn) == CONNECTION_OK))
         return 0;
     return db_connect(db);
@@ -54,6 +136,8 @@ int db_ready(struct db *db)
 
 int db_unavailable(const struct db *db)
 {
+    if (db->pool && db->slot < 0)
+        return db->released_down;
     return !db->fake_exec && (!db->conn || PQstatus(db->conn) != CONNECTION_OK);
 }
 
@@ -176,6 +260,8 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
             return NULL;
         }
     }
+    if (db->pool && db->slot < 0)
+        db_ready(db);
     if (!db->conn && !db->fake_exec) {
         db->failed = 1;
         return NULL;
@@ -278,13 +364,18 @@ int db_finish(struct req *r, int ok)
     struct db *db = r->db;
     db->want_tx = 0;
     db->read_only = 0;
-    if (!db->in_tx)
+    if (!db->in_tx) {
+        db_release(db);
         return ok ? 0 : -1;
+    }
     db->in_tx = 0;
-    if (!db->conn && !db->fake_exec)
+    if (!db->conn && !db->fake_exec) {
+        db_release(db);
         return -1;
+    }
     int commit = ok && !db->failed;
     int rc = exec_plain(db, commit ? "COMMIT" : "ROLLBACK");
+    db_release(db);
     return commit && rc == 0 ? 0 : -1;
 }
 

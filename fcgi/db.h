@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 struct req;
+struct db_pool;
 
 #define DB_PREPARED_MAX 32
 #define DB_SQLSTATE_CONNECTION "08006"  /* recorded when a connection could not be had */
@@ -37,7 +38,23 @@ struct db {
      * a PGresult (PQmakeEmptyPGresult…) the caller frees, or NULL for a failure. */
     PGresult *(*fake_exec)(void *ctx, const char *sql, const char *const *params, int nparams);
     void *fake_ctx;
+    /* Pooled (the stream worker): conn, prepared and the back-off belong to a slot of pool,
+     * taken at the first query of a transaction and given back when it ends (db_finish). */
+    struct db_pool *pool;
+    int slot;               /* the slot held, or -1 */
+    int released_down;      /* the slot's connection was unusable when given back */
 };
+
+/* db_pool_new: n connections to conninfo shared by threads (opened at their first use), for
+ * threads that spend most of a request without the database (an AI answer streaming): each
+ * holds one only for a transaction, so 50 open answers need not be 50 server sessions.
+ * A thread waits when all n are in use. */
+struct db_pool *db_pool_new(const char *conninfo, int n);
+/* db_pool_attach: db (db_init'ed with the same conninfo) takes its connections from pool. */
+void db_pool_attach(struct db *db, struct db_pool *pool);
+/* db_release: give a pooled connection back unless a transaction is open (db_finish does;
+ * the worker also calls it after each request).  Nothing for an unpooled db. */
+void db_release(struct db *db);
 
 /* db_init: remember conninfo; connects lazily. */
 void db_init(struct db *db, const char *conninfo);

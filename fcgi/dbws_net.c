@@ -5,7 +5,6 @@
 #include "dbws.h"
 #include "netpolicy.h"
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -55,54 +54,6 @@ static const char *class_name(enum net_class c)
     }
 }
 
-static int same_addr(const struct sockaddr *a, const struct sockaddr *b)
-{
-    if (a->sa_family != b->sa_family)
-        return 0;
-    if (a->sa_family == AF_INET)
-        return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-               ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-    if (a->sa_family == AF_INET6)
-        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-                      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
-    return 0;
-}
-
-/* is_this_host: sa is loopback or one of this machine's interface addresses. */
-static int is_this_host(const struct sockaddr *sa)
-{
-    if (net_classify(sa) == NET_LOOPBACK)
-        return 1;
-    struct ifaddrs *ifs = NULL, *i;
-    int found = 0;
-    if (getifaddrs(&ifs) != 0)
-        return 0;
-    for (i = ifs; i && !found; i = i->ifa_next)
-        found = i->ifa_addr && same_addr(i->ifa_addr, sa);
-    freeifaddrs(ifs);
-    return found;
-}
-
-/* is_own_db: sa:port is where Cardinality's own database listens — its TCP host's
- * addresses, or, when it is reached through a unix socket, this machine at its port. */
-static int is_own_db(const struct sockaddr *sa, int port, const struct dbws_own_db *own)
-{
-    if (!own || !own->host || port != own->port)
-        return 0;
-    if (own->host[0] == '/' || own->host[0] == '@' || own->host[0] == '\0')
-        return is_this_host(sa);
-    struct addrinfo hints, *res = NULL, *ai;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(own->host, NULL, &hints, &res) != 0)
-        return 0;
-    int found = 0;
-    for (ai = res; ai && !found; ai = ai->ai_next)
-        found = same_addr(ai->ai_addr, sa) || (is_this_host(ai->ai_addr) && is_this_host(sa));
-    freeaddrinfo(res);
-    return found;
-}
-
 int dbws_resolve(const char *host, int port, const struct dbws_own_db *own, char ip[64],
                  struct dbws_error *err)
 {
@@ -122,6 +73,8 @@ int dbws_resolve(const char *host, int port, const struct dbws_own_db *own, char
     if (rc != 0)
         return dbws_error_set(err, DBWS_ERR_CONNECT, "The host name %s does not resolve (%s).", host,
                               gai_strerror(rc));
+    struct net_own_db own_addrs;   /* resolved once (netpolicy_owndb.c) */
+    net_own_db_load(&own_addrs, own ? own->host : NULL, own ? own->port : 0);
     const char *why = NULL;
     int ok = -1;
     for (ai = res; ai && ok != 0; ai = ai->ai_next) {
@@ -132,7 +85,7 @@ int dbws_resolve(const char *host, int port, const struct dbws_own_db *own, char
                 why = class_name(net_classify(ai->ai_addr));
             continue;
         }
-        if (is_own_db(ai->ai_addr, port, own)) {
+        if (net_is_own_db(ai->ai_addr, port, &own_addrs)) {
             if (!why)
                 why = "Cardinality's own database server";
             continue;

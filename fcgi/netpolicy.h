@@ -6,7 +6,7 @@
 #ifndef CARD_NETPOLICY_H
 #define CARD_NETPOLICY_H
 #include <stddef.h>
-struct sockaddr;
+#include <sys/socket.h>
 
 enum net_class {
     NET_PUBLIC = 1 << 0,
@@ -35,4 +35,25 @@ int net_cidr_match(const struct sockaddr *sa, const struct net_cidr *list, int n
 /* net_allowed: sa may be connected to: its class is in allow_mask, or it lies in one of the
  * extra networks (which widen the mask). */
 int net_allowed(const struct sockaddr *sa, unsigned allow_mask, const struct net_cidr *extra, int n);
+
+/* ---- Cardinality's own database server (netpolicy_owndb.c) ---- */
+#define NET_OWN_DB_MAX 8
+struct net_own_db {
+    int port;                   /* 0: unknown, nothing matches */
+    int this_machine;           /* a unix socket, or the host resolves to this machine */
+    int n;
+    struct sockaddr_storage addr[NET_OWN_DB_MAX];
+};
+/* net_own_db_load: host (a name, an address, a unix socket directory) and port as addresses;
+ * a name that does not resolve matches nothing. */
+void net_own_db_load(struct net_own_db *own, const char *host, int port);
+/* net_is_own_db: sa at port is the own database server: one of its addresses, or, when it
+ * runs on this machine, any address of this machine (loopback included), at its port. */
+int net_is_own_db(const struct sockaddr *sa, int port, const struct net_own_db *own);
+/* net_is_this_host: sa is loopback or an address of one of this machine's interfaces. */
+int net_is_this_host(const struct sockaddr *sa);
+/* net_same_addr: the same address (IPv4-mapped IPv6 equal to its IPv4); ports ignored. */
+int net_same_addr(const struct sockaddr *a, const struct sockaddr *b);
+/* net_port: the port of an AF_INET/AF_INET6 address (0 otherwise). */
+int net_port(const struct sockaddr *sa);
 #endif

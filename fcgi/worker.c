@@ -6,7 +6,8 @@
  * never accepts (its listen_sock is -1), so no lock is held while a peer is read, and no
  * half-sent request can hold the threads (issue 15, finding 2).  The stream worker is the same
  * with many more threads, named card-stream, whose handlers may send their answer themselves
- * as it is produced (stream.h: AI chat). */
+ * as it is produced (stream.h: AI chat); its threads share CARD_STREAM_DB_CONNECTIONS
+ * connections (db_pool_new), each held only for a transaction, not for a whole answer. */
 #include "worker.h"
 #include "app.h"
 #include "db.h"
@@ -29,6 +30,7 @@
 #define WORKER_MALLOC_BIG (1u << 20)      /* blocks this large are mmap'd; free tops this large trimmed */
 
 static volatile sig_atomic_t g_stopping;
+static struct db_pool *g_pool;            /* the stream worker's shared connections, or NULL */
 
 static const char *fcgx_param(void *ctx, const char *name)
 {
@@ -63,6 +65,7 @@ static size_t serve_one(FCGX_Request *fr, struct arena *arena, struct db *db, st
         FCGX_PutStr(out->data, (int)out->len, fr->out);
     }
     dispatch_log(&r);
+    db_release(db);                 /* a pooled connection never outlives its request */
     return r.body_len + r.resp_body->len;
 }
 
@@ -77,6 +80,8 @@ static void *thread_main(void *arg)
     db_init(&auth_db, g_app.cfg.auth_url);
     db_init(&read_db, g_app.cfg.read_url);
     db.unprepared = read_db.unprepared = !g_app.cfg.db_prepared;
+    if (g_pool)
+        db_pool_attach(&db, g_pool);
     FCGX_InitRequest(&fr, -1, 0);   /* -1: FCGX_Accept_r reads connections we hand it, never accepts */
     for (;;) {
         if (fr.ipcFd >= 0 && g_stopping)
@@ -129,6 +134,7 @@ int worker_run(int listen_fd, int threads, int stream)
     if (stream) {
         prctl(PR_SET_NAME, "card-stream", 0, 0, 0);   /* tests and ps tell it from page workers */
         curl_global_init(CURL_GLOBAL_DEFAULT);          /* before any thread: not thread-safe */
+        g_pool = db_pool_new(g_app.cfg.database_url, g_app.cfg.stream_db_connections);
     }
     if (FCGX_Init() != 0) {
         log_msg("worker: FCGX_Init failed");

@@ -3,7 +3,8 @@
 // deltas in order and as they come, the stored answer and usage, errors (HTTP, malformed, cut)
 // with the partial answer kept, split UTF-8, stop and closed tab cancelling the provider call
 // within a second, resume, limits before any provider call, the key in no log, loopback refused
-// without CARD_AI_ALLOW_PRIVATE, and 20 chats streaming while pages stay fast.
+// without CARD_AI_ALLOW_PRIVATE (allowed by CARD_AI_NETWORKS), and 50 chats streaming while pages
+// stay fast, the stream worker's threads sharing a few database sessions.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -46,7 +47,7 @@ const lastFake = async () => { const s = await fake.stats(); return s.log[s.log.
 
 test.before(async () => {
   fake = await startFake();
-  stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1', CARD_STREAM_THREADS: '32' } });
+  stack = await startStack({ env: { CARD_AI_ALLOW_PRIVATE: '1', CARD_STREAM_THREADS: '64', CARD_STREAM_DB_CONNECTIONS: '4' } });
   alice = new Client(stack.baseUrl);
   await alice.signup();
   project = await alice.createProject('AI tests');
@@ -246,9 +247,10 @@ test('over the limit: 429 with Retry-After before any provider call', async () =
   stack.sql(`DELETE FROM ai_user_limits WHERE user_id = '${userId}'`);
 });
 
-test('20 chats stream at once while GET /dashboard stays fast', async () => {
+test('50 chats stream at once while GET /dashboard stays fast, on a few database sessions', async () => {
   configure('fake-slow');
-  const chats = Array.from({ length: 20 }, (_, i) => chat({ message: `concurrent ${i}` }));
+  const sessions = () => Number(stack.sql(`SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'`));
+  const chats = Array.from({ length: 50 }, (_, i) => chat({ message: `concurrent ${i}` }));
   const times = [];
   const t0 = Date.now();
   while (Date.now() - t0 < 1200) {
@@ -264,6 +266,9 @@ test('20 chats stream at once while GET /dashboard stays fast', async () => {
     assert.equal(r.events.filter((e) => e.event === 'delta').length, 20);
   }
   assert.ok(Math.max(...times) < 1000, `dashboard times ${times}`);
+  // 50 answers held open, yet the stream worker used at most its 4 pooled sessions (plus the
+  // page workers', the task runner's and this query's): not one per answer
+  assert.ok(sessions() < 30, `${sessions()} database sessions`);
 });
 
 test('the key is in no log line and not stored in plaintext', () => {
@@ -276,14 +281,16 @@ test('the key is in no log line and not stored in plaintext', () => {
   assert.match(stack.appLog(), /ai: message=\d+ provider=openai_compatible model=fake-slow status=complete/);
 });
 
-test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never called', async () => {
-  const other = await startStack();
+/** chatOnOwnStack: a fresh stack with env, bob's provider at the fake (127.0.0.1), one chat;
+ * answers the last event, the fake's request count before and after, and the app log. */
+async function chatOnOwnStack(env) {
+  const other = await startStack({ env });
   try {
     const bob = new Client(other.baseUrl);
     await bob.signup();
     const proj = await bob.createProject('p');
     const bobId = other.sql(`SELECT id FROM users WHERE email = '${bob.email}'`);
-    other.sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
+    other.sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1', is_active = true WHERE code = 'openai_compatible';
       INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
         SELECT id, 'fake-normal', 'f', true FROM ai_providers WHERE code = 'openai_compatible';
       INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
@@ -295,11 +302,30 @@ test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never ca
       headers: { Cookie: bob.cookieHeader(), 'Content-Type': 'application/json', 'X-CSRF-Token': bob.csrf },
       body: JSON.stringify({ project_uid: proj, message: 'hi' }),
     });
-    const ev = last(r.events);
-    assert.equal(ev.event, 'error');
-    assert.match(ev.data.message, /private or local network/);
-    assert.equal((await fake.stats()).requests, before);
+    return { r, ev: last(r.events), before, after: (await fake.stats()).requests, log: other.appLog() };
   } finally {
     other.stop();
   }
+}
+
+test('without CARD_AI_ALLOW_PRIVATE a provider on 127.0.0.1 is refused, never called; the message says why', async () => {
+  const { ev, before, after, log } = await chatOnOwnStack({});
+  assert.equal(ev.event, 'error');
+  assert.match(ev.data.message, /address 127\.0\.0\.1 is refused: it is a loopback address/);
+  assert.match(ev.data.message, /CARD_AI_NETWORKS \(e\.g\. 127\.0\.0\.1\/32\)/);
+  assert.ok(!ev.data.message.includes('VERYSECRET'));
+  assert.equal(after, before, 'the fake provider was never called');
+  assert.match(log, /ai: The AI provider's address 127\.0\.0\.1 is refused/);
+  assert.ok(!log.includes('VERYSECRET'));
+});
+
+test('CARD_AI_NETWORKS=127.0.0.0/8 allows the fake provider without CARD_AI_ALLOW_PRIVATE; 10.0.0.0/8 does not', async () => {
+  const allowed = await chatOnOwnStack({ CARD_AI_NETWORKS: '127.0.0.0/8' });
+  assert.equal(allowed.ev.event, 'done', JSON.stringify(allowed.ev));
+  assert.equal(textOf(allowed.r.events), 'Hello, world!');
+  assert.equal(allowed.after, allowed.before + 1);
+  const other = await chatOnOwnStack({ CARD_AI_NETWORKS: '10.0.0.0/8' });
+  assert.equal(other.ev.event, 'error');
+  assert.match(other.ev.data.message, /127\.0\.0\.1 is refused: it is a loopback address/);
+  assert.equal(other.after, other.before);
 });
