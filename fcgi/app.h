@@ -41,6 +41,9 @@ struct config {
     /* AI chat streams (ai_chat.c): their own socket and worker process */
     const char *stream_socket;    /* CARD_STREAM_SOCKET ("" = CARD_SOCKET + ".stream") */
     int stream_threads;           /* CARD_STREAM_THREADS: threads of the stream worker */
+    /* Statements on users' databases (R_QUERY routes): their own socket and worker process */
+    const char *query_socket;     /* CARD_QUERY_SOCKET ("" = CARD_SOCKET + ".query") */
+    int query_threads;            /* CARD_QUERY_THREADS: threads of the query worker */
     int ai_allow_private;         /* CARD_AI_ALLOW_PRIVATE=1: providers on loopback/private nets */
     int ai_timeout;               /* CARD_AI_TIMEOUT: longest one provider call may take, s */
 };

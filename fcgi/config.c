@@ -72,6 +72,12 @@ static const struct config_var {
      "FastCGI unix socket of the stream worker (AI chat, /api/ai/); empty = CARD_SOCKET.stream"},
     {"CARD_STREAM_THREADS", V_INT, offsetof(struct config, stream_threads), "64",
      "threads of the stream worker (one open AI answer each)"},
+    {"CARD_QUERY_SOCKET", V_STR, offsetof(struct config, query_socket), "",
+     "FastCGI unix socket of the query worker (statements on users' databases: the database "
+     "workspace, dashboard refresh); empty = CARD_SOCKET.query"},
+    {"CARD_QUERY_THREADS", V_INT, offsetof(struct config, query_threads), "8",
+     "threads of the query worker (statements on users' databases running at once; more wait "
+     "on its socket, never on the page workers)"},
     {"CARD_AI_ALLOW_PRIVATE", V_BOOL, offsetof(struct config, ai_allow_private), "0",
      "1 = AI providers may be on loopback, private or link-local addresses (local Ollama, tests)"},
     {"CARD_AI_TIMEOUT", V_INT, offsetof(struct config, ai_timeout), "300",
