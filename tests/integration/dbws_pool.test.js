@@ -83,10 +83,13 @@ test('three slow queries leave pages answering (1 page worker × 1 thread)', asy
   const mark = (name) => (res) => { done[name] = { at: Date.now() - t0, status: res.status, res }; return res; };
   const slow = [0, 1, 2].map((i) => query(`SELECT pg_sleep(${SLEEP_S}) AS q${i}`).then(mark(`query${i}`)));
   // all three statements are running on the user's server before the pages are asked for
-  for (let i = 0; i < 100; i++) {
+  // (dbs.pg.sql blocks the event loop, which the three requests still need to be sent: give
+  // them a moment first and poll sparingly)
+  await sleep(700);
+  for (let i = 0; i < 40; i++) {
     const n = Number(dbs.pg.sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(%' AND state = 'active'"));
     if (n === 3) break;
-    await sleep(50);
+    await sleep(250);
   }
   assert.equal(Number(dbs.pg.sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(%' AND state = 'active'")), 3);
   const asked = Date.now() - t0;
