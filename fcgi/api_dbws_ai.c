@@ -7,8 +7,9 @@
  * editor and never runs here; "writes" uses the editor's own confirmation rule
  * (dbws_sqltext.h).  Each request is logged in db_ai_query_logs (seed 001's AIQueryLogs) and
  * in ai_usage.  Gated like the chat (the "ai" module) and the workspace; the user's AI limits
- * apply before any provider call.  The call runs on a page worker, so it is capped below
- * nginx's 30 s read timeout, outside any transaction of ours. */
+ * apply before any provider call.  The call runs on the query worker (R_QUERY), capped at
+ * 25 s so the call and the statements around it fit nginx's 120 s read timeout there,
+ * outside any transaction of ours. */
 #include "ai_config.h"
 #include "ai_prompt.h"
 #include "ai_provider.h"
@@ -30,7 +31,7 @@
 #include <string.h>
 
 #define AI_SQL_PROMPT_MAX 4000
-#define AI_SQL_TIMEOUT_S 25          /* below nginx's fastcgi_read_timeout of the page workers */
+#define AI_SQL_TIMEOUT_S 25          /* well below the query location's fastcgi_read_timeout (120 s) */
 #define AI_SQL_ANSWER_MAX (256u << 10)
 
 static const char *const dialect_names[] = {"PostgreSQL", "MySQL/MariaDB", "SQLite"};

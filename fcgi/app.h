@@ -42,6 +42,9 @@ struct config {
     const char *stream_socket;    /* CARD_STREAM_SOCKET ("" = CARD_SOCKET + ".stream") */
     int stream_threads;           /* CARD_STREAM_THREADS: threads of the stream worker */
     int stream_db_connections;    /* CARD_STREAM_DB_CONNECTIONS: the stream worker's shared pool */
+    /* Statements on users' databases (R_QUERY routes): their own socket and worker process */
+    const char *query_socket;     /* CARD_QUERY_SOCKET ("" = CARD_SOCKET + ".query") */
+    int query_threads;            /* CARD_QUERY_THREADS: threads of the query worker */
     int ai_allow_private;         /* CARD_AI_ALLOW_PRIVATE=1: providers on loopback/private nets */
     const char *ai_networks;      /* CARD_AI_NETWORKS: CIDR list AI providers may also reach */
     int ai_timeout;               /* CARD_AI_TIMEOUT: longest one provider call may take, s */

@@ -76,6 +76,12 @@ static const struct config_var {
     {"CARD_STREAM_DB_CONNECTIONS", V_INT, offsetof(struct config, stream_db_connections), "8",
      "database connections the stream worker's threads share, each held only for the short "
      "transactions before and after a provider call (a thread waits when all are in use)"},
+    {"CARD_QUERY_SOCKET", V_STR, offsetof(struct config, query_socket), "",
+     "FastCGI unix socket of the query worker (statements on users' databases: the database "
+     "workspace, dashboard refresh); empty = CARD_SOCKET.query"},
+    {"CARD_QUERY_THREADS", V_INT, offsetof(struct config, query_threads), "8",
+     "threads of the query worker (statements on users' databases running at once; more wait "
+     "on its socket, never on the page workers)"},
     {"CARD_AI_ALLOW_PRIVATE", V_BOOL, offsetof(struct config, ai_allow_private), "0",
      "1 = AI providers may be on loopback, private or link-local addresses (local Ollama, tests)"},
     {"CARD_AI_NETWORKS", V_STR, offsetof(struct config, ai_networks), "",

@@ -22,8 +22,9 @@ enum {
     DBWS_ERR_TIMEOUT = -4,  /* past the statement timeout, or cancelled */
 };
 
-/* Queries run on the page workers' pool for now (no separate query pool yet), so the
- * statement timeout is capped well below nginx's 30 s fastcgi_read_timeout. */
+/* Queries run on the query worker (R_QUERY routes, route.h: their own socket and threads), whose
+ * nginx location allows 120 s; a statement stays capped at 25 s, so connect + AI call +
+ * statement fit with a wide margin. */
 #define DBWS_TIMEOUT_MS_DEFAULT 10000
 #define DBWS_TIMEOUT_MS_MAX 25000
 #define DBWS_ROW_LIMIT_DEFAULT 10000

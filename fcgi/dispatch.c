@@ -15,6 +15,7 @@
 #include <strings.h>
 
 const struct route *dispatch_routes;
+enum dispatch_pool dispatch_pool = DISPATCH_ANY;
 int dispatch_route_count;
 
 static const char *param_or(const struct raw_request *raw, const char *name, const char *def)
@@ -269,6 +270,15 @@ void dispatch_request(struct req *r, const struct raw_request *raw)
         return;
     case ROUTE_FOUND:
         break;
+    }
+    /* nginx sends R_QUERY routes to the query worker and nothing else there (route.h): a
+     * request on the wrong pool is a configuration error, answered before any work. */
+    if (dispatch_pool != DISPATCH_ANY &&
+        ((r->route->flags & R_QUERY) != 0) != (dispatch_pool == DISPATCH_QUERY)) {
+        page_error(r, 421, "Misdirected request",
+                   dispatch_pool == DISPATCH_QUERY ? "The query worker serves only database queries."
+                                                   : "Database queries are served by the query worker.");
+        return;
     }
     /* A bearer token is never sent by a browser on its own: no origin to check. */
     if (route_is_unsafe(r->method) && !token_wanted(r) && !origin_ok(r)) {

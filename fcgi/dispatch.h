@@ -18,6 +18,13 @@ struct route;
 extern const struct route *dispatch_routes;
 extern int dispatch_route_count;
 
+/* dispatch_pool: which routes this process serves (worker.c sets it; unit tests may).
+ * DISPATCH_ANY (the default) serves every route; DISPATCH_PAGES (page and stream workers)
+ * answers R_QUERY routes 421 Misdirected Request; DISPATCH_QUERY (the query worker) answers
+ * 421 to every route that is not R_QUERY. */
+enum dispatch_pool { DISPATCH_ANY, DISPATCH_PAGES, DISPATCH_QUERY };
+extern enum dispatch_pool dispatch_pool;
+
 /* dispatch_request: fill r from raw, run the route, leave the response in r.  The status
  * starts at 500 and becomes whatever a handler answers; a handler that answers nothing is a
  * 500 page.  The route's flags decide the transaction (see route.h): it commits when the

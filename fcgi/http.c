@@ -274,7 +274,7 @@ static const struct { int code; const char *text; } status_texts[] = {
     {200, "OK"}, {201, "Created"}, {204, "No Content"}, {303, "See Other"}, {304, "Not Modified"},
     {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
     {405, "Method Not Allowed"}, {409, "Conflict"}, {410, "Gone"}, {413, "Payload Too Large"},
-    {415, "Unsupported Media Type"}, {422, "Unprocessable Content"}, {429, "Too Many Requests"},
+    {415, "Unsupported Media Type"}, {421, "Misdirected Request"}, {422, "Unprocessable Content"}, {429, "Too Many Requests"},
     {500, "Internal Server Error"}, {502, "Bad Gateway"}, {503, "Service Unavailable"},
 };
 

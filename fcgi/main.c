@@ -3,7 +3,9 @@
  * request on the next when one fails), and a pool of worker processes it restarts when they
  * die, reloads on SIGHUP and drains on SIGTERM.  One more socket (CARD_STREAM_SOCKET) has its
  * own worker, the stream worker: many threads for AI answers that stream for minutes, so they
- * never take a page worker's thread (DESIGN.md §2).  The master keeps every socket open, so the
+ * never take a page worker's thread (DESIGN.md §2).  One more (CARD_QUERY_SOCKET) has the query
+ * worker: the routes that run statements on users' own databases (R_QUERY, route.h), so a slow
+ * query never holds up pages (issue 14).  The master keeps every socket open, so the
  * connections queued on a dead worker's socket wait there for its replacement.  Beside the
  * workers runs the task runner (task_runner.h, CARD_TASKS > 0), restarted the same way. */
 #include "ai_config.h"
@@ -102,17 +104,29 @@ static int drop_privileges(const struct config *cfg)
     return 0;
 }
 
-/* socket_path: worker i's socket, CARD_SOCKET with ".i" appended; i == workers: the stream
- * worker's, CARD_STREAM_SOCKET or CARD_SOCKET.stream (bind_socket refuses a path too long for
- * a unix socket, so a truncated one is never used). */
+/* worker_kind_of: what worker i is — page workers first, then the stream worker, then the
+ * query worker. */
+static enum worker_kind worker_kind_of(int i)
+{
+    return i < g_app.cfg.workers ? WORKER_PAGE : i == g_app.cfg.workers ? WORKER_STREAM : WORKER_QUERY;
+}
+
+/* socket_path: worker i's socket, CARD_SOCKET with ".i" appended; the stream worker's,
+ * CARD_STREAM_SOCKET or CARD_SOCKET.stream; the query worker's, CARD_QUERY_SOCKET or
+ * CARD_SOCKET.query (bind_socket refuses a path too long for a unix socket, so a truncated one
+ * is never used). */
 static void socket_path(char *dst, size_t cap, int i)
 {
-    if (i < g_app.cfg.workers)
-        snprintf(dst, cap, "%s.%d", g_app.cfg.socket_path, i);
-    else if (g_app.cfg.stream_socket[0])
-        snprintf(dst, cap, "%s", g_app.cfg.stream_socket);
+    const char *own = NULL, *suffix = NULL;
+    switch (worker_kind_of(i)) {
+    case WORKER_PAGE: snprintf(dst, cap, "%s.%d", g_app.cfg.socket_path, i); return;
+    case WORKER_STREAM: own = g_app.cfg.stream_socket; suffix = "stream"; break;
+    case WORKER_QUERY: own = g_app.cfg.query_socket; suffix = "query"; break;
+    }
+    if (own[0])
+        snprintf(dst, cap, "%s", own);
     else
-        snprintf(dst, cap, "%s.stream", g_app.cfg.socket_path);
+        snprintf(dst, cap, "%s.%s", g_app.cfg.socket_path, suffix);
 }
 
 static void close_sockets(const int *fds, int n)
@@ -139,7 +153,7 @@ static int bind_sockets(int *fds, int n)
     return 0;
 }
 
-/* spawn_worker: fork worker i, serving on fds[i] only (the last: the stream worker). */
+/* spawn_worker: fork worker i, serving on fds[i] only (worker_kind_of(i) says which kind). */
 static pid_t spawn_worker(const int *fds, int n, int i)
 {
     pid_t pid = fork();
@@ -150,9 +164,11 @@ static pid_t spawn_worker(const int *fds, int n, int i)
         for (int j = 0; j < n; j++)
             if (j != i)
                 close(fds[j]);
-        int stream = i == g_app.cfg.workers;
+        enum worker_kind kind = worker_kind_of(i);
+        int threads = kind == WORKER_PAGE ? g_app.cfg.threads
+                      : kind == WORKER_STREAM ? g_app.cfg.stream_threads : g_app.cfg.query_threads;
         /* exit, not _exit: sanitizers report at exit */
-        exit(worker_run(fds[i], stream ? g_app.cfg.stream_threads : g_app.cfg.threads, stream));
+        exit(worker_run(fds[i], threads, kind));
     }
     return pid;
 }
@@ -193,8 +209,9 @@ static int supervise(const int *fds, int n)
     }
     pids[n] = spawn_runner(fds, n);
     born[n] = time(NULL);
-    log_msg("master: %d workers × %d threads on %s.0…%d, a stream worker × %d threads",
-            n - 1, g_app.cfg.threads, g_app.cfg.socket_path, n - 2, g_app.cfg.stream_threads);
+    log_msg("master: %d workers × %d threads on %s.0…%d, a stream worker × %d threads, "
+            "a query worker × %d threads", g_app.cfg.workers, g_app.cfg.threads, g_app.cfg.socket_path,
+            g_app.cfg.workers - 1, g_app.cfg.stream_threads, g_app.cfg.query_threads);
     while (!got_term) {
         if (got_hup) {
             got_hup = 0;
@@ -261,7 +278,7 @@ static int serve(void)
     if (cfg->migrate_url[0] && dbws_seal_plaintext(cfg->migrate_url, g_app.secret) < 0)
         log_msg("start-up: could not seal plaintext db_accounts passwords");
     dbws_running_init();
-    int nsock = cfg->workers + 1;   /* the page workers' sockets, then the stream worker's */
+    int nsock = cfg->workers + 2;   /* the page workers' sockets, the stream and query workers' */
     int *fds = calloc((size_t)nsock, sizeof *fds);
     if (!fds || bind_sockets(fds, nsock) != 0) {
         free(fds);

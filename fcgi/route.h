@@ -24,6 +24,12 @@ enum route_flags {
                            (CARD_READ_DATABASE_URL), or on the primary when there is none or it
                            is down.  Share pages and exports; never a user's own editor reads,
                            which must see the save they just made. */
+    R_QUERY = 1 << 9,   /* talks to a user's own database (the database workspace, dashboard
+                           refresh): served by the query worker only (CARD_QUERY_SOCKET; nginx
+                           sends these URLs to its upstream cardinality_query), so a slow
+                           statement never holds a page worker's thread.  A page or stream
+                           worker answers such a route 421, and the query worker answers 421
+                           to every other route (dispatch.c), so the split cannot drift. */
 };
 
 struct route {

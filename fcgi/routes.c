@@ -1,5 +1,7 @@
 /* routes.c — the application's route table.  Every POST/PUT/DELETE is CSRF-checked by
- * dispatch.c; R_LOGIN routes need a signed-in user. */
+ * dispatch.c; R_LOGIN routes need a signed-in user.  R_QUERY routes (statements on users'
+ * databases) are served by the query worker only: nginx/server.conf.in's query location must
+ * match exactly these paths (tests/unit/test_routes_query.c checks both lists agree). */
 #include "files.h"
 #include "handlers.h"
 #include "route.h"
@@ -165,35 +167,35 @@ const struct route route_table[] = {
     {"POST", "/api/connections", api_dbws_create, R_LOGIN | R_JSON_TEXT},
     {"GET", "/api/connections/:uid", api_dbws_get, R_LOGIN},
     {"DELETE", "/api/connections/:uid", api_dbws_delete, R_LOGIN},
-    {"POST", "/api/connections/:uid/test", api_dbws_test, R_LOGIN},
-    {"POST", "/api/connections/:uid/query", api_dbws_query, R_LOGIN | R_JSON_TEXT},
-    {"POST", "/api/connections/:uid/cancel", api_dbws_cancel, R_LOGIN},
+    {"POST", "/api/connections/:uid/test", api_dbws_test, R_LOGIN | R_QUERY},
+    {"POST", "/api/connections/:uid/query", api_dbws_query, R_LOGIN | R_JSON_TEXT | R_QUERY},
+    {"POST", "/api/connections/:uid/cancel", api_dbws_cancel, R_LOGIN},   /* at once, on a page worker: the running list is shared */
     {"GET", "/api/connections/:uid/history", api_dbws_history, R_LOGIN},
-    {"POST", "/api/connections/:uid/import-schema", api_dbws_import_schema, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/connections/:uid/import-schema", api_dbws_import_schema, R_LOGIN | R_JSON_TEXT | R_QUERY},
     {"POST", "/api/connections/sqlite", api_dbws_sqlite_upload, R_LOGIN | R_BINARY},
     /* api_dbws_migrate.c — compare with a diagram, download and run the migration */
-    {"GET", "/api/connections/:uid/compare", api_dbws_compare, R_LOGIN},
-    {"GET", "/api/connections/:uid/compare.sql", api_dbws_compare_sql, R_LOGIN},
-    {"POST", "/api/connections/:uid/compare/execute", api_dbws_compare_execute, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/connections/:uid/compare", api_dbws_compare, R_LOGIN | R_QUERY},
+    {"GET", "/api/connections/:uid/compare.sql", api_dbws_compare_sql, R_LOGIN | R_QUERY},
+    {"POST", "/api/connections/:uid/compare/execute", api_dbws_compare_execute, R_LOGIN | R_JSON_TEXT | R_QUERY},
     /* api_dbws_ai.c — natural language to SQL through the user's AI provider */
-    {"POST", "/api/connections/:uid/ai-sql", api_dbws_ai_sql, R_LOGIN | R_JSON_TEXT},
-    {"GET", "/api/connections/:uid/ai-sql", api_dbws_ai_sql_log, R_LOGIN},
+    {"POST", "/api/connections/:uid/ai-sql", api_dbws_ai_sql, R_LOGIN | R_JSON_TEXT | R_QUERY},
+    {"GET", "/api/connections/:uid/ai-sql", api_dbws_ai_sql_log, R_LOGIN | R_QUERY},
     /* api_dbws_sqled.c — the SQL editor and table explorer */
-    {"GET", "/api/connections/:uid/schema", api_dbws_schema, R_LOGIN},
+    {"GET", "/api/connections/:uid/schema", api_dbws_schema, R_LOGIN | R_QUERY},
     {"GET", "/api/connections/:uid/saved-queries", api_dbws_saved_list, R_LOGIN},
     {"POST", "/api/connections/:uid/saved-queries", api_dbws_saved_save, R_LOGIN | R_JSON_TEXT},
     {"DELETE", "/api/connections/:uid/saved-queries/:sq", api_dbws_saved_delete, R_LOGIN},
-    {"POST", "/api/connections/:uid/explain", api_dbws_explain, R_LOGIN | R_JSON_TEXT},
-    {"GET", "/api/connections/:uid/tables/:table/rows", api_dbws_rows, R_LOGIN},
-    {"POST", "/api/connections/:uid/tables/:table/rows/apply", api_dbws_rows_apply, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/connections/:uid/explain", api_dbws_explain, R_LOGIN | R_JSON_TEXT | R_QUERY},
+    {"GET", "/api/connections/:uid/tables/:table/rows", api_dbws_rows, R_LOGIN | R_QUERY},
+    {"POST", "/api/connections/:uid/tables/:table/rows/apply", api_dbws_rows_apply, R_LOGIN | R_JSON_TEXT | R_QUERY},
     {"GET", "/api/connections/:uid/tables/:table/state", api_dbws_state_get, R_LOGIN},
     {"PUT", "/api/connections/:uid/tables/:table/state", api_dbws_state_put, R_LOGIN | R_JSON_TEXT},
     {"GET", "/projects/:uid/databases", page_dbws_show, R_LOGIN},
     {"POST", "/projects/:uid/databases", page_dbws_create, R_LOGIN | R_FORM},
-    {"POST", "/projects/:uid/databases/:conn/test", page_dbws_test, R_LOGIN | R_FORM},
-    {"POST", "/projects/:uid/databases/:conn/query", page_dbws_query, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/databases/:conn/test", page_dbws_test, R_LOGIN | R_FORM | R_QUERY},
+    {"POST", "/projects/:uid/databases/:conn/query", page_dbws_query, R_LOGIN | R_FORM | R_QUERY},
     {"POST", "/projects/:uid/databases/:conn/delete", page_dbws_delete, R_LOGIN | R_FORM},
-    {"POST", "/projects/:uid/databases/:conn/migrate", page_dbws_migrate, R_LOGIN | R_FORM},
+    {"POST", "/projects/:uid/databases/:conn/migrate", page_dbws_migrate, R_LOGIN | R_FORM | R_QUERY},
     /* api_task.c, page_task.c — background tasks, backups and restores */
     {"GET", "/api/tasks/:uid", api_task_get, R_LOGIN},
     {"POST", "/api/tasks/:uid/cancel", api_task_cancel, R_LOGIN},
@@ -217,7 +219,7 @@ const struct route route_table[] = {
     {"DELETE", "/api/dashboards/:uid", api_dashboard_delete, R_LOGIN},
     {"POST", "/api/dashboards/:uid/share", api_dashboard_share, R_LOGIN | R_JSON_TEXT},
     {"POST", "/api/dashboards/:uid/widgets", api_dashboard_widget_add, R_LOGIN | R_JSON_TEXT},
-    {"POST", "/api/dashboards/:uid/refresh", api_dashboard_refresh, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/dashboards/:uid/refresh", api_dashboard_refresh, R_LOGIN | R_JSON_TEXT | R_QUERY},
     {"PUT", "/api/widgets/:uid", api_dashboard_widget_update, R_LOGIN | R_JSON_TEXT},
     {"DELETE", "/api/widgets/:uid", api_dashboard_widget_delete, R_LOGIN},
     {"GET", "/widgets/:uid.svg", page_dashboard_widget_svg, R_LOGIN},
@@ -226,7 +228,7 @@ const struct route route_table[] = {
     {"GET", "/dashboards/:uid", page_dashboards_show, R_LOGIN},
     {"POST", "/dashboards/:uid", page_dashboards_update, R_LOGIN | R_FORM},
     {"POST", "/dashboards/:uid/delete", page_dashboards_delete, R_LOGIN | R_FORM},
-    {"POST", "/dashboards/:uid/refresh", page_dashboards_refresh, R_LOGIN | R_FORM},
+    {"POST", "/dashboards/:uid/refresh", page_dashboards_refresh, R_LOGIN | R_FORM | R_QUERY},
     {"POST", "/dashboards/:uid/share", page_dashboards_share, R_LOGIN | R_FORM},
     {"POST", "/dashboards/:uid/widgets", page_dashboards_widget_add, R_LOGIN | R_FORM},
     {"POST", "/widgets/:uid", page_dashboards_widget_update, R_LOGIN | R_FORM},

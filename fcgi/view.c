@@ -83,7 +83,7 @@ void page_error(struct req *r, int status, const char *title, const char *fmt, .
         static const struct { int status; const char *code; } codes[] = {
             {400, "bad_request"}, {401, "unauthorized"}, {403, "forbidden"}, {404, "not_found"},
             {405, "method_not_allowed"}, {409, "conflict"}, {413, "too_large"},
-            {415, "unsupported_media_type"}, {422, "invalid"}, {429, "too_many_requests"},
+            {415, "unsupported_media_type"}, {421, "misdirected"}, {422, "invalid"}, {429, "too_many_requests"},
             {503, "unavailable"},
         };
         const char *code = "error";

@@ -7,7 +7,9 @@
  * half-sent request can hold the threads (issue 15, finding 2).  The stream worker is the same
  * with many more threads, named card-stream, whose handlers may send their answer themselves
  * as it is produced (stream.h: AI chat); its threads share CARD_STREAM_DB_CONNECTIONS
- * connections (db_pool_new), each held only for a transaction, not for a whole answer. */
+ * connections (db_pool_new), each held only for a transaction, not for a whole answer.  The
+ * query worker, named card-query, serves only the routes that run statements on users'
+ * databases (R_QUERY, route.h; issue 14). */
 #include "worker.h"
 #include "app.h"
 #include "db.h"
@@ -128,13 +130,16 @@ static void malloc_tune(void)
     mallopt(M_TRIM_THRESHOLD, WORKER_MALLOC_BIG);
 }
 
-int worker_run(int listen_fd, int threads, int stream)
+int worker_run(int listen_fd, int threads, enum worker_kind kind)
 {
     malloc_tune();
-    if (stream) {
-        prctl(PR_SET_NAME, "card-stream", 0, 0, 0);   /* tests and ps tell it from page workers */
+    dispatch_pool = kind == WORKER_QUERY ? DISPATCH_QUERY : DISPATCH_PAGES;
+    if (kind != WORKER_PAGE) {
+        /* tests and ps tell them from page workers */
+        prctl(PR_SET_NAME, kind == WORKER_QUERY ? "card-query" : "card-stream", 0, 0, 0);
         curl_global_init(CURL_GLOBAL_DEFAULT);          /* before any thread: not thread-safe */
-        g_pool = db_pool_new(g_app.cfg.database_url, g_app.cfg.stream_db_connections);
+        if (kind == WORKER_STREAM)
+            g_pool = db_pool_new(g_app.cfg.database_url, g_app.cfg.stream_db_connections);
     }
     if (FCGX_Init() != 0) {
         log_msg("worker: FCGX_Init failed");

@@ -239,6 +239,9 @@ app_start() {
   # the stream worker's socket (AI chat; the master binds CARD_SOCKET.stream), for nginx_start
   rm -f "$sockdir/cardinality.sock.stream"
   echo "$sockdir/cardinality.sock.stream" > "$run/stream.path"
+  # the query worker's (statements on users' databases; CARD_SOCKET.query), likewise
+  rm -f "$sockdir/cardinality.sock.query"
+  echo "$sockdir/cardinality.sock.query" > "$run/query.path"
   env CARD_WORKERS="$workers" \
       CARD_DATABASE_URL="${CARD_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_app passfile=$PGPASS}" \
       CARD_AUTH_DATABASE_URL="${CARD_AUTH_DATABASE_URL:-host=$PGSOCK dbname=cardinality user=card_auth passfile=$PGPASS}" \
@@ -280,7 +283,10 @@ nginx_start() {
   local streams
   # shellcheck disable=SC2086
   streams=$(cat $(ls "$VAR"/run/stream.path "$VAR"/run.[0-9]*/stream.path 2>/dev/null) | sed '/^$/d; s|.*|server unix:& max_fails=0;|' | tr '\n' ' ')
-  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SERVERS@|$servers|g; s|@STREAM_SERVERS@|$streams|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
+  local queries
+  # shellcheck disable=SC2086
+  queries=$(cat $(ls "$VAR"/run/query.path "$VAR"/run.[0-9]*/query.path 2>/dev/null) | sed '/^$/d; s|.*|server unix:& max_fails=0;|' | tr '\n' ' ')
+  local subst="s|@VAR@|$VAR|g; s|@PORT@|$PORT|g; s|@SERVERS@|$servers|g; s|@STREAM_SERVERS@|$streams|g; s|@QUERY_SERVERS@|$queries|g; s|@STATIC@|$static|g; s|@ERRORS@|$errors|g; s|@USER_LINE@|$user_line|g; s|@LOGIN_RATE@|${LOGIN_RATE:-10r/m}|g; s|@LOGIN_BURST@|${LOGIN_BURST:-5}|g; s|@SIGNUP_RATE@|${SIGNUP_RATE:-5r/m}|g; s|@SIGNUP_BURST@|${SIGNUP_BURST:-5}|g"
   sed "$subst" "$root/nginx/dev.conf.in" > "$VAR/nginx/nginx.conf"
   # With several instances a whole instance can be gone (its sockets refuse connections: nothing
   # was sent, so even a POST may go elsewhere): let nginx try every server before answering 502.

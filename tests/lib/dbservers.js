@@ -94,15 +94,18 @@ function makeSqlite(dir) {
   return { file, bytes: fs.readFileSync(file) };
 }
 
-async function startDbServers() {
+/** startDbServers: opts.maria === false leaves MariaDB out (a test that needs PostgreSQL only). */
+async function startDbServers(opts = {}) {
   const dir = fs.mkdtempSync('/tmp/card-dbws-');
   fs.chmodSync(dir, 0o755);
   const out = { dir, stops: [] };
   try {
     out.pg = await startPostgres(dir);
     out.stops.push(() => out.pg.stop());
-    out.maria = await startMariadb(dir);
-    out.stops.push(() => out.maria.stop());
+    if (opts.maria !== false) {
+      out.maria = await startMariadb(dir);
+      out.stops.push(() => out.maria.stop());
+    }
     out.sqlite = makeSqlite(dir);
   } catch (e) {
     for (const s of out.stops.reverse()) { try { s(); } catch (_) { /* best effort */ } }

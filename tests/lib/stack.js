@@ -108,15 +108,23 @@ async function startStack(opts = {}) {
       } catch (e) {
         if (e.status !== 1) throw e;   // 1: no worker at this instant (e.g. all just killed)
       }
-      // the stream worker (named card-stream, fcgi/worker.c) is not one of the page workers
-      return out ? out.split('\n').map(Number).filter((p) => streamName(p) !== 'card-stream') : [];
+      // the stream and query workers (named card-stream, card-query: fcgi/worker.c) are not
+      // page workers (pgrep -x cardinality already leaves them out; this guards a race with
+      // the rename right after fork)
+      return out ? out.split('\n').map(Number).filter((p) => !['card-stream', 'card-query'].includes(streamName(p))) : [];
     },
-    /** streamPid: the stream worker of instance i (AI chat), or null. */
-    streamPid(i = 0) {
+    /** namedChild: master i's child process named name (its /proc comm), or null. */
+    namedChild(name, i = 0) {
       let out = '';
       try { out = execFileSync('pgrep', ['-P', String(s.masterPid(i))]).toString().trim(); } catch (_) { return null; }
-      return out.split('\n').map(Number).find((p) => streamName(p) === 'card-stream') || null;
+      return out.split('\n').map(Number).find((p) => streamName(p) === name) || null;
     },
+    /** streamPid: the stream worker of instance i (AI chat), or null. */
+    streamPid(i = 0) { return s.namedChild('card-stream', i); },
+    /** queryPid: the query worker of instance i (statements on users' databases), or null. */
+    queryPid(i = 0) { return s.namedChild('card-query', i); },
+    /** querySocketPath: instance i's query worker socket (scripts/stack.sh's query.path). */
+    querySocketPath(i = 0) { return fs.readFileSync(path.join(s.runDir(i), 'query.path'), 'utf8').trim(); },
     /** socketPaths: the FastCGI sockets, one per worker process (scripts/stack.sh lists them). */
     socketPaths(i = 0) { return fs.readFileSync(path.join(s.runDir(i), 'socket.path'), 'utf8').trim().split('\n'); },
     socketPath() { return s.socketPaths()[0]; },

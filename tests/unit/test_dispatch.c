@@ -112,6 +112,8 @@ static const struct route test_routes[] = {
     {"GET", "/api/s/:token", h_read, R_SHARE},
     {"GET", "/api/export", h_read, R_LOGIN | R_READ},
     {"GET", "/api/rs/:token", h_read, R_SHARE | R_READ},
+    {"GET", "/api/q/:uid", h_read, R_QUERY},
+    {"POST", "/api/q/:uid/run", h_write, R_FORM | R_QUERY},
 };
 
 /* ---- requests ---- */
@@ -193,6 +195,7 @@ static void teardown(void)
     db_close(&DB);
     db_close(&READ);
     dispatch_routes = NULL;
+    dispatch_pool = DISPATCH_ANY;
 }
 
 /* csrf_for_session: the token a signed-in page would carry (read back from /api/read). */
@@ -394,6 +397,50 @@ START_TEST(read_routes_use_the_replica)
 }
 END_TEST
 
+/* The pools: a page worker answers an R_QUERY route 421 and the query worker every other
+ * route, before any statement or handler runs; a process that serves every route (DISPATCH_ANY,
+ * the unit tests' default) runs both. */
+START_TEST(misdirected_pool_is_421)
+{
+    char *csrf = csrf_for_session();
+    dispatch_pool = DISPATCH_PAGES;
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/q/abc", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 421);
+    ck_assert_int_eq(nstmts, 0);
+    ck_assert_ptr_nonnull(strstr(buf_cstr(R.resp_body), "query worker"));
+    RUN("a=1", "REQUEST_METHOD", "POST", "DOCUMENT_URI", "/api/q/abc/run", "CONTENT_LENGTH", "3",
+        "CONTENT_TYPE", "application/x-www-form-urlencoded", "HTTP_COOKIE", "sid=" SID,
+        "HTTP_X_CSRF_TOKEN", csrf);
+    ck_assert_int_eq(R.status, 421);
+    ck_assert_int_eq(nstmts, 0);
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/read", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/nowhere");
+    ck_assert_int_eq(R.status, 404);
+
+    dispatch_pool = DISPATCH_QUERY;
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/read", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 421);
+    ck_assert_int_eq(nstmts, 0);
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/nodb");
+    ck_assert_int_eq(R.status, 421);
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/q/abc", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    RUN("a=1", "REQUEST_METHOD", "POST", "DOCUMENT_URI", "/api/q/abc/run", "CONTENT_LENGTH", "3",
+        "CONTENT_TYPE", "application/x-www-form-urlencoded", "HTTP_COOKIE", "sid=" SID,
+        "HTTP_X_CSRF_TOKEN", csrf);
+    ck_assert_int_eq(R.status, 200);
+    ck_assert_int_ge(saw("INSERT"), 0);
+
+    dispatch_pool = DISPATCH_ANY;
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/q/abc", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    RUN(NULL, "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/api/read", "HTTP_COOKIE", "sid=" SID);
+    ck_assert_int_eq(R.status, 200);
+    free(csrf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dispatch");
@@ -407,6 +454,7 @@ int main(void)
     tcase_add_test(tc, silent_handler_is_500);
     tcase_add_test(tc, get_writes_only_last_seen);
     tcase_add_test(tc, read_routes_use_the_replica);
+    tcase_add_test(tc, misdirected_pool_is_421);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -5,6 +5,7 @@
 #include "http.h"
 #include "route.h"
 #include <check.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,80 @@ START_TEST(extension_params)
 }
 END_TEST
 
+/* query_location: the regex of nginx/server.conf.in's location that passes to
+ * cardinality_query (the quoted pattern of the last `location ~ "…"` line before that
+ * fastcgi_pass), into dst.  0, or -1 when there is none. */
+static int query_location(char *dst, size_t cap)
+{
+    FILE *f = fopen("nginx/server.conf.in", "r");
+    if (!f)
+        return -1;
+    char line[2048];
+    int found = -1;
+    dst[0] = 0;
+    while (fgets(line, sizeof line, f)) {
+        const char *loc = strstr(line, "location ~ \"");
+        if (loc) {
+            loc += strlen("location ~ \"");
+            const char *end = strrchr(loc, '"');
+            if (end && (size_t)(end - loc) < cap)
+                snprintf(dst, cap, "%.*s", (int)(end - loc), loc);
+        } else if (strstr(line, "fastcgi_pass cardinality_query;") && dst[0]) {
+            found = 0;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* sample_path: a route's pattern with each :param replaced by a plausible value. */
+static void sample_path(const char *pattern, char *dst, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = pattern; *p && n + 16 < cap;) {
+        if (*p == ':') {
+            p++;
+            size_t len = strcspn(p, "/.");
+            n += (size_t)snprintf(dst + n, cap - n, "%s", strncmp(p, "table", len) == 0 ? "my_table" : "Ab3-x9");
+            p += len;
+        } else {
+            dst[n++] = *p++;
+        }
+    }
+    dst[n] = 0;
+}
+
+/* The split between the page workers and the query worker (issue 14): nginx sends to the
+ * query worker exactly the paths of R_QUERY routes, every other route to the page workers
+ * (which answer R_QUERY 421, as the query worker answers everything else); a route added on
+ * one side only would answer 421 in production. */
+START_TEST(query_routes_match_nginx)
+{
+    char rx[1024];
+    ck_assert_msg(query_location(rx, sizeof rx) == 0, "no cardinality_query location in nginx/server.conf.in");
+    regex_t re;
+    ck_assert_int_eq(regcomp(&re, rx, REG_EXTENDED | REG_NOSUB), 0);
+    int nquery = 0;
+    for (int i = 0; i < route_count; i++) {
+        const struct route *rt = &route_table[i];
+        char path[512];
+        sample_path(rt->pattern, path, sizeof path);
+        int to_query = regexec(&re, path, 0, NULL, 0) == 0;
+        ck_assert_msg(to_query == !!(rt->flags & R_QUERY), "%s %s (%s): nginx sends it to the %s, its flags say %s",
+                      rt->method, rt->pattern, path, to_query ? "query worker" : "page workers",
+                      rt->flags & R_QUERY ? "R_QUERY" : "a page route");
+        nquery += to_query;
+    }
+    /* the regex is anchored: a longer or shorter path is not a query route */
+    ck_assert_int_ne(regexec(&re, "/api/connections/x/query/more", 0, NULL, 0), 0);
+    ck_assert_int_ne(regexec(&re, "/x/api/connections/x/query", 0, NULL, 0), 0);
+    ck_assert_int_ne(regexec(&re, "/api/connections/x/tables/t/state", 0, NULL, 0), 0);
+    ck_assert_int_ge(nquery, 15);
+    regfree(&re);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("route");
@@ -150,6 +225,7 @@ int main(void)
     tcase_add_test(tc, app_routes_well_formed);
     tcase_add_test(tc, file_kind_routes);
     tcase_add_test(tc, extension_params);
+    tcase_add_test(tc, query_routes_match_nginx);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
