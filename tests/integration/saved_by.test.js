@@ -52,6 +52,7 @@ test('Ana saves: the API answers her name, Ben\'s editor page says "Saved by Ana
   const label = savedByLabel(page.text);
   assert.ok(label, 'the page has the saved-by label');
   assert.match(label, /Saved by <span class="saved-by-name">Ana Lima<\/span> <time datetime="\d{4}-\d\d-\d\dT[\d:]+Z">just now<\/time>/);
+  assert.doesNotMatch(page.text, /saved_by_name|saved_iso|fcgi\/saved_by/, 'no template text leaks into the page');
   const get = (await ben.get(`/api/notes/${note}`)).json();
   assert.equal(get.updated_by_name, 'Ana Lima', 'GET names the last saver too');
   assert.match(page.text, /"updated_by_name":\s*"Ana Lima"/, 'the editor document carries it');
