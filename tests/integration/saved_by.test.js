@@ -139,6 +139,7 @@ test('drawings, flowcharts and diagrams: page label and save answer name the sav
     const page = await ana.get(`/${kind}s/${uid}`);
     assert.equal(page.status, 200, kind);
     assert.match(savedByLabel(page.text) || '', /Saved by <span class="saved-by-name">Ben &lt;b&gt;Okafor/, `${kind} page`);
+    assert.doesNotMatch(page.text, /saved_by_name|rename route\)/, `${kind} page: no template comment text leaks`);
     const stale = await ana.request('PUT', api, { json: { ...body, _version: cur._version } });
     assert.equal(stale.status, 409, `${kind}: ${stale.text}`);
     const c = stale.json();
