@@ -21,7 +21,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 
 # The npm editors (TipTap, Excalidraw, React Flow): installed from editors/package-lock.json and
 # bundled by esbuild into static/build/ (ignored), before the static build id is computed.
-EDITOR_SRC := $(wildcard editors/src/* editors/src/*/*) editors/build.mjs
+EDITOR_SRC := $(wildcard editors/src/* editors/src/*/* static/js/lib/*.js) editors/build.mjs
 editors: $(STATIC_DIR)/build/.ok
 editors/node_modules/.ok: editors/package.json editors/package-lock.json
 	cd editors && npm ci --no-audit --no-fund --loglevel=error

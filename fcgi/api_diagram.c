@@ -16,6 +16,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "history.h"
+#include "saved_by.h"
 #include "http.h"
 #include "svg_erd.h"
 #include "task.h"
@@ -75,23 +76,40 @@ static size_t doc_column_count(const struct erd_doc *doc)
 static void resp_saved(struct req *r, const struct erd_store_saved *s, const struct erd_doc *doc)
 {
     const struct erd_doc *h = &s->header;
-    resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:{s:f, s:f, s:f}, s:{s:I, s:I, s:I, s:I}}",
+    const char *by = "";
+    double at = 0;
+    if (saved_by_load(r, "diagrams", h->uid, &by, &at) != 0) {
+        page_db_error(r);
+        return;
+    }
+    json_t *j = json_pack("{s:s, s:s, s:I, s:{s:f, s:f, s:f}, s:{s:I, s:I, s:I, s:I}}",
         "uid", h->uid, "name", h->name, "_version", (json_int_t)h->version, "viewport",
         "x", h->viewport[ERD_VP_X], "y", h->viewport[ERD_VP_Y], "zoom", h->viewport[ERD_VP_ZOOM],
         "saved", "entities", (json_int_t)doc->nentities, "columns", (json_int_t)doc_column_count(doc),
         "relationships", (json_int_t)doc->nrelationships,
-        "tables_rewritten", (json_int_t)s->tables_rewritten));
+        "tables_rewritten", (json_int_t)s->tables_rewritten);
+    json_object_set_new(j, "updated_at", json_string(view_iso(r->arena, at)));
+    saved_by_set(j, by);
+    resp_json(r, 200, j);
 }
 
-/* resp_conflict: 409 with the stored model, written as GET writes it. */
+/* resp_conflict: 409 with the stored model, written as GET writes it, and who saved it when
+ * (updated_by_name, updated_at: the model has no such members). */
 static void resp_conflict(struct req *r, const struct erd_doc *current)
 {
+    const char *by = "";
+    double at = 0;
+    if (saved_by_load(r, "diagrams", current->uid ? current->uid : "", &by, &at) != 0) {
+        page_db_error(r);
+        return;
+    }
     struct buf *out = buf_arena(r->arena);
     buf_puts(out, "{\"error\":\"conflict\",\"message\":\"The diagram was changed elsewhere since "
                   "you loaded it; nothing was saved. Reload it and apply your changes again.\","
                   "\"current\":");
     erd_doc_write_json(current, out);
-    buf_putc(out, '}');
+    saved_by_append(out, by);
+    buf_printf(out, ",\"updated_at\":\"%s\"}", view_iso(r->arena, at));
     resp_text(r, 409, "application/json; charset=utf-8", buf_cstr(out), out->len);
 }
 

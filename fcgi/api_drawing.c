@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "png.h"
+#include "saved_by.h"
 #include "svg_draw.h"
 #include "view.h"
 #include <string.h>
@@ -111,11 +112,13 @@ void api_drawing_put(struct req *r)
     struct buf *data = buf_arena(r->arena);
     draw_doc_write_text(&put.doc, r->body + put.data_off, put.data_len, data);
     int rc = drawing_save(r, uid, put.version, buf_cstr(data), data->len, title, &saved, &current);
-    if (rc == DRAWING_OK)
-        resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:s}", "uid", saved.uid, "title", saved.title,
-                                    "_version", (json_int_t)saved.version, "updated_at",
-                                    view_iso(r->arena, saved.updated)));
-    else if (rc == DRAWING_CONFLICT)
+    if (rc == DRAWING_OK) {
+        json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "uid", saved.uid, "title", saved.title,
+                              "_version", (json_int_t)saved.version, "updated_at",
+                              view_iso(r->arena, saved.updated));
+        saved_by_set(j, saved.saved_by);
+        resp_json(r, 200, j);
+    } else if (rc == DRAWING_CONFLICT)
         resp_conflict(r, &current);
     else if (rc == DRAWING_NOT_FOUND)
         not_found(r);

@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "png.h"
+#include "saved_by.h"
 #include "svg_flow.h"
 #include "view.h"
 #include <stdlib.h>
@@ -238,11 +239,12 @@ void api_flowchart_put(struct req *r)
     if (!uid || read_put_body(r, &pb) != 0)
         return;
     int rc = flow_store_save(r, uid, pb.base_version, pb.title, pb.data, &saved);
-    if (rc == FLOW_STORE_OK)
-        resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:s}", "uid", saved.uid, "title", saved.title,
-                                    "_version", (json_int_t)saved.version,
-                                    "updated_at", saved.updated_at));
-    else if (rc == FLOW_STORE_CONFLICT)
+    if (rc == FLOW_STORE_OK) {
+        json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "uid", saved.uid, "title", saved.title,
+                              "_version", (json_int_t)saved.version, "updated_at", saved.updated_at);
+        saved_by_set(j, saved.saved_by);
+        resp_json(r, 200, j);
+    } else if (rc == FLOW_STORE_CONFLICT)
         resp_conflict(r, &saved);
     else if (rc == FLOW_STORE_NOT_FOUND)
         not_found(r);

@@ -15,6 +15,7 @@
 #include "note_cache.h"
 #include "note_html.h"
 #include "note_md.h"
+#include "saved_by.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 #define NOTE_CONTENT_MAX (10u * 1024 * 1024)
 
 #define NOTE_COLUMNS "uid, title, COALESCE(content, ''), _version, " \
-    "to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    "to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " SAVED_BY_SQL("")
 
 static const char SQL_GET[] =
     "SELECT " NOTE_COLUMNS " FROM notes WHERE uid = $1 AND is_deleted IS NOT TRUE";
@@ -32,7 +33,8 @@ static const char SQL_GET[] =
 static const char SQL_SAVE[] =
     "UPDATE notes SET title = $2, content = $3 "
     "WHERE uid = $1 AND _version = $4::int AND is_deleted IS NOT TRUE "
-    "RETURNING uid, title, _version, to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+    "RETURNING uid, title, _version, to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    SAVED_BY_SQL("");
 
 static void not_found(struct req *r)
 {
@@ -61,16 +63,18 @@ static PGresult *note_load(struct req *r, const char *uid)
     return res && PQntuples(res) == 1 ? res : NULL;
 }
 
-/* note_json: the GET shape {uid, title, content, _version, updated_at} of a loaded row, with
+/* note_json: the GET shape {uid, title, content, _version, updated_at, updated_by_name} of a loaded row, with
  * the content sanitized. */
 static json_t *note_json(struct req *r, PGresult *res)
 {
     struct buf *clean = buf_arena(r->arena);
     const char *content = db_val(res, 0, 2);
     note_cache_sanitize(r->arena, content, strlen(content), clean);
-    return json_pack("{s:s, s:s, s:s%, s:I, s:s}", "uid", db_val(res, 0, 0), "title",
-                     db_val(res, 0, 1), "content", buf_cstr(clean), clean->len, "_version",
-                     (json_int_t)db_int(res, 0, 3), "updated_at", db_val(res, 0, 4));
+    json_t *j = json_pack("{s:s, s:s, s:s%, s:I, s:s}", "uid", db_val(res, 0, 0), "title",
+                          db_val(res, 0, 1), "content", buf_cstr(clean), clean->len, "_version",
+                          (json_int_t)db_int(res, 0, 3), "updated_at", db_val(res, 0, 4));
+    saved_by_set(j, db_val(res, 0, 5));
+    return j;
 }
 
 void api_note_get(struct req *r)
@@ -118,6 +122,7 @@ static void save(struct req *r, const char *uid, const char *title, const char *
     json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "uid", db_val(res, 0, 0), "title",
                           db_val(res, 0, 1), "_version", (json_int_t)db_int(res, 0, 2),
                           "updated_at", db_val(res, 0, 3));
+    saved_by_set(j, db_val(res, 0, 4));
     if (full)
         json_object_set_new(j, "content", json_stringn(buf_cstr(clean), clean->len));
     resp_json(r, 200, j);

@@ -8,6 +8,7 @@
 #include "http.h"
 #include "log.h"
 #include "render_cache.h"
+#include "saved_by.h"
 #include "svg_draw.h"
 #include "view.h"
 #include <stdio.h>
@@ -16,14 +17,14 @@
 
 static const char SQL_LOAD[] =
     "SELECT d.uid, d.title, d.data, coalesce(d._version, 0), extract(epoch from d.updated_at), "
-    "coalesce(p.uid, ''), coalesce(p.name, '') "
+    "coalesce(p.uid, ''), coalesce(p.name, ''), " SAVED_BY_SQL("d.") " "
     "FROM drawings d LEFT JOIN projects p ON p.id = d.project_id "
     "WHERE d.uid = $1 AND d.is_deleted IS NOT TRUE AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
 
 static const char SQL_SAVE[] =
     "UPDATE drawings SET data = $2, title = coalesce($3, title) "
     "WHERE uid = $1 AND coalesce(_version, 0) = $4::int AND is_deleted IS NOT TRUE "
-    "RETURNING uid, title, _version, extract(epoch from updated_at)";
+    "RETURNING uid, title, _version, extract(epoch from updated_at), " SAVED_BY_SQL("");
 
 /* blank: s is NULL or only white space. */
 static int blank(const char *s)
@@ -116,6 +117,7 @@ int drawing_load(struct req *r, const char *uid, struct drawing_row *row)
     row->updated = strtod(db_val(res, 0, 4), NULL);
     row->project_uid = db_val(res, 0, 5);
     row->project_name = db_val(res, 0, 6);
+    row->saved_by = db_val(res, 0, 7);
     read_data(r, db_isnull(res, 0, 2) ? NULL : db_val(res, 0, 2),
               (size_t)PQgetlength(res, 0, 2), row);
     return DRAWING_OK;
@@ -136,6 +138,7 @@ int drawing_save(struct req *r, const char *uid, long long base, const char *dat
         saved->title = db_val(res, 0, 1);
         saved->version = db_int(res, 0, 2);
         saved->updated = strtod(db_val(res, 0, 3), NULL);
+        saved->saved_by = db_val(res, 0, 4);
         return DRAWING_OK;
     }
     int rc = drawing_load(r, uid, current);
@@ -162,5 +165,6 @@ void drawing_json(struct req *r, const struct drawing_row *row, struct buf *out)
     buf_append(out, row->data, row->data_len);
     buf_printf(out, ",\"_version\":%lld,\"updated_at\":", row->version);
     put_json_string(out, view_iso(r->arena, row->updated));
+    saved_by_append(out, row->saved_by);
     buf_putc(out, '}');
 }

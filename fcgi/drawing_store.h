@@ -29,6 +29,7 @@ struct drawing_row {
     long long version;
     double updated;            /* epoch seconds */
     const char *project_uid, *project_name;   /* "" when it has no project */
+    const char *saved_by;      /* the last saver's name, "" when unknown (saved_by.h) */
 };
 
 /* drawing_load: the user's live drawing uid into *row (arena memory).  DRAWING_OK,
@@ -48,6 +49,6 @@ void drawing_svg(struct req *r, struct drawing_row *row, const char *id_prefix, 
 int drawing_save(struct req *r, const char *uid, long long base, const char *data, size_t len,
                  const char *title, struct drawing_row *saved, struct drawing_row *current);
 
-/* drawing_json: {"uid","title","data","_version","updated_at"} — the GET document — into out. */
+/* drawing_json: {"uid","title","data","_version","updated_at","updated_by_name"} — the GET document — into out. */
 void drawing_json(struct req *r, const struct drawing_row *row, struct buf *out);
 #endif

@@ -8,6 +8,7 @@
 #include "flow_doc.h"
 #include "http.h"
 #include "render_cache.h"
+#include "saved_by.h"
 #include "svg_flow.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +19,17 @@
 #define LIVE "f.is_deleted IS NOT TRUE AND NOT EXISTS (SELECT 1 FROM projects p " \
              "WHERE p.id = f.project_id AND p.is_deleted IS TRUE)"
 
-/* columns: uid, title, data, _version, updated_at */
+/* columns: uid, title, data, _version, updated_at, the last saver's name */
 static const char SQL_LOAD[] =
-    "SELECT f.uid, f.title, f.data, coalesce(f._version, 0), " ISO_UTC " "
+    "SELECT f.uid, f.title, f.data, coalesce(f._version, 0), " ISO_UTC ", " SAVED_BY_SQL("f.") " "
     "FROM flowcharts f WHERE f.uid = $1 AND " LIVE;
 
-/* $1 uid, $2 data, $3 title (NULL: keep), $4 base version → uid, title, _version, updated_at */
+/* $1 uid, $2 data, $3 title (NULL: keep), $4 base version → uid, title, _version, updated_at,
+ * the saver's name */
 static const char SQL_SAVE[] =
     "UPDATE flowcharts f SET data = $2, title = coalesce($3, f.title) "
     "WHERE f.uid = $1 AND coalesce(f._version, 0) = $4::int AND " LIVE " "
-    "RETURNING f.uid, f.title, f._version, " ISO_UTC;
+    "RETURNING f.uid, f.title, f._version, " ISO_UTC ", " SAVED_BY_SQL("f.");
 
 int flow_store_load(struct req *r, const char *uid, struct flow_row *row)
 {
@@ -47,6 +49,7 @@ int flow_store_load(struct req *r, const char *uid, struct flow_row *row)
     }
     row->version = strtoll(db_val(res, 0, 3), NULL, 10);
     row->updated_at = db_val(res, 0, 4);
+    row->saved_by = db_val(res, 0, 5);
     return FLOW_STORE_OK;
 }
 
@@ -66,6 +69,7 @@ int flow_store_save(struct req *r, const char *uid, long long base_version, cons
     saved->title = db_val(res, 0, 1);
     saved->version = strtoll(db_val(res, 0, 2), NULL, 10);
     saved->updated_at = db_val(res, 0, 3);
+    saved->saved_by = db_val(res, 0, 4);
     return FLOW_STORE_OK;
 }
 
@@ -90,6 +94,7 @@ const char *flow_store_row_json(struct req *r, const struct flow_row *row)
     buf_append(out, row->data, row->data_len);
     buf_printf(out, ",\"_version\":%lld,\"updated_at\":", row->version);
     put_json_string(out, row->updated_at);
+    saved_by_append(out, row->saved_by);
     buf_putc(out, '}');
     return buf_cstr(out);
 }

@@ -21,6 +21,7 @@ struct flow_row {
     size_t data_len;
     long long version;
     const char *updated_at;       /* ISO 8601 UTC */
+    const char *saved_by;         /* the last saver's name, "" when unknown (saved_by.h) */
 };
 
 /* flow_store_load: the live flowchart uid into *row (strings live until the arena resets).
@@ -33,7 +34,7 @@ int flow_store_load(struct req *r, const char *uid, struct flow_row *row);
 int flow_store_save(struct req *r, const char *uid, long long base_version, const char *title,
                     const char *data, struct flow_row *saved);
 
-/* flow_store_row_json: {uid, title, data, _version, updated_at} with data spliced in as
+/* flow_store_row_json: {uid, title, data, _version, updated_at, updated_by_name} with data spliced in as
  * the stored JSON text (an arena string). */
 const char *flow_store_row_json(struct req *r, const struct flow_row *row);
 

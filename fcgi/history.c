@@ -34,11 +34,11 @@ static const char *const sql_file[FILE_KIND_COUNT] = {FILE_KINDS(HISTORY_FILE_SQ
 #define ISO(col) "to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 static const char SQL_LIST[] =
-    "SELECT e.id, e.version, " ISO("e.created_at") ", coalesce(u.name, u.email, ''), e.name, "
+    "SELECT e.id, e.version, " ISO("e.created_at") ", coalesce(card_user_label(e.user_id), ''), e.name, "
     "coalesce(e.change_type, 'update'), octet_length(e.changes), "
     "octet_length(e.changes) - lag(octet_length(e.changes)) OVER (ORDER BY e.id), "
     "e.is_named IS TRUE "
-    "FROM entity_changes e LEFT JOIN users u ON u.id = e.user_id "
+    "FROM entity_changes e "
     "WHERE e.entity_type = $1 AND e.entity_id = $2 ORDER BY e.id DESC LIMIT 500";
 static const char SQL_VERSION[] =
     "SELECT e.changes, e.version, " ISO("e.created_at") ", e.name FROM entity_changes e "
@@ -47,9 +47,13 @@ static const char SQL_INSERT[] =
     "INSERT INTO entity_changes (entity_type, entity_id, version, user_id, changes, change_type, "
     "name, is_named) VALUES ($1, $2, $3::int, NULLIF(current_setting('app.user_id', true), ''), "
     "$4, $5, $6, $7::boolean) RETURNING id";
+/* A diagram's update snapshot is due unless its latest snapshot is under 5 minutes old and by
+ * the same author (sql/029: another member's save gets its own snapshot). */
 static const char SQL_DUE[] =
-    "SELECT NOT EXISTS (SELECT 1 FROM entity_changes WHERE entity_type = $1 AND entity_id = $2 "
-    "AND created_at > now() - interval '5 minutes')";
+    "SELECT NOT EXISTS (SELECT 1 FROM (SELECT created_at, user_id FROM entity_changes "
+    "WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 1) l "
+    "WHERE l.created_at > now() - interval '5 minutes' "
+    "AND l.user_id IS NOT DISTINCT FROM NULLIF(current_setting('app.user_id', true), ''))";
 
 /* file_find: fill f->id and f->version for f->fk, f->uid. */
 static int file_find(struct req *r, struct history_file *f)

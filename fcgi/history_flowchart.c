@@ -51,7 +51,7 @@ static int decode(struct req *r, const char *text, size_t len, struct history_do
 static const char *doc_json(struct req *r, const char *uid, const struct history_doc *d)
 {
     struct flow_row row = {uid, d->title, d->body, d->body_len, d->version,
-                           d->updated_at ? d->updated_at : ""};
+                           d->updated_at ? d->updated_at : "", NULL};
     return flow_store_row_json(r, &row);
 }
 

@@ -9,6 +9,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
+#include "saved_by.h"
 #include "share.h"
 #include "svg_cache.h"
 #include "view.h"
@@ -51,6 +52,13 @@ void page_diagram_show(struct req *r)
         "api_url", arena_printf(r->arena, "/api/diagrams/%s", uid)));
     if (project)
         json_object_set_new(ctx, "project", project);
+    const char *by = "";
+    double at = 0;
+    if (saved_by_load(r, "diagrams", uid, &by, &at) != 0) {
+        page_db_error(r);
+        return;
+    }
+    json_object_set_new(ctx, "saved_by", saved_by_ctx(r, by, at));
     struct share_state st;
     if (share_get(r, file_kind_by_name("diagram"), uid, &st) != 0) {
         page_db_error(r);

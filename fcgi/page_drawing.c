@@ -19,6 +19,7 @@
 #include "files.h"
 #include "handlers.h"
 #include "http.h"
+#include "saved_by.h"
 #include "svg_draw.h"
 #include "view.h"
 #include <string.h>
@@ -50,6 +51,7 @@ void page_drawing_show(struct req *r)
         "rename_action", arena_printf(r->arena, "/drawings/%s/rename", row.uid),
         "api_url", arena_printf(r->arena, "/api/drawings/%s", row.uid),
         "updated_human", view_ago(r->arena, row.updated), "unreadable", row.unreadable));
+    json_object_set_new(ctx, "saved_by", saved_by_ctx(r, row.saved_by, row.updated));
     if (*row.project_uid)
         json_object_set_new(ctx, "project", json_pack("{s:s, s:s}", "uid", row.project_uid,
                                                       "name", row.project_name));

@@ -9,6 +9,7 @@
 #include "flow_store.h"
 #include "handlers.h"
 #include "http.h"
+#include "saved_by.h"
 #include "svg_flow.h"
 #include "view.h"
 #include <stdlib.h>
@@ -59,6 +60,8 @@ void page_flowchart_show(struct req *r)
         "api_url", arena_printf(r->arena, "/api/flowcharts/%s", row.uid),
         "rename_action", arena_printf(r->arena, "/flowcharts/%s/rename", row.uid),
         "nodes", (int)nnodes, "edges", (int)nedges));
+    json_object_set_new(ctx, "saved_by", saved_by_ctx(r, row.saved_by,
+                                                      strtod(db_val(h, 0, 2), NULL)));
     if (*db_val(h, 0, 3))
         json_object_set_new(ctx, "project", json_pack("{s:s, s:s}", "uid", db_val(h, 0, 3),
                                                       "name", db_val(h, 0, 4)));

@@ -13,6 +13,7 @@
 #include "http.h"
 #include "note_cache.h"
 #include "note_html.h"
+#include "saved_by.h"
 #include "view.h"
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 static const char SQL_NOTE[] =
     "SELECT n.uid, n.title, COALESCE(n.content, ''), n._version, "
     "to_char(n.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-    "extract(epoch FROM n.updated_at), p.uid, p.name "
+    "extract(epoch FROM n.updated_at), p.uid, p.name, " SAVED_BY_SQL("n.") " "
     "FROM notes n LEFT JOIN projects p ON p.id = n.project_id "
     "WHERE n.uid = $1 AND n.is_deleted IS NOT TRUE";
 
@@ -47,6 +48,7 @@ static const char *doc_script(struct req *r, PGresult *f, const struct buf *clea
     json_t *doc = view_keep(r, json_pack("{s:s, s:s, s:s%, s:I, s:s}", "uid", db_val(f, 0, 0),
         "title", db_val(f, 0, 1), "content", buf_cstr(clean), clean->len,
         "_version", (json_int_t)db_int(f, 0, 3), "updated_at", db_val(f, 0, 4)));
+    saved_by_set(doc, db_val(f, 0, 8));
     return view_script_json(r->arena, doc);
 }
 
@@ -75,6 +77,8 @@ void page_note_show(struct req *r)
         "api_url", arena_printf(r->arena, "/api/notes/%s", uid),
         "updated_human", view_ago(r->arena, strtod(db_val(f, 0, 5), NULL)),
         "words", (json_int_t)info.words, "empty", view->len == 0));
+    json_object_set_new(ctx, "saved_by", saved_by_ctx(r, db_val(f, 0, 8),
+                                                      strtod(db_val(f, 0, 5), NULL)));
     if (!db_isnull(f, 0, 6))
         json_object_set_new(ctx, "project", json_pack("{s:s, s:s}", "uid", db_val(f, 0, 6),
                                                       "name", db_val(f, 0, 7)));

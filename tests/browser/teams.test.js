@@ -2,6 +2,8 @@
 // Ana writes a note in her project and moves the project into her team; Ben, an editor of that
 // team, finds the project on his dashboard under the team's section, opens the note, sees Ana's
 // text and adds his own; the editor saves; Ana reloads and sees Ben's text, and the API agrees.
+// The "Saved by" label: Ben's page (drawn on the server) says Ana saved last; after his own save
+// the editor rewrites it to Ben with a <time datetime>; Ana's reload says Ben.
 // No script dialog, no CSP violation, no page error.
 'use strict';
 const test = require('node:test');
@@ -83,11 +85,18 @@ test('two members of one team see the same project; the second edits the note th
     ben.page.locator('a.file-card-title', { hasText: 'Launch plan' }).click()]);
   await ben.page.waitForSelector('#note-editor[data-ready="true"] [data-testid="note-content"]');
   assert.match(await editorText(ben.page), /Ana wrote the first draft\./, 'Ben sees what Ana wrote');
+  const savedBy = (page) => page.locator('[data-testid="saved-by"]');
+  assert.match(await savedBy(ben.page).textContent(), /^Saved by Ana (just now|\d+ minutes? ago)$/, 'the page names the last saver');
+  const anaTime = await savedBy(ben.page).locator('time').getAttribute('datetime');
+  assert.match(anaTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   await ben.page.locator('[data-testid="note-content"]').click();
   await ben.page.keyboard.press('Control+End');
   await ben.page.keyboard.press('Enter');
   await ben.page.keyboard.type('Ben reviewed it.');
   await saved(ben.page);
+  await ben.page.waitForFunction(() => /^Saved by Ben /.test(document.querySelector('[data-testid="saved-by"]').textContent), null, { timeout: 15000 });
+  assert.match(await savedBy(ben.page).textContent(), /^Saved by Ben just now$/, 'the editor names its own save');
+  assert.ok(Date.parse(await savedBy(ben.page).locator('time').getAttribute('datetime')) >= Date.parse(anaTime));
 
   // Ana sees Ben's edit after a reload, in the editor and through the API.
   await ana.page.reload();
@@ -95,6 +104,7 @@ test('two members of one team see the same project; the second edits the note th
   const text = await editorText(ana.page);
   assert.match(text, /Ana wrote the first draft\./);
   assert.match(text, /Ben reviewed it\./, 'Ana sees what Ben added');
+  assert.match(await savedBy(ana.page).textContent(), /^Saved by Ben /, 'Ana sees who saved last');
   res = await api(ana.page, 'GET', `/api/notes/${note}`);
   assert.equal(res.status, 200);
   assert.match(res.json.content, /Ana wrote the first draft\.[\s\S]*Ben reviewed it\./);

@@ -40,8 +40,9 @@ test('GET answers the API shape; PUT saves with a new _version; TipTap HTML is s
   const g = await alice.get(api(uid));
   assert.equal(g.status, 200);
   const doc = g.json();
-  assert.deepEqual(Object.keys(doc).sort(), ['_version', 'content', 'title', 'uid', 'updated_at']);
+  assert.deepEqual(Object.keys(doc).sort(), ['_version', 'content', 'title', 'uid', 'updated_at', 'updated_by_name']);
   assert.equal(doc.uid, uid);
+  assert.ok(typeof doc.updated_by_name === 'string' && doc.updated_by_name.length > 0, 'the creator is the last saver');
   const p = await put(alice, uid, { title: ' Renamed ', content: TIPTAP, _version: doc._version });
   assert.equal(p.status, 200, p.text);
   const saved = p.json();

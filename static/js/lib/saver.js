@@ -8,12 +8,16 @@
 //              resume() is called); a 409 without `current` shows an error instead;
 //   noun       what the document is called in error messages ('document': "the document is too big");
 //   statusEl   the element showing the state: data-state and text saved | saving | dirty |
-//              offline | error | conflict (it should be aria-live).
+//              offline | error | conflict (it should be aria-live);
+//   savedByEl  the "Saved by <name> <time>" label (default: the page's #saved-by, see
+//              lib/savedby.js): redrawn from each 200 {updated_by_name, updated_at} and from a
+//              409's current document (who saved the version that won).
 // markDirty() after each change schedules a save `delay` ms after the last one; network failures,
 // 5xx and 429 retry with back-off (1 s doubling to 30 s) and on `online`; leaving the page with
 // unsaved changes asks first. `base` is the last document known to be on the server (for diffs
 // and merges); `version` the server version it was saved as.
 import { request } from './request.js';
+import { showSavedBy } from './savedby.js';
 
 const STATUS = {
   saved: 'Saved', saving: 'Saving…', dirty: 'Unsaved changes', offline: 'Offline — retrying', error: 'Not saved', conflict: 'Conflict — choose a version',
@@ -22,8 +26,8 @@ const STATUS = {
 const copy = (x) => JSON.parse(JSON.stringify(x));
 
 export class Saver {
-  constructor({ url, body, version = 0, statusEl = null, onConflict, noun = 'document', method = 'PUT', delay = 800 }) {
-    this.url = url; this.body = body; this.version = version; this.statusEl = statusEl;
+  constructor({ url, body, version = 0, statusEl = null, savedByEl = document.getElementById('saved-by'), onConflict, noun = 'document', method = 'PUT', delay = 800 }) {
+    this.url = url; this.body = body; this.version = version; this.statusEl = statusEl; this.savedByEl = savedByEl;
     this.onConflict = onConflict; this.noun = noun; this.method = method; this.delay = delay;
     this.base = copy(body()); // last state known to be on the server (for diff/merge)
     this.dirty = false; this.inflight = false; this.timer = 0; this.attempt = 0; this.paused = false;
@@ -80,6 +84,7 @@ export class Saver {
     this.attempt = 0;
     if (res.status === 200) {
       if (res.data && res.data._version !== undefined) this.version = res.data._version;
+      showSavedBy(res.data, this.savedByEl);
       this.base = JSON.parse(snapshot);
       if (this.dirty) { this.set('dirty'); this.schedule(this.delay); } else this.set('saved');
       return;
@@ -90,6 +95,7 @@ export class Saver {
       this.set('conflict');
       const theirs = res.data && res.data.current;
       if (!theirs) { this.paused = false; this.set('error', 'conflict without the current version'); return; }
+      showSavedBy(theirs.updated_at ? theirs : res.data, this.savedByEl);
       this.onConflict(theirs);
       return;
     }
