@@ -128,9 +128,10 @@ async function startStack(opts = {}) {
     /** socketPaths: the FastCGI sockets, one per worker process (scripts/stack.sh lists them). */
     socketPaths(i = 0) { return fs.readFileSync(path.join(s.runDir(i), 'socket.path'), 'utf8').trim().split('\n'); },
     socketPath() { return s.socketPaths()[0]; },
-    /** waitGone: resolve once each pid has exited (zombie or reaped). */
+    /** waitGone: resolve once each pid has exited (zombie or reaped); 15 s at most (a master
+     * waits for its workers' threads to finish, slow under ASan on a loaded machine). */
     async waitGone(pids) {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 1500; i++) {
         const alive = pids.filter((p) => {
           try { return !/State:\s+Z/.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')); } catch (_) { return false; }
         });
