@@ -238,6 +238,11 @@ void api_backup_download(struct req *r);
  * read it), or with NULL of every project the user owns; the task uid, or NULL after answering.  task_json: the API shape of row `row` of a task query (api_task.c). */
 int task_cancel(struct req *r, const char *uid);
 const char *backup_queue(struct req *r, const char *project_uid);
+/* api_upload.c — resumable chunked uploads of backup archives to restore (sql/034) */
+void api_upload_create(struct req *r);
+void api_upload_get(struct req *r);
+void api_upload_put_part(struct req *r);
+void api_upload_restore(struct req *r);
 /* page_task.c — the task page, restore form, dashboard list */
 void page_task_show(struct req *r);
 void page_task_cancel(struct req *r);
