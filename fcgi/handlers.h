@@ -249,6 +249,7 @@ void page_task_cancel(struct req *r);
 void page_project_backup(struct req *r);
 void page_backups(struct req *r);
 void page_backup_all(struct req *r);
+void page_backup_restore(struct req *r);
 /* backups_render: the /backups page with status and the schedule form's view (stolen). */
 void backups_render(struct req *r, int status, struct json_t *schedule);
 /* backup_schedule.c — scheduled automatic backups: the JSON API and the /backups form.

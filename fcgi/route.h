@@ -24,6 +24,9 @@ enum route_flags {
                            (CARD_READ_DATABASE_URL), or on the primary when there is none or it
                            is down.  Share pages and exports; never a user's own editor reads,
                            which must see the save they just made. */
+    R_MULTIPART = 1 << 9, /* body is multipart/form-data (a plain form with a file, no script):
+                             its parts go into r->form (a file's bytes as val/val_len; text fields
+                             must be UTF-8), so csrf_token is checked as for R_FORM */
 };
 
 struct route {

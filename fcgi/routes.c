@@ -213,6 +213,7 @@ const struct route route_table[] = {
     {"POST", "/projects/:uid/backup", page_project_backup, R_LOGIN | R_FORM},
     {"GET", "/backups", page_backups, R_LOGIN},
     {"POST", "/backups", page_backup_all, R_LOGIN | R_FORM},
+    {"POST", "/backups/restore", page_backup_restore, R_LOGIN | R_MULTIPART},
     /* api_dashboard.c, page_dashboards.c — analytics dashboards */
     {"GET", "/api/projects/:uid/dashboards", api_dashboard_list, R_LOGIN},
     {"POST", "/api/projects/:uid/dashboards", api_dashboard_create, R_LOGIN | R_JSON_TEXT},
