@@ -226,8 +226,9 @@ void api_upload_restore(struct req *r)
             buf_printf(list, "%s%lld", i ? ", " : "", (long long)json_integer_value(m));
         }
         json_t *err = json_pack("{s:s, s:s, s:o}", "error", "invalid", "message",
-                                arena_printf(r->arena, "The upload is incomplete: part%s %s missing.",
-                                             json_array_size(missing) == 1 ? " is" : "s are", buf_cstr(list)),
+                                arena_printf(r->arena, "The upload is incomplete: part%s %s %s missing.",
+                                             json_array_size(missing) == 1 ? "" : "s", buf_cstr(list),
+                                             json_array_size(missing) == 1 ? "is" : "are"),
                                 "missing", missing);
         resp_json(r, 422, err);
         return;

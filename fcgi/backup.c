@@ -198,12 +198,13 @@ static int backup_file(struct task_run *t, PGresult *files, int i, struct buf *t
             "is_named", db_bool(h, k, 4), "created_at", db_val(h, k, 5)));
     tar_json(tar, hpath, snaps, &bad);
     json_decref(snaps);
-    PGresult *a = db_query(r, SQL_ATTACHMENTS, DB_ARGS(kind, uid));
+    /* In binary (text columns are their text; the bytes without hex text twice their size). */
+    PGresult *a = db_query_bin(r, SQL_ATTACHMENTS, (const char *const[]){kind, uid}, NULL, 2, DB_BINARY_RESULT);
     if (!a)
         return task_fail(t, "the attachments of %s %s could not be read", kind, uid);
     for (int k = 0; k < PQntuples(a); k++) {
-        size_t len = 0;
-        const char *bytes = db_hex_bytes(r->arena, db_val(a, k, 2), &len);
+        size_t len = (size_t)PQgetlength(a, k, 2);
+        const char *bytes = PQgetvalue(a, k, 2);
         const char *apath = arena_printf(r->arena, "attachments/%s", db_val(a, k, 0));
         if (!bytes || targz_add(tar, apath, bytes, len) != 0)
             bad = 1;
@@ -317,11 +318,12 @@ int backup_task_run(struct task_run *t)
     int scheduled = json_is_true(json_object_get(t->params, "scheduled"));
     const char *name = arena_printf(r->arena, "%s%s — %s", scheduled ? "Automatic: " : "",
                                     puid ? db_val(p, 0, 2) : "All projects", now_iso(r->arena));
-    PGresult *b = db_query(r,
+    const int lengths[] = {-1, -1, -1, -1, -1, (int)gz->len, -1};
+    PGresult *b = db_query_bin(r,
         "INSERT INTO backups (id, uid, user_id, name, status, file_size, project_uid, task_uid, data, automatic) "
         "VALUES (gen_random_uuid()::text, gen_random_uuid()::text, $1, $2, 'completed', $3::int, $4, $5, "
-        "$6::bytea, $7::boolean) RETURNING uid", DB_ARGS(t->owner, name, size, puid, t->uid,
-                                            db_bytes_hex(r->arena, gz->data, gz->len), scheduled ? "t" : "f"));
+        "$6::bytea, $7::boolean) RETURNING uid",
+        (const char *const[]){t->owner, name, size, puid, t->uid, gz->data, scheduled ? "t" : "f"}, lengths, 7, 0);
     if (!b || PQntuples(b) != 1)
         return task_fail(t, "the archive could not be stored");
     int pruned = 0;
