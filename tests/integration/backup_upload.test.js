@@ -135,7 +135,6 @@ test('a backup larger than 11 MB is uploaded in parts and restored equal to the 
   // copies (the old path held the hex text, twice the archive, besides).
   const peak = hwm();
   test.diagnostic?.(`archive ${bigGz.length} B; runner peak RSS ${peakBefore} B before the restore, ${peak} B after`);
-  console.log(`# archive ${bigGz.length} B; runner peak RSS ${peakBefore} B before the restore, ${peak} B after`);
   assert.ok(peak < 8 * bigGz.length, `runner peak ${peak} B for a ${bigGz.length} B archive`);
   assert.equal(t.result.attachments, 3);
   assert.equal(t.result.project_name, 'Big pictures (restored)');
