@@ -123,7 +123,9 @@ int http_parse_multipart(struct arena *a, const char *content_type, const char *
     const char *p = body, *end = body + n;
     if (n >= dl - 2 && memcmp(body, delim + 2, dl - 2) == 0)
         p = body + dl - 2;
-    else if (!(p = memmem(body, n, delim, dl)) || !(p += dl))
+    else if ((p = memmem(body, n, delim, dl)) != NULL)
+        p += dl;
+    else
         return HTTP_ERR_MALFORMED;
     for (int parts = 0;; parts++) {
         if (end - p >= 2 && p[0] == '-' && p[1] == '-')
