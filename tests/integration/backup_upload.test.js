@@ -74,7 +74,7 @@ const counts = () => stack.sql("SELECT (SELECT count(*) FROM projects) || '/' ||
 
 let bigGz, bigAtts, bigNote, bigNoteDoc;
 
-test('a backup larger than 11 MB is uploaded in parts and restored equal to the original', async () => {
+test('a backup larger than 11 MB is uploaded in parts and restored equal to the original', async (tc) => {
   const p = await alice.createProject('Big pictures', '#10b981');
   bigNote = await alice.createFile(p, 'note', 'Album');
   bigAtts = [];
@@ -134,7 +134,7 @@ test('a backup larger than 11 MB is uploaded in parts and restored equal to the 
   // The runner's memory: the archive, its inflated entries and one part at a time, no hex
   // copies (the old path held the hex text, twice the archive, besides).
   const peak = hwm();
-  test.diagnostic?.(`archive ${bigGz.length} B; runner peak RSS ${peakBefore} B before the restore, ${peak} B after`);
+  tc.diagnostic(`archive ${bigGz.length} B; runner peak RSS ${peakBefore} B before the restore, ${peak} B after`);
   assert.ok(peak < 8 * bigGz.length, `runner peak ${peak} B for a ${bigGz.length} B archive`);
   assert.equal(t.result.attachments, 3);
   assert.equal(t.result.project_name, 'Big pictures (restored)');
