@@ -136,14 +136,15 @@ void api_backup_restore(struct req *r)
 
 void api_backup_download(struct req *r)
 {
-    PGresult *res = db_query(r, "SELECT name, data FROM backups WHERE uid = $1 AND data IS NOT NULL",
-                             DB_ARGS(r->params[0]));
+    /* In binary: the archive's bytes, not hex text twice their size. */
+    PGresult *res = db_query_bin(r, "SELECT data FROM backups WHERE uid = $1 AND data IS NOT NULL",
+                                 (const char *const[]){r->params[0]}, NULL, 1, DB_BINARY_RESULT);
     if (!res) {
         page_db_error(r);
         return;
     }
-    size_t len = 0;
-    char *bytes = PQntuples(res) == 1 ? db_hex_bytes(r->arena, db_val(res, 0, 1), &len) : NULL;
+    size_t len = PQntuples(res) == 1 ? (size_t)PQgetlength(res, 0, 0) : 0;
+    const char *bytes = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : NULL;
     if (!bytes) {
         page_error(r, 404, "Not found", "There is no such backup.");
         return;

@@ -32,6 +32,7 @@ struct config {
     long session_idle;            /* CARD_SESSION_IDLE seconds */
     long session_absolute;        /* CARD_SESSION_ABSOLUTE seconds */
     size_t max_body;              /* CARD_MAX_BODY bytes */
+    size_t max_restore;           /* CARD_MAX_RESTORE_BYTES: largest chunked restore upload */
     int import_seconds;           /* CARD_IMPORT_SECONDS: time budget of one SQL import */
     int history_days;             /* CARD_HISTORY_DAYS: snapshots kept (0: all), see sql/017 */
     int tasks;                    /* CARD_TASKS: background tasks run at once (task_runner.h) */

@@ -46,6 +46,7 @@
 #define BACKUP_MANIFEST_MAX (8u << 20)
 #define BACKUP_HISTORY_MAX (64u << 20)    /* one file's snapshots */
 #define BACKUP_INFLATED_MAX (256u << 20)
+#define BACKUP_UPLOAD_MAX (1ull << 32)    /* a chunked upload (api_upload.c checks the configured limit) */
 
 /* The kinds as a backup sees them: their API handlers, checker and title key. */
 typedef int (*doc_check_fn)(struct arena *a, const char *text, size_t len, struct buf *err);
@@ -197,12 +198,13 @@ static int backup_file(struct task_run *t, PGresult *files, int i, struct buf *t
             "is_named", db_bool(h, k, 4), "created_at", db_val(h, k, 5)));
     tar_json(tar, hpath, snaps, &bad);
     json_decref(snaps);
-    PGresult *a = db_query(r, SQL_ATTACHMENTS, DB_ARGS(kind, uid));
+    /* In binary (text columns are their text; the bytes without hex text twice their size). */
+    PGresult *a = db_query_bin(r, SQL_ATTACHMENTS, (const char *const[]){kind, uid}, NULL, 2, DB_BINARY_RESULT);
     if (!a)
         return task_fail(t, "the attachments of %s %s could not be read", kind, uid);
     for (int k = 0; k < PQntuples(a); k++) {
-        size_t len = 0;
-        const char *bytes = db_hex_bytes(r->arena, db_val(a, k, 2), &len);
+        size_t len = (size_t)PQgetlength(a, k, 2);
+        const char *bytes = PQgetvalue(a, k, 2);
         const char *apath = arena_printf(r->arena, "attachments/%s", db_val(a, k, 0));
         if (!bytes || targz_add(tar, apath, bytes, len) != 0)
             bad = 1;
@@ -316,11 +318,12 @@ int backup_task_run(struct task_run *t)
     int scheduled = json_is_true(json_object_get(t->params, "scheduled"));
     const char *name = arena_printf(r->arena, "%s%s — %s", scheduled ? "Automatic: " : "",
                                     puid ? db_val(p, 0, 2) : "All projects", now_iso(r->arena));
-    PGresult *b = db_query(r,
+    const int lengths[] = {-1, -1, -1, -1, -1, (int)gz->len, -1};
+    PGresult *b = db_query_bin(r,
         "INSERT INTO backups (id, uid, user_id, name, status, file_size, project_uid, task_uid, data, automatic) "
         "VALUES (gen_random_uuid()::text, gen_random_uuid()::text, $1, $2, 'completed', $3::int, $4, $5, "
-        "$6::bytea, $7::boolean) RETURNING uid", DB_ARGS(t->owner, name, size, puid, t->uid,
-                                            db_bytes_hex(r->arena, gz->data, gz->len), scheduled ? "t" : "f"));
+        "$6::bytea, $7::boolean) RETURNING uid",
+        (const char *const[]){t->owner, name, size, puid, t->uid, gz->data, scheduled ? "t" : "f"}, lengths, 7, 0);
     if (!b || PQntuples(b) != 1)
         return task_fail(t, "the archive could not be stored");
     int pruned = 0;
@@ -473,15 +476,63 @@ static int check_attachment(struct task_run *t, struct restore *rs, json_t *j, i
     return 0;
 }
 
+/* restore_input: the archive, *gz (arena or the arena's result) of *len bytes: from tasks.input
+ * (POST /api/backups/restore), or for params.upload_uid (api_upload.c) its parts concatenated
+ * in order.  Read in binary (no hex text twice the size), one part at a time, each result
+ * freed at once: at most the archive and one part in memory.  TASK_OK or TASK_FAILED. */
+static int restore_input(struct task_run *t, const char **gz, size_t *len)
+{
+    struct req *r = &t->work;
+    const char *upload = json_string_value(json_object_get(t->params, "upload_uid"));
+    if (!upload) {
+        PGresult *in = db_query_bin(r, "SELECT input FROM tasks WHERE uid = $1 AND input IS NOT NULL",
+                                    (const char *const[]){t->uid}, NULL, 1, DB_BINARY_RESULT);
+        if (!in || PQntuples(in) != 1)
+            return task_fail(t, "the uploaded archive is missing");
+        *gz = PQgetvalue(in, 0, 0);
+        *len = (size_t)PQgetlength(in, 0, 0);
+        return TASK_OK;
+    }
+    PGresult *u = db_query(r, "SELECT id::text, size, parts, (SELECT count(*) FROM restore_upload_parts p "
+                              "WHERE p.upload_id = u.id) FROM restore_uploads u WHERE uid = $1",
+                           DB_ARGS(upload));
+    if (!u || PQntuples(u) != 1)
+        return task_fail(t, "the uploaded archive is missing (uploads are kept for 24 hours)");
+    long long size = db_int(u, 0, 1), parts = db_int(u, 0, 2);
+    if (db_int(u, 0, 3) != parts || size <= 0 || (unsigned long long)size > BACKUP_UPLOAD_MAX)
+        return task_fail(t, "the uploaded archive is incomplete");
+    char *buf = arena_alloc(r->arena, (size_t)size + 1);
+    size_t at = 0;
+    for (long long n = 0; n < parts; n++) {
+        const char *id = db_val(u, 0, 0), *nt = arena_printf(r->arena, "%lld", n);
+        PGresult *p = db_query_bin(r, "SELECT data FROM restore_upload_parts WHERE upload_id = $1::bigint AND n = $2::int",
+                                   (const char *const[]){id, nt}, NULL, 2, DB_BINARY_RESULT | DB_OWNED);
+        size_t plen = p && PQntuples(p) == 1 ? (size_t)PQgetlength(p, 0, 0) : 0;
+        int ok = p && PQntuples(p) == 1 && plen <= (size_t)size - at;
+        if (ok) {
+            memcpy(buf + at, PQgetvalue(p, 0, 0), plen);
+            at += plen;
+        }
+        PQclear(p);
+        if (!ok)
+            return task_fail(t, "part %lld of the uploaded archive is missing or too large", n);
+    }
+    if (at != (size_t)size)
+        return task_fail(t, "the uploaded archive's parts add up to %zu bytes, not %lld", at, size);
+    *gz = buf;
+    *len = at;
+    return TASK_OK;
+}
+
 /* restore_check: everything, before any write.  0 or TASK_FAILED. */
 static int restore_check(struct task_run *t, struct restore *rs)
 {
     struct req *r = &t->work;
-    PGresult *in = db_query(r, "SELECT input FROM tasks WHERE uid = $1 AND input IS NOT NULL", DB_ARGS(t->uid));
     size_t len = 0;
-    const char *gz = in && PQntuples(in) == 1 ? db_hex_bytes(r->arena, db_val(in, 0, 0), &len) : NULL;
-    if (!gz)
-        return task_fail(t, "the uploaded archive is missing");
+    const char *gz = NULL;
+    int rc = restore_input(t, &gz, &len);
+    if (rc != TASK_OK)
+        return rc;
     struct buf *err = buf_arena(r->arena);
     if (targz_read(r->arena, gz, len, BACKUP_INFLATED_MAX, &rs->entries, &rs->nentries, err) != 0)
         return task_fail(t, "the archive is unreadable: %s", buf_cstr(err));
@@ -634,12 +685,13 @@ static int restore_file(struct task_run *t, struct restore *rs, struct rfile *rf
         struct ratt *ra = &rs->atts[i];
         if (strcmp(ra->file_uid, rf->uid) != 0)
             continue;
-        const char *hex = db_bytes_hex(r->arena, ra->entry->data, ra->entry->len);
-        PGresult *a = db_query(r,
+        const int lengths[] = {-1, -1, -1, -1, -1, (int)ra->entry->len};
+        PGresult *a = db_query_bin(r,
             "INSERT INTO attachments (user_id, file_kind, file_uid, mime, size, bytes, sha256) "
             "VALUES ($1, $2, $3, $4, $5::int, $6::bytea, encode(sha256($6::bytea), 'hex')) RETURNING uid",
-            DB_ARGS(t->owner, ra->file_kind, rf->new_uid, ra->mime,
-                    arena_printf(r->arena, "%zu", ra->entry->len), hex));
+            (const char *const[]){t->owner, ra->file_kind, rf->new_uid, ra->mime,
+                                  arena_printf(r->arena, "%zu", ra->entry->len), ra->entry->data},
+            lengths, 6, 0);
         if (!a || PQntuples(a) != 1)
             return task_fail(t, "an attachment of \"%s\" could not be stored", rf->title);
         ra->new_uid = db_val(a, 0, 0);

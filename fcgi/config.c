@@ -56,6 +56,8 @@ static const struct config_var {
      "seconds a session lives at most (default 14 days)"},
     {"CARD_MAX_BODY", V_SIZE, offsetof(struct config, max_body), "11534336",
      "largest request body in bytes (11 MiB)"},
+    {"CARD_MAX_RESTORE_BYTES", V_SIZE, offsetof(struct config, max_restore), "268435456",
+     "largest backup archive a chunked upload may restore, in bytes (256 MiB; api_upload.c)"},
     {"CARD_IMPORT_SECONDS", V_INT, offsetof(struct config, import_seconds), "10",
      "longest a SQL import may run before it is refused (seconds)"},
     {"CARD_HISTORY_DAYS", V_DAYS, offsetof(struct config, history_days), "90",

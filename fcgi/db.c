@@ -198,12 +198,20 @@ static int prepared_name(struct db *db, const char *sql, int nparams, char name[
 
 /* settle: keep a successful result in the request's arena and return it; otherwise log the
  * failure, mark the request failed with the failure's SQLSTATE and return NULL. */
+static PGresult *settle_owned(struct req *r, PGresult *res, const char *sql, int owned);
 static PGresult *settle(struct req *r, PGresult *res, const char *sql)
+{
+    return settle_owned(r, res, sql, 0);
+}
+
+/* settle_owned: settle, but with owned set a successful result is the caller's to PQclear. */
+static PGresult *settle_owned(struct req *r, PGresult *res, const char *sql, int owned)
 {
     struct db *db = r->db;
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-        arena_defer(r->arena, clear_result, res);
+        if (!owned)
+            arena_defer(r->arena, clear_result, res);
         return res;
     }
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -270,6 +278,31 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
         generic_plans(db);
     PGresult *res = execute(db, sql, params, nparams, prepared);
     return settle(r, res, sql);
+}
+
+PGresult *db_query_bin(struct req *r, const char *sql, const char *const *params, const int *lengths,
+                       int nparams, int flags)
+{
+    struct db *db = r->db;
+    if (db->want_tx && !db->in_tx) {
+        db->want_tx = 0;
+        if (db_ready(db) != 0 || db_begin(r, NULL, db->share_token) != 0) {
+            db->failed = 1;
+            return NULL;
+        }
+    }
+    if (db->fake_exec)
+        return settle_owned(r, db->fake_exec(db->fake_ctx, sql, params, nparams), sql, flags & DB_OWNED);
+    if (!db->conn || nparams > 16) {
+        db->failed = 1;
+        return NULL;
+    }
+    int formats[16];
+    for (int i = 0; i < nparams; i++)
+        formats[i] = lengths && lengths[i] >= 0;
+    PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, lengths, formats,
+                                 (flags & DB_BINARY_RESULT) ? 1 : 0);
+    return settle_owned(r, res, sql, flags & DB_OWNED);
 }
 
 PGresult *db_auth_query(struct req *r, const char *sql, const char *const *params, int nparams)

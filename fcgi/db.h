@@ -94,6 +94,15 @@ PGresult *db_query(struct req *r, const char *sql, const char *const *params, in
  * db->unprepared set it runs as an unnamed statement (PQexecParams) with the same results:
  * the generic plan setting still holds for the transaction. */
 PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
+/* db_query_bin: db_query for bytes (bytea) without their hex text (twice the size): a
+ * parameter i with lengths[i] >= 0 is sent as those raw bytes (binary format: only for a
+ * bytea), the others (-1) as text; at most 16 parameters.  flags: DB_BINARY_RESULT gives every
+ * column of the result in binary format (select only bytea and text columns: a bytea is its
+ * bytes, PQgetvalue with PQgetlength); DB_OWNED leaves the result to the caller to PQclear
+ * (to free a large one before the request ends) instead of the arena. */
+enum { DB_BINARY_RESULT = 1, DB_OWNED = 2 };
+PGresult *db_query_bin(struct req *r, const char *sql, const char *const *params, const int *lengths,
+                       int nparams, int flags);
 /* db_auth_query: the same, on the sign-in role's connection (r->auth_db, connected at first
  * use), outside the request's transaction: each statement commits on its own. Only for the
  * sign-in functions of sql/006 and 011 (card_signup, card_login_lookup, card_session_create,

@@ -83,8 +83,20 @@ static int read_body(struct req *r, const struct raw_request *raw)
 static int parse_body(struct req *r)
 {
     unsigned f = r->route->flags;
-    if (!(f & (R_JSON_TEXT | R_FORM | R_RAW)))
+    if (!(f & (R_JSON_TEXT | R_FORM | R_RAW | R_MULTIPART)))
         return 0;
+    if (f & R_MULTIPART) {
+        if (!media_type_is(r->content_type, "multipart/form-data")) {
+            page_error(r, 415, "Unsupported media type", "Send the form as multipart/form-data.");
+            return -1;
+        }
+        int rc = http_parse_multipart(r->arena, r->content_type, r->body, r->body_len, &r->form);
+        if (rc != HTTP_OK) {
+            page_error(r, rc == HTTP_ERR_TOO_LARGE ? 413 : 400, "Bad request", "The form data is malformed.");
+            return -1;
+        }
+        return 0;
+    }
     if (!http_utf8_valid(r->body, r->body_len) || memchr(r->body, '\0', r->body_len)) {
         page_error(r, 400, "Bad request", "The request body is not valid UTF-8 text.");
         return -1;

@@ -238,12 +238,18 @@ void api_backup_download(struct req *r);
  * read it), or with NULL of every project the user owns; the task uid, or NULL after answering.  task_json: the API shape of row `row` of a task query (api_task.c). */
 int task_cancel(struct req *r, const char *uid);
 const char *backup_queue(struct req *r, const char *project_uid);
+/* api_upload.c — resumable chunked uploads of backup archives to restore (sql/034) */
+void api_upload_create(struct req *r);
+void api_upload_get(struct req *r);
+void api_upload_put_part(struct req *r);
+void api_upload_restore(struct req *r);
 /* page_task.c — the task page, restore form, dashboard list */
 void page_task_show(struct req *r);
 void page_task_cancel(struct req *r);
 void page_project_backup(struct req *r);
 void page_backups(struct req *r);
 void page_backup_all(struct req *r);
+void page_backup_restore(struct req *r);
 /* backups_render: the /backups page with status and the schedule form's view (stolen). */
 void backups_render(struct req *r, int status, struct json_t *schedule);
 /* backup_schedule.c — scheduled automatic backups: the JSON API and the /backups form.

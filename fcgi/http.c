@@ -91,6 +91,80 @@ static void kv_push(struct arena *a, struct kvlist *list, const char *k, const c
     list->items[list->n++] = (struct kv){k, v, vlen};
 }
 
+/* header_param: the value of `key=` (quoted or bare) in a header value, or NULL (arena). */
+static const char *header_param(struct arena *a, const char *h, size_t n, const char *key)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i + kl < n; i++) {
+        if ((i == 0 || h[i - 1] == ';' || h[i - 1] == ' ') && strncasecmp(h + i, key, kl) == 0 && h[i + kl] == '=') {
+            const char *v = h + i + kl + 1, *end = h + n;
+            if (v < end && *v == '"') {
+                const char *q = memchr(v + 1, '"', (size_t)(end - v - 1));
+                return q ? arena_strndup(a, v + 1, (size_t)(q - v - 1)) : NULL;
+            }
+            const char *e = v;
+            while (e < end && *e != ';' && *e != ' ')
+                e++;
+            return arena_strndup(a, v, (size_t)(e - v));
+        }
+    }
+    return NULL;
+}
+
+int http_parse_multipart(struct arena *a, const char *content_type, const char *body, size_t n,
+                         struct kvlist *list)
+{
+    const char *b = header_param(a, content_type, strlen(content_type), "boundary");
+    if (!b || !*b || strlen(b) > 70)
+        return HTTP_ERR_MALFORMED;
+    const char *delim = arena_printf(a, "\r\n--%s", b);
+    size_t dl = strlen(delim);
+    /* The first delimiter may open the body (without the CRLF before it). */
+    const char *p = body, *end = body + n;
+    if (n >= dl - 2 && memcmp(body, delim + 2, dl - 2) == 0)
+        p = body + dl - 2;
+    else if ((p = memmem(body, n, delim, dl)) != NULL)
+        p += dl;
+    else
+        return HTTP_ERR_MALFORMED;
+    for (int parts = 0;; parts++) {
+        if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+            return HTTP_OK;                        /* the closing delimiter */
+        if (parts == 32)
+            return HTTP_ERR_TOO_LARGE;
+        if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+            return HTTP_ERR_MALFORMED;
+        p += 2;
+        const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+        if (!hend || hend - p > 4096)
+            return HTTP_ERR_MALFORMED;
+        const char *name = NULL;
+        int file = 0;
+        for (const char *h = p; h < hend;) {
+            const char *eol = memmem(h, (size_t)(hend - h), "\r\n", 2);
+            if (!eol)
+                eol = hend;
+            size_t hl = (size_t)(eol - h);
+            if (hl > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
+                name = header_param(a, h + 20, hl - 20, "name");
+                file = header_param(a, h + 20, hl - 20, "filename") != NULL;
+            }
+            h = eol + 2;
+        }
+        const char *data = hend + 4;
+        const char *next = memmem(data, (size_t)(end - data), delim, dl);
+        if (!name || !*name || !next || !http_utf8_valid(name, strlen(name)))
+            return HTTP_ERR_MALFORMED;
+        size_t len = (size_t)(next - data);
+        if (!file && (!http_utf8_valid(data, len) || memchr(data, '\0', len)))
+            return HTTP_ERR_BAD_UTF8;
+        char *copy = arena_alloc(a, len + 1);
+        memcpy(copy, data, len);
+        kv_push(a, list, name, copy, len);
+        p = next + dl;
+    }
+}
+
 int http_parse_urlencoded(struct arena *a, const char *s, size_t n, struct kvlist *list)
 {
     size_t i = 0;

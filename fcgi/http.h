@@ -82,6 +82,11 @@ enum {
 /* http_url_decode: decode %XX and '+' (when plus_is_space) of s[0..n) into the arena.
  * Returns NULL on a malformed escape or an embedded NUL; *out_len gets the length. */
 char *http_url_decode(struct arena *a, const char *s, size_t n, int plus_is_space, size_t *out_len);
+/* http_parse_multipart: a multipart/form-data body (content_type gives the boundary) into
+ * list: each part's name and its bytes (copied, NUL-terminated, val_len = their length); a part
+ * without a filename must be UTF-8 text.  At most 32 parts.  0 or HTTP_ERR_*. */
+int http_parse_multipart(struct arena *a, const char *content_type, const char *body, size_t n,
+                         struct kvlist *list);
 /* http_parse_urlencoded: "a=1&b=2" into list (keys and values decoded).  0 or HTTP_ERR_*.
  * Invalid UTF-8 in a key or value → HTTP_ERR_BAD_UTF8; more than 256 pairs → TOO_LARGE. */
 int http_parse_urlencoded(struct arena *a, const char *s, size_t n, struct kvlist *list);

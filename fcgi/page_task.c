@@ -4,6 +4,7 @@
  * runs), /backups (your backups to download, your tasks, the automatic backup schedule's form
  * (backup_schedule.c) and the restore upload), and the
  * "Back up" form of a project page. */
+#include "app.h"
 #include "db.h"
 #include "handlers.h"
 #include "http.h"
@@ -80,6 +81,36 @@ void page_backup_all(struct req *r)
         resp_redirect(r, arena_printf(r->arena, "/tasks/%s", uid));
 }
 
+static void render(struct req *r, int status, json_t *schedule, const char *restore_error);
+
+/* POST /backups/restore: the restore form without JavaScript (multipart/form-data, R_MULTIPART:
+ * the archive's bytes in the "archive" field), for archives up to CARD_MAX_BODY; larger ones
+ * need the script's chunked upload (api_upload.c).  → the task page, or /backups again with
+ * the reason (422). */
+void page_backup_restore(struct req *r)
+{
+    const struct kv *file = NULL;
+    for (int i = 0; i < r->form.n; i++)
+        if (strcmp(r->form.items[i].key, "archive") == 0)
+            file = &r->form.items[i];
+    if (!file || file->val_len == 0) {
+        json_t *schedule = backup_schedule_view(r, NULL, NULL, NULL, NULL);
+        if (!schedule) {
+            page_db_error(r);
+            return;
+        }
+        render(r, 422, schedule, "Choose a backup archive (.tar.gz) to restore.");
+        return;
+    }
+    const char *uid = task_create(r, "restore", json_pack("{s:I}", "size", (json_int_t)file->val_len),
+                                  file->val, file->val_len);
+    if (!uid) {
+        page_db_error(r);
+        return;
+    }
+    resp_redirect(r, arena_printf(r->arena, "/tasks/%s", uid));
+}
+
 void page_backups(struct req *r)
 {
     json_t *schedule = backup_schedule_view(r, NULL, NULL, NULL, NULL);
@@ -91,6 +122,12 @@ void page_backups(struct req *r)
 }
 
 void backups_render(struct req *r, int status, json_t *schedule)
+{
+    render(r, status, schedule, NULL);
+}
+
+/* render: the /backups page; restore_error: the restore form's message, or NULL. */
+static void render(struct req *r, int status, json_t *schedule, const char *restore_error)
 {
     view_keep(r, schedule);
     PGresult *tasks = db_query(r, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY created_at DESC LIMIT 50",
@@ -115,6 +152,10 @@ void backups_render(struct req *r, int status, json_t *schedule)
     json_object_set_new(ctx, "tasks", tl);
     json_object_set_new(ctx, "backups", bl);
     json_object_set(ctx, "schedule", schedule);
+    json_object_set_new(ctx, "restore_form_mb", json_integer((json_int_t)(g_app.cfg.max_body >> 20)));
+    json_object_set_new(ctx, "restore_max_mb", json_integer((json_int_t)(g_app.cfg.max_restore >> 20)));
+    if (restore_error)
+        json_object_set_new(ctx, "restore_error", json_string(restore_error));
     view_render(r, status, "backups", ctx);
 }
 

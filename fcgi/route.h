@@ -30,6 +30,9 @@ enum route_flags {
                            statement never holds a page worker's thread.  A page or stream
                            worker answers such a route 421, and the query worker answers 421
                            to every other route (dispatch.c), so the split cannot drift. */
+    R_MULTIPART = 1 << 10, /* body is multipart/form-data (a plain form with a file, no script):
+                             its parts go into r->form (a file's bytes as val/val_len; text fields
+                             must be UTF-8), so csrf_token is checked as for R_FORM */
 };
 
 struct route {

@@ -202,6 +202,10 @@ const struct route route_table[] = {
     {"POST", "/api/projects/:uid/backup", api_project_backup, R_LOGIN},
     {"POST", "/api/backups", api_backup_all, R_LOGIN},
     {"POST", "/api/backups/restore", api_backup_restore, R_LOGIN | R_BINARY},
+    {"POST", "/api/backups/uploads", api_upload_create, R_LOGIN | R_JSON_TEXT},
+    {"GET", "/api/backups/uploads/:uid", api_upload_get, R_LOGIN},
+    {"PUT", "/api/backups/uploads/:uid/parts/:n", api_upload_put_part, R_LOGIN | R_BINARY},
+    {"POST", "/api/backups/uploads/:uid/restore", api_upload_restore, R_LOGIN},
     {"GET", "/api/backups/:uid/download", api_backup_download, R_LOGIN},
     {"GET", "/api/backups/schedule", api_backup_schedule_get, R_LOGIN},
     {"PUT", "/api/backups/schedule", api_backup_schedule_put, R_LOGIN | R_JSON_TEXT},
@@ -211,6 +215,7 @@ const struct route route_table[] = {
     {"POST", "/projects/:uid/backup", page_project_backup, R_LOGIN | R_FORM},
     {"GET", "/backups", page_backups, R_LOGIN},
     {"POST", "/backups", page_backup_all, R_LOGIN | R_FORM},
+    {"POST", "/backups/restore", page_backup_restore, R_LOGIN | R_MULTIPART},
     /* api_dashboard.c, page_dashboards.c — analytics dashboards */
     {"GET", "/api/projects/:uid/dashboards", api_dashboard_list, R_LOGIN},
     {"POST", "/api/projects/:uid/dashboards", api_dashboard_create, R_LOGIN | R_JSON_TEXT},

@@ -12,10 +12,11 @@ const char *task_create(struct req *r, const char *kind, json_t *params, const v
     json_decref(params);
     const char *p = text ? arena_strdup(r->arena, text) : "{}";
     free(text);
-    const char *in = input ? db_bytes_hex(r->arena, input, input_len) : NULL;
-    PGresult *res = db_query(r, "INSERT INTO tasks (user_id, kind, params, input) "
-                                "VALUES ($1, $2, $3::jsonb, $4::bytea) RETURNING uid",
-                             DB_ARGS(r->user->id, kind, p, in));
+    /* The input as raw bytes (binary parameter), not as hex text twice its size. */
+    const int lengths[] = {-1, -1, -1, input ? (int)input_len : -1};
+    PGresult *res = db_query_bin(r, "INSERT INTO tasks (user_id, kind, params, input) "
+                                    "VALUES ($1, $2, $3::jsonb, $4::bytea) RETURNING uid",
+                                 (const char *const[]){r->user->id, kind, p, input}, lengths, 4, 0);
     return res && PQntuples(res) == 1 ? db_val(res, 0, 0) : NULL;
 }
 

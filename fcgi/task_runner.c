@@ -176,6 +176,13 @@ static void run_task(struct task_run *t)
                                           rc == TASK_FAILED ? t->error : NULL,
                                           log_line(a, rc == TASK_FAILED ? "error" : "info", msg))))
         log_msg("tasks: could not record the end of task %s", t->uid);
+    /* A restore from a chunked upload (api_upload.c): the upload and its parts go once the
+     * task ended, whichever way (it is not retried; a stopped task is queued again and keeps
+     * them). */
+    const char *upload = json_string_value(json_object_get(t->params, "upload_uid"));
+    if (upload && strcmp(t->kind, "restore") == 0 &&
+        !status_exec(t, "DELETE FROM restore_uploads WHERE uid = $1", DB_ARGS(upload)))
+        log_msg("tasks: could not delete the upload %s of task %s", upload, t->uid);
     log_msg("tasks: %s %s %s%s%s", t->kind, t->uid, status, t->error ? ": " : "",
             t->error ? t->error : "");
 }
@@ -270,6 +277,10 @@ static void *heartbeat_main(void *arg)
                            DB_ARGS(RUNNER_SCHEDULE_BATCH));
             for (int i = 0; res && i < PQntuples(res); i++)
                 log_msg("tasks: scheduled backup %s queued", db_val(res, i, 1));
+            /* Chunked restore uploads never restored are deleted after 24 h (sql/034). */
+            res = db_query(&r, "SELECT card_restore_uploads_purge()", DB_NOARGS);
+            if (res && db_int(res, 0, 0) > 0)
+                log_msg("tasks: %lld expired restore upload(s) deleted", db_int(res, 0, 0));
         }
         arena_reset(&a);
         for (int i = 0; i < RUNNER_HEARTBEAT_S * 10 && !g_stop; i++)

@@ -66,6 +66,45 @@ START_TEST(form_hostile)
 }
 END_TEST
 
+START_TEST(multipart)
+{
+    static const char body[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\ntok\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"archive\"; filename=\"b.tar.gz\"\r\n"
+        "Content-Type: application/gzip\r\n\r\n\x1f\x8b\0\xff\r\n--XyZ--\r\n";
+    struct kvlist l = {0};
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=XyZ", body, sizeof body - 1, &l), HTTP_OK);
+    ck_assert_int_eq(l.n, 2);
+    ck_assert_str_eq(kv_get(&l, "csrf_token"), "tok");
+    ck_assert_str_eq(l.items[1].key, "archive");
+    ck_assert_uint_eq(l.items[1].val_len, 4);     /* binary, with a NUL inside */
+    ck_assert(memcmp(l.items[1].val, "\x1f\x8b\0\xff", 4) == 0);
+    /* quoted boundary */
+    struct kvlist q = {0};
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=\"XyZ\"", body, sizeof body - 1, &q), HTTP_OK);
+    ck_assert_int_eq(q.n, 2);
+    /* hostile: no boundary, wrong boundary, unterminated part, no name, binary text field */
+    struct kvlist h = {0};
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data", body, sizeof body - 1, &h), HTTP_ERR_MALFORMED);
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=abc", body, sizeof body - 1, &h), HTTP_ERR_MALFORMED);
+    static const char open[] = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end";
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=b", open, sizeof open - 1, &h), HTTP_ERR_MALFORMED);
+    static const char noname[] = "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--";
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=b", noname, sizeof noname - 1, &h), HTTP_ERR_MALFORMED);
+    static const char badtext[] = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff\r\n--b--";
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=b", badtext, sizeof badtext - 1, &h), HTTP_ERR_BAD_UTF8);
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=b", "", 0, &h), HTTP_ERR_MALFORMED);
+    /* 40 parts are refused */
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < 40; i++)
+        buf_printf(&b, "--b\r\nContent-Disposition: form-data; name=\"k%d\"\r\n\r\nv\r\n", i);
+    buf_printf(&b, "--b--");
+    struct kvlist m = {0};
+    ck_assert_int_eq(http_parse_multipart(&A, "multipart/form-data; boundary=b", b.data, b.len, &m), HTTP_ERR_TOO_LARGE);
+    buf_free(&b);
+}
+END_TEST
+
 START_TEST(cookies)
 {
     struct kvlist l = {0};
@@ -197,6 +236,7 @@ int main(void)
     tcase_add_test(tc, decode_malformed);
     tcase_add_test(tc, form_pairs);
     tcase_add_test(tc, form_hostile);
+    tcase_add_test(tc, multipart);
     tcase_add_test(tc, cookies);
     tcase_add_test(tc, utf8);
     tcase_add_test(tc, escaping);
