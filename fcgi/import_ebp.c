@@ -131,6 +131,7 @@ struct import {
     PGconn *src, *dst;
     char *source;               /* this source's name in card_import_map */
     struct counts total;
+    struct ebp_task task;       /* the run as a background task (import_ebp_task.c) */
 };
 
 /* run: sql with n text parameters on c; the result, or NULL after printing the error. */
@@ -209,8 +210,9 @@ out:
     return rc;
 }
 
-/* copy_kind: every row of kind k, with its progress line.  0 or -1. */
-static int copy_kind(struct import *im, const struct ebp_kind *k)
+/* copy_kind: every row of kind k, with its progress line (the task at progress when done).
+ * 0 or -1 (a database error, or the owner cancelled the task). */
+static int copy_kind(struct import *im, const struct ebp_kind *k, int progress)
 {
     struct counts c = {0};
     const char *table[] = {k->source_table};
@@ -220,19 +222,25 @@ static int copy_kind(struct import *im, const struct ebp_kind *k)
     int present = PQgetvalue(exists, 0, 0)[0] == 't';
     PQclear(exists);
     if (!present) {
-        fprintf(stderr, "import-ebp: %-13s no table %s in the source, skipped\n", k->kind, k->source_table);
-        return 0;
+        char line[200];
+        snprintf(line, sizeof line, "%-13s no table %s in the source, skipped", k->kind, k->source_table);
+        fprintf(stderr, "import-ebp: %s\n", line);
+        return ebp_task_step(&im->task, progress, line) ? -1 : 0;
     }
     PGresult *src = run(im->src, k->select_sql, 0, NULL);
     if (!src)
         return -1;
     int rc = 0, n = PQntuples(src);
     for (int row = 0; rc == 0 && row < n; row++)
-        rc = copy_row(im, k, src, row, &c);
+        rc = ebp_task_beat(&im->task) ? -1 : copy_row(im, k, src, row, &c);
     PQclear(src);
-    if (rc == 0)
-        fprintf(stderr, "import-ebp: %-13s %d read, %ld copied, %ld already imported, %ld skipped\n",
-                k->kind, n, c.copied, c.kept, c.skipped);
+    if (rc == 0) {
+        char line[200];
+        snprintf(line, sizeof line, "%-13s %d read, %ld copied, %ld already imported, %ld skipped",
+                 k->kind, n, c.copied, c.kept, c.skipped);
+        fprintf(stderr, "import-ebp: %s\n", line);
+        rc = ebp_task_step(&im->task, progress, line) ? -1 : 0;
+    }
     im->total.copied += c.copied;
     im->total.kept += c.kept;
     im->total.skipped += c.skipped;
@@ -270,8 +278,10 @@ static int copy_all(struct import *im)
         exec_simple(im->dst, "BEGIN") != 0)
         return -1;
     fprintf(stderr, "import-ebp: copying from %s\n", im->source);
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (copy_kind(im, &kinds[i]) != 0)
+    ebp_task_step(&im->task, 1, "Copying from the ERD Builder Pro database…");
+    size_t n = sizeof kinds / sizeof kinds[0];
+    for (size_t i = 0; i < n; i++)
+        if (copy_kind(im, &kinds[i], (int)(95 * (i + 1) / n)) != 0)
             return -1;
     if (exec_simple(im->dst, "COMMIT") != 0)
         return -1;
@@ -309,13 +319,19 @@ int import_ebp_main(int argc, char **argv, const char *target_url, const char *s
         return IMPORT_DB;
     im.src = connect_to(from, "source database");
     im.dst = im.src ? connect_to(target_url, "Cardinality database") : NULL;
+    if (im.dst)
+        ebp_task_start(&im.task, target_url, PQdb(im.src));
     if (im.dst && copy_all(&im) == 0) {
-        fprintf(stderr, "import-ebp: done: %ld rows copied, %ld already imported, %ld skipped "
-                        "(their table, diagram or entity was not copied)\n",
-                im.total.copied, im.total.kept, im.total.skipped);
+        char summary[200];
+        snprintf(summary, sizeof summary, "done: %ld rows copied, %ld already imported, %ld skipped "
+                 "(their table, diagram or entity was not copied)", im.total.copied, im.total.kept,
+                 im.total.skipped);
+        fprintf(stderr, "import-ebp: %s\n", summary);
+        ebp_task_end(&im.task, 1, summary);
         rc = IMPORT_OK;
     } else if (im.dst) {
-        fprintf(stderr, "import-ebp: failed, nothing copied\n");
+        fprintf(stderr, "import-ebp: %s, nothing copied\n", im.task.cancelled ? "cancelled" : "failed");
+        ebp_task_end(&im.task, 0, "the copy failed (a database error; see the command's output)");
     }
     PQfinish(im.src);
     PQfinish(im.dst);

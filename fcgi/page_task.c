@@ -18,7 +18,8 @@ static const char *task_title(const char *kind)
 {
     static const struct {
         const char *kind, *title;
-    } titles[] = {{"backup", "Backup"}, {"restore", "Restore"}, {"import", "Diagram import"}};
+    } titles[] = {{"backup", "Backup"}, {"restore", "Restore"}, {"import", "Diagram import"},
+                  {"import-ebp", "Import from ERD Builder Pro"}};
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
         if (strcmp(titles[i].kind, kind) == 0)
             return titles[i].title;

@@ -125,6 +125,16 @@ test('import-ebp copies a Supabase-shaped ERD Builder Pro database once, keeping
   const first = importEbp();
   assert.match(first, /import-ebp: diagrams\s+2 read, 2 copied, 0 already imported/);
   assert.match(first, /import-ebp: done: 17 rows copied, 0 already imported, 0 skipped/);
+  // the run is a task of the first super admin (the first account here), with a line per kind
+  const taskUid = (/import-ebp: shown as task ([0-9a-f-]{36}) to shared@example\.com/.exec(first) || [])[1];
+  assert.ok(taskUid, first);
+  const task = (await shared.get(`/api/tasks/${taskUid}`)).json();
+  assert.equal(task.kind, 'import-ebp');
+  assert.equal(task.status, 'succeeded');
+  assert.equal(task.progress, 100);
+  assert.ok(task.log.some((l) => /^diagrams\s+2 read, 2 copied/.test(l.message)), JSON.stringify(task.log));
+  assert.match(task.result.summary, /17 rows copied/);
+  assert.match((await shared.get(`/tasks/${taskUid}`)).text, /Import from ERD Builder Pro/);
   const snapshot = () => ({
     users: count('users', "email IN ('ana@example.com', 'shared@example.com')"),
     projects: count('projects', ANA), diagrams: count('diagrams', ANA), notes: count('notes', ANA),
