@@ -16,21 +16,35 @@
     " WHERE is_deleted IS NOT TRUE"
 #define KIND_COUNT(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                            \
     "count(*) FILTER (WHERE kind = " FILE_KIND_SQL_NAME(KIND) ") AS n_" #KIND
-#define KIND_COUNT_OUT(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB) "coalesce(a.n_" #KIND ", 0)"
+#define KIND_COUNT_OUT(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB) "coalesce(a.n_" #KIND ", 0) AS c_" #KIND
+#define KIND_COUNT_COL(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB) "c_" #KIND
 #define PROJECT_COUNTS_COL 4
+/* A team's group shows its DASHBOARD_TEAM_PROJECTS most recently changed projects and links
+ * to the team's page for the rest: a member of ten teams of a hundred projects gets a page of
+ * 120 cards, not 1,000 (personal projects are all shown, as before). */
+#define DASHBOARD_TEAM_PROJECTS 12
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const char sql_projects[] =
     "WITH f AS (" FILES_UNION(PROJECT_FILES_BRANCH) "),"
     " agg AS (SELECT project_id, " FILE_KINDS(KIND_COUNT, ", ") ", max(updated_at) AS last"
-    "  FROM f GROUP BY project_id)"
-    " SELECT p.uid, p.name, coalesce(p.color, '" PALETTE_DEFAULT "'),"
-    " extract(epoch from greatest(p.updated_at, a.last)), " FILE_KINDS(KIND_COUNT_OUT, ", ") ","
-    " p.team_id, t.uid, t.name, o.name"
-    " FROM projects p LEFT JOIN agg a ON a.project_id = p.id"
-    " LEFT JOIN teams t ON t.id = p.team_id LEFT JOIN organizations o ON o.id = t.org_id"
-    " WHERE p.is_deleted IS NOT TRUE"
-    " ORDER BY p.team_id IS NOT NULL, lower(t.name), p.team_id, 4 DESC NULLS LAST, p.id DESC";
-/* the team columns after the counts: team id (NULL: personal), uid, name, organization name */
+    "  FROM f GROUP BY project_id),"
+    " ranked AS (SELECT p.uid, p.name, coalesce(p.color, '" PALETTE_DEFAULT "') AS color,"
+    "  extract(epoch from greatest(p.updated_at, a.last)) AS changed, " FILE_KINDS(KIND_COUNT_OUT, ", ") ","
+    "  p.team_id, t.uid AS team_uid, t.name AS team_name, o.name AS org_name,"
+    "  count(*) OVER (PARTITION BY p.team_id) AS team_total,"
+    "  row_number() OVER (PARTITION BY p.team_id ORDER BY greatest(p.updated_at, a.last) DESC NULLS LAST, p.id DESC) AS rn,"
+    "  lower(t.name) AS team_sort, p.id AS pid"
+    "  FROM projects p LEFT JOIN agg a ON a.project_id = p.id"
+    "  LEFT JOIN teams t ON t.id = p.team_id LEFT JOIN organizations o ON o.id = t.org_id"
+    "  WHERE p.is_deleted IS NOT TRUE)"
+    " SELECT uid, name, color, changed, " FILE_KINDS(KIND_COUNT_COL, ", ") ","
+    " team_id, team_uid, team_name, org_name, team_total FROM ranked"
+    " WHERE team_id IS NULL OR rn <= " STR(DASHBOARD_TEAM_PROJECTS)
+    " ORDER BY team_id IS NOT NULL, team_sort, team_id, changed DESC NULLS LAST, pid DESC";
+/* the team columns after the counts: team id (NULL: personal), uid, name, organization name,
+ * how many projects the team has */
 #define PROJECT_TEAM_COL (PROJECT_COUNTS_COL + FILE_KIND_COUNT)
 
 #define RECENT_BRANCH(KIND, LABEL, PLURAL, TABLE, TITLE, SHOW, THUMB)                         \
@@ -88,10 +102,12 @@ static json_t *project_groups(struct req *r, PGresult *res)
             int personal = team[0] == '\0';
             const char *name = db_val(res, i, PROJECT_TEAM_COL + 2);
             a = json_array();
-            json_array_append_new(groups, json_pack("{s:b, s:s, s:s, s:s, s:o}", "personal", personal,
+            long long total = db_int(res, i, PROJECT_TEAM_COL + 4);
+            json_array_append_new(groups, json_pack("{s:b, s:s, s:s, s:s, s:o, s:I, s:b}", "personal", personal,
                 "team_uid", db_val(res, i, PROJECT_TEAM_COL + 1),
                 "team_name", personal ? "Personal" : name[0] ? name : "Team",
-                "org_name", db_val(res, i, PROJECT_TEAM_COL + 3), "projects", a));
+                "org_name", db_val(res, i, PROJECT_TEAM_COL + 3), "projects", a,
+                "total", (json_int_t)total, "more", !personal && total > DASHBOARD_TEAM_PROJECTS));
             cur = team;
         }
         double t = strtod(db_val(res, i, 3), NULL);

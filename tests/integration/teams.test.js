@@ -79,6 +79,33 @@ test('the dashboard groups projects: personal first, then a section per team', a
   assert.doesNotMatch(bobs.text, /Solo work/, 'not the owner\'s personal projects');
 });
 
+test('a team of many projects shows its 12 latest on the dashboard and links to the rest', async () => {
+  let res = await owner.request('POST', `/api/orgs/${org}/teams`, { json: { name: 'Big' } });
+  assert.equal(res.status, 201, res.text);
+  const big = res.json().uid;
+  assert.equal((await owner.request('PUT', `/api/teams/${big}/members/${encodeURIComponent(bob.email)}`, { json: { role: 'viewer' } })).status, 200);
+  for (let i = 0; i < 14; i++) {
+    const uid = await owner.createProject(`Big ${String(i).padStart(2, '0')}`);
+    assert.equal((await owner.request('PUT', `/api/projects/${uid}/team`, { json: { team_uid: big } })).status, 200);
+  }
+  for (const c of [owner, bob]) {
+    const page = (await c.get('/dashboard')).text;
+    const start = page.indexOf(`data-team="${big}"`);
+    assert.ok(start > 0, 'the Big section');
+    const section = page.slice(start, page.indexOf('</section>', start));
+    const names = [...section.matchAll(/>Big (\d\d)</g)].map((m) => m[1]);
+    // the most recently changed first: 13 down to 02
+    assert.deepEqual(names, ['13', '12', '11', '10', '09', '08', '07', '06', '05', '04', '03', '02']);
+    assert.match(section, new RegExp(`<a href="/teams/${big}">All 14 projects of Big</a>`));
+  }
+  // the team's page lists them all; a smaller team has no such link
+  const all = (await bob.get(`/teams/${big}`)).text;
+  assert.equal((all.match(/>Big \d\d</g) || []).length, 14);
+  const page = (await owner.get('/dashboard')).text;
+  const data = page.indexOf(`data-team="${team}"`);
+  assert.doesNotMatch(page.slice(data, page.indexOf('</section>', data)), /All \d+ projects/);
+});
+
 test('roles take effect on the next request: viewer 403, editor saves, viewer again 403', async () => {
   let res = await putNote(bob, note, '<p>viewer edit</p>');
   assert.equal(res.status, 403, res.text);
