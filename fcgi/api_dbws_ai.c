@@ -8,7 +8,7 @@
  * (dbws_sqltext.h).  Each request is logged in db_ai_query_logs (seed 001's AIQueryLogs) and
  * in ai_usage.  Gated like the chat (the "ai" module) and the workspace; the user's AI limits
  * apply before any provider call.  The call runs on the query worker (R_QUERY), capped at
- * 25 s so the call and the statements around it fit nginx's 120 s read timeout there,
+ * 25 s so the call and the statements around it fit well inside nginx's read timeout there,
  * outside any transaction of ours. */
 #include "ai_config.h"
 #include "ai_prompt.h"
@@ -31,7 +31,7 @@
 #include <string.h>
 
 #define AI_SQL_PROMPT_MAX 4000
-#define AI_SQL_TIMEOUT_S 25          /* well below the query location's fastcgi_read_timeout (120 s) */
+#define AI_SQL_TIMEOUT_S 25          /* well below the query location's fastcgi_read_timeout (600 s) */
 #define AI_SQL_ANSWER_MAX (256u << 10)
 
 static const char *const dialect_names[] = {"PostgreSQL", "MySQL/MariaDB", "SQLite"};

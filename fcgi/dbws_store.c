@@ -46,7 +46,7 @@ static const char *check_fields(const struct dbws_fields *f, enum dbws_type *typ
     if (f->port < 0 || f->port > 65535)
         return "port: use 1 to 65535";
     if (f->timeout_ms < 0 || f->timeout_ms > DBWS_TIMEOUT_MS_MAX)
-        return "options.statement_timeout_ms: use 1 to 25000";
+        return "options.statement_timeout_ms: use 1 to 60000";
     if (f->row_limit < 0 || f->row_limit > DBWS_ROW_LIMIT_MAX)
         return "options.row_limit: use 1 to 100000";
     static const char *const modes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
