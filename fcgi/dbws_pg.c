@@ -326,7 +326,30 @@ static int pg_table(struct arena *a, void *h, const char *sql, const char ***cel
     "CASE " col " WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' "  \
     "WHEN 'd' THEN 'SET DEFAULT' END"
 
+/* pg_reset: an idle session's settings, temporary tables, prepared statements and listens back
+ * to its sign-in state (DISCARD ALL; the statement timeout and read-only default given at sign-in
+ * stay, as RESET returns to them). */
+static int pg_reset(void *h)
+{
+    PGconn *conn = h;
+    struct dbws_error ignored;
+    if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE)
+        return -1;
+    return exec_simple(conn, "DISCARD ALL", &ignored);
+}
+
+/* pg_alive: an idle session has nothing to read; anything there (the server's termination
+ * notice, its end of stream) means it is not to be reused. */
+static int pg_alive(void *h)
+{
+    PGconn *conn = h;
+    struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+    return PQstatus(conn) == CONNECTION_OK && p.fd >= 0 && poll(&p, 1, 0) == 0;
+}
+
 const struct dbws_driver dbws_pg_driver = {
+    .reset = pg_reset,
+    .alive = pg_alive,
     .name = "postgres",
     .default_port = 5432,
     .open = pg_open,

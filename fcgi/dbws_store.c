@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "db.h"
 #include "dbws_store.h"
+#include "dbws_cache.h"
 #include "erd_doc.h"
 #include "files.h"
 #include "http.h"
@@ -245,6 +246,26 @@ int dbws_open(struct req *r, const struct dbws_conn *c, void **h, char ip[64], s
     return d->open(c, ip, h, err);
 }
 
+/* dbws_open_cached: dbws_open, but a cached session of the same key when there is one (the
+ * address is resolved and checked by the network policy every time all the same). */
+static int dbws_open_cached(struct req *r, const struct dbws_conn *c, void **h, char ip[64],
+                            unsigned char key[DBWS_CACHE_KEY_BYTES], struct dbws_error *err)
+{
+    const struct dbws_driver *d = dbws_driver_for(c->type);
+    if (!d->reset)
+        return dbws_open(r, c, h, ip, err);
+    struct dbws_own_db own = {NULL, 0};
+    if (r->db && r->db->conn) {
+        own.host = PQhost(r->db->conn);
+        own.port = atoi(PQport(r->db->conn) ? PQport(r->db->conn) : "5432");
+    }
+    if (dbws_resolve(c->host, c->port > 0 ? c->port : d->default_port, &own, ip, err) != 0)
+        return -1;
+    dbws_cache_key(c, r->user->id, ip, key);
+    *h = dbws_cache_take(key, d);
+    return *h ? 0 : d->open(c, ip, h, err);
+}
+
 int dbws_test(struct req *r, const struct dbws_conn *c, const char **version, struct dbws_error *err)
 {
     const struct dbws_driver *d = dbws_driver_for(c->type);
@@ -300,14 +321,18 @@ int dbws_query(struct req *r, const struct dbws_conn *c, const char *sql, struct
     struct timespec start;
     void *h = NULL;
     char ip[64];
+    unsigned char key[DBWS_CACHE_KEY_BYTES];
     memset(res, 0, sizeof *res);
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int rc = dbws_open(r, c, &h, ip, err);
+    int rc = dbws_open_cached(r, c, &h, ip, key, err);
     if (rc == 0) {
         struct dbws_slot *slot = dbws_running_claim(c->uid, r->user->id);
         rc = d->run(r->arena, h, c, sql, slot, res, err);
         dbws_running_release(slot);
-        d->close(h);
+        if (d->reset)
+            dbws_cache_give(key, d, h);
+        else
+            d->close(h);
     }
     res->duration_ms = dbws_elapsed_ms(&start);
     dbws_history_add(r, c, sql, rc == 0 ? res->row_count : -1, res->duration_ms, rc == 0 ? NULL : err->message);

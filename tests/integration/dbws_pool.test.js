@@ -147,3 +147,40 @@ test('a query worker killed with SIGKILL is replaced and the next query works', 
   assert.match(res.text, /42/);
   assert.match(stack.appLog(), new RegExp(`master: worker ${before} exited`));
 });
+
+test('a session is kept between a user\'s queries, reset in between, never shared with another user', async () => {
+  const pid = async (c = alice) => {
+    const res = await c.request('POST', `/api/connections/${conn}/query`, { json: { sql: 'SELECT pg_backend_pid() AS pid' } });
+    assert.equal(res.status, 200, res.text);
+    return res.json().rows[0][0];
+  };
+  const first = await pid();
+  assert.equal(await pid(), first, 'the second query ran on the same session');
+  // what a query changed in the session is gone by the next one (DISCARD ALL)
+  let res = await query("COMMIT; SET search_path = pg_catalog; CREATE TEMP TABLE scratch (x int)");
+  res = await query('SHOW search_path');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json().rows[0][0], '"$user", public');
+  res = await query('SELECT count(*) FROM pg_tables WHERE tablename = \'scratch\'');
+  assert.equal(String(res.json().rows[0][0]), '0');
+  // the statement timeout given at sign-in still holds on a kept session
+  res = await query('SHOW statement_timeout');
+  assert.match(String(res.json().rows[0][0]), /^30s$/);
+  // another user of the same database, through a connection of their own: another session
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  const bp = await bob.createProject('Bob');
+  const made = await bob.request('POST', '/api/connections', { json: {
+    name: 'pg', type: 'postgres', host: dbs.pg.host, port: dbs.pg.port, database: dbs.pg.database,
+    user: dbs.pg.user, password: dbs.pg.password, project_uid: bp, options: {} } });
+  assert.equal(made.status, 201, made.text);
+  const other = await bob.request('POST', `/api/connections/${made.json().uid}/query`, { json: { sql: 'SELECT pg_backend_pid()' } });
+  assert.notEqual(other.json().rows[0][0], await pid());
+  // a session the server ended is not reused: the next query opens a new one
+  const cur = await pid();
+  dbs.pg.sql(`SELECT pg_terminate_backend(${cur})`);
+  await sleep(200);
+  res = await query('SELECT 1 AS one');
+  assert.equal(res.status, 200, res.text);
+  assert.notEqual(await pid(), cur);
+});
