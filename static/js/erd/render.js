@@ -380,10 +380,19 @@ export class Renderer {
     if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) this.rels.get(rid)?.g.classList.add('is-related');
   }
 
+  /** boxes: id -> {x, y, w, h} of every table as drawn or, before the first sync, as it will be
+   *  drawn (from the model), so the opening viewport can be chosen before building anything. */
+  boxes() {
+    if (this.tables.size || !this.ed.doc.entities.length) return this.tables;
+    const m = new Map();
+    for (const e of this.ed.doc.entities) m.set(e.id, { x: e.x, y: e.y, w: this.tableWidth(e), h: this.HEAD_H + Math.max(1, e.columns.length) * this.ROW_H });
+    return m;
+  }
+
   /** anyVisible: whether some table is inside the visible area. */
   anyVisible() {
     this.computeView();
-    for (const t of this.tables.values()) if (t.x < this.view.x2 && t.x + t.w > this.view.x1 && t.y < this.view.y2 && t.y + t.h > this.view.y1) return true;
+    for (const t of this.boxes().values()) if (t.x < this.view.x2 && t.x + t.w > this.view.x1 && t.y < this.view.y2 && t.y + t.h > this.view.y1) return true;
     return false;
   }
 
@@ -393,7 +402,7 @@ export class Renderer {
   /** world bounding box of some tables (all when ids is empty). */
   bounds(ids) {
     let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
-    for (const [id, t] of this.tables) {
+    for (const [id, t] of this.boxes()) {
       if (ids && ids.size && !ids.has(id)) continue;
       x1 = Math.min(x1, t.x); y1 = Math.min(y1, t.y); x2 = Math.max(x2, t.x + t.w); y2 = Math.max(y2, t.y + t.h);
     }
