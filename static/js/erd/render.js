@@ -10,6 +10,7 @@ import { duplicateNames, fkColumns } from './model.js';
 import { lodFor, labelPx, buildShell, addLabel, MOTION_RELS } from './lod.js';
 
 const PAD = 12;
+const LABEL_DEFER_TABLES = 150, LABEL_REST = 150; // see labelSize
 
 /** geometryFrom: {headH, rowH, minW, maxW} from the editor root's data-box-* attributes. */
 export function geometryFrom(el) {
@@ -86,14 +87,24 @@ export class Renderer {
       this.svg.classList.toggle('erd-lod-1', lod >= 1);
       this.svg.classList.toggle('erd-lod-2', lod >= 2);
     }
-    const px = lod >= 2 ? labelPx(v.zoom) : 14;
-    if (px !== this.labelPx) { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); }
+    this.labelSize(lod >= 2 ? labelPx(v.zoom) : 14);
     this.motion(lod >= 2 && this.rels.size > MOTION_RELS);
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
     this.host.style.backgroundSize = `${g}px ${g}px`;
     this.host.style.backgroundPosition = `${v.x}px ${v.y}px`;
+  }
+
+  /** labelSize: set the LOD-2 labels' font size (--erd-label). A change lays out every label
+   *  (the largest cost of a zoom step at LOD 2), so on a big diagram it waits until the view has
+   *  rested for LABEL_REST ms: while a zoom moves, the labels scale with the view. */
+  labelSize(px) {
+    clearTimeout(this.labelTimer);
+    if (px === this.labelPx) return;
+    const set = () => { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); };
+    if (this.labelPx === undefined || this.tables.size <= LABEL_DEFER_TABLES) set();
+    else this.labelTimer = setTimeout(set, LABEL_REST);
   }
 
   /** motion: while the view moves (on), hide the relationship layer; shown 200 ms after the
