@@ -1,6 +1,8 @@
 /* page_diagram.c — the ERD editor page: the diagram drawn on the server as inline SVG (so it
  * reads without JavaScript) plus the model as JSON and the drawing's box geometry for the
- * editor script to enhance it with. */
+ * editor script to enhance it with. A big diagram's drawing goes inside <noscript>: with
+ * scripting on, the parser keeps it as raw text instead of building tens of thousands of SVG
+ * nodes the editor throws away (most of the editor's start-up time at 300+ tables). */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -14,6 +16,9 @@
 #include "svg_cache.h"
 #include "view.h"
 #include <string.h>
+
+/* Above this many tables the server drawing is for readers without JavaScript only. */
+enum { PAGE_DIAGRAM_NOSCRIPT_TABLES = 60 };
 
 static const char SQL_PROJECT[] =
     "SELECT p.uid, p.name FROM diagrams d JOIN projects p ON p.id = d.project_id "
@@ -76,6 +81,7 @@ void page_diagram_show(struct req *r)
     const char *svg = svg_cache_full(r, &doc, buf_cstr(model));
     const char *script = view_script_text(r->arena, buf_cstr(model));
     json_object_set_new(ctx, "svg", json_stringn_nocheck(svg, strlen(svg)));
+    json_object_set_new(ctx, "svg_noscript", json_boolean(doc.nentities > PAGE_DIAGRAM_NOSCRIPT_TABLES));
     json_object_set_new(ctx, "model_json", json_stringn_nocheck(script, strlen(script)));
     view_flash(r, ctx);
     view_render(r, 200, "diagram", ctx);

@@ -20,6 +20,9 @@ export class Minimap {
     this.ctx = this.canvas.getContext('2d');
     this.ctx.scale(dpr, dpr);
     host.append(this.canvas);
+    // the frame colour, read once before the diagram is drawn (a style read per paint forces a
+    // style recalculation of the whole diagram in the middle of a pan or zoom)
+    this.frameColor = getComputedStyle(this.canvas).color || '#111';
     this.frame = 0; this.map = null; this.dragging = null;
     this.canvas.addEventListener('pointerdown', (e) => {
       e.preventDefault(); e.stopPropagation();
@@ -62,7 +65,7 @@ export class Minimap {
       ctx.fillRect(m.ox + t.x * m.k, m.oy + t.y * m.k, Math.max(1, t.w * m.k), Math.max(1, t.h * m.k));
     }
     const vx = m.ox + (-v.x / v.zoom) * m.k, vy = m.oy + (-v.y / v.zoom) * m.k;
-    ctx.strokeStyle = getComputedStyle(this.canvas).color || '#111';
+    ctx.strokeStyle = this.frameColor;
     ctx.lineWidth = 1.5;
     ctx.strokeRect(vx, vy, (size.w / v.zoom) * m.k, (size.h / v.zoom) * m.k);
   }

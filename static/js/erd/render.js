@@ -10,6 +10,7 @@ import { duplicateNames, fkColumns } from './model.js';
 import { lodFor, labelPx, buildShell, addLabel, MOTION_RELS } from './lod.js';
 
 const PAD = 12;
+const LABEL_DEFER_TABLES = 150, LABEL_REST = 150; // see labelSize
 
 /** geometryFrom: {headH, rowH, minW, maxW} from the editor root's data-box-* attributes. */
 export function geometryFrom(el) {
@@ -86,14 +87,24 @@ export class Renderer {
       this.svg.classList.toggle('erd-lod-1', lod >= 1);
       this.svg.classList.toggle('erd-lod-2', lod >= 2);
     }
-    const px = lod >= 2 ? labelPx(v.zoom) : 14;
-    if (px !== this.labelPx) { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); }
+    this.labelSize(lod >= 2 ? labelPx(v.zoom) : 14);
     this.motion(lod >= 2 && this.rels.size > MOTION_RELS);
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
     this.host.style.backgroundSize = `${g}px ${g}px`;
     this.host.style.backgroundPosition = `${v.x}px ${v.y}px`;
+  }
+
+  /** labelSize: set the LOD-2 labels' font size (--erd-label). A change lays out every label
+   *  (the largest cost of a zoom step at LOD 2), so on a big diagram it waits until the view has
+   *  rested for LABEL_REST ms: while a zoom moves, the labels scale with the view. */
+  labelSize(px) {
+    clearTimeout(this.labelTimer);
+    if (px === this.labelPx) return;
+    const set = () => { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); };
+    if (this.labelPx === undefined || this.tables.size <= LABEL_DEFER_TABLES) set();
+    else this.labelTimer = setTimeout(set, LABEL_REST);
   }
 
   /** motion: while the view moves (on), hide the relationship layer; shown 200 ms after the
@@ -380,10 +391,19 @@ export class Renderer {
     if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) this.rels.get(rid)?.g.classList.add('is-related');
   }
 
+  /** boxes: id -> {x, y, w, h} of every table as drawn or, before the first sync, as it will be
+   *  drawn (from the model), so the opening viewport can be chosen before building anything. */
+  boxes() {
+    if (this.tables.size || !this.ed.doc.entities.length) return this.tables;
+    const m = new Map();
+    for (const e of this.ed.doc.entities) m.set(e.id, { x: e.x, y: e.y, w: this.tableWidth(e), h: this.HEAD_H + Math.max(1, e.columns.length) * this.ROW_H });
+    return m;
+  }
+
   /** anyVisible: whether some table is inside the visible area. */
   anyVisible() {
     this.computeView();
-    for (const t of this.tables.values()) if (t.x < this.view.x2 && t.x + t.w > this.view.x1 && t.y < this.view.y2 && t.y + t.h > this.view.y1) return true;
+    for (const t of this.boxes().values()) if (t.x < this.view.x2 && t.x + t.w > this.view.x1 && t.y < this.view.y2 && t.y + t.h > this.view.y1) return true;
     return false;
   }
 
@@ -393,7 +413,7 @@ export class Renderer {
   /** world bounding box of some tables (all when ids is empty). */
   bounds(ids) {
     let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
-    for (const [id, t] of this.tables) {
+    for (const [id, t] of this.boxes()) {
       if (ids && ids.size && !ids.has(id)) continue;
       x1 = Math.min(x1, t.x); y1 = Math.min(y1, t.y); x2 = Math.max(x2, t.x + t.w); y2 = Math.max(y2, t.y + t.h);
     }
