@@ -280,6 +280,61 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
     return settle(r, res, sql);
 }
 
+int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out)
+{
+    struct db *db = r->db;
+    for (int i = 0; i < n; i++)
+        out[i] = NULL;
+    if (db->want_tx && !db->in_tx) {
+        db->want_tx = 0;
+        if (db_ready(db) != 0 || db_begin(r, NULL, db->share_token) != 0) {
+            db->failed = 1;
+            return -1;
+        }
+    }
+    if (db->pool && db->slot < 0)
+        db_ready(db);
+    if (db->fake_exec || !db->conn || PQenterPipelineMode(db->conn) != 1) {
+        for (int i = 0; i < n; i++)
+            if (!(out[i] = run(r, steps[i].sql, steps[i].params, steps[i].nparams, 0)))
+                return -1;
+        return 0;
+    }
+    PGconn *c = db->conn;
+    int sent = 0, ok = 1;
+    while (sent < n && PQsendQueryParams(c, steps[sent].sql, steps[sent].nparams, NULL,
+                                         steps[sent].params, NULL, NULL, 0))
+        sent++;
+    int synced = PQpipelineSync(c);   /* also after a failed send: the results end with it */
+    if (sent < n || !synced) {
+        ok = 0;
+        snprintf(db->sqlstate, sizeof db->sqlstate, "%s", DB_SQLSTATE_CONNECTION);
+        log_msg("db: pipeline: %s", PQerrorMessage(c));
+    }
+    /* each statement's result, then NULL; last the sync (also when sending stopped early) */
+    for (int i = 0; i < sent; i++) {
+        PGresult *res = PQgetResult(c), *end;
+        while ((end = PQgetResult(c)))
+            PQclear(end);
+        if (ok)
+            out[i] = settle(r, res, steps[i].sql);
+        else
+            PQclear(res);
+        ok = ok && out[i];
+    }
+    for (PGresult *res; synced && (res = PQgetResult(c));) {
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    if (!PQexitPipelineMode(c))
+        ok = 0;
+    if (!ok)
+        db->failed = 1;
+    return ok ? 0 : -1;
+}
+
 PGresult *db_query_bin(struct req *r, const char *sql, const char *const *params, const int *lengths,
                        int nparams, int flags)
 {

@@ -94,6 +94,19 @@ PGresult *db_query(struct req *r, const char *sql, const char *const *params, in
  * db->unprepared set it runs as an unnamed statement (PQexecParams) with the same results:
  * the generic plan setting still holds for the transaction. */
 PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
+/* db_pipeline: n statements (struct db_step) in the request's transaction in one round trip
+ * (libpq pipeline mode), each its own statement (it sees what the ones before it wrote): for a
+ * latency-bound path with several small writes (an AI turn before its provider call).
+ * out[i] gets each result as db_query would (owned by the arena; NULL when it, or one before
+ * it, failed).  0 when all succeeded, else -1 (db->failed, sqlstate of the first failure).
+ * Without pipelining (the test seam) they run one by one. */
+struct db_step {
+    const char *sql;
+    const char *const *params;
+    int nparams;
+};
+#define DB_STEP(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__)}
+int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out);
 /* db_query_bin: db_query for bytes (bytea) without their hex text (twice the size): a
  * parameter i with lengths[i] >= 0 is sent as those raw bytes (binary format: only for a
  * bytea), the others (-1) as text; at most 16 parameters.  flags: DB_BINARY_RESULT gives every
