@@ -268,15 +268,19 @@ static const char *outcome(const struct ai_result *res, size_t text_len)
     return text_len ? "partial" : "failed";
 }
 
-/* store_answer: the second transaction; cost_out gets the cost.  0 or -1. */
+static const char SQL_STORE_ANSWER[] =
+    "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, output_tokens = $5, "
+    "cost = $6::numeric, duration_ms = $7, estimated = $8 WHERE id = $1";
+static const char SQL_TOUCH_ID[] = "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1";
+
+/* store_answer: the second transaction, its statements in one round trip (then the commit);
+ * cost gets the cost.  0 or -1. */
 static int store_answer(struct req *r, struct turn *t, const struct ai_result *res,
                         long long in, long long out, int estimated, long long ms, char cost[32])
 {
     const char *status = outcome(res, t->answer->len);
-    if (begin_again(r) != 0) {
-        db_finish(r, 0);
-        return -1;
-    }
+    db_want_tx(r, NULL);
+    db_want_user(r, r->user->id);
     struct ai_usage u = {
         .provider_code = t->t.provider_code, .model_identifier = t->t.model_identifier,
         .input_tokens = in, .output_tokens = out, .estimated = estimated,
@@ -284,22 +288,17 @@ static int store_answer(struct req *r, struct turn *t, const struct ai_result *r
         .duration_ms = ms, .status = status, .session_uid = t->session_uid,
         .message_id = t->message_id,
     };
-    strcpy(cost, "0");
-    if (ai_usage_record(r, &u, cost) != 0) {
-        db_finish(r, 0);
-        return -1;
-    }
     struct arena *a = r->arena;
-    PGresult *q = db_query(r, "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, "
-                              "output_tokens = $5, cost = $6::numeric, duration_ms = $7, estimated = $8 "
-                              "WHERE id = $1",
-                           DB_ARGS(arena_printf(a, "%lld", t->message_id), buf_cstr(t->answer), status,
-                                   arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
-                                   arena_printf(a, "%lld", ms), estimated ? "true" : "false"));
-    if (q)
-        q = db_query(r, "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1",
-                     DB_ARGS(arena_printf(a, "%lld", t->session_id)));
-    return db_finish(r, q != NULL);
+    struct db_step steps[3];
+    ai_usage_step(r, &u, cost, &steps[0]);
+    const char *mid = arena_printf(a, "%lld", t->message_id);
+    steps[1] = (struct db_step)DB_STEP(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
+                                       arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
+                                       arena_printf(a, "%lld", ms), estimated ? "true" : "false");
+    steps[2] = (struct db_step)DB_STEP(SQL_TOUCH_ID, arena_printf(a, "%lld", t->session_id));
+    PGresult *outs[3];
+    int rc = db_pipeline(r, steps, 3, outs);
+    return db_finish(r, rc == 0);
 }
 
 /* finish: store the answer, then the last event (for the client and any follower). */

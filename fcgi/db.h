@@ -34,6 +34,7 @@ struct db {
                                transaction mode hands each transaction another server session) */
     int read_only;          /* the next transaction begins READ ONLY (db_begin_read) */
     char *share_token;      /* app.share_token of the wanted transaction (malloc'd), or NULL */
+    const char *begin_user; /* app.user_id of the wanted transaction (db_want_user), or NULL */
     /* Tests only: when set, every statement goes to fake_exec instead of a server; it answers
      * a PGresult (PQmakeEmptyPGresult…) the caller frees, or NULL for a failure. */
     PGresult *(*fake_exec)(void *ctx, const char *sql, const char *const *params, int nparams);
@@ -67,6 +68,9 @@ int db_ready(struct db *db);
  * app.share_token set to share_token (NULL: none; the token is copied).  dispatch.c is its
  * one caller: the route's flags decide. */
 void db_want_tx(struct req *r, const char *share_token);
+/* db_want_user: the transaction db_want_tx asked for begins with app.user_id = user_id (which
+ * must outlive it) instead of none: one statement fewer than db_set_user after it. */
+void db_want_user(struct req *r, const char *user_id);
 /* db_begin: BEGIN, then set_config('app.user_id', user_id, true) and, when share_token
  * is given, app.share_token, and TimeZone 'UTC' — all transaction-local.  0 or -1. */
 int db_begin(struct req *r, const char *user_id, const char *share_token);
