@@ -23,6 +23,7 @@
 #include "stream.h"
 #include "view.h"
 #include <fcgiapp.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct turn {
     struct req *r;
     const char *project_uid, *entity_type, *entity_uid, *message, *selection, *session_uid;
     long long session_id, message_id;
+    PGresult *history;             /* the conversation before this turn: role, content */
     struct ai_target t;
     struct ai_message *msgs;
     int nmsgs;
@@ -91,69 +93,85 @@ static int read_turn(struct req *r, struct turn *t)
     return 0;
 }
 
-/* open_session: the chat named by session_uid, or a new one in the project; 0, or -1 after
- * answering. */
-static int open_session(struct req *r, struct turn *t)
+/* The statements of a turn before the provider call, sent together (db_pipeline: one round
+ * trip); $1 the session's uid, $2 the project's.  The new session's uid is made here so that
+ * the statements after it can name it. */
+static const char SQL_NEW_SESSION[] =
+    "INSERT INTO ai_chat_sessions (uid, user_id, project_id, title, entity_type, entity_uid) "
+    "SELECT $1, $3, p.id, $4, $5, $6 FROM projects p WHERE p.uid = $2 AND p.is_deleted IS NOT TRUE";
+#define TURN_SESSION "FROM ai_chat_sessions s JOIN projects p ON p.id = s.project_id " \
+    "WHERE s.uid = $1 AND p.uid = $2 AND p.is_deleted IS NOT TRUE"
+static const char SQL_USER_MESSAGE[] =
+    "INSERT INTO ai_chat_messages (session_id, role, content, selection_text) "
+    "SELECT s.id, 'user', $3::text, $4::text " TURN_SESSION;
+static const char SQL_ANSWER_ROW[] =   /* the empty answer (status NULL: streaming) */
+    "INSERT INTO ai_chat_messages (session_id, role, content, provider_code, model) "
+    "SELECT s.id, 'assistant', '', $3::text, $4::text " TURN_SESSION " RETURNING id, session_id";
+static const char SQL_TOUCH[] =
+    "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = (SELECT s.id " TURN_SESSION ")";
+static const char SQL_HISTORY[] =      /* before the answer row just made (currval) */
+    "SELECT role, content FROM (SELECT m.id, m.role, m.content FROM ai_chat_messages m "
+    "WHERE m.session_id = (SELECT s.id " TURN_SESSION ") "
+    "AND m.id < currval('ai_chat_messages_id_seq') AND m.content <> '' "
+    "AND m.role IN ('user', 'assistant') ORDER BY m.id DESC LIMIT 200) m ORDER BY id";
+
+/* new_uid: a random (version 4) UUID as text. */
+static void new_uid(char out[37])
 {
-    PGresult *res = db_query(r, "SELECT id FROM projects WHERE uid = $1 AND is_deleted IS NOT TRUE",
-                             DB_ARGS(t->project_uid));
-    if (!res) {
-        page_db_error(r);
-        return -1;
-    }
-    if (PQntuples(res) == 0) {
-        resp_json_error(r, 404, "not_found", "There is no such project.");
-        return -1;
-    }
-    const char *project_id = db_val(res, 0, 0);
-    if (t->session_uid) {
-        res = db_query(r, "SELECT id, uid FROM ai_chat_sessions WHERE uid = $1 AND project_id = $2",
-                       DB_ARGS(t->session_uid, project_id));
-    } else {
-        char title[81];
-        snprintf(title, sizeof title, "%s", t->message);
-        size_t n = strlen(title);                /* never end inside a character */
-        while (n && ((unsigned char)title[n - 1] & 0xC0) == 0x80)
-            n--;
-        if (n && (unsigned char)title[n - 1] >= 0xC0)
-            n--;
-        title[n] = '\0';
-        res = db_query(r, "INSERT INTO ai_chat_sessions (uid, user_id, project_id, title, "
-                          "entity_type, entity_uid) VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5) "
-                          "RETURNING id, uid",
-                       DB_ARGS(r->user->id, project_id, title, t->entity_type, t->entity_uid));
-    }
-    if (!res) {
-        page_db_error(r);
-        return -1;
-    }
-    if (PQntuples(res) == 0) {
-        resp_json_error(r, 404, "not_found", "There is no such chat in this project.");
-        return -1;
-    }
-    t->session_id = db_int(res, 0, 0);
-    t->session_uid = db_val(res, 0, 1);
-    return 0;
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
 }
 
-/* store_messages: the user's message and the empty answer row (status NULL: streaming). */
-static int store_messages(struct req *r, struct turn *t)
+/* store_turn: the session named by session_uid (or a new one in the project), the user's
+ * message, the empty answer row and the conversation so far (t->history), in one round trip;
+ * 0, or -1 after answering. */
+static int store_turn(struct req *r, struct turn *t)
 {
-    const char *sid = arena_printf(r->arena, "%lld", t->session_id);
-    PGresult *res = db_query(r, "INSERT INTO ai_chat_messages (session_id, role, content, selection_text) "
-                                "VALUES ($1, 'user', $2, $3)", DB_ARGS(sid, t->message, t->selection));
-    if (res)
-        res = db_query(r, "INSERT INTO ai_chat_messages (session_id, role, content, provider_code, model) "
-                          "VALUES ($1, 'assistant', '', $2, $3) RETURNING id",
-                       DB_ARGS(sid, t->t.provider_code, t->t.model_identifier));
-    if (res)
-        t->message_id = db_int(res, 0, 0);
-    if (res)
-        res = db_query(r, "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1", DB_ARGS(sid));
-    if (!res) {
+    int is_new = !t->session_uid;
+    if (is_new) {
+        char *uid = arena_alloc(r->arena, 37);
+        new_uid(uid);
+        t->session_uid = uid;
+    }
+    char title[81];
+    snprintf(title, sizeof title, "%s", t->message);
+    size_t n = strlen(title);                /* never end inside a character */
+    while (n && ((unsigned char)title[n - 1] & 0xC0) == 0x80)
+        n--;
+    if (n && (unsigned char)title[n - 1] >= 0xC0)
+        n--;
+    title[n] = '\0';
+    const char *s = t->session_uid, *p = t->project_uid;
+    const struct db_step steps[] = {
+        DB_STEP(SQL_NEW_SESSION, s, p, r->user->id, title, t->entity_type, t->entity_uid),
+        DB_STEP(SQL_USER_MESSAGE, s, p, t->message, t->selection),
+        DB_STEP(SQL_ANSWER_ROW, s, p, t->t.provider_code, t->t.model_identifier),
+        DB_STEP(SQL_TOUCH, s, p),
+        DB_STEP(SQL_HISTORY, s, p),
+    };
+    PGresult *out[5];
+    int rc = db_pipeline(r, steps + !is_new, 5 - !is_new, out);
+    PGresult *answer = out[2 - !is_new];
+    if (answer && PQntuples(answer) == 0) {   /* no such session in this project */
+        db_finish(r, 0);
+        if (is_new)
+            resp_json_error(r, 404, "not_found", "There is no such project.");
+        else
+            resp_json_error(r, 404, "not_found", "There is no such chat in this project.");
+        return -1;
+    }
+    if (rc != 0) {
         page_db_error(r);
         return -1;
     }
+    t->message_id = db_int(answer, 0, 0);
+    t->session_id = db_int(answer, 0, 1);
+    t->history = out[4 - !is_new];
     return 0;
 }
 
@@ -175,14 +193,7 @@ static int build_prompt(struct req *r, struct turn *t)
         buf_truncate(sys, before);
     if (t->selection && t->selection[0])
         buf_printf(sys, "\n\nThe user selected this part of the file:\n%s", t->selection);
-    const char *sid = arena_printf(r->arena, "%lld", t->session_id);
-    const char *mid = arena_printf(r->arena, "%lld", t->message_id);
-    PGresult *res = db_query(r, "SELECT role, content FROM (SELECT id, role, content FROM ai_chat_messages "
-                                "WHERE session_id = $1 AND id < $2 AND content <> '' "
-                                "AND role IN ('user', 'assistant') ORDER BY id DESC LIMIT 200) m ORDER BY id",
-                             DB_ARGS(sid, mid));
-    if (!res)
-        return -1;
+    PGresult *res = t->history;
     int n = PQntuples(res);
     t->msgs = arena_alloc(r->arena, (size_t)(n + 1) * sizeof *t->msgs);
     t->msgs[0] = (struct ai_message){"system", buf_cstr(sys)};
@@ -257,15 +268,19 @@ static const char *outcome(const struct ai_result *res, size_t text_len)
     return text_len ? "partial" : "failed";
 }
 
-/* store_answer: the second transaction; cost_out gets the cost.  0 or -1. */
+static const char SQL_STORE_ANSWER[] =
+    "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, output_tokens = $5, "
+    "cost = $6::numeric, duration_ms = $7, estimated = $8 WHERE id = $1";
+static const char SQL_TOUCH_ID[] = "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1";
+
+/* store_answer: the second transaction, its statements in one round trip (then the commit);
+ * cost gets the cost.  0 or -1. */
 static int store_answer(struct req *r, struct turn *t, const struct ai_result *res,
                         long long in, long long out, int estimated, long long ms, char cost[32])
 {
     const char *status = outcome(res, t->answer->len);
-    if (begin_again(r) != 0) {
-        db_finish(r, 0);
-        return -1;
-    }
+    db_want_tx(r, NULL);
+    db_want_user(r, r->user->id);
     struct ai_usage u = {
         .provider_code = t->t.provider_code, .model_identifier = t->t.model_identifier,
         .input_tokens = in, .output_tokens = out, .estimated = estimated,
@@ -273,22 +288,17 @@ static int store_answer(struct req *r, struct turn *t, const struct ai_result *r
         .duration_ms = ms, .status = status, .session_uid = t->session_uid,
         .message_id = t->message_id,
     };
-    strcpy(cost, "0");
-    if (ai_usage_record(r, &u, cost) != 0) {
-        db_finish(r, 0);
-        return -1;
-    }
     struct arena *a = r->arena;
-    PGresult *q = db_query(r, "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, "
-                              "output_tokens = $5, cost = $6::numeric, duration_ms = $7, estimated = $8 "
-                              "WHERE id = $1",
-                           DB_ARGS(arena_printf(a, "%lld", t->message_id), buf_cstr(t->answer), status,
-                                   arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
-                                   arena_printf(a, "%lld", ms), estimated ? "true" : "false"));
-    if (q)
-        q = db_query(r, "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1",
-                     DB_ARGS(arena_printf(a, "%lld", t->session_id)));
-    return db_finish(r, q != NULL);
+    struct db_step steps[3];
+    ai_usage_step(r, &u, cost, &steps[0]);
+    const char *mid = arena_printf(a, "%lld", t->message_id);
+    steps[1] = (struct db_step)DB_STEP(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
+                                       arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
+                                       arena_printf(a, "%lld", ms), estimated ? "true" : "false");
+    steps[2] = (struct db_step)DB_STEP(SQL_TOUCH_ID, arena_printf(a, "%lld", t->session_id));
+    PGresult *outs[3];
+    int rc = db_pipeline(r, steps, 3, outs);
+    return db_finish(r, rc == 0);
 }
 
 /* finish: store the answer, then the last event (for the client and any follower). */
@@ -363,6 +373,7 @@ static void relay(struct req *r, struct turn *t)
 
 void api_ai_chat(struct req *r)
 {
+
     struct turn t;
     memset(&t, 0, sizeof t);
     t.r = r;
@@ -389,7 +400,7 @@ void api_ai_chat(struct req *r)
         target_error(r, rc);
         return;
     }
-    if (open_session(r, &t) != 0 || store_messages(r, &t) != 0)
+    if (store_turn(r, &t) != 0)
         return;
     if (build_prompt(r, &t) != 0) {
         page_db_error(r);

@@ -253,26 +253,35 @@ int ai_limits_check(struct req *r, const char *user_id, long long *retry_after_s
 
 /* ---- usage --------------------------------------------------------------------------------------- */
 
-int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32])
+static const char usage_sql[] =
+    "INSERT INTO ai_usage (user_id, provider_code, model_identifier, session_uid, message_id,"
+    "                      input_tokens, output_tokens, cost, estimated, status, duration_ms,"
+    "                      created_at)"
+    " VALUES ($1, $2, $3, $4, NULLIF($5, '0')::int, $6::int, $7::int, $8::numeric, $9::boolean,"
+    "         $10, $11::int, now() AT TIME ZONE 'UTC')";
+
+void ai_usage_step(struct req *r, const struct ai_usage *u, char cost_out[32], struct db_step *out)
 {
-    char cost[32];
+    struct arena *a = r->arena;
+    char *cost = arena_alloc(a, 32);
     ai_cost_text(u->input_tokens, u->output_tokens, u->input_price, u->output_price, cost);
     if (cost_out)
-        memcpy(cost_out, cost, sizeof cost);
+        memcpy(cost_out, cost, 32);
     const char *user = u->user_id ? u->user_id : r->user ? r->user->id : NULL;
-    struct arena *a = r->arena;
-    PGresult *res = db_query(
-        r,
-        "INSERT INTO ai_usage (user_id, provider_code, model_identifier, session_uid, message_id,"
-        "                      input_tokens, output_tokens, cost, estimated, status, duration_ms,"
-        "                      created_at)"
-        " VALUES ($1, $2, $3, $4, NULLIF($5, '0')::int, $6::int, $7::int, $8::numeric, $9::boolean,"
-        "         $10, $11::int, now() AT TIME ZONE 'UTC')",
-        DB_ARGS(user, u->provider_code, u->model_identifier, u->session_uid,
-                arena_printf(a, "%lld", u->message_id), arena_printf(a, "%lld", u->input_tokens),
-                arena_printf(a, "%lld", u->output_tokens), cost, u->estimated ? "t" : "f",
-                u->status ? u->status : "complete", arena_printf(a, "%lld", u->duration_ms)));
-    return res ? 0 : AI_CONFIG_DB;
+    const char *vals[] = {user, u->provider_code, u->model_identifier, u->session_uid,
+                          arena_printf(a, "%lld", u->message_id), arena_printf(a, "%lld", u->input_tokens),
+                          arena_printf(a, "%lld", u->output_tokens), cost, u->estimated ? "t" : "f",
+                          u->status ? u->status : "complete", arena_printf(a, "%lld", u->duration_ms)};
+    const char **params = arena_alloc(a, sizeof vals);
+    memcpy(params, vals, sizeof vals);
+    *out = (struct db_step){usage_sql, params, (int)(sizeof vals / sizeof *vals)};
+}
+
+int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32])
+{
+    struct db_step st;
+    ai_usage_step(r, u, cost_out, &st);
+    return db_query(r, st.sql, st.params, st.nparams) ? 0 : AI_CONFIG_DB;
 }
 
 /* ---- rules and prompts ------------------------------------------------------------------------- */

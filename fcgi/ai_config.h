@@ -80,6 +80,9 @@ struct ai_usage {
  * (decimal text, 8 places: the same string stored), for the message row and the "done" event.
  * 0, or AI_CONFIG_DB. */
 int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32]);
+/* ai_usage_step: the same statement as a step of db_pipeline (its parameters in r's arena). */
+struct db_step;
+void ai_usage_step(struct req *r, const struct ai_usage *u, char cost_out[32], struct db_step *out);
 
 /* ai_cost_text: cost in USD of in/out tokens at in_price/out_price USD per million tokens
  * (decimal text: digits with at most one '.' and 6 places after it; NULL or "" = 0), exactly,

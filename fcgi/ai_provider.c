@@ -377,10 +377,21 @@ static void configure(struct call *c, const char *url, const char *body, struct 
     curl_easy_setopt(h, CURLOPT_USERAGENT, "Cardinality");
 }
 
+/* The thread's multi handle, kept for its life: its connection cache keeps the provider's
+ * connection open (HTTP keep-alive, TLS session) from one answer to the next, so an answer
+ * does not begin with a TCP and TLS handshake.  Every call of the process has the same network
+ * policy (ai_net_policy_for: the process's settings), so a kept connection was checked by the
+ * same rules a new one would be. */
+static _Thread_local CURLM *thread_multi;
+
 /* run: the multi loop; the caller's poll runs between waits of at most AI_POLL_MS. */
 static CURLcode run(struct call *c)
 {
-    CURLM *m = curl_multi_init();
+    if (!thread_multi && (thread_multi = curl_multi_init()))
+        curl_multi_setopt(thread_multi, CURLMOPT_MAXCONNECTS, 2L);
+    CURLM *m = thread_multi ? thread_multi : curl_multi_init();
+    if (!m)
+        return CURLE_OUT_OF_MEMORY;
     curl_multi_add_handle(m, c->h);
     int running = 1;
     CURLcode cc = CURLE_OK;
@@ -401,7 +412,8 @@ static CURLcode run(struct call *c)
         if (msg->msg == CURLMSG_DONE)
             cc = msg->data.result;
     curl_multi_remove_handle(m, c->h);   /* closes the connection when it was cut short */
-    curl_multi_cleanup(m);
+    if (m != thread_multi)
+        curl_multi_cleanup(m);
     return cc;
 }
 

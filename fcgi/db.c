@@ -165,6 +165,7 @@ void db_want_tx(struct req *r, const char *share_token)
 {
     struct db *db = r->db;
     db->want_tx = 1;
+    db->begin_user = NULL;
     db->failed = 0;
     db->sqlstate[0] = '\0';
     db->read_only = 0;
@@ -172,6 +173,11 @@ void db_want_tx(struct req *r, const char *share_token)
     db->share_token = share_token ? strdup(share_token) : NULL;
     if (share_token && !db->share_token)
         abort();
+}
+
+void db_want_user(struct req *r, const char *user_id)
+{
+    r->db->begin_user = user_id;
 }
 
 /* prepared_name: the name sql is prepared under on this connection (into name), preparing
@@ -263,7 +269,7 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
     struct db *db = r->db;
     if (db->want_tx && !db->in_tx) {
         db->want_tx = 0;
-        if (db_ready(db) != 0 || db_begin(r, NULL, db->share_token) != 0) {
+        if (db_ready(db) != 0 || db_begin(r, db->begin_user, db->share_token) != 0) {
             db->failed = 1;
             return NULL;
         }
@@ -278,6 +284,95 @@ static PGresult *run(struct req *r, const char *sql, const char *const *params, 
         generic_plans(db);
     PGresult *res = execute(db, sql, params, nparams, prepared);
     return settle(r, res, sql);
+}
+
+static const char SQL_BEGIN_SETTINGS[] =
+    "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true), "
+    "set_config('TimeZone', 'UTC', true)";
+
+int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out)
+{
+    struct db *db = r->db;
+    for (int i = 0; i < n; i++)
+        out[i] = NULL;
+    int begin = db->want_tx && !db->in_tx;   /* BEGIN and its settings go first, in the pipeline */
+    if (begin) {
+        db->want_tx = 0;
+        db->failed = 0;
+        db->sqlstate[0] = '\0';
+        if (db_ready(db) != 0) {
+            db->failed = 1;
+            return -1;
+        }
+    } else if (db->pool && db->slot < 0) {
+        db_ready(db);
+    }
+    if (db->fake_exec || !db->conn || PQenterPipelineMode(db->conn) != 1) {
+        if (begin && db_begin(r, db->begin_user, db->share_token) != 0) {
+            db->failed = 1;
+            return -1;
+        }
+        for (int i = 0; i < n; i++)
+            if (!(out[i] = run(r, steps[i].sql, steps[i].params, steps[i].nparams, 0)))
+                return -1;
+        return 0;
+    }
+    PGconn *c = db->conn;
+    const char *settings[] = {db->begin_user ? db->begin_user : "", db->share_token ? db->share_token : ""};
+    int first = 0, ok = 1, sent = 0, total = n;
+    if (begin) {
+        db->in_tx = 1;
+        db->generic_plans = 0;
+        first = 2;
+        total += 2;
+        ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+             PQsendQueryParams(c, SQL_BEGIN_SETTINGS, 2, NULL, settings, NULL, NULL, 0) ?
+             1 : 0;
+        sent = ok ? 2 : 0;
+    }
+    while (ok && sent < total && PQsendQueryParams(c, steps[sent - first].sql, steps[sent - first].nparams,
+                                                   NULL, steps[sent - first].params, NULL, NULL, 0))
+        sent++;
+    int synced = PQpipelineSync(c);   /* also after a failed send: the results end with it */
+    if (sent < total || !synced) {
+        ok = 0;
+        snprintf(db->sqlstate, sizeof db->sqlstate, "%s", DB_SQLSTATE_CONNECTION);
+        log_msg("db: pipeline: %s", PQerrorMessage(c));
+    }
+    /* each statement's result, then NULL; last the sync (also when sending stopped early) */
+    for (int i = 0; i < sent; i++) {
+        PGresult *res = PQgetResult(c), *end;
+        while ((end = PQgetResult(c)))
+            PQclear(end);
+        const char *sql = i < first ? "BEGIN" : steps[i - first].sql;
+        PGresult *kept = ok ? settle(r, res, sql) : (PQclear(res), NULL);
+        ok = ok && kept;
+        if (i >= first)
+            out[i - first] = kept;
+    }
+    for (PGresult *res; synced && (res = PQgetResult(c));) {
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    if (!PQexitPipelineMode(c))
+        ok = 0;
+    if (!ok && begin && PQstatus(c) != CONNECTION_OK && db_connect(db) == 0) {
+        /* the server went away since this connection's last use: reconnect once, as db_begin */
+        db->in_tx = 0;
+        if (db_begin(r, db->begin_user, db->share_token) != 0) {
+            db->failed = 1;
+            return -1;
+        }
+        for (int i = 0; i < n; i++)
+            if (!(out[i] = run(r, steps[i].sql, steps[i].params, steps[i].nparams, 0)))
+                return -1;
+        return 0;
+    }
+    if (!ok)
+        db->failed = 1;
+    return ok ? 0 : -1;
 }
 
 PGresult *db_query_bin(struct req *r, const char *sql, const char *const *params, const int *lengths,

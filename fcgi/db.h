@@ -34,6 +34,7 @@ struct db {
                                transaction mode hands each transaction another server session) */
     int read_only;          /* the next transaction begins READ ONLY (db_begin_read) */
     char *share_token;      /* app.share_token of the wanted transaction (malloc'd), or NULL */
+    const char *begin_user; /* app.user_id of the wanted transaction (db_want_user), or NULL */
     /* Tests only: when set, every statement goes to fake_exec instead of a server; it answers
      * a PGresult (PQmakeEmptyPGresult…) the caller frees, or NULL for a failure. */
     PGresult *(*fake_exec)(void *ctx, const char *sql, const char *const *params, int nparams);
@@ -67,6 +68,9 @@ int db_ready(struct db *db);
  * app.share_token set to share_token (NULL: none; the token is copied).  dispatch.c is its
  * one caller: the route's flags decide. */
 void db_want_tx(struct req *r, const char *share_token);
+/* db_want_user: the transaction db_want_tx asked for begins with app.user_id = user_id (which
+ * must outlive it) instead of none: one statement fewer than db_set_user after it. */
+void db_want_user(struct req *r, const char *user_id);
 /* db_begin: BEGIN, then set_config('app.user_id', user_id, true) and, when share_token
  * is given, app.share_token, and TimeZone 'UTC' — all transaction-local.  0 or -1. */
 int db_begin(struct req *r, const char *user_id, const char *share_token);
@@ -94,6 +98,19 @@ PGresult *db_query(struct req *r, const char *sql, const char *const *params, in
  * db->unprepared set it runs as an unnamed statement (PQexecParams) with the same results:
  * the generic plan setting still holds for the transaction. */
 PGresult *db_query_prepared(struct req *r, const char *sql, const char *const *params, int nparams);
+/* db_pipeline: n statements (struct db_step) in the request's transaction in one round trip
+ * (libpq pipeline mode), each its own statement (it sees what the ones before it wrote): for a
+ * latency-bound path with several small writes (an AI turn before its provider call).
+ * out[i] gets each result as db_query would (owned by the arena; NULL when it, or one before
+ * it, failed).  0 when all succeeded, else -1 (db->failed, sqlstate of the first failure).
+ * Without pipelining (the test seam) they run one by one. */
+struct db_step {
+    const char *sql;
+    const char *const *params;
+    int nparams;
+};
+#define DB_STEP(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__)}
+int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out);
 /* db_query_bin: db_query for bytes (bytea) without their hex text (twice the size): a
  * parameter i with lengths[i] >= 0 is sent as those raw bytes (binary format: only for a
  * bytea), the others (-1) as text; at most 16 parameters.  flags: DB_BINARY_RESULT gives every

@@ -6,7 +6,9 @@
  * buffer, looked at with MSG_PEEK so libfcgi still reads it from the start; then it is queued
  * for the request threads, whose FCGX_Accept_r finds the whole head there and never waits on
  * it.  A head not complete after INTAKE_HEAD_SECONDS is dropped, and so is the oldest waiting
- * connection when INTAKE_MAX_WAITING already wait. */
+ * connection when INTAKE_MAX_WAITING already wait.  A connection goes to the thread that became
+ * idle last (a stack of waiting threads): its caches are warm, and the stream worker's threads
+ * keep the AI provider's connection open between answers (ai_provider.c). */
 #include "intake.h"
 #include "log.h"
 #include <errno.h>
@@ -34,19 +36,27 @@ struct waiting {
     long long deadline_ms;
 };
 
+/* a request thread waiting in intake_next, on the stack of idle threads */
+struct idler {
+    pthread_cond_t cond;
+    int fd;                        /* -1 until a connection is handed to it */
+    int ready;                     /* cond initialised */
+};
+
 static struct {
     int listen_fd, ep, wake;       /* listening socket, epoll set, eventfd the threads poke */
     pthread_t tid;
-    pthread_mutex_t lock;          /* guards ready*, idle, stopping */
-    pthread_cond_t ready_cond;
+    pthread_mutex_t lock;          /* guards ready*, idle, idlers, stopping */
     int *ready;                    /* ring of connections whose head is complete */
     size_t ready_cap, ready_head, ready_len;
     int idle;                      /* request threads waiting in intake_next */
+    struct idler **idlers;         /* those waiting for a connection, the last idle on top */
+    int nidlers;
     int stopping;
     struct waiting wait[INTAKE_MAX_WAITING];   /* accept thread only; oldest first */
     int nwait;
     unsigned char peek[INTAKE_PEEK];           /* accept thread only */
-} g = {.lock = PTHREAD_MUTEX_INITIALIZER, .ready_cond = PTHREAD_COND_INITIALIZER};
+} g = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static long long now_ms(void)
 {
@@ -111,6 +121,13 @@ static void hand_over(int fd)
         return;
     }
     pthread_mutex_lock(&g.lock);
+    if (g.nidlers) {                /* the thread idle the shortest time */
+        struct idler *w = g.idlers[--g.nidlers];
+        w->fd = fd;
+        pthread_cond_signal(&w->cond);
+        pthread_mutex_unlock(&g.lock);
+        return;
+    }
     if (g.ready_len == g.ready_cap) {   /* cannot happen: accepts stop while threads are busy */
         pthread_mutex_unlock(&g.lock);
         close(fd);
@@ -118,7 +135,6 @@ static void hand_over(int fd)
     }
     g.ready[(g.ready_head + g.ready_len) % g.ready_cap] = fd;
     g.ready_len++;
-    pthread_cond_signal(&g.ready_cond);
     pthread_mutex_unlock(&g.lock);
 }
 
@@ -237,12 +253,13 @@ int intake_start(int listen_fd, int threads)
     g.listen_fd = listen_fd;
     g.ready_cap = (size_t)threads + INTAKE_MAX_WAITING;
     g.ready = calloc(g.ready_cap, sizeof *g.ready);
+    g.idlers = calloc(g.ready_cap, sizeof *g.idlers);
     g.ep = epoll_create1(EPOLL_CLOEXEC);
     g.wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     int fl = fcntl(listen_fd, F_GETFL);
     struct epoll_event lev = {.events = EPOLLIN | EPOLLET, .data.fd = listen_fd};
     struct epoll_event wev = {.events = EPOLLIN, .data.fd = g.wake};
-    if (!g.ready || g.ep < 0 || g.wake < 0 || fl < 0 ||
+    if (!g.ready || !g.idlers || g.ep < 0 || g.wake < 0 || fl < 0 ||
         fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
         epoll_ctl(g.ep, EPOLL_CTL_ADD, listen_fd, &lev) != 0 ||
         epoll_ctl(g.ep, EPOLL_CTL_ADD, g.wake, &wev) != 0)
@@ -252,20 +269,35 @@ int intake_start(int listen_fd, int threads)
 
 int intake_next(void)
 {
+    static _Thread_local struct idler me;
     uint64_t one = 1;
+    if (!me.ready) {
+        pthread_cond_init(&me.cond, NULL);
+        me.ready = 1;
+    }
     pthread_mutex_lock(&g.lock);
     g.idle++;
     ssize_t w = write(g.wake, &one, sizeof one);   /* one more free thread: accept again */
     (void)w;
-    while (!g.ready_len && !g.stopping)
-        pthread_cond_wait(&g.ready_cond, &g.lock);
-    g.idle--;
     int fd = -1;
-    if (g.ready_len) {
+    if (g.ready_len) {              /* queued while no thread waited */
         fd = g.ready[g.ready_head];
         g.ready_head = (g.ready_head + 1) % g.ready_cap;
         g.ready_len--;
+    } else if (!g.stopping) {
+        me.fd = -1;
+        g.idlers[g.nidlers++] = &me;
+        while (me.fd < 0 && !g.stopping)
+            pthread_cond_wait(&me.cond, &g.lock);
+        fd = me.fd;
+        if (fd < 0)                 /* stopping: leave the stack */
+            for (int i = 0; i < g.nidlers; i++)
+                if (g.idlers[i] == &me) {
+                    g.idlers[i] = g.idlers[--g.nidlers];
+                    break;
+                }
     }
+    g.idle--;
     pthread_mutex_unlock(&g.lock);
     return fd;
 }
@@ -275,7 +307,8 @@ void intake_stop(void)
     uint64_t one = 1;
     pthread_mutex_lock(&g.lock);
     g.stopping = 1;
-    pthread_cond_broadcast(&g.ready_cond);
+    for (int i = 0; i < g.nidlers; i++)
+        pthread_cond_signal(&g.idlers[i]->cond);
     pthread_mutex_unlock(&g.lock);
     ssize_t w = write(g.wake, &one, sizeof one);
     (void)w;
