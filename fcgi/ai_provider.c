@@ -384,6 +384,13 @@ static void configure(struct call *c, const char *url, const char *body, struct 
  * same rules a new one would be. */
 static _Thread_local CURLM *thread_multi;
 
+void ai_provider_thread_end(void)
+{
+    if (thread_multi)
+        curl_multi_cleanup(thread_multi);   /* closes the kept connections */
+    thread_multi = NULL;
+}
+
 /* run: the multi loop; the caller's poll runs between waits of at most AI_POLL_MS. */
 static CURLcode run(struct call *c)
 {

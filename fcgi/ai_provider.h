@@ -60,6 +60,9 @@ struct ai_result {
 /* ai_provider_stream: run the call, blocking until it ends, is cancelled or fails; fills *out.
  * Returns out->status. */
 int ai_provider_stream(const struct ai_request *rq, struct ai_result *out);
+/* ai_provider_thread_end: close the calling thread's kept provider connections (a worker
+ * thread's last act). */
+void ai_provider_thread_end(void);
 
 /* ai_wire_known: wire is a format of the table. */
 int ai_wire_known(const char *wire);

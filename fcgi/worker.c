@@ -11,6 +11,7 @@
  * query worker, named card-query, serves only the routes that run statements on users'
  * databases (R_QUERY, route.h; issue 14). */
 #include "worker.h"
+#include "ai_provider.h"
 #include "app.h"
 #include "db.h"
 #include "dispatch.h"
@@ -101,6 +102,7 @@ static void *thread_main(void *arg)
             malloc_trim(0);   /* give a big request's pages back instead of keeping them per thread */
     }
     FCGX_Free(&fr, 1);
+    ai_provider_thread_end();
     db_close(&db);
     db_close(&auth_db);
     db_close(&read_db);

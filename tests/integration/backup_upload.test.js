@@ -135,7 +135,10 @@ test('a backup larger than 11 MB is uploaded in parts and restored equal to the 
   // copies (the old path held the hex text, twice the archive, besides).
   const peak = hwm();
   tc.diagnostic(`archive ${bigGz.length} B; runner peak RSS ${peakBefore} B before the restore, ${peak} B after`);
-  assert.ok(peak < 8 * bigGz.length, `runner peak ${peak} B for a ${bigGz.length} B archive`);
+  // An ASan build's heap carries redzones, shadow memory and a quarantine of freed blocks (about
+  // three times the normal build's peak here), so its bound is wider; the normal build's is 8×.
+  const factor = /asan/.test(stack.env.BIN) ? 24 : 8;
+  assert.ok(peak < factor * bigGz.length, `runner peak ${peak} B for a ${bigGz.length} B archive (bound ${factor}×)`);
   assert.equal(t.result.attachments, 3);
   assert.equal(t.result.project_name, 'Big pictures (restored)');
   const newNote = t.result.file_uids[bigNote];
