@@ -207,7 +207,8 @@ test('another user cannot see, fill or restore an upload (404); every write need
   // Expired uploads are gone for their owner too, and the runner's purge deletes them.
   stack.sql(`UPDATE restore_uploads SET expires_at = now() - interval '1 second' WHERE uid = '${up.uid}'`);
   assert.equal((await alice.get(`/api/backups/uploads/${up.uid}`)).status, 404);
-  assert.equal(stack.sql('SELECT card_restore_uploads_purge() >= 1'), 't');
+  // The runner's heartbeat may have purged it already; either way it must be gone after a purge.
+  assert.match(stack.sql('SELECT card_restore_uploads_purge()'), /^[01]$/);
   assert.equal(stack.sql(`SELECT count(*) FROM restore_uploads WHERE uid = '${up.uid}'`), '0');
 });
 
