@@ -98,31 +98,49 @@ static json_t *value(const PGresult *res, int row, int col)
     return dbws_json_text(s, (size_t)PQgetlength(res, row, col));
 }
 
-/* columns_of: [{"name","type"}] of a result, the type as its oid until name_types. */
+/* columns_of: [{"name","type"}] of a result, the type as its oid (and "typmod") until name_types. */
 static json_t *columns_of(const PGresult *res)
 {
     json_t *cols = json_array();
     for (int i = 0; i < PQnfields(res); i++)
-        json_array_append_new(cols, json_pack("{s:o, s:I}", "name",
-            dbws_json_text(PQfname(res, i), strlen(PQfname(res, i))), "type", (json_int_t)PQftype(res, i)));
+        json_array_append_new(cols, json_pack("{s:o, s:I, s:I}", "name",
+            dbws_json_text(PQfname(res, i), strlen(PQfname(res, i))), "type", (json_int_t)PQftype(res, i),
+            "typmod", (json_int_t)PQfmod(res, i)));
     return cols;
 }
 
-/* name_types: replace each column's type oid by the server's name for it (format_type),
- * once the connection is idle again. */
+/* name_types: replace each column's type oid and modifier by the server's name for the type
+ * (format_type: "character varying(200)"), once the connection is idle again: one round trip. */
 static void name_types(PGconn *conn, json_t *cols)
 {
-    size_t i;
+    size_t i, n = json_array_size(cols);
     json_t *col;
-    json_array_foreach(cols, i, col) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "SELECT format_type(%lld, NULL)",
-                 (long long)json_integer_value(json_object_get(col, "type")));
-        PGresult *t = PQexec(conn, sql);
-        int ok = PQresultStatus(t) == PGRES_TUPLES_OK && PQntuples(t) == 1;
-        json_object_set_new(col, "type", json_string(ok ? PQgetvalue(t, 0, 0) : "unknown"));
-        PQclear(t);
+    if (n == 0)
+        return;
+    char *oids = malloc(n * 12 + 3), *mods = malloc(n * 12 + 3), *p = oids, *m = mods;
+    if (!oids || !mods) {
+        free(oids);
+        free(mods);
+        return;
     }
+    *p++ = *m++ = '{';
+    json_array_foreach(cols, i, col) {
+        p += sprintf(p, "%s%lld", i ? "," : "", (long long)json_integer_value(json_object_get(col, "type")));
+        m += sprintf(m, "%s%lld", i ? "," : "", (long long)json_integer_value(json_object_get(col, "typmod")));
+    }
+    strcpy(p, "}");
+    strcpy(m, "}");
+    const char *params[2] = {oids, mods};
+    PGresult *t = PQexecParams(conn, "SELECT format_type(u.t, NULLIF(u.m, -1)) FROM unnest($1::oid[], $2::int[])"
+                                     " WITH ORDINALITY AS u(t, m, i) ORDER BY u.i", 2, NULL, params, NULL, NULL, 0);
+    int ok = PQresultStatus(t) == PGRES_TUPLES_OK && (size_t)PQntuples(t) == n;
+    json_array_foreach(cols, i, col) {
+        json_object_set_new(col, "type", json_string(ok ? PQgetvalue(t, (int)i, 0) : "unknown"));
+        json_object_del(col, "typmod");
+    }
+    PQclear(t);
+    free(oids);
+    free(mods);
 }
 
 /* wait_readable: until conn has input, the deadline passes or the slot is cancelled (then
@@ -130,6 +148,8 @@ static void name_types(PGconn *conn, json_t *cols)
 static int wait_readable(PGconn *conn, const struct timespec *deadline, struct dbws_slot *slot,
                          int *cancel_sent)
 {
+    if (!PQisBusy(conn))    /* a whole row already buffered: no system call per row */
+        return 0;
     for (;;) {
         if (PQconsumeInput(conn) == 0)
             return -1;

@@ -314,16 +314,20 @@ void resp_redirect(struct req *r, const char *path)
     r->resp_type = NULL;
 }
 
+/* json_to_buf: jansson's output callback, straight into the response body (no copy). */
+static int json_to_buf(const char *s, size_t n, void *b)
+{
+    buf_append(b, s, n);
+    return 0;
+}
+
 void resp_json(struct req *r, int status, json_t *j)
 {
     r->status = status;
     r->resp_type = "application/json; charset=utf-8";
     buf_reset(r->resp_body);
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (s) {
-        buf_puts(r->resp_body, s);
-        free(s);
-    }
+    if (json_dump_callback(j, json_to_buf, r->resp_body, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+        buf_reset(r->resp_body);
     json_decref(j);
 }
 
