@@ -7,6 +7,7 @@
  * then keeps nothing.  Recording is best effort: without a super admin (a brand-new instance)
  * or when the row cannot be written, the import runs as before, only printing its lines. */
 #include "import_ebp.h"
+#include "task.h"
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -29,24 +30,6 @@ static const char SQL_END[] =
     "UPDATE public.tasks SET status = $2, progress = CASE WHEN $2 = 'succeeded' THEN 100 ELSE progress END, "
     "result = $3::jsonb, error = $4, log = log || $5, finished_at = now(), updated_at = now(), heartbeat = now() "
     "WHERE uid = $1";
-
-/* log_line: one JSON line {at, level, message}, malloc'd. */
-static char *log_line(const char *level, const char *msg)
-{
-    char at[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *j = json_pack("{s:s, s:s, s:s}", "at", at, "level", level, "message", msg);
-    char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-    json_decref(j);
-    char *line = NULL;
-    if (text && (line = malloc(strlen(text) + 2)))
-        sprintf(line, "%s\n", text);
-    free(text);
-    return line;
-}
 
 /* exec_row: a statement answering one row, or NULL (the result to PQclear). */
 static PGresult *exec_row(PGconn *c, const char *sql, int n, const char *const *v)
@@ -92,7 +75,7 @@ int ebp_task_step(struct ebp_task *t, int progress, const char *msg)
         return 0;
     char pct[16];
     snprintf(pct, sizeof pct, "%d", progress);
-    char *line = msg ? log_line("info", msg) : NULL;
+    char *line = msg ? task_log_line("info", msg) : NULL;
     const char *v[] = {t->uid, pct, line};
     PGresult *res = exec_row(t->conn, SQL_STEP, 3, v);
     free(line);
@@ -120,7 +103,7 @@ void ebp_task_end(struct ebp_task *t, int ok, const char *summary)
     json_t *res = ok ? json_pack("{s:s}", "summary", summary) : NULL;
     char *result = res ? json_dumps(res, JSON_COMPACT) : NULL;
     json_decref(res);
-    char *line = log_line(ok ? "info" : "error", msg);
+    char *line = task_log_line(ok ? "info" : "error", msg);
     const char *v[] = {t->uid, status, result, ok || t->cancelled ? NULL : summary, line};
     PQclear(PQexecParams(t->conn, SQL_END, 5, NULL, v, NULL, NULL, 0));
     free(result);

@@ -4,6 +4,7 @@
 #include "db.h"
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *task_create(struct req *r, const char *kind, json_t *params, const void *input,
                         size_t input_len)
@@ -73,4 +74,21 @@ const char *db_bytes_hex(struct arena *a, const void *data, size_t len)
     }
     out[2 + 2 * len] = '\0';
     return out;
+}
+
+char *task_log_line(const char *level, const char *msg)
+{
+    char at[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *j = json_pack("{s:s, s:s, s:s}", "at", at, "level", level, "message", msg);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(j);
+    char *line = NULL;
+    if (text && (line = malloc(strlen(text) + 2)))
+        sprintf(line, "%s\n", text);
+    free(text);
+    return line;
 }

@@ -36,6 +36,9 @@ struct task_run {
  * CARD_TASK_STEP_MS first (tests watch progress move). */
 int task_step(struct task_run *t, int progress, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* task_log_line: one line of a task's log, JSON {at, level, message} and a newline; malloc'd
+ * (NULL when out of memory).  The runner and `cardinality import-ebp` both write with it. */
+char *task_log_line(const char *level, const char *msg);
 /* task_fail: set t->error (arena) and answer TASK_FAILED. */
 int task_fail(struct task_run *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

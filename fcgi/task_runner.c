@@ -47,18 +47,11 @@ static void sleep_ms(int ms)
         ;
 }
 
-/* log_line: one JSON line {at, level, message} (arena text). */
+/* log_line: task_log_line's line as arena text ("{}" when out of memory). */
 static const char *log_line(struct arena *a, const char *level, const char *msg)
 {
-    char at[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *j = json_pack("{s:s, s:s, s:s}", "at", at, "level", level, "message", msg);
-    char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-    json_decref(j);
-    const char *line = arena_printf(a, "%s\n", text ? text : "{}");
+    char *text = task_log_line(level, msg);
+    const char *line = arena_printf(a, "%s", text ? text : "{}\n");
     free(text);
     return line;
 }
