@@ -127,8 +127,8 @@ struct dbws_driver {
      *   fks     (constraint, table, column, ref_table, ref_column, on_delete, on_update, ordinal) */
     const char *catalog[4];
     /* reset: make an idle session like a fresh one for its next query (dbws_cache.h); 0, or -1
-     * when it cannot be reused.  alive: 0 when the server closed the session.  NULL (MySQL,
-     * SQLite): sessions are not kept. */
+     * when it cannot be reused.  alive: 0 when the server closed the session.  NULL (SQLite,
+     * opened from memory each time): sessions are not kept. */
     int (*reset)(void *h);
     int (*alive)(void *h);
 };

@@ -1,7 +1,8 @@
-/* dbws_cache.h — sessions to users' PostgreSQL databases kept open between the SQL editor's
- * queries (issue 14's round trip: a fresh connection costs a TCP and SCRAM handshake per query).
- * Only drivers with `reset` are cached (PostgreSQL: the session must be idle, then DISCARD ALL
- * returns it to its sign-in state: settings, temporary tables, prepared statements); idle
+/* dbws_cache.h — sessions to users' PostgreSQL and MySQL/MariaDB databases kept open between
+ * the SQL editor's queries (issue 14's round trip: a fresh connection costs a TCP handshake and a
+ * sign-in per query).  Only drivers with `reset` are cached (PostgreSQL: the session must be idle,
+ * then DISCARD ALL returns it to its sign-in state: settings, temporary tables, prepared
+ * statements; MySQL: mysql_reset_connection, then the sign-in settings again); idle
  * sessions are closed after a minute; a session the server closed meanwhile is not reused. */
 #ifndef CARD_DBWS_CACHE_H
 #define CARD_DBWS_CACHE_H

@@ -6,6 +6,7 @@
 #include "dbws.h"
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,35 +50,73 @@ static int my_exec(MYSQL *m, const char *sql, struct dbws_error *err)
     return dbws_error_set(err, DBWS_ERR_SQL, "%s", mysql_error(m));
 }
 
-static int my_open(const struct dbws_conn *c, const char *ip, void **h, struct dbws_error *err)
+/* A kept session: the connection and the settings its sign-in gave it, given again after
+ * mysql_reset_connection (which returns session variables to the server's defaults). */
+struct my_session {
+    MYSQL *m;
+    int timeout_ms, read_only;
+};
+
+#define SESSION(h) (((struct my_session *)(h))->m)
+
+/* session_setup: the statement time bound and read-only default of a new or reset session. */
+static int session_setup(MYSQL *m, int timeout_ms, int read_only, struct dbws_error *err)
 {
-    MYSQL *m = connect_to(c, ip, 1, err);
-    if (!m)
-        return -1;
     char sql[96];
     struct dbws_error ignored;
     /* MariaDB counts seconds (max_statement_time), MySQL milliseconds for SELECTs. */
-    snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %.3f", c->timeout_ms / 1000.0);
+    snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %.3f", timeout_ms / 1000.0);
     if (my_exec(m, sql, &ignored) != 0) {
-        snprintf(sql, sizeof sql, "SET SESSION max_execution_time = %d", c->timeout_ms);
+        snprintf(sql, sizeof sql, "SET SESSION max_execution_time = %d", timeout_ms);
         my_exec(m, sql, &ignored);
     }
-    if (c->read_only && my_exec(m, "SET SESSION TRANSACTION READ ONLY", err) != 0) {
-        mysql_close(m);
+    return read_only ? my_exec(m, "SET SESSION TRANSACTION READ ONLY", err) : 0;
+}
+
+static int my_open(const struct dbws_conn *c, const char *ip, void **h, struct dbws_error *err)
+{
+    struct my_session *s = malloc(sizeof *s);
+    if (!s)
+        return dbws_error_set(err, DBWS_ERR_CONNECT, "out of memory");
+    *s = (struct my_session){connect_to(c, ip, 1, err), c->timeout_ms, c->read_only};
+    if (!s->m || session_setup(s->m, s->timeout_ms, s->read_only, err) != 0) {
+        if (s->m)
+            mysql_close(s->m);
+        free(s);
         return -1;
     }
-    *h = m;
+    *h = s;
     return 0;
 }
 
 static void my_close(void *h)
 {
-    mysql_close(h);
+    mysql_close(SESSION(h));
+    free(h);
+}
+
+/* my_reset: an idle session back to its sign-in state (mysql_reset_connection: variables,
+ * temporary tables, prepared statements, open transaction), then its settings again. */
+static int my_reset(void *h)
+{
+    struct my_session *s = h;
+    struct dbws_error ignored;
+    if (mysql_reset_connection(s->m) != 0)
+        return -1;
+    return session_setup(s->m, s->timeout_ms, s->read_only, &ignored);
+}
+
+/* my_alive: an idle session has nothing to read; anything there (the server's end of the
+ * connection) means it is not to be reused. */
+static int my_alive(void *h)
+{
+    struct pollfd p = {.fd = (int)mysql_get_socket(SESSION(h)), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, 0) == 0;
 }
 
 static const char *my_version(struct arena *a, void *h)
 {
-    const char *v = mysql_get_server_info(h);
+    const char *v = mysql_get_server_info(SESSION(h));
     return arena_printf(a, "%s %s", v && strstr(v, "MariaDB") ? "MariaDB" : "MySQL", v ? v : "?");
 }
 
@@ -165,7 +204,7 @@ static int my_run(struct arena *a, void *h, const struct dbws_conn *c, const cha
                   struct dbws_slot *slot, struct dbws_result *out, struct dbws_error *err)
 {
     (void)a;
-    MYSQL *m = h;
+    MYSQL *m = SESSION(h);
     struct dbws_error ignored;
     dbws_running_set_remote(slot, (long long)mysql_thread_id(m));
     if (my_exec(m, c->read_only ? "START TRANSACTION READ ONLY" : "START TRANSACTION", err) != 0)
@@ -266,7 +305,7 @@ static int my_batch(struct arena *a, void *h, const struct dbws_conn *c, const s
                     int write, struct dbws_result *out, int *failed_at, struct dbws_error *err)
 {
     (void)a;
-    MYSQL *m = h;
+    MYSQL *m = SESSION(h);
     struct dbws_error ignored;
     int rw = write && !c->read_only, failed = 0;
     *failed_at = -1;
@@ -322,7 +361,7 @@ static int my_batch(struct arena *a, void *h, const struct dbws_conn *c, const s
 static int my_table(struct arena *a, void *h, const char *sql, const char ***cells, int *nrows,
                     int *ncols, struct dbws_error *err)
 {
-    MYSQL *m = h;
+    MYSQL *m = SESSION(h);
     if (mysql_query(m, sql) != 0)
         return dbws_error_set(err, DBWS_ERR_SQL, "%s", mysql_error(m));
     MYSQL_RES *rs = mysql_store_result(m);
@@ -366,6 +405,8 @@ const struct dbws_driver dbws_mysql_driver = {
     .batch = my_batch,
     .table = my_table,
     .kill = my_kill,
+    .reset = my_reset,
+    .alive = my_alive,
     .catalog = {
         "SELECT TABLE_NAME, NULLIF(TABLE_COMMENT, '') FROM information_schema.TABLES "
         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",

@@ -56,6 +56,32 @@ async function create(client, fields) {
 }
 const query = (client, uid, sql) => client.request('POST', `/api/connections/${uid}/query`, { json: { sql } });
 
+test('a MariaDB session is kept between queries, reset in between, and keeps its sign-in settings', async () => {
+  const uid = await create(alice, mariaFields({}, { read_only: true, statement_timeout_ms: 20000 }));
+  const one = async (sql) => {
+    const res = await query(alice, uid, sql);
+    assert.equal(res.status, 200, res.text);
+    return res.json().rows[0][0];
+  };
+  const id = await one('SELECT CONNECTION_ID()');
+  assert.equal(await one('SELECT CONNECTION_ID()'), id, 'the second query ran on the same session');
+  // what a query left in the session is gone by the next (mysql_reset_connection)
+  await one("SET @left_behind = 'x'; SELECT 1");
+  assert.equal(await one('SELECT @left_behind'), null);
+  await one("SET SESSION sql_mode = 'ANSI_QUOTES'; SELECT 1");
+  assert.doesNotMatch(String(await one('SELECT @@SESSION.sql_mode')), /ANSI_QUOTES/);
+  // the sign-in settings hold after the reset: the time bound and read-only
+  assert.equal(Number(await one('SELECT @@SESSION.max_statement_time')), 20);
+  const w = await query(alice, uid, 'DELETE FROM InvoiceLine');
+  assert.equal(w.status, 422, w.text);
+  assert.match(w.json().message, /read only|read-only/i);
+  assert.equal(await one('SELECT CONNECTION_ID()'), id, 'a failed statement does not cost the session');
+  // a session the server ended is not reused
+  dbs.maria.sql(`KILL CONNECTION ${id}`);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.notEqual(await one('SELECT CONNECTION_ID()'), id);
+});
+
 test('a connection is created, listed and shown without its password, which is sealed at rest', async () => {
   const uid = await create(alice, pgFields());
   const got = await alice.get(`/api/connections/${uid}`);
