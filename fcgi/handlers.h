@@ -226,6 +226,7 @@ void page_dbws_test(struct req *r);
 void page_dbws_query(struct req *r);
 void page_dbws_delete(struct req *r);
 void page_dbws_migrate(struct req *r);
+void page_dbws_compare(struct req *r);
 /* api_task.c — background tasks and backups (task.h) */
 void api_task_get(struct req *r);
 void api_task_cancel(struct req *r);

@@ -314,6 +314,13 @@ void resp_redirect(struct req *r, const char *path)
     r->resp_type = NULL;
 }
 
+void resp_redirect_post(struct req *r, const char *path)
+{
+    resp_redirect(r, path);
+    if (http_safe_local_path(path))
+        r->status = 307;
+}
+
 /* json_to_buf: jansson's output callback, straight into the response body (no copy). */
 static int json_to_buf(const char *s, size_t n, void *b)
 {

@@ -123,6 +123,9 @@ void resp_headerf(struct req *r, const char *name, const char *fmt, ...)
  * one '/' (so no scheme and no "//host"), and its path part (before '?' or '#') must still start
  * with one '/' and hold none of those bytes once percent-decoded (for a proxy that decodes). */
 int http_safe_local_path(const char *s);
+/* resp_redirect_post: 307 Temporary Redirect to path (the browser posts the same form there),
+ * when http_safe_local_path(path), else 303 to "/". */
+void resp_redirect_post(struct req *r, const char *path);
 /* resp_redirect: 303 See Other to path when http_safe_local_path(path), else to "/". */
 void resp_redirect(struct req *r, const char *path);
 /* resp_json: status + JSON body (steals ref of j). */

@@ -8,7 +8,9 @@
  * SQLite upload form alone needs it (static/js/dbws_upload.js: the server parses no multipart).
  * With a connection selected, the SQL editor island (editors/src/sqleditor.entry.js) mounts
  * on the page; CodeMirror and the virtualized grid position elements with style attributes,
- * so that page's policy adds style-src-attr 'unsafe-inline' (nothing else is loosened). */
+ * so that page's policy adds style-src-attr 'unsafe-inline' (nothing else is loosened).
+ * Whatever reads or writes the user's database (test, query, compare, migrate — and a new
+ * connection's "test" box, by a 307 to the test route) is a query-worker route (R_QUERY). */
 #include "app.h"
 #include "arena.h"
 #include "db.h"
@@ -152,9 +154,9 @@ static void render(struct req *r, int status, json_t *project, const char *conn_
             json_object_set_new(sel, "history", h ? h : json_array());
         }
         json_object_set_new(sel, "q", json_string(q ? q : ""));
-        const char *duid = req_query(r, "compare");
-        if (extra && json_is_string(json_object_get(extra, "compare_uid")))
-            duid = json_string_value(json_object_get(extra, "compare_uid"));
+        /* only the query worker's routes compare (they read the user's database): they pass
+         * the diagram as compare_uid */
+        const char *duid = extra ? json_string_value(json_object_get(extra, "compare_uid")) : NULL;
         json_t *diagrams = diagrams_view(r, puid, duid);
         json_object_set_new(sel, "has_diagrams", json_boolean(json_array_size(diagrams) > 0));
         json_object_set_new(sel, "diagrams", diagrams);
@@ -180,7 +182,11 @@ static void render(struct req *r, int status, json_t *project, const char *conn_
 void page_dbws_show(struct req *r)
 {
     json_t *project = project_of(r);
-    if (project)
+    const char *conn = req_query(r, "conn"), *duid = req_query(r, "compare");
+    if (project && conn && duid && uid_valid(conn) && uid_valid(duid))   /* an older link */
+        resp_redirect(r, arena_printf(r->arena, "/projects/%s/databases/%s/compare?compare=%s",
+                                      json_string_value(json_object_get(project, "uid")), conn, duid));
+    else if (project)
         render(r, 200, project, NULL, NULL);
 }
 
@@ -209,12 +215,10 @@ void page_dbws_create(struct req *r)
         page_db_error(r);
         return;
     }
-    if (req_form_bool(r, "test")) {
-        struct dbws_conn c;
-        struct dbws_error err;
-        const char *version;
-        if (dbws_load(r, uid, &c) == DBWS_STORE_OK)
-            dbws_test(r, &c, &version, &err);
+    if (req_form_bool(r, "test")) {   /* the test connects: the query worker's route does it */
+        resp_redirect_post(r, arena_printf(r->arena, "/projects/%s/databases/%s/test",
+                                           json_string_value(json_object_get(project, "uid")), uid));
+        return;
     }
     resp_redirect(r, arena_printf(r->arena, "/projects/%s/databases?conn=%s",
                                   json_string_value(json_object_get(project, "uid")), uid));
@@ -332,4 +336,15 @@ void page_dbws_migrate(struct req *r)
     }
     render(r, status, project, c.uid, json_pack("{s:s, s:{s:b, s:s}}", "compare_uid", duid,
                                                 "migrate_result", "ok", rc == DBWS_MIG_OK, "text", text));
+}
+
+/* GET …/databases/:conn/compare?compare=<diagram uid> (query worker): the page with the
+ * comparison of the live database and the diagram, and the migration both ways. */
+void page_dbws_compare(struct req *r)
+{
+    struct dbws_conn c;
+    json_t *project = project_of(r);
+    const char *duid = req_query(r, "compare");
+    if (project && load_posted(r, &c) == 0)
+        render(r, 200, project, c.uid, duid && *duid ? json_pack("{s:s}", "compare_uid", duid) : NULL);
 }

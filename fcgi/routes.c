@@ -196,6 +196,7 @@ const struct route route_table[] = {
     {"POST", "/projects/:uid/databases/:conn/query", page_dbws_query, R_LOGIN | R_FORM | R_QUERY},
     {"POST", "/projects/:uid/databases/:conn/delete", page_dbws_delete, R_LOGIN | R_FORM},
     {"POST", "/projects/:uid/databases/:conn/migrate", page_dbws_migrate, R_LOGIN | R_FORM | R_QUERY},
+    {"GET", "/projects/:uid/databases/:conn/compare", page_dbws_compare, R_LOGIN | R_QUERY},
     /* api_task.c, page_task.c — background tasks, backups and restores */
     {"GET", "/api/tasks/:uid", api_task_get, R_LOGIN},
     {"POST", "/api/tasks/:uid/cancel", api_task_cancel, R_LOGIN},

@@ -308,7 +308,14 @@ test('the page: compare, a confirmed run with the outcome shown, and a run witho
   assert.equal((await alice.request('POST', `/api/connections/${uid}/import-schema`, { json: { diagram_uid: d } })).status, 200);
   await addColumns(d, 'artist', [{ name: 'page_col', type: 'text' }]);
   try {
-    let page = await alice.get(`/projects/${project}/databases?conn=${uid}&compare=${d}`);
+    // the comparison reads the live database: a query-worker route; the older link redirects there
+    const old = await alice.get(`/projects/${project}/databases?conn=${uid}&compare=${d}`);
+    assert.equal(old.status, 303);
+    assert.equal(old.headers.get('location'), `/projects/${project}/databases/${uid}/compare?compare=${d}`);
+    assert.match((await alice.get(`/projects/${project}/databases?conn=${uid}`)).text,
+      new RegExp(`action="/projects/${project}/databases/${uid}/compare"`));
+    assert.equal((await bob.get(`/projects/${project}/databases/${uid}/compare?compare=${d}`)).status, 404);
+    let page = await alice.get(old.headers.get('location'));
     assert.equal(page.status, 200);
     assert.match(page.text, /id="migration-sql"/);
     assert.ok(page.text.includes('page &lt;b&gt;design&lt;/b&gt;'), 'escaped');
