@@ -14,6 +14,49 @@
 -- for the final rows only.  Same signature and results (kind, uid, title, snippet with chr(1) and
 -- chr(2) around matches, rank; best first); idempotent (CREATE OR REPLACE); adds no table.
 
+-- search_docs also carries each file's project, owner and deleted flag (kept by the same trigger,
+-- which now also fires when they change), so that the readable matches are picked inside the
+-- index scan, without reading each matching file's row.  Columns added only; filled idempotently.
+ALTER TABLE public.search_docs ADD COLUMN IF NOT EXISTS project_id integer;
+ALTER TABLE public.search_docs ADD COLUMN IF NOT EXISTS user_id text;
+ALTER TABLE public.search_docs ADD COLUMN IF NOT EXISTS is_deleted boolean;
+
+CREATE OR REPLACE FUNCTION public.card_search_docs_sync()
+RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM public.search_docs WHERE tbl = TG_TABLE_NAME AND id = OLD.id;
+        RETURN OLD;
+    END IF;
+    INSERT INTO public.search_docs (tbl, id, tsv, ident, project_id, user_id, is_deleted)
+    VALUES (TG_TABLE_NAME, NEW.id, NEW.search_tsv,
+            lower(CASE WHEN TG_TABLE_NAME = 'diagrams' THEN to_jsonb(NEW) ->> 'name' ELSE to_jsonb(NEW) ->> 'title' END),
+            NEW.project_id, NEW.user_id, NEW.is_deleted)
+    ON CONFLICT (tbl, id) DO UPDATE SET tsv = EXCLUDED.tsv, ident = EXCLUDED.ident, project_id = EXCLUDED.project_id,
+                                        user_id = EXCLUDED.user_id, is_deleted = EXCLUDED.is_deleted;
+    RETURN NEW;
+END;
+$$;
+REVOKE ALL ON FUNCTION public.card_search_docs_sync() FROM PUBLIC;
+
+DO $docs$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['diagrams', 'notes', 'drawings', 'flowcharts']
+    LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON public.%I', 'tr_' || t || '_search_docs', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR DELETE OR UPDATE OF search_tsv, %I, project_id, user_id, is_deleted'
+                       ' ON public.%I FOR EACH ROW EXECUTE FUNCTION public.card_search_docs_sync()',
+                       'tr_' || t || '_search_docs', CASE t WHEN 'diagrams' THEN 'name' ELSE 'title' END, t);
+        EXECUTE format('UPDATE public.search_docs s SET project_id = f.project_id, user_id = f.user_id, is_deleted = f.is_deleted'
+                       '  FROM public.%I f WHERE s.tbl = %L AND s.id = f.id'
+                       '   AND (s.project_id, s.user_id, s.is_deleted) IS DISTINCT FROM (f.project_id, f.user_id, f.is_deleted)',
+                       t, t);
+    END LOOP;
+END
+$docs$;
+
 -- card_search_ranked: the p_max best files matching p_q (websearch syntax; identifiers also by
 -- LIKE and trigram) that the caller may read, in project p_project_uid (NULL: everywhere, with
 -- the caller's personal files): table ('diagrams', 'notes', 'drawings', 'flowcharts'), id, rank,
@@ -45,25 +88,12 @@ BEGIN
      WHERE p.id IN (SELECT public.app_project_ids(false)) AND p.is_deleted IS NOT TRUE
        AND (v_scope IS NULL OR p.id = v_scope);
     RETURN QUERY
-WITH docs AS MATERIALIZED (
-    SELECT s.tbl, s.id, s.tsv, s.ident FROM public.search_docs s
-     WHERE s.tsv @@ v_tsq OR public.card_search_match(s.ident, v_raw, v_pat)
-), files (tbl, id, tsv, ident) AS (
-    SELECT s.tbl, s.id, s.tsv, s.ident FROM docs s JOIN public.diagrams f ON f.id = s.id
-     WHERE s.tbl = 'diagrams' AND f.is_deleted IS NOT TRUE
-       AND (f.project_id = ANY (v_ids) OR (v_scope IS NULL AND f.project_id IS NULL AND f.user_id = v_me))
-    UNION ALL
-    SELECT s.tbl, s.id, s.tsv, s.ident FROM docs s JOIN public.notes f ON f.id = s.id
-     WHERE s.tbl = 'notes' AND f.is_deleted IS NOT TRUE
-       AND (f.project_id = ANY (v_ids) OR (v_scope IS NULL AND f.project_id IS NULL AND f.user_id = v_me))
-    UNION ALL
-    SELECT s.tbl, s.id, s.tsv, s.ident FROM docs s JOIN public.drawings f ON f.id = s.id
-     WHERE s.tbl = 'drawings' AND f.is_deleted IS NOT TRUE
-       AND (f.project_id = ANY (v_ids) OR (v_scope IS NULL AND f.project_id IS NULL AND f.user_id = v_me))
-    UNION ALL
-    SELECT s.tbl, s.id, s.tsv, s.ident FROM docs s JOIN public.flowcharts f ON f.id = s.id
-     WHERE s.tbl = 'flowcharts' AND f.is_deleted IS NOT TRUE
-       AND (f.project_id = ANY (v_ids) OR (v_scope IS NULL AND f.project_id IS NULL AND f.user_id = v_me))
+WITH files (tbl, id, rank, title) AS MATERIALIZED (
+    SELECT s.tbl, s.id, ts_rank(s.tsv, v_tsq) + public.card_search_similarity(s.ident, v_raw), s.ident
+      FROM public.search_docs s
+     WHERE (s.tsv @@ v_tsq OR public.card_search_match(s.ident, v_raw, v_pat))
+       AND s.is_deleted IS NOT TRUE
+       AND (s.project_id = ANY (v_ids) OR (v_scope IS NULL AND s.project_id IS NULL AND s.user_id = v_me))
 ), ents AS MATERIALIZED (
     SELECT e.diagram_id, e.search_tsv, lower(e.name) AS ident,
            'table ' || e.name || COALESCE(': ' || e.comment, '') AS src
@@ -81,19 +111,18 @@ WITH docs AS MATERIALIZED (
            'column ' || (SELECT x.name FROM public.entities x WHERE x.id = c.entity_id) || '.' || c.name
            || COALESCE(': ' || c.comment, '')
       FROM cols c
-), hits (tbl, id, rank, src) AS (
-    SELECT f.tbl, f.id, ts_rank(f.tsv, v_tsq) + public.card_search_similarity(f.ident, v_raw), NULL::text
-      FROM files f
+), hits (tbl, id, rank, title, src) AS (
+    SELECT f.tbl, f.id, f.rank, f.title, NULL::text FROM files f
     UNION ALL
-    SELECT 'diagrams', d.id, ts_rank(h.tsv, v_tsq) + public.card_search_similarity(h.ident, v_raw), h.src
+    SELECT 'diagrams', d.id, ts_rank(h.tsv, v_tsq) + public.card_search_similarity(h.ident, v_raw), lower(d.name), h.src
       FROM parts h JOIN public.diagrams d ON d.id = h.id
      WHERE d.is_deleted IS NOT TRUE
        AND (d.project_id = ANY (v_ids) OR (v_scope IS NULL AND d.project_id IS NULL AND d.user_id = v_me))
 )
 SELECT b.tbl, b.id, b.rank::real, b.src FROM (
-    SELECT DISTINCT ON (h.tbl, h.id) h.tbl, h.id, h.rank, h.src FROM hits h ORDER BY h.tbl, h.id, h.rank DESC
+    SELECT DISTINCT ON (h.tbl, h.id) h.tbl, h.id, h.rank, h.title, h.src FROM hits h ORDER BY h.tbl, h.id, h.rank DESC
 ) b
-ORDER BY b.rank DESC, b.tbl, b.id
+ORDER BY b.rank DESC, b.title, b.tbl, b.id
 LIMIT p_max;
 END;
 $$;
