@@ -208,6 +208,8 @@ test('search: trigram identifiers, access respected, snippets escaped', async ()
   res = await owner.get('/api/search?q=order_item');
   assert.equal(res.status, 200, res.text);
   assert.ok(res.json().some((h) => h.kind === 'diagram' && h.uid === diagram), `trigram finds order_items: ${res.text}`);
+  assert.match(res.json().find((h) => h.uid === diagram).snippet, /table <mark>order<\/mark>_<mark>items<\/mark>/,
+    'the snippet of a top result still marks the match (sql/036 computes it for the final rows only)');
   res = await owner.get(`/api/search?q=quantity&project_uid=${project}`);
   assert.ok(res.json().some((h) => h.uid === diagram), 'a column name, in the project');
   res = await owner.get('/api/search?q=zebra');
@@ -223,6 +225,23 @@ test('search: trigram identifiers, access respected, snippets escaped', async ()
   assert.match(res.text, /a &lt; b &amp;&amp; c/);
   assert.doesNotMatch(res.text, /<script>alert|< b/);
   assert.equal((await owner.get('/api/search?q=')).status, 422);
+});
+
+test('search in a project finds its files even when other projects hold better matches', async () => {
+  // sql/035 ranked every readable project's matches, kept the best 5 × limit and only then applied
+  // the project: six better "kiwi" files elsewhere hid the project's own.  sql/036 scopes first.
+  const other = await owner.createProject('Fruit elsewhere');
+  for (let i = 0; i < 6; i++) await owner.createFile(other, 'note', `Kiwi kiwi ${i}`);
+  const mine = await owner.createFile(project, 'note', 'Fruit list');
+  assert.equal((await putNote(owner, mine, '<p>apples, then one kiwi</p>')).status, 200);
+  let res = await owner.get('/api/search?q=kiwi&limit=3');
+  assert.equal(res.json().length, 3, res.text);
+  assert.ok(!res.json().some((h) => h.uid === mine), `the titled notes rank first: ${res.text}`);
+  res = await owner.get(`/api/search?q=kiwi&project_uid=${project}&limit=1`);
+  assert.deepEqual(res.json().map((h) => h.uid), [mine], res.text);
+  assert.match(res.json()[0].snippet, /<mark>kiwi<\/mark>/);
+  res = await bob.get(`/api/search?q=kiwi&project_uid=${other}`);
+  assert.deepEqual(res.json(), [], "a project the user may not read: nothing");
 });
 
 test('a team admin who does not own a project moves it out of the team; it is the owner\'s alone again', async () => {
