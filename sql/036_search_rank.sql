@@ -180,3 +180,6 @@ END;
 $$;
 REVOKE ALL ON FUNCTION public.card_search(text, text, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.card_search(text, text, integer) TO card_app;
+
+-- 024/035's candidate search is replaced by card_search_ranked.
+DROP FUNCTION IF EXISTS public.card_search_candidates(text, integer);
