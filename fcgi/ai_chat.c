@@ -48,9 +48,10 @@ struct turn {
     const char *project_id;        /* a new session's project (its id as text), else NULL */
     PGresult *history;             /* the conversation before this turn: role, content */
     const char *prompt, *rules;    /* the system prompt and the view's rules (read with the rest) */
-    struct db_step write_steps[5]; /* sent before the provider call, read while it answers */
-    PGresult *write_out[5];
+    struct db_step write_steps[2]; /* sent before the provider call, read while it answers */
+    PGresult *write_out[2];
     int stored;                    /* those: 0 still due, 1 committed, -1 failed (rolled back) */
+    long long us_begin, us_sent, us_stored;   /* when: the handler began, the writes went, came back */
     struct ai_target t;
     struct ai_message *msgs;
     int nmsgs;
@@ -121,17 +122,11 @@ static const char SQL_HISTORY[] =
     "SELECT role, content FROM (SELECT m.id, m.role, m.content FROM ai_chat_messages m "
     "WHERE m.session_id = (SELECT s.id " TURN_SESSION ") AND m.content <> '' "
     "AND m.role IN ('user', 'assistant') ORDER BY m.id DESC LIMIT 200) m ORDER BY id";
-/* The writes, by the ids read; row-level security checks each again. */
-static const char SQL_INSERT_SESSION[] =
-    "INSERT INTO ai_chat_sessions (id, uid, user_id, project_id, title, entity_type, entity_uid) "
-    "VALUES ($1::int, $2, $3, $4::int, $5, $6, $7)";
-static const char SQL_USER_MESSAGE[] =
-    "INSERT INTO ai_chat_messages (id, session_id, role, content, selection_text) "
-    "VALUES ($1::int, $2::int, 'user', $3, $4)";
-static const char SQL_ANSWER_ROW[] =   /* the empty answer (status NULL: streaming) */
-    "INSERT INTO ai_chat_messages (id, session_id, role, content, provider_code, model) "
-    "VALUES ($1::int, $2::int, 'assistant', '', $3, $4)";
-static const char SQL_TOUCH_ID[] = "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1";
+/* The writes, by the ids read: sql/036's function checks what the policies would (once) and
+ * stores the session when new, the user's message and the empty answer row (status NULL:
+ * streaming). */
+static const char SQL_TURN_STORE[] =
+    "SELECT card_ai_turn_store($1::int, $2, $3::int, $4, $5, $6, $7::int, $8, $9, $10::int, $11, $12)";
 
 /* new_uid: a random (version 4) UUID as text. */
 static void new_uid(char out[37])
@@ -230,37 +225,27 @@ static int read_all(struct req *r, struct turn *t)
 static int send_writes(struct req *r, struct turn *t)
 {
     struct arena *a = r->arena;
-    const char *sid = arena_printf(a, "%lld", t->session_id);
-    int n = 0;
-    if (t->project_id) {
-        char title[81];
-        snprintf(title, sizeof title, "%s", t->message);
-        size_t len = strlen(title);                /* never end inside a character */
-        while (len && ((unsigned char)title[len - 1] & 0xC0) == 0x80)
-            len--;
-        if (len && (unsigned char)title[len - 1] >= 0xC0)
-            len--;
-        title[len] = '\0';
-        const char *vals[] = {sid, t->session_uid, r->user->id, t->project_id,
-                              arena_strdup(a, title), t->entity_type, t->entity_uid};
-        const char **p = arena_alloc(a, sizeof vals);
-        memcpy(p, vals, sizeof vals);
-        t->write_steps[n++] = (struct db_step){SQL_INSERT_SESSION, p, 7};
-    }
-    const char *um[] = {arena_printf(a, "%lld", t->user_message_id), sid, t->message, t->selection};
-    const char *an[] = {arena_printf(a, "%lld", t->message_id), sid, t->t.provider_code,
-                        t->t.model_identifier};
-    const char **pu = arena_alloc(a, sizeof um), **pa = arena_alloc(a, sizeof an),
-               **pt = arena_alloc(a, sizeof(char *));
-    memcpy(pu, um, sizeof um);
-    memcpy(pa, an, sizeof an);
-    pt[0] = sid;
-    t->write_steps[n++] = (struct db_step){SQL_USER_MESSAGE, pu, 4};
-    t->write_steps[n++] = (struct db_step){SQL_ANSWER_ROW, pa, 4};
-    if (!t->project_id)
-        t->write_steps[n++] = (struct db_step){SQL_TOUCH_ID, pt, 1};
-    t->write_steps[n++] = (struct db_step){"COMMIT", NULL, 0};
-    return db_pipeline_send(r, t->write_steps, n, t->write_out);
+    char title[81];
+    snprintf(title, sizeof title, "%s", t->message);
+    size_t len = strlen(title);                /* never end inside a character */
+    while (len && ((unsigned char)title[len - 1] & 0xC0) == 0x80)
+        len--;
+    if (len && (unsigned char)title[len - 1] >= 0xC0)
+        len--;
+    title[len] = '\0';
+    const int is_new = t->project_id != NULL;
+    const char *vals[] = {
+        arena_printf(a, "%lld", t->session_id), t->session_uid, t->project_id,
+        is_new ? arena_strdup(a, title) : NULL, is_new ? t->entity_type : NULL,
+        is_new ? t->entity_uid : NULL, arena_printf(a, "%lld", t->user_message_id), t->message,
+        t->selection, arena_printf(a, "%lld", t->message_id), t->t.provider_code,
+        t->t.model_identifier,
+    };
+    const char **p = arena_alloc(a, sizeof vals);
+    memcpy(p, vals, sizeof vals);
+    t->write_steps[0] = (struct db_step){SQL_TURN_STORE, p, 12};
+    t->write_steps[1] = (struct db_step){"COMMIT", NULL, 0};
+    return db_pipeline_send(r, t->write_steps, 2, t->write_out);
 }
 
 /* collect_writes: read what has come of send_writes (wait: until all has); t->stored. */
@@ -268,6 +253,10 @@ static int collect_writes(struct turn *t, int wait)
 {
     if (t->stored == 0) {
         t->stored = db_pipeline_collect(t->r, wait);
+        if (t->stored > 0 && !db_bool(t->write_out[0], 0, 0))
+            t->stored = -1;   /* refused (it wrote nothing): ownership changed since read_all */
+        if (t->stored)
+            t->us_stored = log_now_us();
         if (t->stored < 0)
             log_msg("ai: message=%lld: the turn could not be stored", t->message_id);
     }
@@ -371,9 +360,8 @@ static const char *outcome(const struct ai_result *res, size_t text_len)
     return text_len ? "partial" : "failed";
 }
 
-static const char SQL_STORE_ANSWER[] =
-    "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, output_tokens = $5, "
-    "cost = $6::numeric, duration_ms = $7, estimated = $8 WHERE id = $1";
+static const char SQL_STORE_ANSWER[] =   /* sql/036; also the session's updated_at */
+    "SELECT card_ai_answer_store($1::int, $2, $3, $4::int, $5::int, $6::numeric, $7::int, $8::boolean)";
 
 /* store_answer: the second transaction, its statements in one round trip (then the commit);
  * cost gets the cost.  0 or -1. */
@@ -391,15 +379,14 @@ static int store_answer(struct req *r, struct turn *t, const struct ai_result *r
         .message_id = t->message_id,
     };
     struct arena *a = r->arena;
-    struct db_step steps[3];
+    struct db_step steps[2];
     ai_usage_step(r, &u, cost, &steps[0]);
     const char *mid = arena_printf(a, "%lld", t->message_id);
     steps[1] = (struct db_step)DB_STEP(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
                                        arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
                                        arena_printf(a, "%lld", ms), estimated ? "true" : "false");
-    steps[2] = (struct db_step)DB_STEP(SQL_TOUCH_ID, arena_printf(a, "%lld", t->session_id));
-    PGresult *outs[3];
-    int rc = db_pipeline(r, steps, 3, outs);
+    PGresult *outs[2];
+    int rc = db_pipeline(r, steps, 2, outs);
     return db_finish(r, rc == 0);
 }
 
@@ -415,12 +402,18 @@ static void finish(struct req *r, struct turn *t, struct ai_result *res, long lo
         in = 0;   /* refused before answering: nothing was generated, nothing to estimate */
     char cost[32];
     snprintf(cost, sizeof cost, "0");
-    int stored = collect_writes(t, 1) > 0 && store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
+    long long us_end = log_now_us();
+    int stored = collect_writes(t, 1) > 0;
+    long long us_collected = log_now_us();
+    stored = stored && store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
     const char *status = outcome(res, t->answer->len);
     log_msg("ai: message=%lld provider=%s model=%s status=%s http=%ld in=%lld out=%lld%s "
-            "first=%.1fms total=%lldms", t->message_id, t->t.provider_code, t->t.model_identifier,
+            "first=%.1fms total=%lldms before_call=%.1fms turn_stored=%.1fms waited=%.1fms "
+            "answer_stored=%.1fms", t->message_id, t->t.provider_code, t->t.model_identifier,
             status, res->http_status, in, out, estimated ? " (estimated)" : "",
-            (double)res->first_us / 1000.0, ms);
+            (double)res->first_us / 1000.0, ms, (double)(t->us_sent - t->us_begin) / 1000.0,
+            (double)(t->us_stored - t->us_sent) / 1000.0, (double)(us_collected - us_end) / 1000.0,
+            (double)(log_now_us() - us_collected) / 1000.0);
     json_t *data;
     const char *event;
     if (!stored) {
@@ -479,6 +472,7 @@ void api_ai_chat(struct req *r)
     struct turn t;
     memset(&t, 0, sizeof t);
     t.r = r;
+    t.us_begin = log_now_us();
     if (read_turn(r, &t) != 0 || read_all(r, &t) != 0)
         return;
     if (build_prompt(r, &t) != 0) {
@@ -489,6 +483,7 @@ void api_ai_chat(struct req *r)
         page_db_error(r);
         return;
     }
+    t.us_sent = log_now_us();
     relay(r, &t);
 }
 
