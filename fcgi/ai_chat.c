@@ -164,19 +164,19 @@ static int read_all(struct req *r, struct turn *t)
     PGresult *out[RD_MAX];
     const char *s = t->session_uid, *p = t->project_uid;
     const char *view = t->entity_type ? ai_entity_view(t->entity_type) : NULL;
-    st[RD_GATE] = (struct db_step)DB_STEP(MODULES_ENABLED_SQL, p, NULL, "ai");
+    st[RD_GATE] = (struct db_step)DB_STEP_PREPARED(MODULES_ENABLED_SQL, p, NULL, "ai");
     ai_limits_steps(r, r->user->id, &st[RD_LIMITS]);
     ai_target_step(r, NULL, 1, &st[RD_TARGET]);
-    st[RD_SESSION] = s ? (struct db_step)DB_STEP(SQL_OLD_SESSION, s, p)
-                       : (struct db_step)DB_STEP(SQL_NEW_SESSION, p);
-    st[RD_IDS] = (struct db_step){SQL_IDS, NULL, 0};
+    st[RD_SESSION] = s ? (struct db_step)DB_STEP_PREPARED(SQL_OLD_SESSION, s, p)
+                       : (struct db_step)DB_STEP_PREPARED(SQL_NEW_SESSION, p);
+    st[RD_IDS] = (struct db_step){SQL_IDS, NULL, 0, 1};
     ai_system_prompt_step(&st[RD_PROMPT]);
     int n = RD_RULES;
     if (view)
         ai_rules_step(r, view, &st[n++]);
     else
-        st[n++] = (struct db_step){"SELECT", NULL, 0};
-    const struct db_step history = DB_STEP(SQL_HISTORY, s, p);   /* its parameters live here */
+        st[n++] = (struct db_step){"SELECT", NULL, 0, 0};
+    const struct db_step history = DB_STEP_PREPARED(SQL_HISTORY, s, p);   /* its parameters live here */
     if (s)
         st[n++] = history;
     int rc = db_pipeline(r, st, n, out);
@@ -243,8 +243,8 @@ static int send_writes(struct req *r, struct turn *t)
     };
     const char **p = arena_alloc(a, sizeof vals);
     memcpy(p, vals, sizeof vals);
-    t->write_steps[0] = (struct db_step){SQL_TURN_STORE, p, 12};
-    t->write_steps[1] = (struct db_step){"COMMIT", NULL, 0};
+    t->write_steps[0] = (struct db_step){SQL_TURN_STORE, p, 12, 1};
+    t->write_steps[1] = (struct db_step){"COMMIT", NULL, 0, 0};
     return db_pipeline_send(r, t->write_steps, 2, t->write_out);
 }
 
@@ -382,7 +382,7 @@ static int store_answer(struct req *r, struct turn *t, const struct ai_result *r
     struct db_step steps[2];
     ai_usage_step(r, &u, cost, &steps[0]);
     const char *mid = arena_printf(a, "%lld", t->message_id);
-    steps[1] = (struct db_step)DB_STEP(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
+    steps[1] = (struct db_step)DB_STEP_PREPARED(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
                                        arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
                                        arena_printf(a, "%lld", ms), estimated ? "true" : "false");
     PGresult *outs[2];
@@ -408,10 +408,11 @@ static void finish(struct req *r, struct turn *t, struct ai_result *res, long lo
     stored = stored && store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
     const char *status = outcome(res, t->answer->len);
     log_msg("ai: message=%lld provider=%s model=%s status=%s http=%ld in=%lld out=%lld%s "
-            "first=%.1fms total=%lldms before_call=%.1fms turn_stored=%.1fms waited=%.1fms "
-            "answer_stored=%.1fms", t->message_id, t->t.provider_code, t->t.model_identifier,
+            "first=%.1fms total=%lldms session=%.1fms before_call=%.1fms turn_stored=%.1fms "
+            "waited=%.1fms answer_stored=%.1fms", t->message_id, t->t.provider_code, t->t.model_identifier,
             status, res->http_status, in, out, estimated ? " (estimated)" : "",
-            (double)res->first_us / 1000.0, ms, (double)(t->us_sent - t->us_begin) / 1000.0,
+            (double)res->first_us / 1000.0, ms, (double)(t->us_begin - r->start_us) / 1000.0,
+            (double)(t->us_sent - t->us_begin) / 1000.0,
             (double)(t->us_stored - t->us_sent) / 1000.0, (double)(us_collected - us_end) / 1000.0,
             (double)(log_now_us() - us_collected) / 1000.0);
     json_t *data;

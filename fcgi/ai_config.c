@@ -175,7 +175,7 @@ static const char *const *args(struct req *r, const char *const *vals, size_t n)
 void ai_target_step(struct req *r, const char *provider_code, int require_enabled, struct db_step *out)
 {
     const char *vals[] = {provider_code, require_enabled ? "t" : "f"};
-    *out = (struct db_step){target_sql, args(r, vals, 2), 2};
+    *out = (struct db_step){target_sql, args(r, vals, 2), 2, 1};
 }
 
 int ai_target_from(struct req *r, PGresult *res, int require_enabled, struct ai_target *out)
@@ -248,8 +248,8 @@ int ai_limits_check(struct req *r, const char *user_id, long long *retry_after_s
 void ai_limits_steps(struct req *r, const char *user_id, struct db_step *out)
 {
     const char *const *p = args(r, (const char *const[]){user_id}, 1);
-    out[0] = (struct db_step){limits_sql, p, 1};
-    out[1] = (struct db_step){recent_sql, p, 1};
+    out[0] = (struct db_step){limits_sql, p, 1, 1};
+    out[1] = (struct db_step){recent_sql, p, 1, 1};
 }
 
 int ai_limits_from(struct req *r, PGresult *lim, PGresult *recent, long long *retry_after_s)
@@ -314,7 +314,7 @@ void ai_usage_step(struct req *r, const struct ai_usage *u, char cost_out[32], s
                           u->status ? u->status : "complete", arena_printf(a, "%lld", u->duration_ms)};
     const char **params = arena_alloc(a, sizeof vals);
     memcpy(params, vals, sizeof vals);
-    *out = (struct db_step){usage_sql, params, (int)(sizeof vals / sizeof *vals)};
+    *out = (struct db_step){usage_sql, params, (int)(sizeof vals / sizeof *vals), 1};
 }
 
 int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32])
@@ -347,12 +347,12 @@ const char *ai_system_prompt(struct req *r)
 
 void ai_rules_step(struct req *r, const char *view_type, struct db_step *out)
 {
-    *out = (struct db_step){rules_sql, args(r, (const char *const[]){view_type}, 1), 1};
+    *out = (struct db_step){rules_sql, args(r, (const char *const[]){view_type}, 1), 1, 1};
 }
 
 void ai_system_prompt_step(struct db_step *out)
 {
-    *out = (struct db_step){prompt_sql, NULL, 0};
+    *out = (struct db_step){prompt_sql, NULL, 0, 1};
 }
 
 const char *ai_rules_from(PGresult *res)

@@ -204,10 +204,12 @@ int auth_load_session(struct req *r)
         return 0;
     }
     char *hash = auth_token_hash(r->arena, tok);
-    PGresult *res = db_query(r,
+    /* a pipeline of one: the transaction's BEGIN and settings travel with it (one round trip) */
+    const struct db_step lookup = DB_STEP_PREPARED(
         "SELECT user_id, email, name, is_super_admin, created_epoch, last_seen_epoch "
-        "FROM card_session_lookup($1)", DB_ARGS(hash));
-    if (!res)
+        "FROM card_session_lookup($1)", hash);
+    PGresult *res;
+    if (db_pipeline(r, &lookup, 1, &res) != 0)
         return -1;
     double now = wall_now();
     if (PQntuples(res) != 1 ||

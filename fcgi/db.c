@@ -290,6 +290,28 @@ static const char SQL_BEGIN_SETTINGS[] =
     "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true), "
     "set_config('TimeZone', 'UTC', true)";
 
+/* step_names: the statement names of the prepared steps (prepared now when new on this
+ * connection: before pipeline mode, which allows no synchronous PQprepare); "" for the others. */
+static char (*step_names(struct req *r, const struct db_step *steps, int n))[16]
+{
+    struct db *db = r->db;
+    char (*names)[16] = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof *names);
+    for (int i = 0; i < n; i++) {
+        names[i][0] = '\0';
+        if (steps[i].prepared && !db->unprepared && db->conn &&
+            prepared_name(db, steps[i].sql, steps[i].nparams, names[i]) != 0)
+            names[i][0] = '\0';
+    }
+    return names;
+}
+
+static int send_step(PGconn *c, const struct db_step *st, const char *name)
+{
+    if (name[0])
+        return PQsendQueryPrepared(c, name, st->nparams, st->params, NULL, NULL, 0);
+    return PQsendQueryParams(c, st->sql, st->nparams, NULL, st->params, NULL, NULL, 0);
+}
+
 int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out)
 {
     struct db *db = r->db;
@@ -307,6 +329,7 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
     } else if (db->pool && db->slot < 0) {
         db_ready(db);
     }
+    char (*names)[16] = db->fake_exec ? NULL : step_names(r, steps, n);
     if (db->fake_exec || !db->conn || PQenterPipelineMode(db->conn) != 1) {
         if (begin && db_begin(r, db->begin_user, db->share_token) != 0) {
             db->failed = 1;
@@ -330,8 +353,7 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
              1 : 0;
         sent = ok ? 2 : 0;
     }
-    while (ok && sent < total && PQsendQueryParams(c, steps[sent - first].sql, steps[sent - first].nparams,
-                                                   NULL, steps[sent - first].params, NULL, NULL, 0))
+    while (ok && sent < total && send_step(c, &steps[sent - first], names[sent - first]))
         sent++;
     int synced = PQpipelineSync(c);   /* also after a failed send: the results end with it */
     if (sent < total || !synced) {
@@ -412,6 +434,7 @@ int db_pipeline_send(struct req *r, const struct db_step *steps, int n, PGresult
         db->failed = 1;
         return -1;
     }
+    char (*names)[16] = db->fake_exec ? NULL : step_names(r, steps, n);
     if (db->fake_exec || PQenterPipelineMode(db->conn) != 1) {
         for (int i = 0; i < n && db->pipe_ok; i++)
             db->pipe_ok = (out[i] = run(r, steps[i].sql, steps[i].params, steps[i].nparams, 0)) != NULL;
@@ -422,8 +445,7 @@ int db_pipeline_send(struct req *r, const struct db_step *steps, int n, PGresult
     }
     PGconn *c = db->conn;
     int sent = 0;
-    while (sent < n && PQsendQueryParams(c, steps[sent].sql, steps[sent].nparams, NULL,
-                                         steps[sent].params, NULL, NULL, 0))
+    while (sent < n && send_step(c, &steps[sent], names[sent]))
         sent++;
     int synced = PQpipelineSync(c);
     if (sent < n || !synced) {

@@ -112,8 +112,10 @@ struct db_step {
     const char *sql;
     const char *const *params;
     int nparams;
+    int prepared;   /* run by name, prepared once per connection (sql: static storage, the key) */
 };
-#define DB_STEP(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__)}
+#define DB_STEP(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__), 0}
+#define DB_STEP_PREPARED(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__), 1}
 int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out);
 /* db_pipeline_send / db_pipeline_collect: the same, split so that the round trip overlaps other
  * work (an AI turn's writes while the provider thinks).  send puts the n statements on the wire
