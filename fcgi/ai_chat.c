@@ -220,8 +220,9 @@ static int read_all(struct req *r, struct turn *t)
     return 0;
 }
 
-/* send_writes: the session (when new), the user's message, the empty answer row, the session's
- * updated_at and COMMIT, sent without waiting for them (collect_writes reads them). */
+/* send_writes: card_ai_turn_store (the session when new, else its updated_at; the user's
+ * message; the empty answer row) and COMMIT, sent without waiting for them (collect_writes reads
+ * them; the pooled connection stays held until it has). */
 static int send_writes(struct req *r, struct turn *t)
 {
     struct arena *a = r->arena;
