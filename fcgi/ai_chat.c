@@ -6,9 +6,14 @@
  *                                      the stored message;
  *   POST /api/ai/chat/:id/stop         stop it (the provider call is cancelled within 1 s);
  *   GET  /api/ai/sessions, /api/ai/sessions/:uid   the chat panel's lists.
- * One turn uses two short transactions and none while streaming: the session, the user's
- * message and an empty answer row are committed before the provider is called, the answer
- * (text, status, tokens, cost) and its usage row after. */
+ * One turn uses two short transactions and none while streaming.  Before the provider call
+ * there is one round trip: every read (license, limits, provider and key, the session and its
+ * history, the prompts) and the new rows' ids (nextval) in one pipeline; every refusal (403,
+ * 429, 409, 404) is answered from it.  The writes (the session, the user's message, an empty
+ * answer row, COMMIT) are then sent without waiting and the provider is called at once: their
+ * results are read while it thinks (on_poll, on_text) and at the latest before the answer is
+ * stored, so they are committed whatever the provider does.  The answer (text, status,
+ * tokens, cost) and its usage row are the second transaction. */
 #include "ai_config.h"
 #include "ai_live.h"
 #include "ai_prompt.h"
@@ -39,8 +44,14 @@ static const char DEFAULT_SYSTEM_PROMPT[] =
 struct turn {
     struct req *r;
     const char *project_uid, *entity_type, *entity_uid, *message, *selection, *session_uid;
-    long long session_id, message_id;
+    long long session_id, message_id, user_message_id;
+    const char *project_id;        /* a new session's project (its id as text), else NULL */
     PGresult *history;             /* the conversation before this turn: role, content */
+    const char *prompt, *rules;    /* the system prompt and the view's rules (read with the rest) */
+    struct db_step write_steps[2]; /* sent before the provider call, read while it answers */
+    PGresult *write_out[2];
+    int stored;                    /* those: 0 still due, 1 committed, -1 failed (rolled back) */
+    long long us_begin, us_sent, us_stored;   /* when: the handler began, the writes went, came back */
     struct ai_target t;
     struct ai_message *msgs;
     int nmsgs;
@@ -93,27 +104,29 @@ static int read_turn(struct req *r, struct turn *t)
     return 0;
 }
 
-/* The statements of a turn before the provider call, sent together (db_pipeline: one round
- * trip); $1 the session's uid, $2 the project's.  The new session's uid is made here so that
- * the statements after it can name it. */
-static const char SQL_NEW_SESSION[] =
-    "INSERT INTO ai_chat_sessions (uid, user_id, project_id, title, entity_type, entity_uid) "
-    "SELECT $1, $3, p.id, $4, $5, $6 FROM projects p WHERE p.uid = $2 AND p.is_deleted IS NOT TRUE";
+/* The turn's reads ($1 the session's uid, $2 the project's), one round trip with the license,
+ * limits and provider questions.  The writability test is the one the inserts' policies make
+ * (sql/005, 021, 024), so a refused write is answered 404 before the provider is called. */
 #define TURN_SESSION "FROM ai_chat_sessions s JOIN projects p ON p.id = s.project_id " \
     "WHERE s.uid = $1 AND p.uid = $2 AND p.is_deleted IS NOT TRUE"
-static const char SQL_USER_MESSAGE[] =
-    "INSERT INTO ai_chat_messages (session_id, role, content, selection_text) "
-    "SELECT s.id, 'user', $3::text, $4::text " TURN_SESSION;
-static const char SQL_ANSWER_ROW[] =   /* the empty answer (status NULL: streaming) */
-    "INSERT INTO ai_chat_messages (session_id, role, content, provider_code, model) "
-    "SELECT s.id, 'assistant', '', $3::text, $4::text " TURN_SESSION " RETURNING id, session_id";
-static const char SQL_TOUCH[] =
-    "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = (SELECT s.id " TURN_SESSION ")";
-static const char SQL_HISTORY[] =      /* before the answer row just made (currval) */
+static const char SQL_OLD_SESSION[] =
+    "SELECT s.id, s.user_id = public.app_user_id() "
+    "OR s.project_id IN (SELECT public.app_project_ids(true)) " TURN_SESSION;
+static const char SQL_NEW_SESSION[] =   /* $1 the project's uid */
+    "SELECT nextval('ai_chat_sessions_id_seq'), p.id IN (SELECT public.app_project_ids(true)), p.id "
+    "FROM projects p WHERE p.uid = $1 AND p.is_deleted IS NOT TRUE";
+static const char SQL_IDS[] =           /* the user's message, then the answer */
+    "SELECT min(v), max(v) FROM (SELECT nextval('ai_chat_messages_id_seq') v "
+    "FROM generate_series(1, 2)) x";
+static const char SQL_HISTORY[] =
     "SELECT role, content FROM (SELECT m.id, m.role, m.content FROM ai_chat_messages m "
-    "WHERE m.session_id = (SELECT s.id " TURN_SESSION ") "
-    "AND m.id < currval('ai_chat_messages_id_seq') AND m.content <> '' "
+    "WHERE m.session_id = (SELECT s.id " TURN_SESSION ") AND m.content <> '' "
     "AND m.role IN ('user', 'assistant') ORDER BY m.id DESC LIMIT 200) m ORDER BY id";
+/* The writes, by the ids read: sql/036's function checks what the policies would (once) and
+ * stores the session when new, the user's message and the empty answer row (status NULL:
+ * streaming). */
+static const char SQL_TURN_STORE[] =
+    "SELECT card_ai_turn_store($1::int, $2, $3::int, $4, $5, $6, $7::int, $8, $9, $10::int, $11, $12)";
 
 /* new_uid: a random (version 4) UUID as text. */
 static void new_uid(char out[37])
@@ -127,62 +140,137 @@ static void new_uid(char out[37])
              b[13], b[14], b[15]);
 }
 
-/* store_turn: the session named by session_uid (or a new one in the project), the user's
- * message, the empty answer row and the conversation so far (t->history), in one round trip;
- * 0, or -1 after answering. */
-static int store_turn(struct req *r, struct turn *t)
+static void target_error(struct req *r, int rc);
+
+/* The reads' places in read_all's pipeline. */
+enum { RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_IDS, RD_PROMPT, RD_RULES,
+       RD_HISTORY, RD_MAX };
+
+static void answer_429(struct req *r, long long retry)
 {
-    int is_new = !t->session_uid;
-    if (is_new) {
-        char *uid = arena_alloc(r->arena, 37);
-        new_uid(uid);
-        t->session_uid = uid;
-    }
-    char title[81];
-    snprintf(title, sizeof title, "%s", t->message);
-    size_t n = strlen(title);                /* never end inside a character */
-    while (n && ((unsigned char)title[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n && (unsigned char)title[n - 1] >= 0xC0)
-        n--;
-    title[n] = '\0';
+    resp_headerf(r, "Retry-After", "%lld", retry);
+    resp_json(r, 429, json_pack("{s:s, s:s, s:I}", "error", "rate_limited", "message",
+                                arena_printf(r->arena, "You have reached your AI usage limit; "
+                                             "it resets in %lld s.", retry),
+                                "retry_after", (json_int_t)retry));
+}
+
+/* read_all: everything the turn needs before the provider call, in one round trip, answering
+ * each refusal in the order the checks always had (license 403, limits 429 before any
+ * provider call, provider 409, session or project 404).  0, or -1 after answering. */
+static int read_all(struct req *r, struct turn *t)
+{
+    struct db_step st[RD_MAX];
+    PGresult *out[RD_MAX];
     const char *s = t->session_uid, *p = t->project_uid;
-    const struct db_step steps[] = {
-        DB_STEP(SQL_NEW_SESSION, s, p, r->user->id, title, t->entity_type, t->entity_uid),
-        DB_STEP(SQL_USER_MESSAGE, s, p, t->message, t->selection),
-        DB_STEP(SQL_ANSWER_ROW, s, p, t->t.provider_code, t->t.model_identifier),
-        DB_STEP(SQL_TOUCH, s, p),
-        DB_STEP(SQL_HISTORY, s, p),
-    };
-    PGresult *out[5];
-    int rc = db_pipeline(r, steps + !is_new, 5 - !is_new, out);
-    PGresult *answer = out[2 - !is_new];
-    if (answer && PQntuples(answer) == 0) {   /* no such session in this project */
-        db_finish(r, 0);
-        if (is_new)
+    const char *view = t->entity_type ? ai_entity_view(t->entity_type) : NULL;
+    st[RD_GATE] = (struct db_step)DB_STEP_PREPARED(MODULES_ENABLED_SQL, p, NULL, "ai");
+    ai_limits_steps(r, r->user->id, &st[RD_LIMITS]);
+    ai_target_step(r, NULL, 1, &st[RD_TARGET]);
+    st[RD_SESSION] = s ? (struct db_step)DB_STEP_PREPARED(SQL_OLD_SESSION, s, p)
+                       : (struct db_step)DB_STEP_PREPARED(SQL_NEW_SESSION, p);
+    st[RD_IDS] = (struct db_step){SQL_IDS, NULL, 0, 1};
+    ai_system_prompt_step(&st[RD_PROMPT]);
+    int n = RD_RULES;
+    if (view)
+        ai_rules_step(r, view, &st[n++]);
+    else
+        st[n++] = (struct db_step){"SELECT", NULL, 0, 0};
+    const struct db_step history = DB_STEP_PREPARED(SQL_HISTORY, s, p);   /* its parameters live here */
+    if (s)
+        st[n++] = history;
+    int rc = db_pipeline(r, st, n, out);
+    if (!module_gate_res(r, p, "ai", out[RD_GATE]))
+        return -1;   /* license gate (sql/027_licenses): the project's organization must enable AI */
+    long long retry = 0;
+    int lim = rc == 0 ? ai_limits_from(r, out[RD_LIMITS], out[RD_RECENT], &retry) : AI_CONFIG_DB;
+    if (lim == AI_CONFIG_DB) {
+        page_db_error(r);
+        return -1;
+    }
+    if (lim < 0) {
+        answer_429(r, retry);
+        return -1;
+    }
+    int tc = ai_target_from(r, out[RD_TARGET], 1, &t->t);
+    if (tc != AI_CONFIG_OK) {
+        target_error(r, tc);
+        return -1;
+    }
+    PGresult *sess = out[RD_SESSION];
+    if (PQntuples(sess) == 0 || !db_bool(sess, 0, 1)) {
+        if (!s)
             resp_json_error(r, 404, "not_found", "There is no such project.");
         else
             resp_json_error(r, 404, "not_found", "There is no such chat in this project.");
         return -1;
     }
-    if (rc != 0) {
-        page_db_error(r);
-        return -1;
+    t->session_id = db_int(sess, 0, 0);
+    t->user_message_id = db_int(out[RD_IDS], 0, 0);
+    t->message_id = db_int(out[RD_IDS], 0, 1);
+    t->prompt = ai_system_prompt_from(out[RD_PROMPT]);
+    t->rules = view ? ai_rules_from(out[RD_RULES]) : NULL;
+    t->history = s ? out[RD_HISTORY] : NULL;
+    if (!s) {
+        char *uid = arena_alloc(r->arena, 37);
+        new_uid(uid);
+        t->session_uid = uid;
+        t->project_id = db_val(sess, 0, 2);
     }
-    t->message_id = db_int(answer, 0, 0);
-    t->session_id = db_int(answer, 0, 1);
-    t->history = out[4 - !is_new];
     return 0;
 }
 
-/* build_prompt: system text (prompt, rules, file, selection), then the conversation. */
+/* send_writes: card_ai_turn_store (the session when new, else its updated_at; the user's
+ * message; the empty answer row) and COMMIT, sent without waiting for them (collect_writes reads
+ * them; the pooled connection stays held until it has). */
+static int send_writes(struct req *r, struct turn *t)
+{
+    struct arena *a = r->arena;
+    char title[81];
+    snprintf(title, sizeof title, "%s", t->message);
+    size_t len = strlen(title);                /* never end inside a character */
+    while (len && ((unsigned char)title[len - 1] & 0xC0) == 0x80)
+        len--;
+    if (len && (unsigned char)title[len - 1] >= 0xC0)
+        len--;
+    title[len] = '\0';
+    const int is_new = t->project_id != NULL;
+    const char *vals[] = {
+        arena_printf(a, "%lld", t->session_id), t->session_uid, t->project_id,
+        is_new ? arena_strdup(a, title) : NULL, is_new ? t->entity_type : NULL,
+        is_new ? t->entity_uid : NULL, arena_printf(a, "%lld", t->user_message_id), t->message,
+        t->selection, arena_printf(a, "%lld", t->message_id), t->t.provider_code,
+        t->t.model_identifier,
+    };
+    const char **p = arena_alloc(a, sizeof vals);
+    memcpy(p, vals, sizeof vals);
+    t->write_steps[0] = (struct db_step){SQL_TURN_STORE, p, 12, 1};
+    t->write_steps[1] = (struct db_step){"COMMIT", NULL, 0, 0};
+    return db_pipeline_send(r, t->write_steps, 2, t->write_out);
+}
+
+/* collect_writes: read what has come of send_writes (wait: until all has); t->stored. */
+static int collect_writes(struct turn *t, int wait)
+{
+    if (t->stored == 0) {
+        t->stored = db_pipeline_collect(t->r, wait);
+        if (t->stored > 0 && !db_bool(t->write_out[0], 0, 0))
+            t->stored = -1;   /* refused (it wrote nothing): ownership changed since read_all */
+        if (t->stored)
+            t->us_stored = log_now_us();
+        if (t->stored < 0)
+            log_msg("ai: message=%lld: the turn could not be stored", t->message_id);
+    }
+    return t->stored;
+}
+
+/* build_prompt: system text (prompt, rules, file, selection), the conversation, the message. */
 static int build_prompt(struct req *r, struct turn *t)
 {
     struct buf *sys = buf_arena(r->arena);
-    const char *prompt = ai_system_prompt(r);
+    const char *prompt = t->prompt;
     buf_puts(sys, prompt && prompt[0] ? prompt : DEFAULT_SYSTEM_PROMPT);
-    const char *view = t->entity_type ? ai_entity_view(t->entity_type) : NULL;
-    const char *rules = view ? ai_rules_for_view(r, view) : NULL;
+    const char *rules = t->rules;
     if (rules && rules[0])
         buf_printf(sys, "\n\nThe user's rules for this view:\n%s", rules);
     size_t before = sys->len;
@@ -194,13 +282,14 @@ static int build_prompt(struct req *r, struct turn *t)
     if (t->selection && t->selection[0])
         buf_printf(sys, "\n\nThe user selected this part of the file:\n%s", t->selection);
     PGresult *res = t->history;
-    int n = PQntuples(res);
-    t->msgs = arena_alloc(r->arena, (size_t)(n + 1) * sizeof *t->msgs);
+    int n = res ? PQntuples(res) : 0;
+    t->msgs = arena_alloc(r->arena, (size_t)(n + 2) * sizeof *t->msgs);
     t->msgs[0] = (struct ai_message){"system", buf_cstr(sys)};
     for (int i = 0; i < n; i++)
         t->msgs[i + 1] = (struct ai_message){arena_strdup(r->arena, db_val(res, i, 0)),
                                              arena_strdup(r->arena, db_val(res, i, 1))};
-    t->nmsgs = n + 1;
+    t->msgs[n + 1] = (struct ai_message){"user", t->message};
+    t->nmsgs = n + 2;
     t->prompt_tokens = ai_prompt_trim(t->msgs, &t->nmsgs, t->t.context_window);
     return 0;
 }
@@ -243,6 +332,8 @@ static int send_delta(struct req *r, const char *text, size_t n, size_t end)
 static int on_text(void *ctx, const char *text, size_t n)
 {
     struct turn *t = ctx;
+    if (collect_writes(t, 0) < 0)
+        return 1;   /* the turn could not be stored: stop (finish says so) */
     buf_append(t->answer, text, n);
     ai_live_append(t->live, text, n);
     if (!t->client_gone && send_delta(t->r, text, n, t->answer->len) != 0)
@@ -253,6 +344,8 @@ static int on_text(void *ctx, const char *text, size_t n)
 static int on_poll(void *ctx)
 {
     struct turn *t = ctx;
+    if (collect_writes(t, 0) < 0)
+        return 1;
     if (ai_live_stop_requested(t->live))
         t->stopped = 1;
     else if (stream_client_gone(t->r) || stream_heartbeat(t->r) != 0)
@@ -268,10 +361,8 @@ static const char *outcome(const struct ai_result *res, size_t text_len)
     return text_len ? "partial" : "failed";
 }
 
-static const char SQL_STORE_ANSWER[] =
-    "UPDATE ai_chat_messages SET content = $2, status = $3, input_tokens = $4, output_tokens = $5, "
-    "cost = $6::numeric, duration_ms = $7, estimated = $8 WHERE id = $1";
-static const char SQL_TOUCH_ID[] = "UPDATE ai_chat_sessions SET updated_at = now() WHERE id = $1";
+static const char SQL_STORE_ANSWER[] =   /* sql/036; also the session's updated_at */
+    "SELECT card_ai_answer_store($1::int, $2, $3, $4::int, $5::int, $6::numeric, $7::int, $8::boolean)";
 
 /* store_answer: the second transaction, its statements in one round trip (then the commit);
  * cost gets the cost.  0 or -1. */
@@ -289,15 +380,14 @@ static int store_answer(struct req *r, struct turn *t, const struct ai_result *r
         .message_id = t->message_id,
     };
     struct arena *a = r->arena;
-    struct db_step steps[3];
+    struct db_step steps[2];
     ai_usage_step(r, &u, cost, &steps[0]);
     const char *mid = arena_printf(a, "%lld", t->message_id);
-    steps[1] = (struct db_step)DB_STEP(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
+    steps[1] = (struct db_step)DB_STEP_PREPARED(SQL_STORE_ANSWER, mid, buf_cstr(t->answer), status,
                                        arena_printf(a, "%lld", in), arena_printf(a, "%lld", out), cost,
                                        arena_printf(a, "%lld", ms), estimated ? "true" : "false");
-    steps[2] = (struct db_step)DB_STEP(SQL_TOUCH_ID, arena_printf(a, "%lld", t->session_id));
-    PGresult *outs[3];
-    int rc = db_pipeline(r, steps, 3, outs);
+    PGresult *outs[2];
+    int rc = db_pipeline(r, steps, 2, outs);
     return db_finish(r, rc == 0);
 }
 
@@ -312,12 +402,20 @@ static void finish(struct req *r, struct turn *t, struct ai_result *res, long lo
     if (estimated && res->status != AI_OK && t->answer->len == 0 && res->status != AI_ERR_CANCELLED)
         in = 0;   /* refused before answering: nothing was generated, nothing to estimate */
     char cost[32];
-    int stored = store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
+    snprintf(cost, sizeof cost, "0");
+    long long us_end = log_now_us();
+    int stored = collect_writes(t, 1) > 0;
+    long long us_collected = log_now_us();
+    stored = stored && store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
     const char *status = outcome(res, t->answer->len);
     log_msg("ai: message=%lld provider=%s model=%s status=%s http=%ld in=%lld out=%lld%s "
-            "first=%.1fms total=%lldms", t->message_id, t->t.provider_code, t->t.model_identifier,
+            "first=%.1fms total=%lldms session=%.1fms before_call=%.1fms turn_stored=%.1fms "
+            "waited=%.1fms answer_stored=%.1fms", t->message_id, t->t.provider_code, t->t.model_identifier,
             status, res->http_status, in, out, estimated ? " (estimated)" : "",
-            (double)res->first_us / 1000.0, ms);
+            (double)res->first_us / 1000.0, ms, (double)(t->us_begin - r->start_us) / 1000.0,
+            (double)(t->us_sent - t->us_begin) / 1000.0,
+            (double)(t->us_stored - t->us_sent) / 1000.0, (double)(us_collected - us_end) / 1000.0,
+            (double)(log_now_us() - us_collected) / 1000.0);
     json_t *data;
     const char *event;
     if (!stored) {
@@ -373,43 +471,21 @@ static void relay(struct req *r, struct turn *t)
 
 void api_ai_chat(struct req *r)
 {
-
     struct turn t;
     memset(&t, 0, sizeof t);
     t.r = r;
-    if (read_turn(r, &t) != 0)
-        return;
-    if (!module_gate(r, t.project_uid, "ai"))
-        return;     /* license gate (sql/027_licenses): the project's organization must enable AI */
-    long long retry = 0;
-    int lim = ai_limits_check(r, r->user->id, &retry);
-    if (lim == AI_CONFIG_DB) {
-        page_db_error(r);
-        return;
-    }
-    if (lim < 0) {
-        resp_headerf(r, "Retry-After", "%lld", retry);
-        resp_json(r, 429, json_pack("{s:s, s:s, s:I}", "error", "rate_limited", "message",
-                                    arena_printf(r->arena, "You have reached your AI usage limit; "
-                                                 "it resets in %lld s.", retry),
-                                    "retry_after", (json_int_t)retry));
-        return;
-    }
-    int rc = ai_config_for_user(r, NULL, &t.t);
-    if (rc != AI_CONFIG_OK) {
-        target_error(r, rc);
-        return;
-    }
-    if (store_turn(r, &t) != 0)
+    t.us_begin = log_now_us();
+    if (read_turn(r, &t) != 0 || read_all(r, &t) != 0)
         return;
     if (build_prompt(r, &t) != 0) {
         page_db_error(r);
         return;
     }
-    if (db_finish(r, 1) != 0) {   /* the turn is stored before the provider is called */
+    if (send_writes(r, &t) != 0) {   /* committed while the provider thinks (collect_writes) */
         page_db_error(r);
         return;
     }
+    t.us_sent = log_now_us();
     relay(r, &t);
 }
 

@@ -159,8 +159,28 @@ static int key_open(struct req *r, const char *id, const char *stored, const cha
 int ai_config_target(struct req *r, const char *provider_code, int require_enabled,
                      struct ai_target *out)
 {
+    struct db_step st;
+    ai_target_step(r, provider_code, require_enabled, &st);
+    return ai_target_from(r, db_query(r, st.sql, st.params, st.nparams), require_enabled, out);
+}
+
+/* args: a copy of n parameters in r's arena, for a db_step that outlives its caller's frame. */
+static const char *const *args(struct req *r, const char *const *vals, size_t n)
+{
+    const char **p = arena_alloc(r->arena, n * sizeof *p);
+    memcpy(p, vals, n * sizeof *p);
+    return p;
+}
+
+void ai_target_step(struct req *r, const char *provider_code, int require_enabled, struct db_step *out)
+{
+    const char *vals[] = {provider_code, require_enabled ? "t" : "f"};
+    *out = (struct db_step){target_sql, args(r, vals, 2), 2, 1};
+}
+
+int ai_target_from(struct req *r, PGresult *res, int require_enabled, struct ai_target *out)
+{
     memset(out, 0, sizeof *out);
-    PGresult *res = db_query(r, target_sql, DB_ARGS(provider_code, require_enabled ? "t" : "f"));
     if (!res)
         return AI_CONFIG_DB;
     if (PQntuples(res) != 1 || db_isnull(res, 0, 5) ||
@@ -217,6 +237,26 @@ int ai_limits_check(struct req *r, const char *user_id, long long *retry_after_s
     PGresult *lim = db_query(r, limits_sql, DB_ARGS(user_id));
     if (!lim)
         return AI_CONFIG_DB;
+    if (ai_limits_from(r, lim, NULL, retry_after_s) == 0)
+        return 0;
+    if (*retry_after_s > 0)
+        return -1;
+    PGresult *res = db_query(r, recent_sql, DB_ARGS(user_id));   /* a limit is set: the usage */
+    return res ? ai_limits_from(r, lim, res, retry_after_s) : AI_CONFIG_DB;
+}
+
+void ai_limits_steps(struct req *r, const char *user_id, struct db_step *out)
+{
+    const char *const *p = args(r, (const char *const[]){user_id}, 1);
+    out[0] = (struct db_step){limits_sql, p, 1, 1};
+    out[1] = (struct db_step){recent_sql, p, 1, 1};
+}
+
+int ai_limits_from(struct req *r, PGresult *lim, PGresult *recent, long long *retry_after_s)
+{
+    *retry_after_s = 0;
+    if (!lim)
+        return AI_CONFIG_DB;
     double now = strtod(db_val(lim, 0, 5), NULL);
     if (db_bool(lim, 0, 4)) {
         double left = strtod(db_val(lim, 0, 6), NULL) - now;
@@ -231,9 +271,9 @@ int ai_limits_check(struct req *r, const char *user_id, long long *retry_after_s
         any |= limit_of(lim, checks[i].col) >= 0;
     if (!any)
         return 0;
-    PGresult *res = db_query(r, recent_sql, DB_ARGS(user_id));
-    if (!res)
+    if (!recent)
         return AI_CONFIG_DB;
+    PGresult *res = recent;
     int n = PQntuples(res);
     struct ai_usage_point *p = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof *p);
     for (int i = 0; i < n; i++) {
@@ -274,7 +314,7 @@ void ai_usage_step(struct req *r, const struct ai_usage *u, char cost_out[32], s
                           u->status ? u->status : "complete", arena_printf(a, "%lld", u->duration_ms)};
     const char **params = arena_alloc(a, sizeof vals);
     memcpy(params, vals, sizeof vals);
-    *out = (struct db_step){usage_sql, params, (int)(sizeof vals / sizeof *vals)};
+    *out = (struct db_step){usage_sql, params, (int)(sizeof vals / sizeof *vals), 1};
 }
 
 int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32])
@@ -286,25 +326,44 @@ int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32])
 
 /* ---- rules and prompts ------------------------------------------------------------------------- */
 
+static const char rules_sql[] =
+    "SELECT COALESCE(u.content, d.content), COALESCE(u.is_enabled, true)"
+    "  FROM ai_rule_defaults d"
+    "  LEFT JOIN user_ai_rules u ON u.view_type = d.view_type"
+    " WHERE d.view_type = $1";
+static const char prompt_sql[] =
+    "SELECT content FROM ai_system_prompts WHERE is_default IS TRUE"
+    " ORDER BY (user_id IS NULL), updated_at DESC NULLS LAST LIMIT 1";
+
 const char *ai_rules_for_view(struct req *r, const char *view_type)
 {
-    PGresult *res = db_query(r,
-                             "SELECT COALESCE(u.content, d.content), COALESCE(u.is_enabled, true)"
-                             "  FROM ai_rule_defaults d"
-                             "  LEFT JOIN user_ai_rules u ON u.view_type = d.view_type"
-                             " WHERE d.view_type = $1",
-                             DB_ARGS(view_type));
+    return ai_rules_from(db_query(r, rules_sql, DB_ARGS(view_type)));
+}
+
+const char *ai_system_prompt(struct req *r)
+{
+    return ai_system_prompt_from(db_query(r, prompt_sql, DB_NOARGS));
+}
+
+void ai_rules_step(struct req *r, const char *view_type, struct db_step *out)
+{
+    *out = (struct db_step){rules_sql, args(r, (const char *const[]){view_type}, 1), 1, 1};
+}
+
+void ai_system_prompt_step(struct db_step *out)
+{
+    *out = (struct db_step){prompt_sql, NULL, 0, 1};
+}
+
+const char *ai_rules_from(PGresult *res)
+{
     if (!res)
         return NULL;
     return PQntuples(res) == 1 && db_bool(res, 0, 1) ? db_val(res, 0, 0) : "";
 }
 
-const char *ai_system_prompt(struct req *r)
+const char *ai_system_prompt_from(PGresult *res)
 {
-    PGresult *res = db_query(r,
-                             "SELECT content FROM ai_system_prompts WHERE is_default IS TRUE"
-                             " ORDER BY (user_id IS NULL), updated_at DESC NULLS LAST LIMIT 1",
-                             DB_NOARGS);
     if (!res)
         return NULL;
     return PQntuples(res) == 1 ? db_val(res, 0, 0) : "";

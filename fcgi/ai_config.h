@@ -44,6 +44,13 @@ struct ai_target {
  * AI_CONFIG_OK and *out filled; AI_CONFIG_NONE; AI_CONFIG_KEY; AI_CONFIG_DB. */
 int ai_config_for_user(struct req *r, const char *provider_code, struct ai_target *out);
 
+/* ai_target_step / ai_target_from: ai_config_target split for a caller that sends its question
+ * with others in one round trip (db_pipeline); res is that step's result (NULL: it failed). */
+struct db_step;
+typedef struct pg_result PGresult;
+void ai_target_step(struct req *r, const char *provider_code, int require_enabled, struct db_step *out);
+int ai_target_from(struct req *r, PGresult *res, int require_enabled, struct ai_target *out);
+
 /* ai_config_target: the same for one configuration row of the user, enabled or not (the
  * settings page's "test" button).  Same answers. */
 int ai_config_target(struct req *r, const char *provider_code, int require_enabled,
@@ -59,6 +66,10 @@ int ai_config_target(struct req *r, const char *provider_code, int require_enabl
  * call.  AI_CONFIG_DB when a query failed.  Usage is recorded after each answer, so requests
  * sent at the same moment are counted only once they finish. */
 int ai_limits_check(struct req *r, const char *user_id, long long *retry_after_s);
+/* ai_limits_steps / ai_limits_from: the same split for one round trip: the limits and the
+ * user's last day of usage (read whether or not a limit is set), then the same answers. */
+void ai_limits_steps(struct req *r, const char *user_id, struct db_step *out);
+int ai_limits_from(struct req *r, PGresult *lim, PGresult *recent, long long *retry_after_s);
 
 /* One finished (or cut, or failed) provider request, for ai_usage_record. */
 struct ai_usage {
@@ -81,7 +92,6 @@ struct ai_usage {
  * 0, or AI_CONFIG_DB. */
 int ai_usage_record(struct req *r, const struct ai_usage *u, char cost_out[32]);
 /* ai_usage_step: the same statement as a step of db_pipeline (its parameters in r's arena). */
-struct db_step;
 void ai_usage_step(struct req *r, const struct ai_usage *u, char cost_out[32], struct db_step *out);
 
 /* ai_cost_text: cost in USD of in/out tokens at in_price/out_price USD per million tokens
@@ -113,6 +123,11 @@ const char *ai_rules_for_view(struct req *r, const char *view_type);
 /* ai_system_prompt: the user's default system prompt (their own default, else the built-in
  * default), or NULL when a query failed. */
 const char *ai_system_prompt(struct req *r);
+/* ai_rules_step / ai_system_prompt_step and their _from: the same two, split for db_pipeline. */
+void ai_rules_step(struct req *r, const char *view_type, struct db_step *out);
+void ai_system_prompt_step(struct db_step *out);
+const char *ai_rules_from(PGresult *res);
+const char *ai_system_prompt_from(PGresult *res);
 
 /* ai_key_ad: the associated data of config id's key, "user_ai_configs:<id>:api_key". */
 const char *ai_key_ad(struct arena *a, const char *config_id);

@@ -204,15 +204,21 @@ int auth_load_session(struct req *r)
         return 0;
     }
     char *hash = auth_token_hash(r->arena, tok);
-    PGresult *res = db_query(r,
-        "SELECT user_id, email, name, is_super_admin, created_epoch, last_seen_epoch "
-        "FROM card_session_lookup($1)", DB_ARGS(hash));
-    if (!res)
+    /* A pipeline of one: the transaction's BEGIN and settings travel with it, and the lookup
+     * sets app.user_id itself (one round trip, not four); an expired session's user is taken
+     * back before anything else runs. */
+    const struct db_step lookup = DB_STEP_PREPARED(
+        "SELECT user_id, email, name, is_super_admin, created_epoch, last_seen_epoch, "
+        "set_config('app.user_id', user_id, true) FROM card_session_lookup($1)", hash);
+    PGresult *res;
+    if (db_pipeline(r, &lookup, 1, &res) != 0)
         return -1;
     double now = wall_now();
     if (PQntuples(res) != 1 ||
         now - strtod(db_val(res, 0, 4), NULL) > (double)g_app.cfg.session_absolute ||
         now - strtod(db_val(res, 0, 5), NULL) > (double)g_app.cfg.session_idle) {
+        if (PQntuples(res) > 0 && db_set_user(r, "") != 0)
+            return -1;
         if (PQntuples(res) == 1)
             resp_headerf(r, "Set-Cookie", "%s=; Max-Age=0%s", auth_cookie_name(), cookie_attrs());
         bind_pre_session_csrf(r);
@@ -226,8 +232,6 @@ int auth_load_session(struct req *r)
     r->user = u;
     r->session_token_hash = hash;
     bind_session_csrf(r);
-    if (db_set_user(r, u->id))
-        return -1;
     if (now - strtod(db_val(res, 0, 5), NULL) > 60 &&
         !db_query(r, "UPDATE sessions SET last_seen_at = now() WHERE token = $1", DB_ARGS(hash)))
         return -1;

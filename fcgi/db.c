@@ -290,6 +290,28 @@ static const char SQL_BEGIN_SETTINGS[] =
     "SELECT set_config('app.user_id', $1, true), set_config('app.share_token', $2, true), "
     "set_config('TimeZone', 'UTC', true)";
 
+/* step_names: the statement names of the prepared steps (prepared now when new on this
+ * connection: before pipeline mode, which allows no synchronous PQprepare); "" for the others. */
+static char (*step_names(struct req *r, const struct db_step *steps, int n))[16]
+{
+    struct db *db = r->db;
+    char (*names)[16] = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof *names);
+    for (int i = 0; i < n; i++) {
+        names[i][0] = '\0';
+        if (steps[i].prepared && !db->unprepared && db->conn &&
+            prepared_name(db, steps[i].sql, steps[i].nparams, names[i]) != 0)
+            names[i][0] = '\0';
+    }
+    return names;
+}
+
+static int send_step(PGconn *c, const struct db_step *st, const char *name)
+{
+    if (name[0])
+        return PQsendQueryPrepared(c, name, st->nparams, st->params, NULL, NULL, 0);
+    return PQsendQueryParams(c, st->sql, st->nparams, NULL, st->params, NULL, NULL, 0);
+}
+
 int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out)
 {
     struct db *db = r->db;
@@ -307,6 +329,7 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
     } else if (db->pool && db->slot < 0) {
         db_ready(db);
     }
+    char (*names)[16] = db->fake_exec ? NULL : step_names(r, steps, n);
     if (db->fake_exec || !db->conn || PQenterPipelineMode(db->conn) != 1) {
         if (begin && db_begin(r, db->begin_user, db->share_token) != 0) {
             db->failed = 1;
@@ -330,8 +353,7 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
              1 : 0;
         sent = ok ? 2 : 0;
     }
-    while (ok && sent < total && PQsendQueryParams(c, steps[sent - first].sql, steps[sent - first].nparams,
-                                                   NULL, steps[sent - first].params, NULL, NULL, 0))
+    while (ok && sent < total && send_step(c, &steps[sent - first], names[sent - first]))
         sent++;
     int synced = PQpipelineSync(c);   /* also after a failed send: the results end with it */
     if (sent < total || !synced) {
@@ -373,6 +395,130 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
     if (!ok)
         db->failed = 1;
     return ok ? 0 : -1;
+}
+
+/* pipe_done: the end of db_pipeline_send's pipeline: a COMMIT as its last statement ended the
+ * transaction (the pooled connection goes back); a failure rolls it back. */
+static int pipe_done(struct req *r)
+{
+    struct db *db = r->db;
+    db->pipe_pending = 0;
+    if (db->conn && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(db->conn))
+        db->pipe_ok = 0;
+    if (!db->pipe_ok) {
+        db->failed = 1;
+        db_finish(r, 0);
+        return -1;
+    }
+    if (db->pipe_n && strcmp(db->pipe_steps[db->pipe_n - 1].sql, "COMMIT") == 0) {
+        db->in_tx = 0;
+        db_release(db);
+    }
+    return 1;
+}
+
+int db_pipeline_send(struct req *r, const struct db_step *steps, int n, PGresult **out)
+{
+    struct db *db = r->db;
+    for (int i = 0; i < n; i++)
+        out[i] = NULL;
+    db->pipe_steps = steps;
+    db->pipe_out = out;
+    db->pipe_n = n;
+    db->pipe_got = db->pipe_sep = 0;
+    db->pipe_ok = 1;
+    db->pipe_pending = 1;
+    if (!db->in_tx || (!db->fake_exec && !db->conn)) {
+        db->pipe_ok = 0;
+        db->pipe_pending = 0;
+        db->failed = 1;
+        return -1;
+    }
+    char (*names)[16] = db->fake_exec ? NULL : step_names(r, steps, n);
+    if (db->fake_exec || PQenterPipelineMode(db->conn) != 1) {
+        for (int i = 0; i < n && db->pipe_ok; i++)
+            db->pipe_ok = (out[i] = run(r, steps[i].sql, steps[i].params, steps[i].nparams, 0)) != NULL;
+        db->pipe_got = n;
+        if (db->pipe_ok && n && strcmp(steps[n - 1].sql, "COMMIT") == 0)
+            db->in_tx = 0;   /* run() does not track it */
+        return db->pipe_ok ? 0 : -1;
+    }
+    PGconn *c = db->conn;
+    int sent = 0;
+    while (sent < n && send_step(c, &steps[sent], names[sent]))
+        sent++;
+    int synced = PQpipelineSync(c);
+    if (sent < n || !synced) {
+        snprintf(db->sqlstate, sizeof db->sqlstate, "%s", DB_SQLSTATE_CONNECTION);
+        log_msg("db: pipeline: %s", PQerrorMessage(c));
+        db->pipe_ok = 0;
+        db->pipe_n = sent;
+        if (!synced) {
+            db->pipe_pending = 0;
+            PQexitPipelineMode(c);
+            db->failed = 1;
+            db_finish(r, 0);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int db_pipeline_collect(struct req *r, int wait)
+{
+    struct db *db = r->db;
+    if (!db->pipe_pending)
+        return db->pipe_ok ? 1 : -1;
+    if (db->fake_exec || !db->conn || PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF) {
+        db->pipe_pending = 0;
+        if (!db->pipe_ok) {
+            db->failed = 1;
+            db_finish(r, 0);
+            return -1;
+        }
+        if (!db->in_tx)
+            db_release(db);
+        return 1;
+    }
+    PGconn *c = db->conn;
+    for (int nulls = 0;;) {
+        if (!wait && (!PQconsumeInput(c) || PQisBusy(c))) {
+            if (PQstatus(c) == CONNECTION_OK)
+                return 0;
+            wait = 1;   /* gone: PQgetResult answers the failure without blocking */
+        }
+        PGresult *res = PQgetResult(c);
+        nulls = res ? 0 : nulls + 1;
+        if (!res && (PQstatus(c) != CONNECTION_OK || nulls > 2)) {   /* nothing more will come */
+            db->pipe_ok = 0;
+            return pipe_done(r);
+        }
+        if (db->pipe_got < db->pipe_n) {
+            if (db->pipe_sep) {           /* the NULL after each statement's result */
+                if (res) {
+                    PQclear(res);
+                    continue;
+                }
+                db->pipe_sep = 0;
+                db->pipe_got++;
+                continue;
+            }
+            if (!res)
+                continue;
+            const char *sql = db->pipe_steps[db->pipe_got].sql;
+            PGresult *kept = db->pipe_ok ? settle(r, res, sql) : (PQclear(res), NULL);
+            db->pipe_ok = db->pipe_ok && kept;
+            db->pipe_out[db->pipe_got] = kept;
+            db->pipe_sep = 1;
+            continue;
+        }
+        if (!res)
+            continue;
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC)
+            return pipe_done(r);
+    }
 }
 
 PGresult *db_query_bin(struct req *r, const char *sql, const char *const *params, const int *lengths,

@@ -44,6 +44,10 @@ struct db {
     struct db_pool *pool;
     int slot;               /* the slot held, or -1 */
     int released_down;      /* the slot's connection was unusable when given back */
+    /* db_pipeline_send's statements whose results db_pipeline_collect has still to read */
+    const struct db_step *pipe_steps;
+    PGresult **pipe_out;
+    int pipe_n, pipe_got, pipe_sep, pipe_ok, pipe_pending;
 };
 
 /* db_pool_new: n connections to conninfo shared by threads (opened at their first use), for
@@ -108,9 +112,22 @@ struct db_step {
     const char *sql;
     const char *const *params;
     int nparams;
+    int prepared;   /* run by name, prepared once per connection (sql: static storage, the key) */
 };
-#define DB_STEP(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__)}
+#define DB_STEP(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__), 0}
+#define DB_STEP_PREPARED(sql_, ...) {(sql_), DB_ARGS(__VA_ARGS__), 1}
 int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **out);
+/* db_pipeline_send / db_pipeline_collect: the same, split so that the round trip overlaps other
+ * work (an AI turn's writes while the provider thinks).  send puts the n statements on the wire
+ * inside the open transaction (the last may be COMMIT: then the transaction ends, and a pooled
+ * connection is given back, when collect has read it) and answers 0, or -1 (db->failed).
+ * collect reads what has arrived into out[] (as db_pipeline; steps and out must live until it
+ * answers non-zero): with wait 0 it never blocks and answers 0 while results are still due;
+ * 1 when all arrived and succeeded, -1 when one failed (the transaction is rolled back then).
+ * No other statement may run on the connection in between.  Without pipelining (the test seam)
+ * send runs them one by one and collect only answers. */
+int db_pipeline_send(struct req *r, const struct db_step *steps, int n, PGresult **out);
+int db_pipeline_collect(struct req *r, int wait);
 /* db_query_bin: db_query for bytes (bytea) without their hex text (twice the size): a
  * parameter i with lengths[i] >= 0 is sent as those raw bytes (binary format: only for a
  * bytea), the others (-1) as text; at most 16 parameters.  flags: DB_BINARY_RESULT gives every

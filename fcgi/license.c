@@ -27,8 +27,7 @@ static const char *module_label(const char *module)
 
 int modules_enabled(struct req *r, const char *project_uid, const char *org_uid, const char *module)
 {
-    PGresult *res = db_query(r, "SELECT $3 = ANY (card_modules($1, $2))",
-                             DB_ARGS(project_uid, org_uid, module));
+    PGresult *res = db_query(r, MODULES_ENABLED_SQL, DB_ARGS(project_uid, org_uid, module));
     if (!res || PQntuples(res) != 1)
         return -1;
     return strcmp(db_val(res, 0, 0), "t") == 0;
@@ -36,7 +35,13 @@ int modules_enabled(struct req *r, const char *project_uid, const char *org_uid,
 
 int module_gate(struct req *r, const char *project_uid, const char *module)
 {
-    int on = modules_enabled(r, project_uid, NULL, module);
+    return module_gate_res(r, project_uid, module,
+                           db_query(r, MODULES_ENABLED_SQL, DB_ARGS(project_uid, NULL, module)));
+}
+
+int module_gate_res(struct req *r, const char *project_uid, const char *module, const PGresult *res)
+{
+    int on = !res || PQntuples(res) != 1 ? -1 : strcmp(db_val(res, 0, 0), "t") == 0;
     if (on == 1)
         return 1;
     if (on < 0) {

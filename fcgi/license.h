@@ -15,6 +15,13 @@ int modules_enabled(struct req *r, const char *project_uid, const char *org_uid,
  * database error page — and returns 0. */
 int module_gate(struct req *r, const char *project_uid, const char *module);
 
+/* MODULES_ENABLED_SQL ($1 project_uid, $2 org_uid, $3 module) and module_gate_res: module_gate
+ * split for a caller that sends the question with others in one round trip (db_pipeline): res
+ * is that statement's result (NULL: it failed). */
+#define MODULES_ENABLED_SQL "SELECT $3 = ANY (card_modules($1, $2))"
+typedef struct pg_result PGresult;
+int module_gate_res(struct req *r, const char *project_uid, const char *module, const PGresult *res);
+
 /* module_gate_connection: module_gate for the project of database connection conn_uid (an
  * unknown connection passes: its route answers 404). */
 int module_gate_connection(struct req *r, const char *conn_uid, const char *module);

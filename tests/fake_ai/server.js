@@ -15,6 +15,7 @@
 //              "ai-e1" from "ai-check" to "1" (the default chart's first node)
 //   md         a Markdown answer (a heading, bold text and a list) for a note
 //   select     an answer with a ```sql block reading the Chinook artists (SELECT … FROM artist)
+//   late       the normal answer after a 1 s pause (a provider slow to its first token)
 // GET /_stats answers {requests, log: [{path, model, behaviour, auth, key_header, closed,
 // finished, usage, started, ended}]}; POST /_reset clears it.  Usage reported: prompt tokens =
 // ceil(request body bytes / 4), completion tokens = the pieces sent.
@@ -64,6 +65,7 @@ function geminiFrame(text, usage) {
 async function stream(req, res, entry, wire, b, promptTokens) {
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
   const list = pieces(b);
+  if (b === 'late') await sleep(1000);
   const send = (obj) => { if (!entry.closed) res.write(`data: ${typeof obj === 'string' ? obj : JSON.stringify(obj)}\n\n`); };
   let sent = 0;
   for (let i = 0; i < list.length; i++) {

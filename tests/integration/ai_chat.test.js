@@ -201,6 +201,58 @@ test('a closed tab cancels the provider call within 1 s; the partial answer is s
   assert.ok(m.content.startsWith('tok0 tok1 tok2'));
 });
 
+// The turn's rows (the session, the user's message, the empty answer) are written while the
+// provider is already being called: they must be stored whatever the provider or the client does.
+const userMessageOf = (answerId) => stack.sql(`SELECT content FROM ai_chat_messages WHERE role = 'user'
+  AND session_id = (SELECT session_id FROM ai_chat_messages WHERE id = ${answerId})`);
+const sessionOf = (answerId) => stack.sql(`SELECT s.uid FROM ai_chat_sessions s
+  JOIN ai_chat_messages m ON m.session_id = s.id WHERE m.id = ${answerId}`);
+let failedSession = null;
+
+test('the session and the user message are stored when the provider answers 500 at once', async () => {
+  configure('fake-500');
+  const r = await chat({ message: 'kept despite a 500' });
+  const start = r.events[0];
+  assert.equal(start.event, 'start');
+  const ev = last(r.events);
+  assert.equal(ev.event, 'error');
+  assert.match(ev.data.message, /500/);
+  assert.equal(ev.data.message_id, start.data.message_id);
+  assert.equal(sessionOf(ev.data.message_id), start.data.session_uid, 'the new session is stored');
+  assert.equal(userMessageOf(ev.data.message_id), 'kept despite a 500');
+  assert.equal(message(ev.data.message_id).status, 'failed');
+  failedSession = start.data.session_uid;
+});
+
+test('the user message is stored when the client disconnects before the first token', async () => {
+  configure('fake-late');   // the first piece after 1 s
+  const ac = new AbortController();
+  let start = null, deltas = 0;
+  await chat({ message: 'gone before the answer', session_uid: failedSession }, {
+    signal: ac.signal,
+    onEvent: (ev) => {
+      if (ev.event === 'delta') deltas++;
+      if (ev.event === 'start' && !start) { start = ev.data; ac.abort(); }
+    },
+  });
+  assert.ok(start, 'the start event came');
+  assert.equal(deltas, 0);
+  assert.equal(start.session_uid, failedSession, 'the same chat');
+  let status = '';
+  for (let i = 0; i < 60 && !status; i++) {
+    status = stack.sql(`SELECT COALESCE(status, '') FROM ai_chat_messages WHERE id = ${start.message_id}`);
+    if (!status) await sleep(50);
+  }
+  assert.equal(status, 'failed', 'the answer row is stored and closed');
+  assert.equal(sessionOf(start.message_id), failedSession);
+  assert.equal(stack.sql(`SELECT string_agg(content, '|' ORDER BY id) FROM ai_chat_messages
+    WHERE role = 'user' AND session_id = (SELECT session_id FROM ai_chat_messages WHERE id = ${start.message_id})`),
+    'kept despite a 500|gone before the answer');
+  let f;
+  for (let i = 0; i < 40; i++) { f = await lastFake(); if (f.closed) break; await sleep(50); }
+  assert.equal(f.closed, true, 'the provider call was cancelled');
+});
+
 test('resume: a second connection follows the live answer from Last-Event-ID, later the stored whole', async () => {
   configure('fake-slow');
   let follow = null;
