@@ -122,7 +122,7 @@ static const char SQL_HISTORY[] =
     "SELECT role, content FROM (SELECT m.id, m.role, m.content FROM ai_chat_messages m "
     "WHERE m.session_id = (SELECT s.id " TURN_SESSION ") AND m.content <> '' "
     "AND m.role IN ('user', 'assistant') ORDER BY m.id DESC LIMIT 200) m ORDER BY id";
-/* The writes, by the ids read: sql/036's function checks what the policies would (once) and
+/* The writes, by the ids read: sql/037's function checks what the policies would (once) and
  * stores the session when new, the user's message and the empty answer row (status NULL:
  * streaming). */
 static const char SQL_TURN_STORE[] =
@@ -361,7 +361,7 @@ static const char *outcome(const struct ai_result *res, size_t text_len)
     return text_len ? "partial" : "failed";
 }
 
-static const char SQL_STORE_ANSWER[] =   /* sql/036; also the session's updated_at */
+static const char SQL_STORE_ANSWER[] =   /* sql/037; also the session's updated_at */
     "SELECT card_ai_answer_store($1::int, $2, $3, $4::int, $5::int, $6::numeric, $7::int, $8::boolean)";
 
 /* store_answer: the second transaction, its statements in one round trip (then the commit);

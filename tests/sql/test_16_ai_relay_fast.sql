@@ -1,4 +1,4 @@
--- test_16_ai_relay_fast.sql — sql/036's SECURITY DEFINER writes of a chat turn check what the
+-- test_16_ai_relay_fast.sql — sql/037's SECURITY DEFINER writes of a chat turn check what the
 -- policies would: card_ai_turn_store makes a session only in a live project the caller may write
 -- and adds messages only to the caller's own session (or one of a project the caller may
 -- write); card_ai_answer_store updates only an answer in the caller's own session; refused calls

@@ -1,4 +1,4 @@
--- 036_ai_relay_fast.sql — an AI chat turn's writes in one statement each (issue 13: the time the
+-- 037_ai_relay_fast.sql — an AI chat turn's writes in one statement each (issue 13: the time the
 -- relay adds).  Through row-level security every INSERT and UPDATE of ai_chat_messages and
 -- ai_chat_sessions evaluated app_project_ids() in several policies (005, 021, 024), and the
 -- ai_chat_totals trigger's UPDATE of the session went through them again: 15-45 ms a turn on a
