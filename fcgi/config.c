@@ -73,7 +73,7 @@ static const struct config_var {
      "served as /static/<id>/… (default: start time)"},
     {"CARD_STREAM_SOCKET", V_STR, offsetof(struct config, stream_socket), "",
      "FastCGI unix socket of the stream worker (AI chat, /api/ai/); empty = CARD_SOCKET.stream"},
-    {"CARD_STREAM_THREADS", V_INT, offsetof(struct config, stream_threads), "64",
+    {"CARD_STREAM_THREADS", V_INT, offsetof(struct config, stream_threads), "128",
      "threads of the stream worker (one open AI answer each)"},
     {"CARD_STREAM_DB_CONNECTIONS", V_INT, offsetof(struct config, stream_db_connections), "8",
      "database connections the stream worker's threads share, each held only for the short "
