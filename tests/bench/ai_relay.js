@@ -5,30 +5,15 @@
 // the same four at the 95th percentile.
 // Usage: node ai_relay.js BASE_URL PG_SOCKET_DIR [N]
 'use strict';
-const { execFileSync } = require('child_process');
-const { Client } = require('../lib/client.js');
-const { startFake } = require('../fake_ai/index.js');
+const { setupFakeAI } = require('./ai_setup.js');
 const { sseRequest } = require('../lib/sse.js');
 
 const [base, sock, n = '30'] = process.argv.slice(2);
-const sql = (text) => execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', 'postgres', '-d', 'cardinality',
-  '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
 (async () => {
-  const fake = await startFake();
+  const { fake, client: c, project } = await setupFakeAI(base, sock, 'fake-normal', 'AI bench');
   try {
-    const c = new Client(base);
-    await c.signup();
-    const project = await c.createProject('AI bench');
-    const user = sql(`SELECT id FROM users WHERE email = '${c.email}'`);
-    sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
-      INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
-        SELECT id, 'fake-normal', 'fake', true FROM ai_providers p WHERE code = 'openai_compatible'
-          AND NOT EXISTS (SELECT 1 FROM ai_models m WHERE m.provider_id = p.id AND m.model_identifier = 'fake-normal');
-      INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
-        SELECT '${user}', p.id, m.id, 'sk-bench', true FROM ai_providers p JOIN ai_models m ON m.provider_id = p.id
-         WHERE p.code = 'openai_compatible' AND m.model_identifier = 'fake-normal';`);
     const body = JSON.stringify({ model: 'fake-normal', stream: true, messages: [{ role: 'user', content: 'bench' }] });
     const direct = () => sseRequest(`${fake.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     let session = null;

@@ -10,13 +10,10 @@
 // Usage: node ai_streams.js BASE_URL PG_SOCKET_DIR [N] [SECONDS]
 'use strict';
 const { execFileSync } = require('child_process');
-const { Client } = require('../lib/client.js');
-const { startFake } = require('../fake_ai/index.js');
+const { setupFakeAI } = require('./ai_setup.js');
 const { sseRequest } = require('../lib/sse.js');
 
 const [base, sock, n = '100', seconds = '5'] = process.argv.slice(2);
-const sql = (text) => execFileSync('psql', ['-X', '-q', '-At', '-h', sock, '-U', 'postgres', '-d', 'cardinality',
-  '-v', 'ON_ERROR_STOP=1', '-c', text]).toString().trim();
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,20 +32,9 @@ async function dashboards(cookie, ms) {
 }
 
 (async () => {
-  const fake = await startFake();
+  const { fake, client: c, project } = await setupFakeAI(base, sock, 'fake-long', 'AI streams bench');
   const aborts = [];
   try {
-    const c = new Client(base);
-    await c.signup();
-    const project = await c.createProject('AI streams bench');
-    const user = sql(`SELECT id FROM users WHERE email = '${c.email}'`);
-    sql(`UPDATE ai_providers SET base_url = '${fake.url}/v1' WHERE code = 'openai_compatible';
-      INSERT INTO ai_models (provider_id, model_identifier, display_name, is_active)
-        SELECT id, 'fake-long', 'fake long', true FROM ai_providers p WHERE code = 'openai_compatible'
-          AND NOT EXISTS (SELECT 1 FROM ai_models m WHERE m.provider_id = p.id AND m.model_identifier = 'fake-long');
-      INSERT INTO user_ai_configs (user_id, provider_id, selected_model_id, api_key, is_enabled)
-        SELECT '${user}', p.id, m.id, 'sk-bench', true FROM ai_providers p JOIN ai_models m ON m.provider_id = p.id
-         WHERE p.code = 'openai_compatible' AND m.model_identifier = 'fake-long';`);
     const dashCookie = process.env.DASH_COOKIE || c.cookieHeader();
     await dashboards(dashCookie, 500);   // warm-up
     const idle = await dashboards(dashCookie, Number(seconds) * 1000);
