@@ -86,7 +86,7 @@ export class Renderer {
   }
 
   tableWidth(e) {
-    const pre = this.preW && this.preW.get(e.id);
+    const pre = this.preW ? this.preW.get(e.id) : undefined;
     if (pre !== undefined) return pre;
     let w = this.measure(e.name || ' ', `600 14px ${this.fontSans}`) + 2 * PAD + 12;
     for (const c of e.columns) {
