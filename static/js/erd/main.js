@@ -261,11 +261,11 @@ class Editor {
   }
 
   /** previewViewport: show v in the middle of a zoom gesture (wheel, pinch) — the drawing is
-   *  scaled as it is (Renderer.preview) and redrawn at the right level of detail once the
+   *  scaled as it is (Renderer.previewViewport) and redrawn at the right level of detail once the
    *  gesture rests. */
   previewViewport(v) {
     this.doc.viewport = { x: Math.round(v.x * 100) / 100, y: Math.round(v.y * 100) / 100, zoom: Math.round(clampZoom(v.zoom) * 1000) / 1000 };
-    this.render.preview(this.doc.viewport);
+    this.render.previewViewport(this.doc.viewport);
     this.minimap.draw();
     this.showZoom();
   }

@@ -12,7 +12,7 @@ import { lodFor, labelPx, buildShell, addLabel, MOTION_RELS } from './lod.js';
 const PAD = 12;
 const PLAIN = /^[\x20-\x7e]*$/; // see measure
 const LABEL_DEFER_TABLES = 150, LABEL_REST = 150; // see labelSize
-const PREVIEW_REST = 120; // ms without a zoom step before the view is redrawn (see preview)
+const PREVIEW_REST = 120; // ms without a zoom step before the view is redrawn (see previewViewport)
 
 /** geometryFrom: {headH, rowH, minW, maxW} from the editor root's data-box-* attributes. */
 export function geometryFrom(el) {
@@ -98,12 +98,12 @@ export class Renderer {
   /** rect: the <svg>'s box on the page as laid out (a preview's CSS transform aside). */
   rect() { return this.gesture ? this.gesture.rect : this.svg.getBoundingClientRect(); }
 
-  /** preview: show viewport v during a zoom gesture without redrawing: the <svg> (its own
+  /** previewViewport: show viewport v during a zoom gesture without redrawing: the <svg> (its own
    *  composited layer, erd.css) is scaled and moved by a CSS transform from the viewport last
    *  drawn to v, which the compositor applies; no culling, level of detail, label or
    *  background change until the gesture has rested PREVIEW_REST ms (settle). A zoom step on
    *  a big diagram otherwise restyles, lays out and repaints every visible table. */
-  preview(v) {
+  previewViewport(v) {
     const s = this.shown;
     if (!s) { this.setViewport(v); return; }
     if (!this.gesture) this.gesture = { rect: this.svg.getBoundingClientRect() };
