@@ -38,22 +38,32 @@ function enhance(details) {
   const form = details.querySelector('form.share-form');
   const utc = form.querySelector('.share-expiry-utc');
   const status = form.querySelector('[data-testid="share-status"]');
-  // the expiry in this time zone; the UTC text field stays as the submitted value
-  const local = document.createElement('input');
-  local.type = 'datetime-local';
-  local.className = 'input share-expiry-local';
-  local.id = `${utc.id}-local`;
-  local.value = localValue(utc.value);
-  local.setAttribute('data-testid', 'share-expiry-local');
-  utc.hidden = true;
-  utc.after(local);
-  const label = form.querySelector(`label[for="${utc.id}"]`);
-  if (label) label.htmlFor = local.id;
-  const hint = form.querySelector('.field-hint');
-  if (hint) hint.textContent = `In your time zone (${Intl.DateTimeFormat().resolvedOptions().timeZone}). Empty: never.`;
+  // The expiry in this time zone (a datetime-local field; the UTC text field stays as the
+  // submitted value), made when the dialog first opens: the first datetime-local field and
+  // Intl call load the locale's date and time-zone data (60–400 ms of main thread), which
+  // would otherwise delay every page with a share dialog.
+  let local = null;
+  const ready = () => {
+    if (local) return;
+    local = document.createElement('input');
+    local.type = 'datetime-local';
+    local.className = 'input share-expiry-local';
+    local.id = `${utc.id}-local`;
+    local.value = localValue(utc.value);
+    local.setAttribute('data-testid', 'share-expiry-local');
+    utc.hidden = true;
+    utc.after(local);
+    const label = form.querySelector(`label[for="${utc.id}"]`);
+    if (label) label.htmlFor = local.id;
+    const hint = form.querySelector('.field-hint');
+    if (hint) hint.textContent = `In your time zone (${Intl.DateTimeFormat().resolvedOptions().timeZone}). Empty: never.`;
+  };
+  details.addEventListener('toggle', () => { if (details.open) ready(); });
+  if (details.open) ready();
   for (const btn of form.querySelectorAll('.share-js')) btn.hidden = false;
 
   async function save(regenerate) {
+    ready();
     const when = local.value ? new Date(local.value) : null;
     if (when && Number.isNaN(when.getTime())) { status.textContent = 'Enter a valid date and time.'; return; }
     const body = {

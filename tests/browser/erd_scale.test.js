@@ -74,3 +74,44 @@ test('1,000 tables: fitted on open, legible names, name boxes only, columns buil
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('without JavaScript a big diagram is shown as its SVG export (an image), a small one inline', async () => {
+  const client = new Client(stack.baseUrl);
+  await client.signup();
+  const project = await client.createProject('NoJS');
+  const open = async (n) => {
+    const uid = await client.createFile(project, 'diagram', `NoJS ${n}`);
+    const v = (await client.get(`/api/diagrams/${uid}`)).json()._version;
+    assert.equal((await client.request('PUT', `/api/diagrams/${uid}`, { json: { _version: v, ...model(n, `j${n}${Date.now().toString(36)}`) } })).status, 200);
+    return uid;
+  };
+  const big = await open(200), small = await open(3);
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1400, height: 900 } });
+  const url = new URL(stack.baseUrl);
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, domain: url.hostname, path: '/' })));
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()); });
+  // (the head's modulepreload links are dropped with scripting off: not a problem)
+  page.on('requestfailed', (r) => { if (!/\.js$/.test(new URL(r.url()).pathname)) problems.push(`failed: ${r.url()}`); });
+  // 200 tables: the page carries no drawing, the image of the export shows it, filling the canvas
+  const html = (await client.get(`/diagrams/${big}`)).text;
+  assert.doesNotMatch(html, /<svg[^>]*class="erd-svg"/, 'the big drawing is not inlined');
+  await page.goto(`${stack.baseUrl}/diagrams/${big}`, { waitUntil: 'load' });
+  const img = page.locator('[data-testid="erd-picture"]');
+  await img.waitFor({ state: 'visible' });
+  const shown = await img.evaluate((el) => ({ ok: el.complete, nw: el.naturalWidth, nh: el.naturalHeight, w: el.clientWidth, h: el.clientHeight }));
+  assert.ok(shown.ok && shown.nw > 2000 && shown.nh > 2000, `the export image loaded: ${JSON.stringify(shown)}`);
+  assert.ok(shown.w > 800 && shown.h > 500, `the image fills the canvas: ${JSON.stringify(shown)}`);
+  assert.match(await img.getAttribute('alt'), /200 tables/);
+  const src = await img.getAttribute('src');
+  const svg = (await client.get(src)).text;
+  assert.match(svg, /^<svg[\s>]/);
+  assert.ok(svg.includes('>table_0199<'), 'the image is the drawing of every table');
+  // 3 tables: drawn inline as before (tables readable as text)
+  await page.goto(`${stack.baseUrl}/diagrams/${small}`, { waitUntil: 'load' });
+  assert.equal(await page.locator('[data-testid="erd-canvas"] > svg.erd-svg').count(), 1);
+  assert.ok((await page.locator('[data-testid="erd-canvas"] > svg.erd-svg').textContent()).includes('table_0002'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

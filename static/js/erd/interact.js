@@ -20,6 +20,7 @@ export class Interact {
     this.panzoom = new PanZoom({
       host: this.host, surface: this.svg, get: () => ed.doc.viewport,
       set: (v) => ed.setViewport(v, false), save: () => ed.saveViewport(),
+      preview: (v) => ed.previewViewport(v), rect: () => this.r.rect(),
     });
     this.svg.addEventListener('pointerdown', (e) => this.down(e));
     this.svg.addEventListener('pointermove', (e) => this.move(e));
@@ -36,12 +37,13 @@ export class Interact {
   }
 
   world(e) {
-    const b = this.svg.getBoundingClientRect(), v = this.ed.doc.viewport;
+    const b = this.r.rect(), v = this.ed.doc.viewport;
     return { x: (e.clientX - b.left - v.x) / v.zoom, y: (e.clientY - b.top - v.y) / v.zoom, sx: e.clientX - b.left, sy: e.clientY - b.top };
   }
 
   down(e) {
     if (this.panzoom.pointerDown(e)) { this.cancelDrag(); return; }
+    this.r.settle(); // a zoom gesture's preview ends with any other gesture
     const p = this.world(e);
     const tableEl = e.target.closest('.erd-table');
     if (e.button === 1 || (e.button === 0 && this.space)) return this.begin(e, { kind: 'pan', sx: e.clientX, sy: e.clientY, vp: { ...this.ed.doc.viewport } });

@@ -48,6 +48,7 @@ class Editor {
       statusEl: root.querySelector('.erd-status'),
       onConflict: (theirs) => this.resolveConflict(theirs),
       noun: 'diagram',
+      lazyBase: true, // copied before the first change (record), not on the way to interactive
     });
     this.viewSaver = new ViewSaver(() => `/api/diagrams/${encodeURIComponent(this.uid)}/viewport`, root);
     this.interact = new Interact(this);
@@ -93,9 +94,19 @@ class Editor {
   // ---- changes -----------------------------------------------------------------------------
   /** commit: record history (key merges consecutive edits), apply fn to the document, update everything. */
   commit(key, fn) {
-    this.history.record(this.doc, key);
+    this.record(key);
     fn(this.doc);
     this.changed();
+  }
+
+  /** record: the undo snapshot before a change; the first one also becomes the Saver's base
+   *  (the document as loaded), parsed from that snapshot instead of copied at start-up. */
+  record(key) {
+    this.history.record(this.doc, key);
+    this.saver.keepBase(() => {
+      const s = this.history.last, d = s ? JSON.parse(s) : JSON.parse(JSON.stringify(this.doc));
+      return { name: d.name, entities: d.entities, relationships: d.relationships };
+    });
   }
 
   changed() {
@@ -111,7 +122,7 @@ class Editor {
 
   /** replaceDoc: swap in a whole model as one undoable step (take theirs, merge). */
   replaceDoc(model) {
-    this.history.record(this.doc, null);
+    this.record(null);
     const vp = this.doc.viewport;
     this.doc = M.normalize(model);
     this.doc.viewport = vp;
@@ -170,7 +181,7 @@ class Editor {
   addTable(x, y) {
     if (x === undefined) {
       // Centre of the visible canvas, nudged so repeated adds don't stack exactly.
-      const b = this.render.svg.getBoundingClientRect(), v = this.doc.viewport;
+      const b = this.render.rect(), v = this.doc.viewport;
       const n = this.doc.entities.length % 8;
       x = (b.width / 2 - v.x) / v.zoom - this.render.MIN_W / 2 + n * 24;
       y = (b.height / 2 - v.y) / v.zoom - 60 + n * 24;
@@ -249,6 +260,16 @@ class Editor {
     if (save) this.saveViewport();
   }
 
+  /** previewViewport: show v in the middle of a zoom gesture (wheel, pinch) — the drawing is
+   *  scaled as it is (Renderer.previewViewport) and redrawn at the right level of detail once the
+   *  gesture rests. */
+  previewViewport(v) {
+    this.doc.viewport = { x: Math.round(v.x * 100) / 100, y: Math.round(v.y * 100) / 100, zoom: Math.round(clampZoom(v.zoom) * 1000) / 1000 };
+    this.render.previewViewport(this.doc.viewport);
+    this.minimap.draw();
+    this.showZoom();
+  }
+
   /** saveViewport: the viewport goes to its own endpoint (no version bump, never a conflict). */
   saveViewport() { this.viewSaver.save(this.doc.viewport); }
 
@@ -257,7 +278,7 @@ class Editor {
   zoomAt(zoom, sx, sy) { this.setViewport(zoomAbout(this.doc.viewport, zoom, sx, sy)); }
 
   zoomBy(f) {
-    const b = this.render.svg.getBoundingClientRect();
+    const b = this.render.rect();
     this.zoomAt(this.doc.viewport.zoom * f, b.width / 2, b.height / 2);
   }
 
@@ -269,7 +290,7 @@ class Editor {
 
   zoomTo(id) {
     const t = this.render.tables.get(id);
-    const b = this.render.svg.getBoundingClientRect();
+    const b = this.render.rect();
     if (!t) return;
     this.setViewport(centreOn(t, b.width, b.height, Math.max(this.doc.viewport.zoom, 1)));
   }

@@ -10,7 +10,9 @@ import { duplicateNames, fkColumns } from './model.js';
 import { lodFor, labelPx, buildShell, addLabel, MOTION_RELS } from './lod.js';
 
 const PAD = 12;
+const PLAIN = /^[\x20-\x7e]*$/; // see measure
 const LABEL_DEFER_TABLES = 150, LABEL_REST = 150; // see labelSize
+const PREVIEW_REST = 120; // ms without a zoom step before the view is redrawn (see previewViewport)
 
 /** geometryFrom: {headH, rowH, minW, maxW} from the editor root's data-box-* attributes. */
 export function geometryFrom(el) {
@@ -45,7 +47,7 @@ export class Renderer {
     const cs = getComputedStyle(host);
     this.fontSans = cs.getPropertyValue('--font').trim() || 'system-ui, sans-serif';
     this.fontMono = cs.getPropertyValue('--mono').trim() || 'monospace';
-    this.ctx = document.createElement('canvas').getContext('2d');
+    this.ctxs = new Map(); // font -> a 2D context set to it (setting a context's font parses it: costly per call)
     this.textColorFor = textColorFor;
     this.lod = 0;
     this.widthCache = new Map();
@@ -63,8 +65,20 @@ export class Renderer {
     const k = font + '\u0000' + text;
     let w = this.widthCache.get(k);
     if (w === undefined) {
-      this.ctx.font = font;
-      w = this.ctx.measureText(text).width;
+      let ctx = this.ctxs.get(font);
+      if (!ctx) { ctx = document.createElement('canvas').getContext('2d'); ctx.font = font; ctx.fontKerning = 'none'; ctx.chars = new Map(); this.ctxs.set(font, ctx); }
+      if (PLAIN.test(text)) {
+        // Printable ASCII (names as a diagram usually has them): the sum of the characters'
+        // advances, each measured once per font; shaping each new string costs 50–150 µs,
+        // most of the start-up of a 1,000-table diagram. (Kerning is off for both ways.)
+        w = 0;
+        for (let i = 0; i < text.length; i++) {
+          const ch = text[i];
+          let cw = ctx.chars.get(ch);
+          if (cw === undefined) ctx.chars.set(ch, (cw = ctx.measureText(ch).width));
+          w += cw;
+        }
+      } else w = ctx.measureText(text).width;
       if (this.widthCache.size > 20000) this.widthCache.clear();
       this.widthCache.set(k, w);
     }
@@ -72,6 +86,8 @@ export class Renderer {
   }
 
   tableWidth(e) {
+    const pre = this.preW ? this.preW.get(e.id) : undefined;
+    if (pre !== undefined) return pre;
     let w = this.measure(e.name || ' ', `600 14px ${this.fontSans}`) + 2 * PAD + 12;
     for (const c of e.columns) {
       w = Math.max(w, 34 + this.measure(c.name, `13px ${this.fontSans}`) + 24 + this.measure(c.type, `12px ${this.fontMono}`) + 34);
@@ -79,7 +95,32 @@ export class Renderer {
     return Math.min(this.MAX_W, Math.max(this.MIN_W, Math.ceil(w / 10) * 10));
   }
 
-  setViewport(v) {
+  /** rect: the <svg>'s box on the page as laid out (a preview's CSS transform aside). */
+  rect() { return this.gesture ? this.gesture.rect : this.svg.getBoundingClientRect(); }
+
+  /** previewViewport: show viewport v during a zoom gesture without redrawing: the <svg> (its own
+   *  composited layer, erd.css) is scaled and moved by a CSS transform from the viewport last
+   *  drawn to v, which the compositor applies; no culling, level of detail, label or
+   *  background change until the gesture has rested PREVIEW_REST ms (settle). A zoom step on
+   *  a big diagram otherwise restyles, lays out and repaints every visible table. */
+  previewViewport(v) {
+    const s = this.shown;
+    if (!s) { this.setViewport(v); return; }
+    if (!this.gesture) this.gesture = { rect: this.svg.getBoundingClientRect() };
+    const k = v.zoom / s.zoom;
+    this.svg.style.transform = `translate(${v.x - s.x * k}px, ${v.y - s.y * k}px) scale(${k})`;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.settle(), PREVIEW_REST);
+  }
+
+  /** settle: end a zoom preview: draw the viewport the editor now has. */
+  settle() {
+    if (this.gesture) this.setViewport(this.ed.doc.viewport, true);
+  }
+
+  setViewport(v, settled = false) {
+    if (this.gesture) { clearTimeout(this.settleTimer); this.gesture = null; this.svg.style.transform = ''; }
+    this.shown = { x: v.x, y: v.y, zoom: v.zoom };
     this.vp.setAttribute('transform', `translate(${v.x} ${v.y}) scale(${v.zoom})`);
     const lod = lodFor(v.zoom);
     if (lod !== this.lod) {
@@ -87,8 +128,8 @@ export class Renderer {
       this.svg.classList.toggle('erd-lod-1', lod >= 1);
       this.svg.classList.toggle('erd-lod-2', lod >= 2);
     }
-    this.labelSize(lod >= 2 ? labelPx(v.zoom) : 14);
-    this.motion(lod >= 2 && this.rels.size > MOTION_RELS);
+    this.labelSize(lod >= 2 ? labelPx(v.zoom) : 14, settled);
+    this.motion(!settled && lod >= 2 && this.rels.size > MOTION_RELS);
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
@@ -99,11 +140,11 @@ export class Renderer {
   /** labelSize: set the LOD-2 labels' font size (--erd-label). A change lays out every label
    *  (the largest cost of a zoom step at LOD 2), so on a big diagram it waits until the view has
    *  rested for LABEL_REST ms: while a zoom moves, the labels scale with the view. */
-  labelSize(px) {
+  labelSize(px, now = false) {
     clearTimeout(this.labelTimer);
     if (px === this.labelPx) return;
     const set = () => { this.labelPx = px; this.svg.style.setProperty('--erd-label', px); };
-    if (this.labelPx === undefined || this.tables.size <= LABEL_DEFER_TABLES) set();
+    if (now || this.labelPx === undefined || this.tables.size <= LABEL_DEFER_TABLES) set();
     else this.labelTimer = setTimeout(set, LABEL_REST);
   }
 
@@ -159,6 +200,7 @@ export class Renderer {
       this.drawRel(r, v);
     }
     for (const [id, v] of this.rels) if (!rseen.has(id)) { v.g.remove(); this.rels.delete(id); }
+    this.preBoxes = this.preW = null;
     this.cull();
     this.upgradeVisible();
     this.updateSelection();
@@ -316,11 +358,15 @@ export class Renderer {
   }
 
   buildRel(r) {
-    const g = svgEl('g', { class: 'erd-rel', 'data-id': r.id, 'data-testid': 'erd-relationship' });
-    const hit = svgEl('path', { class: 'erd-rel-hit' }, g);
-    const line = svgEl('path', { class: 'erd-rel-line' }, g);
-    const label = svgEl('text', { class: 'erd-rel-label', 'text-anchor': 'middle' }, g);
-    return { g, hit, line, label, d: '', text: null, type: null, x: 0, y: 0, w: 0, h: 0 };
+    if (!this.relProto) {
+      this.relProto = svgEl('g', { class: 'erd-rel', 'data-testid': 'erd-relationship' });
+      for (const a of [{ class: 'erd-rel-hit' }, { class: 'erd-rel-line' }]) svgEl('path', a, this.relProto);
+    }
+    const g = this.relProto.cloneNode(true); // a clone: cheaper than building each element
+    g.setAttribute('data-id', r.id);
+    const [hit, line] = g.children;
+    // the label's <text> only once the relationship has a label (most have none)
+    return { g, hit, line, label: null, lx: 0, ly: 0, d: '', text: '', type: null, x: 0, y: 0, w: 0, h: 0 };
   }
 
   drawRel(r, v) {
@@ -351,10 +397,11 @@ export class Renderer {
       if (this.view) this.cullOne(v, this.view);
       v.line.setAttribute('d', d);
       v.hit.setAttribute('d', `M${sx} ${sy}H${x1}C${c1} ${sy} ${c2} ${ty} ${x2} ${ty}H${tx}`);
-      v.label.setAttribute('x', (x1 + 3 * c1 + 3 * c2 + x2) / 8);
-      v.label.setAttribute('y', (sy + ty) / 2 - 6);
+      v.lx = (x1 + 3 * c1 + 3 * c2 + x2) / 8; v.ly = (sy + ty) / 2 - 6;
+      if (v.label) { v.label.setAttribute('x', v.lx); v.label.setAttribute('y', v.ly); }
     }
     const text = r.label || '';
+    if (text && !v.label) v.label = svgEl('text', { class: 'erd-rel-label', 'text-anchor': 'middle', x: v.lx, y: v.ly }, v.g);
     if (text !== v.text) { v.text = text; v.label.textContent = text; }
     if (kind !== v.type) {
       v.type = kind;
@@ -387,16 +434,24 @@ export class Renderer {
       const on = sel.rel === id;
       if (v.selected !== on) { v.selected = on; v.g.classList.toggle('is-selected', on); }
     }
-    for (const [, v] of this.rels) v.g.classList.remove('is-related');
-    if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) this.rels.get(rid)?.g.classList.add('is-related');
+    // only the relationships marked last time are unmarked (not every one, each time)
+    const related = new Set();
+    if (sel.ents.size && sel.ents.size < 50) for (const id of sel.ents) for (const rid of this.relsOf.get(id) || []) related.add(rid);
+    for (const rid of this.related || []) if (!related.has(rid)) this.rels.get(rid)?.g.classList.remove('is-related');
+    for (const rid of related) this.rels.get(rid)?.g.classList.add('is-related');
+    this.related = related;
   }
 
   /** boxes: id -> {x, y, w, h} of every table as drawn or, before the first sync, as it will be
    *  drawn (from the model), so the opening viewport can be chosen before building anything. */
   boxes() {
     if (this.tables.size || !this.ed.doc.entities.length) return this.tables;
+    if (this.preBoxes) return this.preBoxes;
     const m = new Map();
     for (const e of this.ed.doc.entities) m.set(e.id, { x: e.x, y: e.y, w: this.tableWidth(e), h: this.HEAD_H + Math.max(1, e.columns.length) * this.ROW_H });
+    // Before the first sync (start-up: fit, anyVisible, then sync) the model cannot change:
+    // keep the boxes and widths for those calls and the first build.
+    if (!this.ents) { this.preBoxes = m; this.preW = new Map([...m].map(([id, b]) => [id, b.w])); }
     return m;
   }
 

@@ -26,6 +26,8 @@ export class History {
     this.lastKey = null;
     return JSON.parse(from.pop());
   }
+  /** last: the latest snapshot recorded (JSON text), or null. */
+  get last() { return this.undoStack.length ? this.undoStack[this.undoStack.length - 1] : null; }
   get canUndo() { return this.undoStack.length > 0; }
   get canRedo() { return this.redoStack.length > 0; }
   breakMerge() { this.lastKey = null; }

@@ -7,9 +7,12 @@
 //   fitBox(box, w, h)              the viewport showing world box {x, y, w, h} centred in a w×h
 //                                  screen with 40 px margins, at most 125 % (null: nothing to fit);
 //   centreOn(box, w, h, zoom)      the viewport with box's centre in the middle of the screen.
-//   new PanZoom({ host, surface, get, set, save })  wheel and touch gestures on host/surface:
-//     get() the current viewport, set(v) shows a viewport (not saved), save() persists the
-//     current one. Wheel: scrolls pan, ctrl/⌘+wheel (and trackpad pinch) zoom about the pointer,
+//   new PanZoom({ host, surface, get, set, save, preview, rect })  wheel and touch gestures on
+//     host/surface: get() the current viewport, set(v) shows a viewport (not saved), save()
+//     persists the current one; preview(v) (default set) shows a viewport in the middle of a
+//     zoom gesture (cheaply: the caller settles it when the gesture stops); rect() (default the
+//     surface's client rect) the surface's box as laid out (unaffected by a preview's CSS
+//     transform). Wheel: scrolls pan, ctrl/⌘+wheel (and trackpad pinch) zoom about the pointer,
 //     batched once per animation frame, each frame saved. Two touch pointers pinch-zoom about
 //     their midpoint (saved when a finger lifts); the caller forwards pointer events:
 //     pointerDown(e) → true when it started a pinch (the caller drops its own gesture),
@@ -34,8 +37,9 @@ export function fitBox(box, w, h) {
 export const centreOn = (box, w, h, zoom) => ({ x: w / 2 - (box.x + box.w / 2) * zoom, y: h / 2 - (box.y + box.h / 2) * zoom, zoom });
 
 export class PanZoom {
-  constructor({ host, surface, get, set, save }) {
+  constructor({ host, surface, get, set, save, preview = set, rect = () => surface.getBoundingClientRect() }) {
     this.host = host; this.surface = surface; this.get = get; this.set = set; this.save = save;
+    this.preview = preview; this.rect = rect;
     this.touches = new Map();
     this.pinch = null;
     this.frame = 0;
@@ -76,12 +80,12 @@ export class PanZoom {
   applyPinch() {
     const [a, b] = [...this.touches.values()];
     if (!this.pinch || !a || !b) return;
-    const p = this.pinch, rect = this.surface.getBoundingClientRect();
+    const p = this.pinch, rect = this.rect();
     const zoom = clampZoom(p.vp.zoom * Math.hypot(a.x - b.x, a.y - b.y) / p.dist);
     const mx = (a.x + b.x) / 2 - rect.left, my = (a.y + b.y) / 2 - rect.top;
     const ox = p.mid.x - rect.left, oy = p.mid.y - rect.top;
     const wx = (ox - p.vp.x) / p.vp.zoom, wy = (oy - p.vp.y) / p.vp.zoom;
-    this.set({ x: mx - wx * zoom, y: my - wy * zoom, zoom });
+    this.preview({ x: mx - wx * zoom, y: my - wy * zoom, zoom });
   }
 
   wheel(e) {
@@ -89,7 +93,7 @@ export class PanZoom {
     // Wheel events are accumulated and applied once per animation frame.
     const w = this.wheelAcc || (this.wheelAcc = { zoom: 1, dx: 0, dy: 0, sx: 0, sy: 0 });
     if (e.ctrlKey || e.metaKey) {
-      const b = this.surface.getBoundingClientRect();
+      const b = this.rect();
       w.zoom *= Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0025));
       w.sx = e.clientX - b.left; w.sy = e.clientY - b.top;
     } else {
@@ -101,7 +105,7 @@ export class PanZoom {
     this.wheelFrame = requestAnimationFrame(() => {
       this.wheelFrame = 0;
       const a = this.wheelAcc; this.wheelAcc = null;
-      if (a.zoom !== 1) { const v = this.get(); this.set(zoomAbout(v, v.zoom * a.zoom, a.sx, a.sy)); this.save(); }
+      if (a.zoom !== 1) { const v = this.get(); this.preview(zoomAbout(v, v.zoom * a.zoom, a.sx, a.sy)); this.save(); }
       if (a.dx || a.dy) { this.set(panned(this.get(), -a.dx, -a.dy)); this.save(); }
     });
   }

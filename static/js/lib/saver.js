@@ -12,6 +12,10 @@
 //   savedByEl  the "Saved by <name> <time>" label (default: the page's #saved-by, see
 //              lib/savedby.js): redrawn from each 200 {updated_by_name, updated_at} and from a
 //              409's current document (who saved the version that won).
+//   lazyBase   (default false) do not copy body() as `base` when constructed (a deep copy of a
+//              big document on the page's critical path): the caller promises to call
+//              keepBase() before its first change; until then base is copied from body() when
+//              first read.
 // markDirty() after each change schedules a save `delay` ms after the last one; network failures,
 // 5xx and 429 retry with back-off (1 s doubling to 30 s) and on `online`; leaving the page with
 // unsaved changes asks first. `base` is the last document known to be on the server (for diffs
@@ -26,10 +30,10 @@ const STATUS = {
 const copy = (x) => JSON.parse(JSON.stringify(x));
 
 export class Saver {
-  constructor({ url, body, version = 0, statusEl = null, savedByEl = document.getElementById('saved-by'), onConflict, noun = 'document', method = 'PUT', delay = 800 }) {
+  constructor({ url, body, version = 0, statusEl = null, savedByEl = document.getElementById('saved-by'), onConflict, noun = 'document', method = 'PUT', delay = 800, lazyBase = false }) {
     this.url = url; this.body = body; this.version = version; this.statusEl = statusEl; this.savedByEl = savedByEl;
     this.onConflict = onConflict; this.noun = noun; this.method = method; this.delay = delay;
-    this.base = copy(body()); // last state known to be on the server (for diff/merge)
+    this.kept = lazyBase ? null : copy(body()); // last state known to be on the server (for diff/merge)
     this.dirty = false; this.inflight = false; this.timer = 0; this.attempt = 0; this.paused = false;
     this.set('saved');
     window.addEventListener('beforeunload', (e) => {
@@ -37,6 +41,14 @@ export class Saver {
     });
     window.addEventListener('online', () => { if (this.dirty && !this.inflight) this.schedule(0); });
   }
+
+  /** base: the last document known to be on the server (for diffs and merges). */
+  get base() { this.keepBase(); return this.kept; }
+  set base(doc) { this.kept = doc; }
+
+  /** keepBase: with lazyBase, take the copy of the loaded document now (before a change);
+   *  make(), when given, returns such a copy made otherwise (e.g. from an undo snapshot). */
+  keepBase(make) { if (!this.kept) this.kept = make ? make() : copy(this.body()); }
 
   set(state, detail) {
     this.state = state;
