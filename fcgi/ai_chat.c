@@ -20,6 +20,7 @@
 #include "ai_provider.h"
 #include "app.h"
 #include "db.h"
+#include "dispatch.h"
 #include "handlers.h"
 #include "http.h"
 #include "license.h"
@@ -51,14 +52,15 @@ struct turn {
     struct db_step write_steps[2]; /* sent before the provider call, read while it answers */
     PGresult *write_out[2];
     int stored;                    /* those: 0 still due, 1 committed, -1 failed (rolled back) */
-    long long us_begin, us_sent, us_stored;   /* when: the handler began, the writes went, came back */
+    long long us_begin, us_read, us_sent, us_stored;   /* when: the handler began, the reads came
+                                                         * back, the writes went, came back */
     struct ai_target t;
     struct ai_message *msgs;
     int nmsgs;
     long long prompt_tokens;
     struct ai_live *live;
     struct buf *answer;
-    int client_gone, stopped;
+    int started, client_gone, stopped;   /* the start event sent (send_start) */
 };
 
 /* ---- request and first transaction ---------------------------------------------------- */
@@ -69,14 +71,15 @@ static const char *json_str(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* read_turn: the JSON body into t; 0, or -1 after answering 400/422. */
-static int read_turn(struct req *r, struct turn *t)
+/* turn_problem: what is wrong with the JSON body (t filled from it), or NULL. */
+static const char *turn_problem(struct req *r, struct turn *t, int *status)
 {
     json_t *j = json_loadb(r->body, r->body_len, 0, NULL);
+    *status = 422;
     if (!json_is_object(j)) {
         json_decref(j);
-        resp_json_error(r, 400, "bad_request", "Send a JSON object.");
-        return -1;
+        *status = 400;
+        return "Send a JSON object.";
     }
     arena_defer(r->arena, (void (*)(void *))json_decref, j);
     t->message = json_str(j, "message");
@@ -85,23 +88,28 @@ static int read_turn(struct req *r, struct turn *t)
     t->entity_type = json_str(j, "entity_type");
     t->entity_uid = json_str(j, "entity_uid");
     t->selection = json_str(j, "selection_text");
-    if (!t->message || !t->message[0] || strlen(t->message) > CHAT_MESSAGE_MAX) {
-        resp_json_error(r, 422, "invalid", "message: write 1 to %u bytes of text", CHAT_MESSAGE_MAX);
-        return -1;
-    }
-    if (t->selection && strlen(t->selection) > CHAT_MESSAGE_MAX) {
-        resp_json_error(r, 422, "invalid", "selection_text: at most %u bytes", CHAT_MESSAGE_MAX);
-        return -1;
-    }
-    if (!t->project_uid) {
-        resp_json_error(r, 422, "invalid", "project_uid: name the project");
-        return -1;
-    }
-    if (t->entity_type && !ai_entity_view(t->entity_type)) {
-        resp_json_error(r, 422, "invalid", "entity_type: diagram, note, drawing or flowchart");
-        return -1;
-    }
-    return 0;
+    if (!t->message || !t->message[0] || strlen(t->message) > CHAT_MESSAGE_MAX)
+        return arena_printf(r->arena, "message: write 1 to %u bytes of text", CHAT_MESSAGE_MAX);
+    if (t->selection && strlen(t->selection) > CHAT_MESSAGE_MAX)
+        return arena_printf(r->arena, "selection_text: at most %u bytes", CHAT_MESSAGE_MAX);
+    if (!t->project_uid)
+        return "project_uid: name the project";
+    if (t->entity_type && !ai_entity_view(t->entity_type))
+        return "entity_type: diagram, note, drawing or flowchart";
+    return NULL;
+}
+
+/* read_turn: the JSON body into t; 0, or -1 after answering 400/422 (to a signed-in user: the
+ * sign-in is checked first, R_AUTH_LATE). */
+static int read_turn(struct req *r, struct turn *t)
+{
+    int status;
+    const char *problem = turn_problem(r, t, &status);
+    if (!problem)
+        return 0;
+    if (dispatch_auth_now(r) == 0)
+        resp_json_error(r, status, status == 400 ? "bad_request" : "invalid", "%s", problem);
+    return -1;
 }
 
 /* The turn's reads ($1 the session's uid, $2 the project's), one round trip with the license,
@@ -111,9 +119,9 @@ static int read_turn(struct req *r, struct turn *t)
     "WHERE s.uid = $1 AND p.uid = $2 AND p.is_deleted IS NOT TRUE"
 static const char SQL_OLD_SESSION[] =
     "SELECT s.id, s.user_id = public.app_user_id() "
-    "OR s.project_id IN (SELECT public.app_project_ids(true)) " TURN_SESSION;
+    "OR public.app_can_write_project(s.project_id) " TURN_SESSION;
 static const char SQL_NEW_SESSION[] =   /* $1 the project's uid */
-    "SELECT nextval('ai_chat_sessions_id_seq'), p.id IN (SELECT public.app_project_ids(true)), p.id "
+    "SELECT nextval('ai_chat_sessions_id_seq'), public.app_can_write_project(p.id), p.id "
     "FROM projects p WHERE p.uid = $1 AND p.is_deleted IS NOT TRUE";
 static const char SQL_IDS[] =           /* the user's message, then the answer */
     "SELECT min(v), max(v) FROM (SELECT nextval('ai_chat_messages_id_seq') v "
@@ -143,7 +151,7 @@ static void new_uid(char out[37])
 static void target_error(struct req *r, int rc);
 
 /* The reads' places in read_all's pipeline. */
-enum { RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_IDS, RD_PROMPT, RD_RULES,
+enum { RD_AUTH, RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_IDS, RD_PROMPT, RD_RULES,
        RD_HISTORY, RD_MAX };
 
 static void answer_429(struct req *r, long long retry)
@@ -164,8 +172,10 @@ static int read_all(struct req *r, struct turn *t)
     PGresult *out[RD_MAX];
     const char *s = t->session_uid, *p = t->project_uid;
     const char *view = t->entity_type ? ai_entity_view(t->entity_type) : NULL;
+    int late = r->auth_late != NULL;   /* the session lookup goes first (R_AUTH_LATE) */
+    st[RD_AUTH] = late ? *r->auth_late : (struct db_step){"SELECT", NULL, 0, 0};
     st[RD_GATE] = (struct db_step)DB_STEP_PREPARED(MODULES_ENABLED_SQL, p, NULL, "ai");
-    ai_limits_steps(r, r->user->id, &st[RD_LIMITS]);
+    ai_limits_steps(r, late ? NULL : r->user->id, &st[RD_LIMITS]);
     ai_target_step(r, NULL, 1, &st[RD_TARGET]);
     st[RD_SESSION] = s ? (struct db_step)DB_STEP_PREPARED(SQL_OLD_SESSION, s, p)
                        : (struct db_step)DB_STEP_PREPARED(SQL_NEW_SESSION, p);
@@ -180,6 +190,8 @@ static int read_all(struct req *r, struct turn *t)
     if (s)
         st[n++] = history;
     int rc = db_pipeline(r, st, n, out);
+    if (late && dispatch_auth_late(r, out[RD_AUTH]) != 0)
+        return -1;   /* not signed in (401), CSRF (403): nothing read is used */
     if (!module_gate_res(r, p, "ai", out[RD_GATE]))
         return -1;   /* license gate (sql/027_licenses): the project's organization must enable AI */
     long long retry = 0;
@@ -329,9 +341,12 @@ static int send_delta(struct req *r, const char *text, size_t n, size_t end)
     return rc;
 }
 
+static void send_start(struct turn *t);
+
 static int on_text(void *ctx, const char *text, size_t n)
 {
     struct turn *t = ctx;
+    send_start(t);
     if (collect_writes(t, 0) < 0)
         return 1;   /* the turn could not be stored: stop (finish says so) */
     buf_append(t->answer, text, n);
@@ -344,6 +359,9 @@ static int on_text(void *ctx, const char *text, size_t n)
 static int on_poll(void *ctx)
 {
     struct turn *t = ctx;
+    send_start(t);
+    if (t->client_gone)
+        return 1;
     if (collect_writes(t, 0) < 0)
         return 1;
     if (ai_live_stop_requested(t->live))
@@ -409,11 +427,11 @@ static void finish(struct req *r, struct turn *t, struct ai_result *res, long lo
     stored = stored && store_answer(r, t, res, in, out, estimated, ms, cost) == 0;
     const char *status = outcome(res, t->answer->len);
     log_msg("ai: message=%lld provider=%s model=%s status=%s http=%ld in=%lld out=%lld%s "
-            "first=%.1fms total=%lldms session=%.1fms before_call=%.1fms turn_stored=%.1fms "
+            "first=%.1fms total=%lldms session=%.1fms reads=%.1fms before_call=%.1fms turn_stored=%.1fms "
             "waited=%.1fms answer_stored=%.1fms", t->message_id, t->t.provider_code, t->t.model_identifier,
             status, res->http_status, in, out, estimated ? " (estimated)" : "",
             (double)res->first_us / 1000.0, ms, (double)(t->us_begin - r->start_us) / 1000.0,
-            (double)(t->us_sent - t->us_begin) / 1000.0,
+            (double)(t->us_read - t->us_begin) / 1000.0, (double)(t->us_sent - t->us_begin) / 1000.0,
             (double)(t->us_stored - t->us_sent) / 1000.0, (double)(us_collected - us_end) / 1000.0,
             (double)(log_now_us() - us_collected) / 1000.0);
     json_t *data;
@@ -440,17 +458,27 @@ static void finish(struct req *r, struct turn *t, struct ai_result *res, long lo
     free(text);
 }
 
-static void relay(struct req *r, struct turn *t)
+/* send_start: the response head and the start event (the session and message ids), once:
+ * sent when the provider request is on its way (the first on_poll or on_text), so the
+ * request leaves first; else by finish. */
+static void send_start(struct turn *t)
 {
-    t->answer = buf_arena(r->arena);
-    t->live = ai_live_open(t->message_id, r->user->id);
+    if (t->started)
+        return;
+    t->started = 1;
     json_t *start = json_pack("{s:s, s:I}", "session_uid", t->session_uid, "message_id",
                               (json_int_t)t->message_id);
     char *text = json_dumps(start, JSON_COMPACT);
     json_decref(start);
-    if (stream_begin(r) != 0 || stream_event(r, "start", NULL, text) != 0)
+    if (!text || stream_begin(t->r) != 0 || stream_event(t->r, "start", NULL, text) != 0)
         t->client_gone = 1;
     free(text);
+}
+
+static void relay(struct req *r, struct turn *t)
+{
+    t->answer = buf_arena(r->arena);
+    t->live = ai_live_open(t->message_id, r->user->id);
     struct ai_request rq = {
         .wire = t->t.wire, .base_url = t->t.base_url, .model = t->t.model_identifier,
         .api_key = t->t.api_key, .msgs = t->msgs, .nmsgs = t->nmsgs, .policy = ai_net_policy_for(r),
@@ -458,13 +486,8 @@ static void relay(struct req *r, struct turn *t)
     };
     struct ai_result res;
     long long t0 = log_now_us();
-    if (t->client_gone) {
-        memset(&res, 0, sizeof res);
-        res.status = AI_ERR_CANCELLED;
-        snprintf(res.message, sizeof res.message, "Stopped.");
-    } else {
-        ai_provider_stream(&rq, &res);
-    }
+    ai_provider_stream(&rq, &res);
+    send_start(t);   /* a provider that failed before the first poll */
     finish(r, t, &res, (log_now_us() - t0) / 1000);
     ai_live_close(t->live);
 }
@@ -477,6 +500,7 @@ void api_ai_chat(struct req *r)
     t.us_begin = log_now_us();
     if (read_turn(r, &t) != 0 || read_all(r, &t) != 0)
         return;
+    t.us_read = log_now_us();
     if (build_prompt(r, &t) != 0) {
         page_db_error(r);
         return;

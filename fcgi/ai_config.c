@@ -218,16 +218,16 @@ static const char *const limits_sql =
     "       extract(epoch FROM date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::float8"
     "  FROM (SELECT 1) one"
     "  LEFT JOIN ai_settings s ON s.id"
-    "  LEFT JOIN ai_user_limits l ON l.user_id = $1";
+    "  LEFT JOIN ai_user_limits l ON l.user_id = COALESCE($1::text, public.app_user_id())";
 
 /* the day's usage, read only while a limit applies to the user (it is sent in the same round
  * trip as limits_sql, before that answer is known) */
 static const char *const recent_sql =
     "SELECT extract(epoch FROM created_at)::float8, input_tokens::bigint + output_tokens"
     "  FROM ai_usage"
-    " WHERE user_id = $1 AND created_at > (now() AT TIME ZONE 'UTC') - interval '1 day'"
+    " WHERE user_id = COALESCE($1::text, public.app_user_id()) AND created_at > (now() AT TIME ZONE 'UTC') - interval '1 day'"
     "   AND EXISTS (SELECT 1 FROM (SELECT 1) one LEFT JOIN ai_settings s ON s.id"
-    "                 LEFT JOIN ai_user_limits l ON l.user_id = $1"
+    "                 LEFT JOIN ai_user_limits l ON l.user_id = COALESCE($1::text, public.app_user_id())"
     "                WHERE COALESCE(l.requests_per_hour, s.requests_per_hour, l.requests_per_day,"
     "                               s.requests_per_day, l.tokens_per_hour, s.tokens_per_hour,"
     "                               l.tokens_per_day, s.tokens_per_day) IS NOT NULL)"

@@ -67,7 +67,9 @@ int ai_config_target(struct req *r, const char *provider_code, int require_enabl
  * sent at the same moment are counted only once they finish. */
 int ai_limits_check(struct req *r, const char *user_id, long long *retry_after_s);
 /* ai_limits_steps / ai_limits_from: the same split for one round trip: the limits and the
- * user's last day of usage (read whether or not a limit is set), then the same answers. */
+ * user's last day of usage (read whether or not a limit is set), then the same answers.
+ * user_id NULL: the transaction's app.user_id (set by a session lookup earlier in the same
+ * round trip, R_AUTH_LATE). */
 void ai_limits_steps(struct req *r, const char *user_id, struct db_step *out);
 int ai_limits_from(struct req *r, PGresult *lim, PGresult *recent, long long *retry_after_s);
 

@@ -196,22 +196,30 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int auth_load_session(struct req *r)
+static const char SQL_SESSION_LOOKUP[] =
+    "SELECT user_id, email, name, is_super_admin, created_epoch, last_seen_epoch, "
+    "set_config('app.user_id', user_id, true) FROM card_session_lookup($1)";
+
+int auth_session_step(struct req *r, struct db_step *out)
 {
     const char *tok = req_cookie(r, auth_cookie_name());
     if (!tok || strlen(tok) != 43) {
         bind_pre_session_csrf(r);
-        return 0;
+        return 1;
     }
     char *hash = auth_token_hash(r->arena, tok);
-    /* A pipeline of one: the transaction's BEGIN and settings travel with it, and the lookup
-     * sets app.user_id itself (one round trip, not four); an expired session's user is taken
-     * back before anything else runs. */
-    const struct db_step lookup = DB_STEP_PREPARED(
-        "SELECT user_id, email, name, is_super_admin, created_epoch, last_seen_epoch, "
-        "set_config('app.user_id', user_id, true) FROM card_session_lookup($1)", hash);
-    PGresult *res;
-    if (db_pipeline(r, &lookup, 1, &res) != 0)
+    const char **params = arena_alloc(r->arena, sizeof *params);
+    params[0] = hash;
+    r->session_token_hash = hash;   /* cleared by auth_session_from when there is no session */
+    *out = (struct db_step){SQL_SESSION_LOOKUP, params, 1, 1};
+    return 0;
+}
+
+int auth_session_from(struct req *r, PGresult *res)
+{
+    const char *hash = r->session_token_hash;
+    r->session_token_hash = NULL;
+    if (!res)
         return -1;
     double now = wall_now();
     if (PQntuples(res) != 1 ||
@@ -236,6 +244,20 @@ int auth_load_session(struct req *r)
         !db_query(r, "UPDATE sessions SET last_seen_at = now() WHERE token = $1", DB_ARGS(hash)))
         return -1;
     return 0;
+}
+
+int auth_load_session(struct req *r)
+{
+    /* A pipeline of one: the transaction's BEGIN and settings travel with it, and the lookup
+     * sets app.user_id itself (one round trip, not four); an expired session's user is taken
+     * back before anything else runs. */
+    struct db_step lookup;
+    if (auth_session_step(r, &lookup) != 0)
+        return 0;
+    PGresult *res;
+    if (db_pipeline(r, &lookup, 1, &res) != 0)
+        res = NULL;
+    return auth_session_from(r, res);
 }
 
 int auth_start_session(struct req *r, const char *user_id, const char *email, const char *name)

@@ -46,6 +46,15 @@ int auth_token_equal(const char *a, const char *b);
  * "pre" cookie otherwise, set when missing).  Runs inside the request transaction.
  * 0, or -1 when the database failed. */
 int auth_load_session(struct req *r);
+/* auth_load_session in two halves, for a handler that sends the lookup with its first reads
+ * (R_AUTH_LATE, dispatch.h): auth_session_step fills *out with the lookup (which also sets
+ * app.user_id for the statements after it) and answers 0, or 1 when there is no session
+ * cookie (the pre-session CSRF token is bound); auth_session_from takes its result (NULL: the
+ * database failed) and does the rest.  0, or -1 when the database failed. */
+struct db_step;
+typedef struct pg_result PGresult;
+int auth_session_step(struct req *r, struct db_step *out);
+int auth_session_from(struct req *r, PGresult *res);
 /* auth_start_session: new token for user_id, row in sessions, Set-Cookie, r->csrf rebound.
  * 0 or -1. */
 int auth_start_session(struct req *r, const char *user_id, const char *email, const char *name);

@@ -330,6 +330,10 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
         db_ready(db);
     }
     char (*names)[16] = db->fake_exec ? NULL : step_names(r, steps, n);
+    char begin_name[16] = "";   /* the settings by name too: parsed once per connection */
+    if (begin && !db->fake_exec && !db->unprepared && db->conn &&
+        prepared_name(db, SQL_BEGIN_SETTINGS, 2, begin_name) != 0)
+        begin_name[0] = '\0';
     if (db->fake_exec || !db->conn || PQenterPipelineMode(db->conn) != 1) {
         if (begin && db_begin(r, db->begin_user, db->share_token) != 0) {
             db->failed = 1;
@@ -349,7 +353,7 @@ int db_pipeline(struct req *r, const struct db_step *steps, int n, PGresult **ou
         first = 2;
         total += 2;
         ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-             PQsendQueryParams(c, SQL_BEGIN_SETTINGS, 2, NULL, settings, NULL, NULL, 0) ?
+             send_step(c, &(struct db_step){SQL_BEGIN_SETTINGS, settings, 2, 1}, begin_name) ?
              1 : 0;
         sent = ok ? 2 : 0;
     }

@@ -15,7 +15,7 @@
 struct req;
 struct db_pool;
 
-#define DB_PREPARED_MAX 32
+#define DB_PREPARED_MAX 64
 #define DB_SQLSTATE_CONNECTION "08006"  /* recorded when a connection could not be had */
 
 struct db {

@@ -214,6 +214,12 @@ static int open_transaction(struct req *r)
         return 0;
     }
     db_want_tx(r, NULL);
+    if ((f & R_AUTH_LATE) && !token_wanted(r)) {
+        struct db_step *lookup = arena_alloc(r->arena, sizeof *lookup);
+        if (auth_session_step(r, lookup) == 0)
+            r->auth_late = lookup;   /* the handler sends it; else no cookie: 401 (refused) */
+        return 0;
+    }
     int rc = load_user(r);
     if (rc == 0)
         return 0;
@@ -236,20 +242,54 @@ static void close_transaction(struct req *r)
                     : "Something went wrong; nothing was saved.");
 }
 
+/* refused: the checks every handler runs behind (token scope, CSRF, sign-in); 1 after
+ * answering, else 0. */
+static int refused(struct req *r)
+{
+    if (route_is_unsafe(r->method) && r->bearer && r->bearer_read_only) {
+        page_error(r, 403, "Forbidden", "This token's scope is read: it cannot change anything.");
+    } else if (route_is_unsafe(r->method) && !r->bearer && !csrf_ok(r)) {
+        page_error(r, 403, "Forbidden", "The form expired or came from another site. Reload the page and try again.");
+    } else if ((r->route->flags & R_LOGIN) && !r->user) {
+        require_login(r);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+int dispatch_auth_late(struct req *r, PGresult *lookup)
+{
+    r->auth_late = NULL;
+    if (auth_session_from(r, lookup) != 0) {
+        page_db_error(r);
+        return -1;
+    }
+    return refused(r) ? -1 : 0;
+}
+
+int dispatch_auth_now(struct req *r)
+{
+    if (!r->auth_late)
+        return 0;
+    PGresult *res;
+    return dispatch_auth_late(r, db_pipeline(r, r->auth_late, 1, &res) == 0 ? res : NULL);
+}
+
 /* run_route: everything after routing, inside the transaction when the route needs one. */
 static void run_route(struct req *r)
 {
     const struct route *rt = r->route;
     if (open_transaction(r) != 0)
         return;
-    if (route_is_unsafe(r->method) && r->bearer && r->bearer_read_only) {
-        page_error(r, 403, "Forbidden", "This token's scope is read: it cannot change anything.");
-    } else if (route_is_unsafe(r->method) && !r->bearer && !csrf_ok(r)) {
-        page_error(r, 403, "Forbidden", "The form expired or came from another site. Reload the page and try again.");
-    } else if ((rt->flags & R_LOGIN) && !r->user) {
-        require_login(r);
+    if (!r->auth_late && refused(r)) {
+        /* answered */
     } else {
         rt->handler(r);
+        if (r->auth_late) {   /* a handler of R_AUTH_LATE that never asked: refuse, not serve */
+            r->auth_late = NULL;
+            page_error(r, 500, "Internal error", "Something went wrong; nothing was saved.");
+        }
         if (route_is_unsafe(r->method))
             access_refine(r);
         if (r->status == 500 && r->resp_body->len == 0)    /* the handler answered nothing */

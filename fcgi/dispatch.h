@@ -30,6 +30,15 @@ extern enum dispatch_pool dispatch_pool;
  * 500 page.  The route's flags decide the transaction (see route.h): it commits when the
  * answer is below 400 (or the handler set commit_on_error) and rolls back otherwise. */
 void dispatch_request(struct req *r, const struct raw_request *raw);
+/* dispatch_auth_late: an R_AUTH_LATE handler's sign-in (route.h): lookup is the result of
+ * r->auth_late's statement (NULL: the database failed).  Then the checks every other route
+ * has before its handler: CSRF, sign-in.  0: go on, as the signed-in user; -1 after answering
+ * (401, 403, 500/503), and the handler must answer nothing more. */
+typedef struct pg_result PGresult;
+int dispatch_auth_late(struct req *r, PGresult *lookup);
+/* dispatch_auth_now: the same with the lookup alone, when the handler must answer before its
+ * first reads (a malformed request); 0 at once when the sign-in is done already. */
+int dispatch_auth_now(struct req *r);
 /* dispatch_log: the access-log line for r (never cookies, tokens or bodies). */
 void dispatch_log(const struct req *r);
 #endif

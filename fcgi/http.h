@@ -55,6 +55,8 @@ struct req {
     int bearer;                       /* signed in by a personal API token (token.h): no
                                          CSRF, no cookies */
     int bearer_read_only;             /* …whose scope is "read" */
+    struct db_step *auth_late;        /* R_AUTH_LATE: the session lookup the handler sends with
+                                         its first reads, until dispatch_auth_late; else NULL */
     /* response */
     int status;
     struct buf *resp_headers;         /* "Name: value\r\n" lines */

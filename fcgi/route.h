@@ -33,6 +33,13 @@ enum route_flags {
     R_MULTIPART = 1 << 10, /* body is multipart/form-data (a plain form with a file, no script):
                              its parts go into r->form (a file's bytes as val/val_len; text fields
                              must be UTF-8), so csrf_token is checked as for R_FORM */
+    R_AUTH_LATE = 1 << 11, /* with R_LOGIN, a session cookie's request: the handler sends the
+                             session lookup (r->auth_late) as the first statement of its first
+                             round trip and, before it acts on anything read or writes, calls
+                             dispatch_auth_late, which checks sign-in and CSRF as every other
+                             route's are checked before its handler (one round trip less: the
+                             AI chat's time to first token).  Bearer tokens are looked up first,
+                             as for any route. */
 };
 
 struct route {

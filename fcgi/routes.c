@@ -115,7 +115,7 @@ const struct route route_table[] = {
     {"POST", "/account/tokens", page_token_create, R_LOGIN | R_FORM},
     {"POST", "/account/tokens/:uid/revoke", page_token_revoke, R_LOGIN | R_FORM},
     /* ai_chat.c — served by the stream worker (nginx: location /api/ai/) */
-    {"POST", "/api/ai/chat", api_ai_chat, R_LOGIN | R_JSON_TEXT},
+    {"POST", "/api/ai/chat", api_ai_chat, R_LOGIN | R_JSON_TEXT | R_AUTH_LATE},
     {"GET", "/api/ai/chat/:id/stream", api_ai_chat_resume, R_LOGIN},
     {"POST", "/api/ai/chat/:id/stop", api_ai_chat_stop, R_LOGIN},
     {"GET", "/api/ai/sessions", api_ai_sessions, R_LOGIN},

@@ -299,6 +299,64 @@ test('over the limit: 429 with Retry-After before any provider call', async () =
   stack.sql(`DELETE FROM ai_user_limits WHERE user_id = '${userId}'`);
 });
 
+test('the sign-in is checked with the first reads (one round trip) and refuses exactly as before', async () => {
+  configure('fake-normal');
+  const post = (headers, body) => sseRequest(`${stack.baseUrl}/api/ai/chat`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...headers },
+    body: body === undefined ? JSON.stringify({ project_uid: project, message: 'auth?' }) : body,
+  });
+  const sessions = () => Number(stack.sql(`SELECT count(*) FROM ai_chat_sessions WHERE user_id = '${userId}'`));
+  const before = { requests: (await fake.stats()).requests, sessions: sessions() };
+  // no cookie and no token: 403 (the CSRF check comes first, as on every route); a visitor's
+  // pre-session token without a session, or with a forged session cookie (a valid JSON body,
+  // then a malformed one, then an invalid one): 401, never 400 or 422
+  assert.equal((await post({})).status, 403);
+  const anon = new Client(stack.baseUrl);
+  await anon.get('/login');
+  assert.ok(anon.csrf && anon.cookies.size, 'a pre-session token');
+  const forged = `${anon.cookieHeader()}; sid=${'A'.repeat(43)}`;
+  for (const [cookie, body] of [[anon.cookieHeader(), undefined], [forged, undefined], [forged, '{not json'],
+    [forged, JSON.stringify({ message: '' })]]) {
+    const r = await post({ Cookie: cookie, 'X-CSRF-Token': anon.csrf }, body);
+    assert.equal(r.status, 401, `${cookie} ${body}`);
+    assert.equal(r.events.length, 0);
+  }
+  // alice's session without the CSRF token, or with another token: 403, whatever the body says
+  for (const [token, body] of [[null, undefined], ['x'.repeat(40), undefined], [null, '{not json']]) {
+    const headers = { Cookie: alice.cookieHeader() };
+    if (token) headers['X-CSRF-Token'] = token;
+    const r = await post(headers, body);
+    assert.equal(r.status, 403, `csrf ${token} ${body}`);
+    assert.match(r.text, /expired|another site/);
+  }
+  // signed in, malformed: 400 and 422 as before
+  const auth = { Cookie: alice.cookieHeader(), 'X-CSRF-Token': alice.csrf };
+  assert.equal((await post(auth, '{not json')).status, 400);
+  assert.equal((await post(auth, JSON.stringify({ project_uid: project, message: '' }))).status, 422);
+  assert.equal((await fake.stats()).requests, before.requests, 'the provider was never called');
+  assert.equal(sessions(), before.sessions, 'nothing was stored');
+  // a session idle for two minutes is touched (last_seen_at) and the answer streams
+  const sid = alice.cookies.get('sid');
+  const hash = require('crypto').createHash('sha256').update(sid).digest('hex');
+  stack.sql(`UPDATE sessions SET last_seen_at = now() - interval '2 minutes' WHERE token = '${hash}'`);
+  const ok = await chat({ message: 'still here' });
+  assert.equal(last(ok.events).event, 'done');
+  assert.ok(Number(stack.sql(`SELECT extract(epoch FROM now() - last_seen_at) FROM sessions WHERE token = '${hash}'`)) < 30,
+    'last_seen_at was written');
+  // an expired session: refused as on every route (its CSRF token died with it: 403), nothing
+  // it read used, nothing stored
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  const bobId = stack.sql(`SELECT id FROM users WHERE email = '${bob.email}'`);
+  const bobProject = await bob.createProject('bob');
+  const bobHash = require('crypto').createHash('sha256').update(bob.cookies.get('sid')).digest('hex');
+  stack.sql(`UPDATE sessions SET last_seen_at = now() - interval '400 days', created_at = now() - interval '400 days' WHERE token = '${bobHash}'`);
+  const r = await post({ Cookie: bob.cookieHeader(), 'X-CSRF-Token': bob.csrf }, JSON.stringify({ project_uid: bobProject, message: 'hi' }));
+  assert.equal(r.status, 403);
+  assert.equal(stack.sql(`SELECT count(*) FROM ai_chat_sessions WHERE user_id = '${bobId}'`), '0');
+  assert.equal((await fake.stats()).requests, before.requests + 1, 'only alice\'s answer called the provider');
+});
+
 test('50 chats stream at once while GET /dashboard keeps answering, on a few database sessions', async () => {
   configure('fake-slow');
   const sessions = () => Number(stack.sql(`SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'`));

@@ -2,7 +2,7 @@
 # answer through POST /api/ai/chat vs. taken directly, medians of 30 each (tests/bench/ai_relay.js).
 # Needs CARD_AI_ALLOW_PRIVATE=1 on the bench stack (scripts/bench.sh sets it: the fake is on loopback).
 read -r ai_df ai_rf ai_dt ai_rt ai_df95 ai_rf95 ai_dt95 ai_rt95 < <(node tests/bench/ai_relay.js "$base" "$tmp/pg/sock" 30)
-row ai-relay-first-token "$(awk -v a="$ai_rf" -v b="$ai_df" 'BEGIN { printf "%.2f", a - b }')" "added to time to first token (direct ${ai_df} ms, relayed ${ai_rf} ms; median of 30; p95 adds $(awk -v a="$ai_rf95" -v b="$ai_df95" 'BEGIN { printf "%.2f", a - b }') ms; includes the session lookup and the one round trip of reads before the call; the turn's writes overlap the call)"
+row ai-relay-first-token "$(awk -v a="$ai_rf" -v b="$ai_df" 'BEGIN { printf "%.2f", a - b }')" "added to time to first token (direct ${ai_df} ms, relayed ${ai_rf} ms; median of 30; p95 adds $(awk -v a="$ai_rf95" -v b="$ai_df95" 'BEGIN { printf "%.2f", a - b }') ms; includes the one round trip before the call: the session lookup with every read; the turn's writes overlap the call)"
 row ai-relay-total "$(awk -v a="$ai_rt" -v b="$ai_dt" 'BEGIN { printf "%.2f", a - b }')" "added to the whole answer (direct ${ai_dt} ms, relayed ${ai_rt} ms; median of 30; p95 adds $(awk -v a="$ai_rt95" -v b="$ai_dt95" 'BEGIN { printf "%.2f", a - b }') ms; includes waiting for the turn's writes and storing the answer and its usage)"
 # GET /dashboard (the bench user's, 100 projects) one at a time: idle, then while 100 chats stream
 # a 20 s answer each (tests/bench/ai_streams.js; times as the client sees them).
