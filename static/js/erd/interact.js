@@ -99,7 +99,7 @@ export class Interact {
     if (!d) return;
     const p = this.world(d.last);
     if (d.kind === 'pan') {
-      this.ed.setViewport(panned(d.vp, d.last.clientX - d.sx, d.last.clientY - d.sy), false);
+      this.ed.previewViewport(panned(d.vp, d.last.clientX - d.sx, d.last.clientY - d.sy));
     } else if (d.kind === 'move') {
       d.dx = Math.round(p.x - d.start.x); d.dy = Math.round(p.y - d.start.y);
       for (const id of d.ids) { const o = d.orig.get(id); this.r.moveTable(id, o.x + d.dx, o.y + d.dy); }
@@ -145,7 +145,7 @@ export class Interact {
     this.host.classList.remove(`is-${d.kind}`);
     if (cancelled) return this.cancelDrag(d);
     if (d.kind === 'pan') {
-      if (d.moved) this.ed.saveViewport();
+      if (d.moved) { this.r.settle(); this.ed.saveViewport(); }
       else if (d.clear) this.ed.select([]);
     } else if (d.kind === 'move') {
       if (d.moved && (d.dx || d.dy)) {

@@ -13,6 +13,10 @@ const PAD = 12;
 const PLAIN = /^[\x20-\x7e]*$/; // see measure
 const LABEL_DEFER_TABLES = 150, LABEL_REST = 150; // see labelSize
 const PREVIEW_REST = 120; // ms without a zoom step before the view is redrawn (see previewViewport)
+// px drawn beyond each edge of the canvas (the <svg> overflows its box, erd.css): a pan moves
+// the drawing already painted by a CSS transform (previewViewport) and redraws only once it
+// went this far, so a pan frame is composited, not repainted
+const PAN_MARGIN = 400;
 
 /** geometryFrom: {headH, rowH, minW, maxW} from the editor root's data-box-* attributes. */
 export function geometryFrom(el) {
@@ -98,16 +102,19 @@ export class Renderer {
   /** rect: the <svg>'s box on the page as laid out (a preview's CSS transform aside). */
   rect() { return this.gesture ? this.gesture.rect : this.svg.getBoundingClientRect(); }
 
-  /** previewViewport: show viewport v during a zoom gesture without redrawing: the <svg> (its own
+  /** previewViewport: show viewport v during a zoom or pan gesture without redrawing: the <svg> (its own
    *  composited layer, erd.css) is scaled and moved by a CSS transform from the viewport last
    *  drawn to v, which the compositor applies; no culling, level of detail, label or
    *  background change until the gesture has rested PREVIEW_REST ms (settle). A zoom step on
    *  a big diagram otherwise restyles, lays out and repaints every visible table. */
   previewViewport(v) {
     const s = this.shown;
-    if (!s) { this.setViewport(v); return; }
+    const k = s ? v.zoom / s.zoom : 0;
+    if (!s || (k === 1 && (Math.abs(v.x - s.x) > PAN_MARGIN || Math.abs(v.y - s.y) > PAN_MARGIN))) {
+      this.setViewport(v); // a pan past the margin drawn: draw it here (and the next margin)
+      return;
+    }
     if (!this.gesture) this.gesture = { rect: this.svg.getBoundingClientRect() };
-    const k = v.zoom / s.zoom;
     this.svg.style.transform = `translate(${v.x - s.x * k}px, ${v.y - s.y * k}px) scale(${k})`;
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => this.settle(), PREVIEW_REST);
@@ -133,8 +140,8 @@ export class Renderer {
     this.cull();
     let g = 20 * v.zoom;
     while (g < 10) g *= 5;
-    this.host.style.backgroundSize = `${g}px ${g}px`;
-    this.host.style.backgroundPosition = `${v.x}px ${v.y}px`;
+    this.svg.style.backgroundSize = `${g}px ${g}px`; // the grid is the <svg>'s background: a
+    this.svg.style.backgroundPosition = `${v.x}px ${v.y}px`; // pan preview moves it along
   }
 
   /** labelSize: set the LOD-2 labels' font size (--erd-label). A change lays out every label
@@ -323,7 +330,7 @@ export class Renderer {
    *  cost follows what is on screen rather than the size of the diagram. */
   computeView() {
     const v = this.ed.doc.viewport, W = this.size.w || 2000, H = this.size.h || 2000;
-    const m = 60 / v.zoom;
+    const m = (60 + PAN_MARGIN) / v.zoom;
     this.view = { x1: -v.x / v.zoom - m, y1: -v.y / v.zoom - m, x2: (W - v.x) / v.zoom + m, y2: (H - v.y) / v.zoom + m };
   }
 

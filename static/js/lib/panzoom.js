@@ -10,7 +10,7 @@
 //   new PanZoom({ host, surface, get, set, save, preview, rect })  wheel and touch gestures on
 //     host/surface: get() the current viewport, set(v) shows a viewport (not saved), save()
 //     persists the current one; preview(v) (default set) shows a viewport in the middle of a
-//     zoom gesture (cheaply: the caller settles it when the gesture stops); rect() (default the
+//     zoom or scroll gesture (cheaply: the caller settles it when the gesture stops); rect() (default the
 //     surface's client rect) the surface's box as laid out (unaffected by a preview's CSS
 //     transform). Wheel: scrolls pan, ctrl/⌘+wheel (and trackpad pinch) zoom about the pointer,
 //     batched once per animation frame, each frame saved. Two touch pointers pinch-zoom about
@@ -106,7 +106,7 @@ export class PanZoom {
       this.wheelFrame = 0;
       const a = this.wheelAcc; this.wheelAcc = null;
       if (a.zoom !== 1) { const v = this.get(); this.preview(zoomAbout(v, v.zoom * a.zoom, a.sx, a.sy)); this.save(); }
-      if (a.dx || a.dy) { this.set(panned(this.get(), -a.dx, -a.dy)); this.save(); }
+      if (a.dx || a.dy) { this.preview(panned(this.get(), -a.dx, -a.dy)); this.save(); }
     });
   }
 }
