@@ -1,6 +1,6 @@
 // tests/browser/erd_bugs.test.js — the ERD editor bugs of issue 8 ("Bugs found trying it"), each
 // reproduced in headless Chromium against the real stack: panning is not an edit (no version bump,
-// no conflict between two tabs), single-key shortcuts after a toolbar click, a toolbar that does
+// no conflict between two tabs), a pan composited (not repainted, issue 8's frame times), single-key shortcuts after a toolbar click, a toolbar that does
 // not shift with the save pill, duplicate table names flagged, a keyboard path to a relationship,
 // the canvas' accessible name and Tab stops, and the phone layout (one toolbar row, fit on open).
 'use strict';
@@ -88,6 +88,50 @@ test('panning and zooming are not edits: no version bump, and two tabs that only
   await viewportSaved(page);
   assert.equal(await page.locator('[data-testid="conflict-dialog"][open]').count(), 0);
   assert.deepEqual([...problems, ...otherProblems], []);
+  await context.close();
+});
+
+test('a pan moves the drawing already painted (composited), keeps the table under the pointer, and redraws when it ends or goes past the drawn margin', async () => {
+  const { page, problems, context } = await newPage();
+  await openNewDiagram(page);
+  await addTable(page, 'alpha', [['name', 'text']]);
+  await saved(page);
+  const state = () => page.evaluate(() => {
+    const svg = document.querySelector('[data-testid="erd-svg"]'), r = document.querySelector('g.erd-table').getBoundingClientRect();
+    return { css: svg.style.transform, vp: svg.querySelector('g[transform]').getAttribute('transform'), x: r.x, y: r.y,
+      grid: svg.style.backgroundPosition, view: globalThis.cardinalityErd.doc.viewport };
+  });
+  const before = await state();
+  const box = await page.locator('[data-testid="erd-canvas"]').boundingBox();
+  const x = box.x + 20, y = box.y + box.height - 20;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 120, y - 70, { steps: 6 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const mid = await state();
+  assert.equal(mid.vp, before.vp, 'mid-pan the drawing was not redrawn');
+  assert.match(mid.css, /translate\(120px, -70px\) scale\(1\)/, `moved by a CSS transform: ${mid.css}`);
+  assert.ok(Math.abs(mid.x - before.x - 120) < 1 && Math.abs(mid.y - before.y + 70) < 1, 'the table followed the pointer');
+  // past the 400 px drawn beyond the edges: redrawn in the middle of the gesture
+  await page.mouse.move(x + 560, y - 70, { steps: 8 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const far = await state();
+  assert.notEqual(far.vp, before.vp, 'redrawn once the pan went past the margin');
+  assert.ok(Math.abs(far.x - before.x - 560) < 1, 'the table still under the pointer');
+  await page.mouse.up();
+  await viewportSaved(page);
+  const after = await state();
+  assert.equal(after.css, '', 'no transform left once the pan ended');
+  assert.equal(after.vp, `translate(${after.view.x} ${after.view.y}) scale(${after.view.zoom})`);
+  assert.equal(after.grid, `${after.view.x}px ${after.view.y}px`, 'the grid follows the viewport');
+  assert.ok(Math.abs(after.x - before.x - 560) < 1 && Math.abs(after.y - before.y + 70) < 1);
+  // a scroll (wheel) pans the same way, and the view is redrawn once it rests
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 100);
+  for (let i = 0; i < 50 && (await state()).css !== ''; i++) await page.waitForTimeout(100);
+  const wheeled = await state();
+  assert.ok(Math.abs(wheeled.y - after.y + 100) < 1, `scrolled up by 100 px: ${after.y} → ${wheeled.y}`);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
