@@ -99,7 +99,7 @@ export class Interact {
     if (!d) return;
     const p = this.world(d.last);
     if (d.kind === 'pan') {
-      this.ed.previewViewport(panned(d.vp, d.last.clientX - d.sx, d.last.clientY - d.sy));
+      this.ed.previewViewport(panned(d.vp, d.last.clientX - d.sx, d.last.clientY - d.sy), true);
     } else if (d.kind === 'move') {
       d.dx = Math.round(p.x - d.start.x); d.dy = Math.round(p.y - d.start.y);
       for (const id of d.ids) { const o = d.orig.get(id); this.r.moveTable(id, o.x + d.dx, o.y + d.dy); }

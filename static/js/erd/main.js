@@ -260,12 +260,12 @@ class Editor {
     if (save) this.saveViewport();
   }
 
-  /** previewViewport: show v in the middle of a zoom gesture (wheel, pinch) — the drawing is
-   *  scaled as it is (Renderer.previewViewport) and redrawn at the right level of detail once the
-   *  gesture rests. */
-  previewViewport(v) {
+  /** previewViewport: show v in the middle of a pan or zoom gesture (drag, wheel, pinch) — the
+   *  drawing is moved and scaled as it is (Renderer.previewViewport) and redrawn at the right
+   *  level of detail once the gesture rests (held: a drag, once it is released). */
+  previewViewport(v, held = false) {
     this.doc.viewport = { x: Math.round(v.x * 100) / 100, y: Math.round(v.y * 100) / 100, zoom: Math.round(clampZoom(v.zoom) * 1000) / 1000 };
-    this.render.previewViewport(this.doc.viewport);
+    this.render.previewViewport(this.doc.viewport, held);
     this.minimap.draw();
     this.showZoom();
   }

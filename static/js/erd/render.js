@@ -105,9 +105,10 @@ export class Renderer {
   /** previewViewport: show viewport v during a zoom or pan gesture without redrawing: the <svg> (its own
    *  composited layer, erd.css) is scaled and moved by a CSS transform from the viewport last
    *  drawn to v, which the compositor applies; no culling, level of detail, label or
-   *  background change until the gesture has rested PREVIEW_REST ms (settle). A zoom step on
+   *  background change until the gesture has rested PREVIEW_REST ms (settle; held: a pan with
+   *  the pointer down, settled when it is released). A zoom step on
    *  a big diagram otherwise restyles, lays out and repaints every visible table. */
-  previewViewport(v) {
+  previewViewport(v, held = false) {
     const s = this.shown;
     const k = s ? v.zoom / s.zoom : 0;
     if (!s || (k === 1 && (Math.abs(v.x - s.x) > PAN_MARGIN || Math.abs(v.y - s.y) > PAN_MARGIN))) {
@@ -117,7 +118,7 @@ export class Renderer {
     if (!this.gesture) this.gesture = { rect: this.svg.getBoundingClientRect() };
     this.svg.style.transform = `translate(${v.x - s.x * k}px, ${v.y - s.y * k}px) scale(${k})`;
     clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => this.settle(), PREVIEW_REST);
+    if (!held) this.settleTimer = setTimeout(() => this.settle(), PREVIEW_REST);
   }
 
   /** settle: end a zoom preview: draw the viewport the editor now has. */
