@@ -117,15 +117,18 @@ static int read_turn(struct req *r, struct turn *t)
  * (sql/005, 021, 024), so a refused write is answered 404 before the provider is called. */
 #define TURN_SESSION "FROM ai_chat_sessions s JOIN projects p ON p.id = s.project_id " \
     "WHERE s.uid = $1 AND p.uid = $2 AND p.is_deleted IS NOT TRUE"
+/* Both: the session's id, may the caller write to it, the project's id (a new session's), then
+ * the ids of the user's message and of the answer. */
+#define TURN_IDS "(SELECT min(v) a, max(v) b FROM (SELECT nextval('ai_chat_messages_id_seq') v " \
+    "FROM generate_series(1, 2)) x) ids"
 static const char SQL_OLD_SESSION[] =
     "SELECT s.id, s.user_id = public.app_user_id() "
-    "OR public.app_can_write_project(s.project_id) " TURN_SESSION;
+    "OR public.app_can_write_project(s.project_id), NULL, ids.a, ids.b "
+    "FROM ai_chat_sessions s JOIN projects p ON p.id = s.project_id CROSS JOIN " TURN_IDS " "
+    "WHERE s.uid = $1 AND p.uid = $2 AND p.is_deleted IS NOT TRUE";
 static const char SQL_NEW_SESSION[] =   /* $1 the project's uid */
-    "SELECT nextval('ai_chat_sessions_id_seq'), public.app_can_write_project(p.id), p.id "
-    "FROM projects p WHERE p.uid = $1 AND p.is_deleted IS NOT TRUE";
-static const char SQL_IDS[] =           /* the user's message, then the answer */
-    "SELECT min(v), max(v) FROM (SELECT nextval('ai_chat_messages_id_seq') v "
-    "FROM generate_series(1, 2)) x";
+    "SELECT nextval('ai_chat_sessions_id_seq'), public.app_can_write_project(p.id), p.id, ids.a, ids.b "
+    "FROM projects p CROSS JOIN " TURN_IDS " WHERE p.uid = $1 AND p.is_deleted IS NOT TRUE";
 static const char SQL_HISTORY[] =
     "SELECT role, content FROM (SELECT m.id, m.role, m.content FROM ai_chat_messages m "
     "WHERE m.session_id = (SELECT s.id " TURN_SESSION ") AND m.content <> '' "
@@ -151,7 +154,7 @@ static void new_uid(char out[37])
 static void target_error(struct req *r, int rc);
 
 /* The reads' places in read_all's pipeline. */
-enum { RD_AUTH, RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_IDS, RD_PROMPT, RD_RULES,
+enum { RD_AUTH, RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_PROMPT, RD_RULES,
        RD_HISTORY, RD_MAX };
 
 static void answer_429(struct req *r, long long retry)
@@ -179,7 +182,6 @@ static int read_all(struct req *r, struct turn *t)
     ai_target_step(r, NULL, 1, &st[RD_TARGET]);
     st[RD_SESSION] = s ? (struct db_step)DB_STEP_PREPARED(SQL_OLD_SESSION, s, p)
                        : (struct db_step)DB_STEP_PREPARED(SQL_NEW_SESSION, p);
-    st[RD_IDS] = (struct db_step){SQL_IDS, NULL, 0, 1};
     ai_system_prompt_step(&st[RD_PROMPT]);
     int n = RD_RULES;
     if (view)
@@ -218,8 +220,8 @@ static int read_all(struct req *r, struct turn *t)
         return -1;
     }
     t->session_id = db_int(sess, 0, 0);
-    t->user_message_id = db_int(out[RD_IDS], 0, 0);
-    t->message_id = db_int(out[RD_IDS], 0, 1);
+    t->user_message_id = db_int(sess, 0, 3);
+    t->message_id = db_int(sess, 0, 4);
     t->prompt = ai_system_prompt_from(out[RD_PROMPT]);
     t->rules = view ? ai_rules_from(out[RD_RULES]) : NULL;
     t->history = s ? out[RD_HISTORY] : NULL;
