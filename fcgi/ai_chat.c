@@ -7,8 +7,9 @@
  *   POST /api/ai/chat/:id/stop         stop it (the provider call is cancelled within 1 s);
  *   GET  /api/ai/sessions, /api/ai/sessions/:uid   the chat panel's lists.
  * One turn uses two short transactions and none while streaming.  Before the provider call
- * there is one round trip: every read (license, limits, provider and key, the session and its
- * history, the prompts) and the new rows' ids (nextval) in one pipeline; every refusal (403,
+ * there is one round trip: every read (the sign-in, license, limits, provider and key, the
+ * session and its history, the prompts, the file in view) and the new rows' ids (nextval) in
+ * one pipeline; every refusal (403,
  * 429, 409, 404) is answered from it.  The writes (the session, the user's message, an empty
  * answer row, COMMIT) are then sent without waiting and the provider is called at once: their
  * results are read while it thinks (on_poll, on_text) and at the latest before the answer is
@@ -49,6 +50,7 @@ struct turn {
     const char *project_id;        /* a new session's project (its id as text), else NULL */
     PGresult *history;             /* the conversation before this turn: role, content */
     const char *prompt, *rules;    /* the system prompt and the view's rules (read with the rest) */
+    struct buf *file;              /* the file in view as text for the model (read with the rest) */
     struct db_step write_steps[2]; /* sent before the provider call, read while it answers */
     PGresult *write_out[2];
     int stored;                    /* those: 0 still due, 1 committed, -1 failed (rolled back) */
@@ -153,9 +155,25 @@ static void new_uid(char out[37])
 
 static void target_error(struct req *r, int rc);
 
-/* The reads' places in read_all's pipeline. */
-enum { RD_AUTH, RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_PROMPT, RD_RULES,
-       RD_HISTORY, RD_MAX };
+/* read_all's pipeline: the reads always made, then those made when they apply (index -1 when
+ * not): the session lookup (first: it names the user the rest read as), the view's rules, the
+ * conversation, the file in view. */
+enum { RD_GATE, RD_LIMITS, RD_RECENT, RD_TARGET, RD_SESSION, RD_PROMPT, RD_ALWAYS };
+#define RD_MAX (1 + RD_ALWAYS + 2 + AI_PROMPT_CONTEXT_STEPS)
+
+struct reads {
+    struct db_step st[RD_MAX];
+    PGresult *out[RD_MAX];
+    int n, at;                        /* statements; where the always-made ones begin */
+    int auth, rules, history, file;   /* where these are, or -1 */
+};
+
+/* reads_add: step at the end of the pipeline; its place. */
+static int reads_add(struct reads *rd, struct db_step step)
+{
+    rd->st[rd->n] = step;
+    return rd->n++;
+}
 
 static void answer_429(struct req *r, long long retry)
 {
@@ -171,29 +189,37 @@ static void answer_429(struct req *r, long long retry)
  * provider call, provider 409, session or project 404).  0, or -1 after answering. */
 static int read_all(struct req *r, struct turn *t)
 {
-    struct db_step st[RD_MAX];
-    PGresult *out[RD_MAX];
+    struct reads *rd = arena_alloc(r->arena, sizeof *rd);
     const char *s = t->session_uid, *p = t->project_uid;
     const char *view = t->entity_type ? ai_entity_view(t->entity_type) : NULL;
     int late = r->auth_late != NULL;   /* the session lookup goes first (R_AUTH_LATE) */
-    st[RD_AUTH] = late ? *r->auth_late : (struct db_step){"SELECT", NULL, 0, 0};
-    st[RD_GATE] = (struct db_step)DB_STEP_PREPARED(MODULES_ENABLED_SQL, p, NULL, "ai");
-    ai_limits_steps(r, late ? NULL : r->user->id, &st[RD_LIMITS]);
-    ai_target_step(r, NULL, 1, &st[RD_TARGET]);
-    st[RD_SESSION] = s ? (struct db_step)DB_STEP_PREPARED(SQL_OLD_SESSION, s, p)
-                       : (struct db_step)DB_STEP_PREPARED(SQL_NEW_SESSION, p);
-    ai_system_prompt_step(&st[RD_PROMPT]);
-    int n = RD_RULES;
-    if (view)
-        ai_rules_step(r, view, &st[n++]);
-    else
-        st[n++] = (struct db_step){"SELECT", NULL, 0, 0};
+    rd->n = 0;
+    rd->auth = late ? reads_add(rd, *r->auth_late) : -1;
+    struct db_step *always = &rd->st[rd->at = rd->n];
+    always[RD_GATE] = (struct db_step)DB_STEP_PREPARED(MODULES_ENABLED_SQL, p, NULL, "ai");
+    ai_limits_steps(r, late ? NULL : r->user->id, &always[RD_LIMITS]);
+    ai_target_step(r, NULL, 1, &always[RD_TARGET]);
+    always[RD_SESSION] = s ? (struct db_step)DB_STEP_PREPARED(SQL_OLD_SESSION, s, p)
+                           : (struct db_step)DB_STEP_PREPARED(SQL_NEW_SESSION, p);
+    ai_system_prompt_step(&always[RD_PROMPT]);
+    rd->n += RD_ALWAYS;
+    rd->rules = rd->history = rd->file = -1;
+    if (view) {
+        rd->rules = rd->n++;
+        ai_rules_step(r, view, &rd->st[rd->rules]);
+    }
     const struct db_step history = DB_STEP_PREPARED(SQL_HISTORY, s, p);   /* its parameters live here */
     if (s)
-        st[n++] = history;
-    int rc = db_pipeline(r, st, n, out);
-    if (late && dispatch_auth_late(r, out[RD_AUTH]) != 0)
+        rd->history = reads_add(rd, history);
+    int nfile = ai_prompt_context_steps(r, t->entity_type, t->entity_uid, &rd->st[rd->n]);
+    if (nfile) {
+        rd->file = rd->n;
+        rd->n += nfile;
+    }
+    int rc = db_pipeline(r, rd->st, rd->n, rd->out);
+    if (late && dispatch_auth_late(r, rd->out[rd->auth]) != 0)
         return -1;   /* not signed in (401), CSRF (403): nothing read is used */
+    PGresult **out = &rd->out[rd->at];
     if (!module_gate_res(r, p, "ai", out[RD_GATE]))
         return -1;   /* license gate (sql/027_licenses): the project's organization must enable AI */
     long long retry = 0;
@@ -223,8 +249,11 @@ static int read_all(struct req *r, struct turn *t)
     t->user_message_id = db_int(sess, 0, 3);
     t->message_id = db_int(sess, 0, 4);
     t->prompt = ai_system_prompt_from(out[RD_PROMPT]);
-    t->rules = view ? ai_rules_from(out[RD_RULES]) : NULL;
-    t->history = s ? out[RD_HISTORY] : NULL;
+    t->rules = view ? ai_rules_from(rd->out[rd->rules]) : NULL;
+    t->history = s ? rd->out[rd->history] : NULL;
+    t->file = buf_arena(r->arena);
+    if (nfile)
+        ai_prompt_context_from(r, t->entity_type, &rd->out[rd->file], t->file);
     if (!s) {
         char *uid = arena_alloc(r->arena, 37);
         new_uid(uid);
@@ -279,7 +308,7 @@ static int collect_writes(struct turn *t, int wait)
 }
 
 /* build_prompt: system text (prompt, rules, file, selection), the conversation, the message. */
-static int build_prompt(struct req *r, struct turn *t)
+static void build_prompt(struct req *r, struct turn *t)
 {
     struct buf *sys = buf_arena(r->arena);
     const char *prompt = t->prompt;
@@ -287,12 +316,10 @@ static int build_prompt(struct req *r, struct turn *t)
     const char *rules = t->rules;
     if (rules && rules[0])
         buf_printf(sys, "\n\nThe user's rules for this view:\n%s", rules);
-    size_t before = sys->len;
-    buf_puts(sys, "\n\n");
-    if (ai_prompt_context(r, t->entity_type, t->entity_uid, sys) != 0)
-        return -1;
-    if (sys->len == before + 2)
-        buf_truncate(sys, before);
+    if (t->file->len) {
+        buf_puts(sys, "\n\n");
+        buf_append(sys, t->file->data, t->file->len);
+    }
     if (t->selection && t->selection[0])
         buf_printf(sys, "\n\nThe user selected this part of the file:\n%s", t->selection);
     PGresult *res = t->history;
@@ -305,7 +332,6 @@ static int build_prompt(struct req *r, struct turn *t)
     t->msgs[n + 1] = (struct ai_message){"user", t->message};
     t->nmsgs = n + 2;
     t->prompt_tokens = ai_prompt_trim(t->msgs, &t->nmsgs, t->t.context_window);
-    return 0;
 }
 
 /* target_error: answer why there is no provider to call. */
@@ -503,10 +529,7 @@ void api_ai_chat(struct req *r)
     if (read_turn(r, &t) != 0 || read_all(r, &t) != 0)
         return;
     t.us_read = log_now_us();
-    if (build_prompt(r, &t) != 0) {
-        page_db_error(r);
-        return;
-    }
+    build_prompt(r, &t);
     if (send_writes(r, &t) != 0) {   /* committed while the provider thinks (collect_writes) */
         page_db_error(r);
         return;

@@ -2,6 +2,7 @@
  * are the export ones (ddl_export.h, note_md.h) and the documents' readers (flow_doc.h,
  * draw_doc.h); a table maps each entity type to its view and its renderer. */
 #include "ai_prompt.h"
+#include "arena.h"
 #include "buf.h"
 #include "db.h"
 #include "ddl_export.h"
@@ -15,13 +16,18 @@
 #include "note_md.h"
 #include <string.h>
 
-static int diagram_context(struct req *r, const char *uid, struct buf *out)
+/* Each kind: the statements reading the file (in the turn's one round trip, ai_chat.c), then
+ * the text made of their results. */
+
+static int diagram_steps(const char *const *uid, struct db_step *st)
+{
+    return erd_store_load_steps(uid, st);
+}
+
+static int diagram_context(struct req *r, PGresult *const *res, struct buf *out)
 {
     struct erd_doc doc;
-    int rc = erd_store_load(r, uid, &doc);
-    if (rc == ERD_STORE_DB)
-        return -1;
-    if (rc != 0)
+    if (erd_store_load_from(r, res, &doc) != ERD_STORE_OK)
         return 0;
     buf_printf(out, "The diagram \"%s\" as PostgreSQL DDL:\n```sql\n", doc.name ? doc.name : "");
     ddl_export(&doc, EXPORT_POSTGRES, out);
@@ -29,28 +35,36 @@ static int diagram_context(struct req *r, const char *uid, struct buf *out)
     return 0;
 }
 
-static int note_context(struct req *r, const char *uid, struct buf *out)
+static const char SQL_NOTE[] =
+    "SELECT n.title, COALESCE(n.content, '') FROM notes n WHERE n.uid = $1 AND n.is_deleted IS NOT TRUE";
+
+static int note_steps(const char *const *uid, struct db_step *st)
 {
-    PGresult *res = db_query(r, "SELECT title, COALESCE(content, '') FROM notes "
-                                "WHERE uid = $1 AND is_deleted IS NOT TRUE", DB_ARGS(uid));
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 0)
+    *st = (struct db_step){SQL_NOTE, uid, 1, 1};
+    return 1;
+}
+
+static int note_context(struct req *r, PGresult *const *res, struct buf *out)
+{
+    if (PQntuples(res[0]) == 0)
         return 0;
-    buf_printf(out, "The note \"%s\" as Markdown:\n````markdown\n", db_val(res, 0, 0));
-    const char *html = db_val(res, 0, 1);
+    buf_printf(out, "The note \"%s\" as Markdown:\n````markdown\n", db_val(res[0], 0, 0));
+    const char *html = db_val(res[0], 0, 1);
     note_md_export(r->arena, html, strlen(html), out);
     buf_puts(out, "\n````\n");
     return 0;
 }
 
-static int flowchart_context(struct req *r, const char *uid, struct buf *out)
+static int flowchart_steps(const char *const *uid, struct db_step *st)
+{
+    flow_store_load_step(uid, st);
+    return 1;
+}
+
+static int flowchart_context(struct req *r, PGresult *const *res, struct buf *out)
 {
     struct flow_row row;
-    int rc = flow_store_load(r, uid, &row);
-    if (rc == FLOW_STORE_DB)
-        return -1;
-    if (rc != FLOW_STORE_OK)
+    if (flow_store_load_from(res[0], &row) != FLOW_STORE_OK)
         return 0;
     struct flow_doc doc;
     struct buf *err = buf_arena(r->arena);
@@ -69,13 +83,16 @@ static int flowchart_context(struct req *r, const char *uid, struct buf *out)
     return 0;
 }
 
-static int drawing_context(struct req *r, const char *uid, struct buf *out)
+static int drawing_steps(const char *const *uid, struct db_step *st)
+{
+    drawing_load_step(uid, st);
+    return 1;
+}
+
+static int drawing_context(struct req *r, PGresult *const *res, struct buf *out)
 {
     struct drawing_row row;
-    int rc = drawing_load(r, uid, &row);
-    if (rc == DRAWING_DB)
-        return -1;
-    if (rc != DRAWING_OK)
+    if (drawing_load_from(r, res[0], &row) != DRAWING_OK)
         return 0;
     buf_printf(out, "The drawing \"%s\"; its text elements:\n", row.title);
     for (size_t i = 0; i < row.doc.nels; i++)
@@ -86,12 +103,13 @@ static int drawing_context(struct req *r, const char *uid, struct buf *out)
 
 static const struct entity_kind {
     const char *type, *view;
-    int (*context)(struct req *r, const char *uid, struct buf *out);
+    int (*steps)(const char *const *uid, struct db_step *st);
+    int (*context)(struct req *r, PGresult *const *res, struct buf *out);
 } kinds[] = {
-    {"diagram", "erd", diagram_context},
-    {"note", "notes", note_context},
-    {"flowchart", "flowchart", flowchart_context},
-    {"drawing", "drawing", drawing_context},
+    {"diagram", "erd", diagram_steps, diagram_context},
+    {"note", "notes", note_steps, note_context},
+    {"flowchart", "flowchart", flowchart_steps, flowchart_context},
+    {"drawing", "drawing", drawing_steps, drawing_context},
 };
 
 static const struct entity_kind *kind_find(const char *type)
@@ -108,14 +126,25 @@ const char *ai_entity_view(const char *entity_type)
     return k ? k->view : NULL;
 }
 
-int ai_prompt_context(struct req *r, const char *entity_type, const char *entity_uid,
-                      struct buf *out)
+int ai_prompt_context_steps(struct req *r, const char *entity_type, const char *entity_uid,
+                            struct db_step *st)
 {
     const struct entity_kind *k = kind_find(entity_type);
     if (!k || !entity_uid || !entity_uid[0])
         return 0;
+    const char **uid = arena_alloc(r->arena, sizeof *uid);
+    *uid = entity_uid;
+    return k->steps(uid, st);
+}
+
+void ai_prompt_context_from(struct req *r, const char *entity_type, PGresult *const *res,
+                            struct buf *out)
+{
+    const struct entity_kind *k = kind_find(entity_type);
+    if (!k)
+        return;
     size_t before = out->len;
-    int rc = k->context(r, entity_uid, out);
+    k->context(r, res, out);
     if (out->len - before > AI_PROMPT_CONTEXT_MAX) {
         /* cut on a character boundary */
         size_t at = before + AI_PROMPT_CONTEXT_MAX;
@@ -124,7 +153,6 @@ int ai_prompt_context(struct req *r, const char *entity_type, const char *entity
         buf_truncate(out, at);
         buf_puts(out, "\n… (cut: the file is longer)\n");
     }
-    return rc;
 }
 
 long long ai_tokens_estimate(size_t n)

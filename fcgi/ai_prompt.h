@@ -8,6 +8,8 @@
 #include <stddef.h>
 struct req;
 struct buf;
+struct db_step;
+typedef struct pg_result PGresult;
 
 #define AI_PROMPT_ANSWER_RESERVE 4096   /* tokens of the window kept for the answer */
 #define AI_PROMPT_DEFAULT_WINDOW 128000 /* when the catalogue does not say */
@@ -17,10 +19,16 @@ struct buf;
  * "flowchart" → "flowchart", "drawing" → "drawing"), or NULL when the type is unknown. */
 const char *ai_entity_view(const char *entity_type);
 
-/* ai_prompt_context: the file entity_type/entity_uid as text for the model into out (nothing
- * when it is not found or not readable by the user).  0, or -1 when a query failed. */
-int ai_prompt_context(struct req *r, const char *entity_type, const char *entity_uid,
-                      struct buf *out);
+/* The file entity_type/entity_uid as text for the model, read in the caller's pipeline
+ * (db_pipeline, the turn's one round trip): ai_prompt_context_steps puts the statements reading
+ * it in st (AI_PROMPT_CONTEXT_STEPS at most) and answers how many (0: no file named, or an
+ * unknown type); ai_prompt_context_from writes the text made of their results (all non-NULL)
+ * into out, nothing when the file is not found or not readable by the user. */
+#define AI_PROMPT_CONTEXT_STEPS 4
+int ai_prompt_context_steps(struct req *r, const char *entity_type, const char *entity_uid,
+                            struct db_step *st);
+void ai_prompt_context_from(struct req *r, const char *entity_type, PGresult *const *res,
+                            struct buf *out);
 
 /* ai_tokens_estimate: the token estimate of n bytes of text (bytes / 4, rounded up). */
 long long ai_tokens_estimate(size_t n);

@@ -103,10 +103,14 @@ void drawing_svg(struct req *r, struct drawing_row *row, const char *id_prefix, 
         render_cache_put(key, out->data + start, out->len - start);
 }
 
-int drawing_load(struct req *r, const char *uid, struct drawing_row *row)
+void drawing_load_step(const char *const *uid, struct db_step *st)
+{
+    *st = (struct db_step){SQL_LOAD, uid, 1, 1};
+}
+
+int drawing_load_from(struct req *r, PGresult *res, struct drawing_row *row)
 {
     memset(row, 0, sizeof *row);
-    PGresult *res = db_query_prepared(r, SQL_LOAD, DB_ARGS(uid));
     if (!res)
         return DRAWING_DB;
     if (PQntuples(res) != 1)
@@ -121,6 +125,11 @@ int drawing_load(struct req *r, const char *uid, struct drawing_row *row)
     read_data(r, db_isnull(res, 0, 2) ? NULL : db_val(res, 0, 2),
               (size_t)PQgetlength(res, 0, 2), row);
     return DRAWING_OK;
+}
+
+int drawing_load(struct req *r, const char *uid, struct drawing_row *row)
+{
+    return drawing_load_from(r, db_query_prepared(r, SQL_LOAD, DB_ARGS(uid)), row);
 }
 
 int drawing_save(struct req *r, const char *uid, long long base, const char *data, size_t len,

@@ -7,6 +7,8 @@
 #include "draw_doc.h"
 struct req;
 struct buf;
+struct db_step;
+typedef struct pg_result PGresult;
 
 enum {
     DRAWING_OK = 0,
@@ -35,6 +37,10 @@ struct drawing_row {
 /* drawing_load: the user's live drawing uid into *row (arena memory).  DRAWING_OK,
  * DRAWING_NOT_FOUND or DRAWING_DB. */
 int drawing_load(struct req *r, const char *uid, struct drawing_row *row);
+/* The same in a caller's pipeline (db_pipeline): the statement (uid: one parameter, living as
+ * long as st), then its result (NULL: DRAWING_DB). */
+void drawing_load_step(const char *const *uid, struct db_step *st);
+int drawing_load_from(struct req *r, PGresult *res, struct drawing_row *row);
 
 /* drawing_doc: row's data read (the empty drawing when it was unreadable). */
 const struct draw_doc *drawing_doc(struct req *r, struct drawing_row *row);

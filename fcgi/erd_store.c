@@ -1,7 +1,7 @@
 /* erd_store.c — load and save a whole ERD diagram as an erd_doc (see erd_store.h).
  *
- * Loading is four queries (diagram, entities, columns, relationships) whose text values the
- * doc points at directly.  Saving is a diff against what is stored: the optimistic-lock
+ * Loading is four queries (diagram, entities, columns, relationships) in one round trip, whose
+ * text values the doc points at directly.  Saving is a diff against what is stored: the optimistic-lock
  * UPDATE of the diagram row, then entities, columns and relationships diffed in C against
  * their stored rows (erd_save_rows.c), so only new, changed and gone rows are written.
  *
@@ -31,25 +31,28 @@ static const char SQL_DIAGRAM[] =
     "WHERE d.uid = $1 AND d.is_deleted IS NOT TRUE "
     "AND (p.id IS NULL OR p.is_deleted IS NOT TRUE)";
 
-/* The children, by the diagram id found above.  Which diagrams a transaction may read (its
- * user's, or the one its share token names) is row-level security's rule (sql/005_rls.sql),
- * not these statements'. */
+/* The children, by the diagram's uid (the diagram as SQL_DIAGRAM finds it), so that all four
+ * go in one round trip.  Which diagrams a transaction may read (its user's, or the one its
+ * share token names) is row-level security's rule (sql/005_rls.sql), not these statements'. */
+#define DIAGRAM_ID "(SELECT d.id FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id " \
+    "WHERE d.uid = $1 AND d.is_deleted IS NOT TRUE AND (p.id IS NULL OR p.is_deleted IS NOT TRUE))"
 
 static const char SQL_ENTITIES[] =
     "SELECT id, name, x, y, color, comment FROM entities "
-    "WHERE diagram_id = $1 ORDER BY created_at, id";
+    "WHERE diagram_id = " DIAGRAM_ID " ORDER BY created_at, id";
 
 /* Unordered: load_columns deals them out to their entities and puts each entity's few in
  * (sort_order, id) order, which costs far less than PostgreSQL sorting them all. */
 static const char SQL_COLUMNS[] =
     "SELECT c.entity_id, c.id, c.name, c.type, c.is_pk, c.is_nullable, c.is_unique, "
     "c.default_value, c.comment, c.enum_values, COALESCE(c.sort_order, 0) FROM columns c "
-    "WHERE c.entity_id = ANY ((SELECT array_agg(e.id) FROM entities e WHERE e.diagram_id = $1)::text[])";
+    "WHERE c.entity_id = ANY ((SELECT array_agg(e.id) FROM entities e "
+    "WHERE e.diagram_id = " DIAGRAM_ID ")::text[])";
 
 static const char SQL_RELATIONSHIPS[] =
     "SELECT id, source_entity_id, target_entity_id, source_column_id, target_column_id, "
     "source_handle, target_handle, COALESCE(type, 'one-to-many'), label, on_delete, on_update, "
-    "constraint_name FROM relationships WHERE diagram_id = $1 ORDER BY created_at, id";
+    "constraint_name FROM relationships WHERE diagram_id = " DIAGRAM_ID " ORDER BY created_at, id";
 
 static const char SQL_VERSION[] =
     "SELECT COALESCE(d._version, 0) FROM diagrams d LEFT JOIN projects p ON p.id = d.project_id "
@@ -210,25 +213,39 @@ static void load_relationships(struct arena *a, const PGresult *res, struct erd_
     }
 }
 
-int erd_store_load(struct req *r, const char *uid, struct erd_doc *doc)
+int erd_store_load_steps(const char *const *uid, struct db_step *st)
+{
+    static const char *const sql[ERD_STORE_LOAD_STEPS] = {SQL_DIAGRAM, SQL_ENTITIES, SQL_COLUMNS,
+                                                          SQL_RELATIONSHIPS};
+    for (int i = 0; i < ERD_STORE_LOAD_STEPS; i++)
+        st[i] = (struct db_step){sql[i], uid, 1, 1};
+    return ERD_STORE_LOAD_STEPS;
+}
+
+int erd_store_load_from(struct req *r, PGresult *const out[ERD_STORE_LOAD_STEPS], struct erd_doc *doc)
 {
     memset(doc, 0, sizeof *doc);
-    PGresult *d = db_query_prepared(r, SQL_DIAGRAM, DB_ARGS(uid));
-    if (!d)
-        return ERD_STORE_DB;
-    if (PQntuples(d) != 1)
+    if (PQntuples(out[0]) != 1)
         return ERD_STORE_NOT_FOUND;
-    const char *id = db_val(d, 0, 0);
-    PGresult *ents = db_query_prepared(r, SQL_ENTITIES, DB_ARGS(id));
-    PGresult *cols = ents ? db_query_prepared(r, SQL_COLUMNS, DB_ARGS(id)) : NULL;
-    PGresult *rels = cols ? db_query_prepared(r, SQL_RELATIONSHIPS, DB_ARGS(id)) : NULL;
-    if (!rels)
-        return ERD_STORE_DB;
-    load_header(d, doc);
-    load_entities(r->arena, ents, doc);
-    load_columns(r->arena, cols, doc);
-    load_relationships(r->arena, rels, doc);
+    load_header(out[0], doc);
+    load_entities(r->arena, out[1], doc);
+    load_columns(r->arena, out[2], doc);
+    load_relationships(r->arena, out[3], doc);
     return ERD_STORE_OK;
+}
+
+int erd_store_load(struct req *r, const char *uid, struct erd_doc *doc)
+{
+    const char **arg = arena_alloc(r->arena, sizeof *arg);
+    *arg = uid;
+    struct db_step st[ERD_STORE_LOAD_STEPS];
+    PGresult *out[ERD_STORE_LOAD_STEPS];
+    erd_store_load_steps(arg, st);
+    if (db_pipeline(r, st, ERD_STORE_LOAD_STEPS, out) != 0) {
+        memset(doc, 0, sizeof *doc);
+        return ERD_STORE_DB;
+    }
+    return erd_store_load_from(r, out, doc);
 }
 
 int erd_store_version(struct req *r, const char *uid, const char **version)

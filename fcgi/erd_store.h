@@ -7,7 +7,9 @@
 #include "erd_doc.h"
 
 struct buf;
+struct db_step;
 struct req;
+typedef struct pg_result PGresult;
 
 enum {
     ERD_STORE_OK = 0,
@@ -19,9 +21,16 @@ enum {
 
 /* erd_store_load: the signed-in user's live diagram uid (not deleted, not in a deleted
  * project) into *doc, every field filled (uid, name, _version, viewport, defaults applied);
- * its strings live in the request's results until the arena resets.  Four queries.
- * 0, ERD_STORE_NOT_FOUND or ERD_STORE_DB. */
+ * its strings live in the request's results until the arena resets.  Four queries, one
+ * round trip.  0, ERD_STORE_NOT_FOUND or ERD_STORE_DB. */
 int erd_store_load(struct req *r, const char *uid, struct erd_doc *doc);
+
+/* The same in a caller's own pipeline (db_pipeline): erd_store_load_steps fills st with the four
+ * statements (uid: one parameter, living as long as st); erd_store_load_from reads their
+ * results (all non-NULL).  Returns ERD_STORE_LOAD_STEPS; 0 or ERD_STORE_NOT_FOUND. */
+#define ERD_STORE_LOAD_STEPS 4
+int erd_store_load_steps(const char *const *uid, struct db_step *st);
+int erd_store_load_from(struct req *r, PGresult *const out[ERD_STORE_LOAD_STEPS], struct erd_doc *doc);
 
 /* erd_store_version: the live diagram's _version as text (one small query), for caches.
  * 0, ERD_STORE_NOT_FOUND or ERD_STORE_DB. */

@@ -31,9 +31,13 @@ static const char SQL_SAVE[] =
     "WHERE f.uid = $1 AND coalesce(f._version, 0) = $4::int AND " LIVE " "
     "RETURNING f.uid, f.title, f._version, " ISO_UTC ", " SAVED_BY_SQL("f.");
 
-int flow_store_load(struct req *r, const char *uid, struct flow_row *row)
+void flow_store_load_step(const char *const *uid, struct db_step *st)
 {
-    PGresult *res = db_query(r, SQL_LOAD, DB_ARGS(uid));
+    *st = (struct db_step){SQL_LOAD, uid, 1, 1};
+}
+
+int flow_store_load_from(PGresult *res, struct flow_row *row)
+{
     memset(row, 0, sizeof *row);
     if (!res)
         return FLOW_STORE_DB;
@@ -51,6 +55,11 @@ int flow_store_load(struct req *r, const char *uid, struct flow_row *row)
     row->updated_at = db_val(res, 0, 4);
     row->saved_by = db_val(res, 0, 5);
     return FLOW_STORE_OK;
+}
+
+int flow_store_load(struct req *r, const char *uid, struct flow_row *row)
+{
+    return flow_store_load_from(db_query_prepared(r, SQL_LOAD, DB_ARGS(uid)), row);
 }
 
 int flow_store_save(struct req *r, const char *uid, long long base_version, const char *title,

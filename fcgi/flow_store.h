@@ -5,7 +5,9 @@
 #define CARD_FLOW_STORE_H
 #include <stddef.h>
 struct buf;
+struct db_step;
 struct req;
+typedef struct pg_result PGresult;
 
 enum {
     FLOW_STORE_OK = 0,
@@ -27,6 +29,10 @@ struct flow_row {
 /* flow_store_load: the live flowchart uid into *row (strings live until the arena resets).
  * FLOW_STORE_OK, FLOW_STORE_NOT_FOUND or FLOW_STORE_DB. */
 int flow_store_load(struct req *r, const char *uid, struct flow_row *row);
+/* The same in a caller's pipeline (db_pipeline): the statement (uid: one parameter, living as
+ * long as st), then its result (NULL: FLOW_STORE_DB). */
+void flow_store_load_step(const char *const *uid, struct db_step *st);
+int flow_store_load_from(PGresult *res, struct flow_row *row);
 
 /* flow_store_save: store data (checked JSON text) and title (NULL: keep) when the flowchart
  * is still at base_version; *saved gets the new row header (data not filled).  On

@@ -87,6 +87,57 @@ test('OpenAI format: start, deltas in order, done with the usage the provider re
   assert.equal(msgs[0].role, 'system');
 });
 
+test('the prompt: the file in view (diagram as DDL, note as Markdown, flowchart as nodes and edges, drawing as its text), the view\'s rules, the selection; another user\'s file adds nothing', async () => {
+  configure('fake-normal');
+  const ok = (r) => { assert.ok(r.status < 300, `${r.status} ${r.text}`); return r.json(); };
+  const diagram = await alice.createFile(project, 'diagram', 'Shop');
+  ok(await alice.request('POST', `/api/diagrams/${diagram}/import?dialect=postgres&mode=merge`, {
+    body: 'CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL);\n' +
+      'CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers(id));',
+    headers: { 'Content-Type': 'text/plain' } }));
+  const note = await alice.createFile(project, 'note', 'Plan');
+  const nv = ok(await alice.get(`/api/notes/${note}`))._version;
+  ok(await alice.request('PUT', `/api/notes/${note}`, { json: { title: 'Plan', content: '<h2>Launch</h2><p>Ship <strong>orders</strong> first</p>', _version: nv } }));
+  const flow = await alice.createFile(project, 'flowchart', 'Checkout');
+  const drawing = await alice.createFile(project, 'drawing', 'Sketch');
+  const dv = ok(await alice.get(`/api/drawings/${drawing}`))._version;
+  ok(await alice.request('PUT', `/api/drawings/${drawing}`, { json: { _version: dv, data: { elements: [
+    { id: 't1', type: 'text', x: 0, y: 0, width: 100, height: 25, angle: 0, text: 'Cart service', fontSize: 20,
+      fontFamily: 1, strokeColor: '#1e1e1e', backgroundColor: 'transparent', opacity: 100, isDeleted: false }],
+  appState: {}, files: {} } } }));
+  assert.equal((await alice.postForm('/settings/ai/rules', { content_erd: 'Use snake_case.', enabled_erd: '1' })).status, 303);
+  const systemFor = async (body) => {
+    const r = await chat({ message: 'What is here?', ...body });
+    assert.equal(last(r.events).event, 'done', JSON.stringify(last(r.events)));
+    const f = await lastFake();
+    assert.equal(f.messages[0].role, 'system');
+    assert.equal(f.messages[f.messages.length - 1].content, 'What is here?');
+    return f.messages[0].content;
+  };
+  const erd = await systemFor({ entity_type: 'diagram', entity_uid: diagram, selection_text: 'orders.customer_id' });
+  assert.match(erd, /The diagram "Shop" as PostgreSQL DDL:\n```sql\n/);
+  assert.match(erd, /CREATE TABLE "?customers"?/);
+  assert.match(erd, /CREATE TABLE "?orders"?/);
+  assert.match(erd, /REFERENCES "?customers"?/);
+  assert.match(erd, /The user's rules for this view:\nUse snake_case\./);
+  assert.match(erd, /The user selected this part of the file:\norders\.customer_id$/);
+  const md = await systemFor({ entity_type: 'note', entity_uid: note });
+  assert.match(md, /The note "Plan" as Markdown:\n````markdown\n## Launch\n\nShip \*\*orders\*\* first/);
+  assert.doesNotMatch(md, /snake_case/, 'the rules of another view are not sent');
+  const fl = await systemFor({ entity_type: 'flowchart', entity_uid: flow });
+  assert.match(fl, /The flowchart "Checkout" as nodes and edges:\nNodes:\n- \S+ \[/);
+  assert.match(fl, /\nEdges:\n/);
+  const dr = await systemFor({ entity_type: 'drawing', entity_uid: drawing });
+  assert.match(dr, /The drawing "Sketch"; its text elements:\n- Cart service/);
+  // another user's diagram (by its uid) gives no context, and the turn still answers
+  const bob = new Client(stack.baseUrl);
+  await bob.signup();
+  const bobs = await bob.createFile(await bob.createProject('Private'), 'diagram', 'Secret payroll');
+  const none = await systemFor({ entity_type: 'diagram', entity_uid: bobs });
+  assert.doesNotMatch(none, /Secret payroll|CREATE TABLE/);
+  assert.doesNotMatch(none, /The diagram/);
+});
+
 test('slow stream: deltas arrive progressively, not in one burst', async () => {
   configure('fake-slow');
   const r = await chat({ message: 'slowly' });
