@@ -9,8 +9,7 @@
  * One turn uses two short transactions and none while streaming.  Before the provider call
  * there is one round trip: every read (the sign-in, license, limits, provider and key, the
  * session and its history, the prompts, the file in view) and the new rows' ids (nextval) in
- * one pipeline; every refusal (403,
- * 429, 409, 404) is answered from it.  The writes (the session, the user's message, an empty
+ * one pipeline; every refusal (403, 429, 409, 404) is answered from it.  The writes (the session, the user's message, an empty
  * answer row, COMMIT) are then sent without waiting and the provider is called at once: their
  * results are read while it thinks (on_poll, on_text) and at the latest before the answer is
  * stored, so they are committed whatever the provider does.  The answer (text, status,
