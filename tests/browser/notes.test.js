@@ -267,6 +267,10 @@ test('a save conflict shows both versions side by side: "Take theirs" and "Keep 
   assert.match(await dialog.locator('[data-testid="conflict-mine"]').textContent(), /my first words and more/);
   await dialog.locator('[data-testid="conflict-theirs-btn"]').click();
   await dialog.waitFor({ state: 'hidden' });
+  // the editor takes their version once the dialog's choice is read (after it closes): wait for
+  // it, then check it is theirs exactly
+  await page.waitForFunction(() => document.querySelector('[data-testid="note-content"]').textContent === 'their edit',
+    null, { timeout: 5000 }).catch(() => {});
   assert.equal(await content(page).textContent(), 'their edit');
   await saved(page);
 
